@@ -1,0 +1,114 @@
+package io.consentkit.consent;
+
+import io.consentkit.phone.PhoneNumber;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One row of the consent journal, in the schema existing tools use:
+ * {@code consent_id,timestamp,phone_number,opt_in_method,consent_message,customer_id,
+ * customer_name,customer_email,ip_address,screenshot_url,metadata,status,revoked_at,revoked_method}.
+ *
+ * <p>A grant is a row with status {@code active}; a revocation repeats the {@code consent_id}
+ * with status {@code revoked}. Folding the journal (last row per id wins) gives each consent's
+ * current state. Text fields are never null (empty when absent); {@code revokedAt} is null
+ * unless the row is a revocation. Immutable and thread-safe.
+ *
+ * @param consentId      hex id, unique per consent
+ * @param timestamp      when consent was given (or the suppression recorded), UTC
+ * @param phoneNumber    the number, E.164
+ * @param optInMethod    e.g. {@code web_form}; empty for a suppression
+ * @param consentMessage the exact text the person agreed to (or the confirmation question asked)
+ * @param customerId     the app's id for the person
+ * @param customerName   the person's name
+ * @param customerEmail  the person's email
+ * @param ipAddress      the IP address of a web-form submission
+ * @param screenshotUrl  where a screenshot of the opt-in is kept
+ * @param metadata       free-form evidence (form URL, message SID, staff member...), insertion-ordered
+ * @param status         the row's status
+ * @param revokedAt      when consent was revoked, or null
+ * @param revokedMethod  how it was revoked (e.g. {@code stop_keyword}); empty unless revoked
+ */
+public record ConsentRecord(
+        String consentId,
+        Instant timestamp,
+        PhoneNumber phoneNumber,
+        String optInMethod,
+        String consentMessage,
+        String customerId,
+        String customerName,
+        String customerEmail,
+        String ipAddress,
+        String screenshotUrl,
+        Map<String, String> metadata,
+        ConsentStatus status,
+        Instant revokedAt,
+        String revokedMethod) {
+
+    /** The journal's columns, in order. */
+    public static final java.util.List<String> COLUMNS = java.util.List.of(
+            "consent_id", "timestamp", "phone_number", "opt_in_method", "consent_message", "customer_id",
+            "customer_name", "customer_email", "ip_address", "screenshot_url", "metadata", "status",
+            "revoked_at", "revoked_method");
+
+    public ConsentRecord {
+        Objects.requireNonNull(consentId, "consentId");
+        Objects.requireNonNull(timestamp, "timestamp");
+        Objects.requireNonNull(phoneNumber, "phoneNumber");
+        Objects.requireNonNull(status, "status");
+        optInMethod = nz(optInMethod);
+        consentMessage = nz(consentMessage);
+        customerId = nz(customerId);
+        customerName = nz(customerName);
+        customerEmail = nz(customerEmail);
+        ipAddress = nz(ipAddress);
+        screenshotUrl = nz(screenshotUrl);
+        revokedMethod = nz(revokedMethod);
+        metadata = metadata == null || metadata.isEmpty()
+                ? Map.of()
+                : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        if (consentId.isEmpty()) {
+            throw new IllegalArgumentException("consentId is empty");
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "" : s;
+    }
+
+    /** True if this row is a suppression: an opt-out of a number with no consent of its own. */
+    public boolean isSuppression() {
+        return optInMethod.isEmpty() && status == ConsentStatus.REVOKED;
+    }
+
+    /** A copy with another status, revocation time and method, and extra metadata. */
+    public ConsentRecord withStatus(ConsentStatus newStatus, Instant newRevokedAt, String newRevokedMethod,
+                                    Map<String, String> extraMetadata) {
+        Map<String, String> md = metadata;
+        if (extraMetadata != null && !extraMetadata.isEmpty()) {
+            LinkedHashMap<String, String> m = new LinkedHashMap<>(metadata);
+            m.putAll(extraMetadata);
+            md = m;
+        }
+        return new ConsentRecord(consentId, timestamp, phoneNumber, optInMethod, consentMessage, customerId,
+                customerName, customerEmail, ipAddress, screenshotUrl, md, newStatus, newRevokedAt, newRevokedMethod);
+    }
+
+    /** A copy with another consent message (used to share one instance of repeated texts). */
+    public ConsentRecord withConsentMessage(String message) {
+        return new ConsentRecord(consentId, timestamp, phoneNumber, optInMethod, message, customerId,
+                customerName, customerEmail, ipAddress, screenshotUrl, metadata, status, revokedAt, revokedMethod);
+    }
+
+    /** Masks the phone number and leaves out the consent text and personal fields. */
+    @Override
+    public String toString() {
+        return "ConsentRecord[" + consentId + ", " + timestamp + ", " + phoneNumber.masked() + ", "
+                + (optInMethod.isEmpty() ? "suppression" : optInMethod) + ", " + status.journalName()
+                + (revokedAt == null ? "" : ", revoked " + revokedAt + " via " + revokedMethod) + "]";
+    }
+}

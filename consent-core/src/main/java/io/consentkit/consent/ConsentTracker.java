@@ -1,0 +1,241 @@
+package io.consentkit.consent;
+
+import io.consentkit.phone.PhoneNumbers;
+import io.consentkit.store.ConsentStore;
+
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Proof of SMS consent: records every opt-in with when, how and the exact text agreed to,
+ * records every opt-out, keeps all history, and answers "may I text this number?" from an
+ * in-memory index.
+ *
+ * <p>Every write goes to the {@link ConsentStore} first and changes the index only after the
+ * store has made it durable; if the store fails, the call throws and nothing changes. Phone
+ * numbers may be given in any form {@link PhoneNumbers} accepts; invalid ones throw
+ * {@link io.consentkit.phone.InvalidPhoneNumberException} and change nothing.
+ *
+ * <p>Implementations are thread-safe. Build the default one with {@link #builder(ConsentStore)}.
+ *
+ * <pre>{@code
+ * try (ConsentTracker tracker = ConsentTracker.builder(CsvConsentStore.open(path))
+ *         .texts(ConsentTexts.of("Basin Climbing")).build()) {
+ *     tracker.recordWebFormConsent("512-555-1234", "cust-1", "Ann", "ann@example.com", "203.0.113.9",
+ *             "https://example.com/sms-signup");
+ *     boolean ok = tracker.isActive("+15125551234");
+ * }
+ * }</pre>
+ */
+public interface ConsentTracker extends AutoCloseable {
+
+    /** Revocation method recorded for an inbound STOP-type keyword. */
+    String REVOKED_BY_KEYWORD = "stop_keyword";
+
+    /**
+     * Records a web-form opt-in with the standardized web-form text.
+     *
+     * @param phone         the number as typed
+     * @param customerId    optional (null or empty)
+     * @param customerName  optional
+     * @param customerEmail optional
+     * @param ipAddress     optional: the submitting client's address
+     * @param formUrl       optional: the page holding the form (kept in metadata as {@code form_url})
+     */
+    ConsentRecord recordWebFormConsent(String phone, String customerId, String customerName, String customerEmail,
+                                       String ipAddress, String formUrl);
+
+    /**
+     * Records an opt-in by SMS keyword with the standardized keyword text, keeping the inbound
+     * message SID and body as evidence (metadata {@code message_sid}, {@code inbound_body}).
+     */
+    ConsentRecord recordKeywordConsent(String phone, String keyword, String customerId, String messageSid,
+                                       String inboundBody);
+
+    /**
+     * Records an in-person opt-in with the standardized in-person text, keeping who collected it
+     * and where (metadata {@code staff_member}, {@code location}).
+     */
+    ConsentRecord recordInPersonConsent(String phone, String customerId, String customerName, String staffMember,
+                                        String location);
+
+    /** Records an opt-in of any method with its own consent text and evidence. */
+    ConsentRecord recordConsent(ConsentRequest request);
+
+    /**
+     * Revokes every active consent of the number (each gets a {@code revoked} row). If the
+     * number has none, records a suppression row so the number is still never texted.
+     *
+     * @param method how it was revoked, e.g. {@link #REVOKED_BY_KEYWORD}, {@code customer_request}
+     * @param notes  optional free text (kept in metadata as {@code revoke_notes})
+     * @return the rows appended (at least one)
+     */
+    default List<ConsentRecord> revoke(String phone, String method, String notes) {
+        return revoke(phone, method, notes, Map.of());
+    }
+
+    /**
+     * Like {@link #revoke(String, String, String)} with extra evidence (e.g. inbound message
+     * SID and body), kept in metadata with the prefix {@code revoke_}.
+     */
+    List<ConsentRecord> revoke(String phone, String method, String notes, Map<String, String> evidence);
+
+    /**
+     * Appends a journal row as it is, after validating it, and updates the index. This is the
+     * low-level door used by flows such as Y/N confirmations (pending, then active, declined
+     * or expired rows); most code wants the {@code record...} methods.
+     */
+    ConsentRecord append(ConsentRecord row);
+
+    /**
+     * The number's most relevant consent: its latest active consent if the number may be
+     * texted, else its most recent record of any status (revoked, pending...); empty if the number
+     * has never been seen.
+     */
+    Optional<ConsentRecord> status(String phone);
+
+    /** True if the number has an active consent given after its last opt-out. */
+    boolean isActive(String phone);
+
+    /** True if the number's last word was an opt-out: it must not be texted at all. */
+    boolean isOptedOut(String phone);
+
+    /** Every journal row for the number, oldest first (a grant and its revocation are two rows). */
+    List<ConsentRecord> history(String phone);
+
+    /** The current (folded) state of every consent of the number, by grant time. */
+    List<ConsentRecord> consents(String phone);
+
+    /** Every consent that is active now, across all numbers. */
+    List<ConsentRecord> activeConsents();
+
+    /** Looks one consent up by id (current state). */
+    Optional<ConsentRecord> findById(String consentId);
+
+    /**
+     * Writes the audit trail: every consent, active and revoked (the folded journal), in the
+     * journal schema, with cells that a spreadsheet would run as a formula neutralised.
+     *
+     * @return the number of consents written
+     */
+    int exportAudit(Writer out);
+
+    /** Writes the audit trail to a file, replacing it atomically. */
+    int exportAudit(Path file);
+
+    /**
+     * Imports a CSV written by the existing tool (same schema; rows may have been rewritten in
+     * place, so each consent_id may appear once). Every row is validated first; one bad row
+     * rejects the whole import with its line number and changes nothing.
+     */
+    ImportResult importLegacy(Reader in);
+
+    /** Imports a legacy CSV file; see {@link #importLegacy(Reader)}. */
+    ImportResult importLegacy(Path file);
+
+    /**
+     * Picks up rows other writers have appended (for stores shared between processes or
+     * machines); a no-op for stores that have no other writers.
+     */
+    void refresh();
+
+    /** The normaliser this tracker uses for phone numbers. */
+    PhoneNumbers phoneNumbers();
+
+    /** The clock timestamps come from. */
+    Clock clock();
+
+    /** Closes the store. */
+    @Override
+    void close();
+
+    /** A builder for the default tracker over {@code store}. */
+    static Builder builder(ConsentStore store) {
+        return new Builder(store);
+    }
+
+    /** Configures the default tracker. Setters validate at once. Not thread-safe. */
+    final class Builder {
+        final ConsentStore store;
+        ConsentTexts texts = ConsentTexts.of("our business");
+        Clock clock = Clock.systemUTC();
+        PhoneNumbers phoneNumbers = PhoneNumbers.defaults();
+        Duration refreshInterval = Duration.ZERO;
+
+        private Builder(ConsentStore store) {
+            this.store = java.util.Objects.requireNonNull(store, "store");
+        }
+
+        /** The standardized consent texts (brand and wording). Default brand: "our business". */
+        public Builder texts(ConsentTexts texts) {
+            this.texts = java.util.Objects.requireNonNull(texts, "texts");
+            return this;
+        }
+
+        /** Shorthand for {@code texts(ConsentTexts.of(brand))}. */
+        public Builder brand(String brand) {
+            return texts(ConsentTexts.of(brand));
+        }
+
+        /** Where timestamps come from. Default: {@link Clock#systemUTC()}. */
+        public Builder clock(Clock clock) {
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How phone numbers are normalised. Default: region US. */
+        public Builder phoneNumbers(PhoneNumbers phoneNumbers) {
+            this.phoneNumbers = java.util.Objects.requireNonNull(phoneNumbers, "phoneNumbers");
+            return this;
+        }
+
+        /** Shorthand for {@code phoneNumbers(PhoneNumbers.forRegion(region))}. */
+        public Builder defaultRegion(String region) {
+            return phoneNumbers(PhoneNumbers.forRegion(region));
+        }
+
+        /**
+         * For stores with other writers: refresh from the store before a lookup when the last
+         * refresh is older than this (the visibility bound). Default zero: the store's own
+         * {@link io.consentkit.store.StoreCapabilities#visibilityBound() bound} is used.
+         */
+        public Builder refreshInterval(Duration interval) {
+            if (interval == null || interval.isNegative()) {
+                throw new io.consentkit.InvalidInputException("refreshInterval", "must be zero or positive");
+            }
+            this.refreshInterval = interval;
+            return this;
+        }
+
+        /** Opens the tracker: replays the store's journal into the index. */
+        public ConsentTracker build() {
+            return new io.consentkit.consent.internal.DefaultConsentTracker(this);
+        }
+
+        public ConsentStore store() {
+            return store;
+        }
+
+        public ConsentTexts texts() {
+            return texts;
+        }
+
+        public Clock clock() {
+            return clock;
+        }
+
+        public PhoneNumbers phoneNumbers() {
+            return phoneNumbers;
+        }
+
+        public Duration refreshInterval() {
+            return refreshInterval;
+        }
+    }
+}

@@ -1,0 +1,271 @@
+package io.consentkit.internal;
+
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.consent.ConsentStatus;
+import io.consentkit.consent.OptInMethod;
+import io.consentkit.phone.InvalidPhoneNumberException;
+import io.consentkit.phone.PhoneNumber;
+import io.consentkit.phone.PhoneNumbers;
+import io.consentkit.store.JournalFormatException;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Converts journal rows between CSV cells and {@link ConsentRecord}, with the validation
+ * every reader shares (CSV store, legacy import, S3 store). Not public API.
+ */
+public final class JournalCodec {
+    /** Number of columns in the journal schema. */
+    public static final int COLUMN_COUNT = ConsentRecord.COLUMNS.size();
+    /** The header line, without line terminator. */
+    public static final String HEADER_LINE = String.join(",", ConsentRecord.COLUMNS);
+    /** Longest consent_id accepted. */
+    public static final int MAX_ID_LENGTH = 128;
+
+    private JournalCodec() {
+    }
+
+    /**
+     * Maps a file's header to the schema: {@code result[schemaIndex] = fileIndex}.
+     *
+     * @throws JournalFormatException naming each missing, unknown or repeated column
+     */
+    public static int[] mapHeader(List<String> names, String source) {
+        int[] map = new int[COLUMN_COUNT];
+        java.util.Arrays.fill(map, -1);
+        List<String> unknown = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i).strip();
+            if (i == 0 && !name.isEmpty() && name.charAt(0) == '\uFEFF') {
+                name = name.substring(1);
+            }
+            if (!seen.add(name)) {
+                throw new JournalFormatException(source, 1, "header", "repeats column '" + name + "'");
+            }
+            int idx = ConsentRecord.COLUMNS.indexOf(name);
+            if (idx < 0) {
+                unknown.add(name);
+            } else {
+                map[idx] = i;
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (int i = 0; i < COLUMN_COUNT; i++) {
+            if (map[i] < 0) {
+                missing.add(ConsentRecord.COLUMNS.get(i));
+            }
+        }
+        if (!missing.isEmpty() || !unknown.isEmpty()) {
+            StringBuilder sb = new StringBuilder("does not match the journal schema:");
+            if (!missing.isEmpty()) {
+                sb.append(" missing ").append(missing);
+            }
+            if (!unknown.isEmpty()) {
+                sb.append(missing.isEmpty() ? "" : ";").append(" unknown ").append(unknown);
+            }
+            throw new JournalFormatException(source, 1, "header", sb.toString());
+        }
+        return map;
+    }
+
+    /** Cell accessor so callers can hand in a commons-csv record or a String[] without copying. */
+    @FunctionalInterface
+    public interface Cells {
+        String get(int fileIndex);
+    }
+
+    /**
+     * Decodes one row.
+     *
+     * @param cellCount the number of cells in the row, checked against the header
+     * @throws JournalFormatException naming the line and field
+     */
+    public static ConsentRecord decode(Cells cells, int cellCount, int[] map, PhoneNumbers phones,
+                                       String source, long line) {
+        if (cellCount != map.length) {
+            throw new JournalFormatException(source, line, "row", "has " + cellCount + " fields, expected " + map.length);
+        }
+        String id = cells.get(map[0]).strip();
+        if (id.isEmpty()) {
+            throw new JournalFormatException(source, line, "consent_id", "is empty");
+        }
+        if (id.length() > MAX_ID_LENGTH) {
+            throw new JournalFormatException(source, line, "consent_id", "is longer than " + MAX_ID_LENGTH);
+        }
+        Instant ts = parseTime(cells.get(map[1]), source, line, "timestamp", true);
+        String rawPhone = cells.get(map[2]);
+        PhoneNumber phone;
+        try {
+            phone = phones.parse(rawPhone.strip());
+        } catch (InvalidPhoneNumberException e) {
+            throw new JournalFormatException(source, line, "phone_number", Masking.phone(rawPhone) + " " + e.problem());
+        }
+        String method = cells.get(map[3]).strip();
+        if (!method.isEmpty() && !OptInMethod.isWellFormed(method)) {
+            throw new JournalFormatException(source, line, "opt_in_method",
+                    "'" + truncate(method) + "' is not a lower-case word of letters, digits and '_'");
+        }
+        String md = cells.get(map[10]).strip();
+        Map<String, String> metadata;
+        try {
+            metadata = md.isEmpty() ? Map.of() : Json.parseObject(md);
+        } catch (IllegalArgumentException e) {
+            throw new JournalFormatException(source, line, "metadata", "is not a JSON object (" + e.getMessage() + ")");
+        }
+        ConsentStatus status;
+        try {
+            status = ConsentStatus.fromJournal(cells.get(map[11]));
+        } catch (IllegalArgumentException e) {
+            throw new JournalFormatException(source, line, "status", e.getMessage());
+        }
+        Instant revokedAt = parseTime(cells.get(map[12]), source, line, "revoked_at", false);
+        return new ConsentRecord(id, ts, phone, method, cells.get(map[4]), cells.get(map[5]), cells.get(map[6]),
+                cells.get(map[7]), cells.get(map[8]), cells.get(map[9]), metadata, status, revokedAt,
+                cells.get(map[13]).strip());
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    /**
+     * Parses an ISO-8601 time: an instant ({@code ...Z}), a time with an offset, or a local time
+     * (taken as UTC, as written by tools that used {@code utcnow().isoformat()}); a space may
+     * stand for the 'T'.
+     */
+    public static Instant parseTime(String raw, String source, long line, String field, boolean required) {
+        String s = raw == null ? "" : raw.strip();
+        if (s.isEmpty()) {
+            if (required) {
+                throw new JournalFormatException(source, line, field, "is empty");
+            }
+            return null;
+        }
+        if (s.length() > 10 && s.charAt(10) == ' ') {
+            s = s.substring(0, 10) + 'T' + s.substring(11);
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException ignored) {
+            // try the other forms
+        }
+        try {
+            return OffsetDateTime.parse(s).toInstant();
+        } catch (DateTimeParseException ignored) {
+            // try the other forms
+        }
+        try {
+            return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
+        } catch (DateTimeParseException e) {
+            throw new JournalFormatException(source, line, field, "'" + truncate(raw) + "' is not an ISO-8601 time");
+        }
+    }
+
+    /** The 14 cells of a row in schema order. */
+    public static String[] cells(ConsentRecord r) {
+        return new String[] {
+            r.consentId(),
+            r.timestamp().toString(),
+            r.phoneNumber().e164(),
+            r.optInMethod(),
+            r.consentMessage(),
+            r.customerId(),
+            r.customerName(),
+            r.customerEmail(),
+            r.ipAddress(),
+            r.screenshotUrl(),
+            r.metadata().isEmpty() ? "" : Json.object(r.metadata()),
+            r.status().journalName(),
+            r.revokedAt() == null ? "" : r.revokedAt().toString(),
+            r.revokedMethod(),
+        };
+    }
+
+    /**
+     * Appends one CSV line (RFC 4180 quoting, LF terminated) for {@code r}, with its cells in
+     * the file's column order {@code map}.
+     *
+     * @param formulaSafe neutralise free-text cells that a spreadsheet would run as a formula
+     */
+    public static StringBuilder appendLine(StringBuilder sb, ConsentRecord r, int[] map, boolean formulaSafe) {
+        String[] schemaCells = cells(r);
+        String[] fileCells = new String[COLUMN_COUNT];
+        for (int i = 0; i < COLUMN_COUNT; i++) {
+            fileCells[map[i]] = schemaCells[i];
+        }
+        for (int i = 0; i < COLUMN_COUNT; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            String cell = fileCells[i];
+            if (formulaSafe && map[2] != i) {
+                cell = formulaSafe(cell);
+            }
+            appendCell(sb, cell);
+        }
+        return sb.append('\n');
+    }
+
+    /** The identity column map (file order = schema order). */
+    public static int[] identityMap() {
+        int[] m = new int[COLUMN_COUNT];
+        for (int i = 0; i < COLUMN_COUNT; i++) {
+            m[i] = i;
+        }
+        return m;
+    }
+
+    /** Appends one cell, quoted when it holds a comma, quote, CR, LF or surrounding space. */
+    public static void appendCell(StringBuilder sb, String cell) {
+        boolean quote = false;
+        for (int i = 0, n = cell.length(); i < n; i++) {
+            char c = cell.charAt(i);
+            if (c == ',' || c == '"' || c == '\n' || c == '\r') {
+                quote = true;
+                break;
+            }
+        }
+        if (!quote && !cell.isEmpty() && (cell.charAt(0) == ' ' || cell.charAt(cell.length() - 1) == ' '
+                || cell.charAt(0) == '\uFEFF')) {
+            quote = true;
+        }
+        if (!quote) {
+            sb.append(cell);
+            return;
+        }
+        sb.append('"');
+        for (int i = 0, n = cell.length(); i < n; i++) {
+            char c = cell.charAt(i);
+            if (c == '"') {
+                sb.append('"');
+            }
+            sb.append(c);
+        }
+        sb.append('"');
+    }
+
+    /**
+     * Neutralises a cell that a spreadsheet would evaluate (OWASP CSV injection): a leading
+     * {@code = + - @}, tab or carriage return gets a leading apostrophe.
+     */
+    public static String formulaSafe(String cell) {
+        if (cell.isEmpty()) {
+            return cell;
+        }
+        char c = cell.charAt(0);
+        if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') {
+            return "'" + cell;
+        }
+        return cell;
+    }
+}

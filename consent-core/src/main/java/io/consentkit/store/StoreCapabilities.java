@@ -1,0 +1,22 @@
+package io.consentkit.store;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What a store guarantees; shown in the README's capability table.
+ *
+ * @param name            short name, e.g. "csv"
+ * @param durable         appends survive a process crash when they return
+ * @param multiProcess    several processes on one machine may use the store at once
+ *                        (concurrently writing, or safely excluded with a clear error)
+ * @param multiMachine    several machines may write at once
+ * @param visibilityBound how soon another writer's rows are seen here; zero if there are none
+ */
+public record StoreCapabilities(String name, boolean durable, boolean multiProcess, boolean multiMachine,
+                                Duration visibilityBound) {
+    public StoreCapabilities {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(visibilityBound, "visibilityBound");
+    }
+}
