@@ -1,0 +1,70 @@
+package io.consentkit.cli;
+
+import io.consentkit.ConsentKitException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code consent} command. Every sub-command works on a CSV journal ({@code --store},
+ * default {@code ./consent-data/consents.csv}); errors print one line on stderr and exit non-zero.
+ */
+@Command(name = "consent", mixinStandardHelpOptions = true, version = "ConsentKit 0.1.0-SNAPSHOT",
+        description = "SMS consent records on the embedded CSV journal.",
+        subcommands = {
+            DemoCommand.class,
+            StatusCommand.class,
+            RecordCommand.class,
+            RevokeCommand.class,
+            HistoryCommand.class,
+            ExportCommand.class,
+            ImportCommand.class,
+        })
+public final class ConsentCli implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Exit code for bad input (unknown option, invalid phone number, bad row). */
+    public static final int EXIT_BAD_INPUT = 2;
+    /** Exit code for a failure of the store or another resource. */
+    public static final int EXIT_FAILURE = 1;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code (used by tests). */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new ConsentCli());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable t = ex;
+            if (t instanceof io.consentkit.InvalidInputException) {
+                err.println("consent: error: " + t.getMessage());
+                return EXIT_BAD_INPUT;
+            }
+            if (t instanceof ConsentKitException) {
+                err.println("consent: error: " + t.getMessage());
+                return EXIT_FAILURE;
+            }
+            err.println("consent: unexpected error: " + t);
+            return EXIT_FAILURE;
+        });
+        cl.setParameterExceptionHandler((ex, args1) -> {
+            err.println("consent: error: " + ex.getMessage() + " (see 'consent "
+                    + ex.getCommandLine().getCommandName() + " --help')");
+            return EXIT_BAD_INPUT;
+        });
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+}

@@ -1,0 +1,6 @@
+package io.consentkit.cli;
+
+/** How commands print results. */
+enum OutputFormat {
+    text, json
+}

@@ -1,0 +1,50 @@
+package io.consentkit.cli;
+
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.consent.ConsentTracker;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = "May I text this number? Prints the number's current consent.")
+final class StatusCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    StoreOptions opts;
+    @Parameters(paramLabel = "<phone>", description = "Phone number, any common format.")
+    String phone;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (ConsentTracker tracker = opts.openTracker()) {
+            String e164 = tracker.phoneNumbers().parse(phone).e164();
+            boolean active = tracker.isActive(e164);
+            boolean optedOut = tracker.isOptedOut(e164);
+            Optional<ConsentRecord> st = tracker.status(e164);
+            if (opts.format == OutputFormat.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("phoneNumber", e164);
+                m.put("active", active);
+                m.put("optedOut", optedOut);
+                m.put("consent", st.map(Output::fields).orElse(null));
+                out.println(Output.json(m));
+            } else {
+                out.println(e164 + ": " + (active ? "ACTIVE consent: may receive marketing texts"
+                        : optedOut ? "OPTED OUT: never text this number" : "no active consent: do not send marketing"));
+                st.ifPresent(r -> out.println("  " + Output.text(r)));
+            }
+        }
+        return 0;
+    }
+}

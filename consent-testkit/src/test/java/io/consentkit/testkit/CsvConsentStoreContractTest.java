@@ -1,0 +1,23 @@
+package io.consentkit.testkit;
+
+import io.consentkit.store.ConsentStore;
+import io.consentkit.store.CsvConsentStore;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+class CsvConsentStoreContractTest extends ConsentStoreContract {
+    @TempDir
+    Path dir;
+
+    @Override
+    protected ConsentStore newStore() {
+        return CsvConsentStore.open(dir.resolve("consents.csv"));
+    }
+
+    @Override
+    protected ConsentStore reopen(ConsentStore store) {
+        store.close();
+        return CsvConsentStore.open(dir.resolve("consents.csv"));
+    }
+}

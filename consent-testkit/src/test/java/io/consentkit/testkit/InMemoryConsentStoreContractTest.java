@@ -1,0 +1,17 @@
+package io.consentkit.testkit;
+
+import io.consentkit.store.ConsentStore;
+import io.consentkit.store.InMemoryConsentStore;
+
+class InMemoryConsentStoreContractTest extends ConsentStoreContract {
+    @Override
+    protected ConsentStore newStore() {
+        return new InMemoryConsentStore();
+    }
+
+    @Override
+    protected ConsentStore reopen(ConsentStore store) {
+        store.close();
+        return store; // the same memory: an in-memory store lives as long as its instance
+    }
+}
