@@ -91,6 +91,7 @@ public final class KeywordParser {
     private final Set<String> revocation;
     private final Set<String> negations;
     private final int maxRevocationWords;
+    private final Set<String> phraseHeads;
     private final int tokenLimit;
     private final Set<String> optOut;
     private final Set<String> optIn;
@@ -125,10 +126,16 @@ public final class KeywordParser {
             wholeWords = Math.max(wholeWords, words(k));
         }
         int rev = 1;
+        Set<String> heads = new java.util.HashSet<>();
         for (String k : revocation) {
             rev = Math.max(rev, words(k));
+            int space = k.indexOf(' ');
+            if (space > 0) {
+                heads.add(k.substring(0, space));
+            }
         }
         this.maxRevocationWords = rev;
+        this.phraseHeads = Set.copyOf(heads);
         this.tokenLimit = mode == Mode.FCC_CONSERVATIVE ? Math.max(wholeWords, maxWords) : wholeWords;
     }
 
@@ -174,16 +181,23 @@ public final class KeywordParser {
             return new KeywordMatch(w, key, true);
         }
         if (mode == Mode.FCC_CONSERVATIVE && words.count <= maxWords) {
+            String previous = null;
             for (int i = 0; i < words.count; i++) {
-                if (i > 0 && negations.contains(words.word(i - 1))) {
-                    continue;
-                }
-                for (int n = 1; n <= maxRevocationWords && i + n <= words.count; n++) {
-                    String phrase = words.phrase(i, n);
-                    if (revocation.contains(phrase)) {
-                        return new KeywordMatch(Intent.OPT_OUT, phrase, false);
+                String word = words.count == 1 ? key : words.word(i);
+                if (previous == null || !negations.contains(previous)) {
+                    if (revocation.contains(word)) {
+                        return new KeywordMatch(Intent.OPT_OUT, word, false);
+                    }
+                    if (phraseHeads.contains(word)) {
+                        for (int n = 2; n <= maxRevocationWords && i + n <= words.count; n++) {
+                            String phrase = words.phrase(i, n);
+                            if (revocation.contains(phrase)) {
+                                return new KeywordMatch(Intent.OPT_OUT, phrase, false);
+                            }
+                        }
                     }
                 }
+                previous = word;
             }
         }
         return KeywordMatch.NONE;

@@ -18,8 +18,8 @@ class InboundExampleTest {
 
     @Test
     void readmeExample() {
-        Map<String, String> sheet = new ConcurrentHashMap<>();
         // docs:inbound-example:begin
+        Map<String, String> sheet = new ConcurrentHashMap<>(); // stands in for the app's spreadsheet
         ConsentTracker tracker = ConsentTracker.builder(new InMemoryConsentStore()).brand("GreenWatt USA").build();
         Confirmations confirmations = Confirmations.builder(tracker)
                 .listener(e -> sheet.put(e.context().get("row"), e.outcome() + " " + e.at()))
