@@ -308,6 +308,19 @@ class KeywordParserTest {
     }
 
     @Test
+    void anAppCanShipItsOwnLanguageSet() {
+        KeywordSet german = KeywordSet.of("de", java.util.Set.of("Abmelden", "stopp"), java.util.Set.of("Anmelden"),
+                java.util.Set.of("Hilfe"));
+        KeywordParser de = KeywordParser.builder().add(german).build();
+        expect(de, "abmelden!", false, Intent.OPT_OUT, "ABMELDEN", true);
+        expect(de, "STOPP", false, Intent.OPT_OUT, "STOPP", true);
+        expect(de, "anmelden", false, Intent.OPT_IN, "ANMELDEN", true);
+        expect(de, "hilfe", false, Intent.HELP, "HILFE", true);
+        assertThatThrownBy(() -> KeywordSet.of("x", java.util.Set.of(" "), java.util.Set.of(), java.util.Set.of()))
+                .isInstanceOf(InvalidInputException.class);
+    }
+
+    @Test
     void parsingIsSafeFromManyThreads() {
         ConcurrentLinkedQueue<KeywordMatch> out = new ConcurrentLinkedQueue<>();
         IntStream.range(0, 20_000).parallel().forEach(i -> out.add(FCC.parse(i % 2 == 0 ? "Stop." : "yes", i % 4 == 1)));
