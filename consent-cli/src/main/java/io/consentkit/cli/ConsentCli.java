@@ -20,6 +20,8 @@ import java.io.PrintWriter;
             HistoryCommand.class,
             ExportCommand.class,
             ImportCommand.class,
+            InboundCommand.class,
+            ParseCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec
