@@ -6,7 +6,7 @@ package io.consentkit.message;
  *
  * <p>Capacities are in the encoding's units: septets for GSM-7, UTF-16 code units for UCS-2.
  * A message of more than one segment carries a 6-octet User Data Header in each segment, which
- * is why a concatenated segment holds less than a single one.
+ * is why a concatenated segment holds less than a single one. Thread-safe.
  */
 public enum Encoding {
     /** GSM 03.38 default alphabet: 160 septets alone, 153 per segment when concatenated. */

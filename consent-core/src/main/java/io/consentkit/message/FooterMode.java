@@ -1,6 +1,6 @@
 package io.consentkit.message;
 
-/** Whether a footer (e.g. "Reply STOP to opt out") must be in the message or only when it fits. */
+/** Whether a footer (e.g. "Reply STOP to opt out") must be in the message or only when it fits. Thread-safe. */
 public enum FooterMode {
     /** The footer is always sent, intact; the body is truncated or rejected to make room. */
     ALWAYS,

@@ -2,7 +2,7 @@ package io.consentkit.message;
 
 /**
  * One character that is in neither GSM-7 table and therefore forces UCS-2, with where it is,
- * so that a user interface can point at it.
+ * so that a user interface can point at it. Immutable and thread-safe.
  *
  * @param index     UTF-16 index of the character in the text that was examined
  * @param codePoint the Unicode code point (a lone surrogate is reported as itself)

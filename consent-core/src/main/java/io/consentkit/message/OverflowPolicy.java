@@ -1,6 +1,6 @@
 package io.consentkit.message;
 
-/** What {@link MessageFormatter} does with a message that needs more segments than its budget. */
+/** What {@link MessageFormatter} does with a message that needs more segments than its budget. Thread-safe. */
 public enum OverflowPolicy {
     /** Throw {@link SegmentBudgetExceededException} with the computed segments. The default. */
     REJECT,

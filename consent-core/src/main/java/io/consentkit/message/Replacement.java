@@ -3,7 +3,7 @@ package io.consentkit.message;
 import java.util.Objects;
 
 /**
- * One character Smart Encoding replaced.
+ * One character Smart Encoding replaced. Immutable and thread-safe.
  *
  * @param index       UTF-16 index of the character in the original text
  * @param codePoint   the character replaced
