@@ -22,6 +22,7 @@ import java.io.PrintWriter;
             ImportCommand.class,
             InboundCommand.class,
             ParseCommand.class,
+            SegmentsCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec
