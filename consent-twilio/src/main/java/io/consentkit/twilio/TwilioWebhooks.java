@@ -1,0 +1,244 @@
+package io.consentkit.twilio;
+
+import io.consentkit.ConsentKitException;
+import io.consentkit.InvalidInputException;
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.consent.ConsentTracker;
+import io.consentkit.inbound.InboundHandler;
+import io.consentkit.inbound.InboundMessage;
+import io.consentkit.inbound.InboundResult;
+import io.consentkit.inbound.Intent;
+import io.consentkit.inbound.KeywordParser;
+import io.consentkit.internal.Masking;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Twilio's webhooks as framework-neutral {@link WebhookHandler}s. Every handler first checks the
+ * signature with the {@link WebhookVerifier} and answers 403 if it fails.
+ *
+ * <ul>
+ *   <li>{@link #inbound}: the messaging webhook ("A message comes in"). {@code From}, {@code To},
+ *       {@code Body} and {@code MessageSid} go to the {@link InboundHandler}; its reply comes back as
+ *       TwiML ({@code <Message>}, XML-escaped) or as an empty {@code <Response/>}. When Twilio's
+ *       Advanced Opt-Out has already acted ({@code OptOutType} = {@code STOP}, {@code START} or
+ *       {@code HELP}) that decision is honoured even for a keyword our parser does not know
+ *       (a custom opt-out word revokes consent; a custom opt-in word records a keyword consent), and
+ *       no second opt-out or help text is sent because Twilio has answered.</li>
+ *   <li>{@link #debugger}: Twilio's Debugger webhook; each event goes to
+ *       {@link TwilioWebhookListener#onDebuggerEvent}.</li>
+ * </ul>
+ *
+ * <p>Answers: 403 for a rejected signature, 400 for a request missing a required parameter, 500
+ * if the consent store fails (Twilio logs an 11200 error; a redelivery is safe, the handler
+ * ignores message SIDs it has seen). Thread-safe.
+ */
+public final class TwilioWebhooks {
+    /** Revocation method when Twilio's Advanced Opt-Out reported a keyword our parser did not read as opt-out: {@value}. */
+    public static final String REVOKED_BY_TWILIO_OPT_OUT = "twilio_opt_out";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhooks.class);
+
+    private final WebhookVerifier verifier;
+    private final ConsentTracker tracker;
+    private final InboundHandler inboundHandler;
+    private final TwilioWebhookListener listener;
+    private final Clock clock;
+
+    private TwilioWebhooks(Builder b) {
+        this.verifier = b.verifier;
+        this.tracker = b.tracker;
+        this.inboundHandler = b.inboundHandler;
+        this.listener = b.listener;
+        this.clock = b.clock != null ? b.clock : b.tracker.clock();
+    }
+
+    /**
+     * A builder.
+     *
+     * @param verifier checks every request's signature
+     * @param tracker  the consent tracker the inbound handler writes to (also used to honour
+     *                 Advanced Opt-Out decisions)
+     */
+    public static Builder builder(WebhookVerifier verifier, ConsentTracker tracker) {
+        return new Builder(verifier, tracker);
+    }
+
+    /** The messaging webhook: an inbound text in, TwiML out. */
+    public WebhookResponse inbound(WebhookRequest request) {
+        WebhookResponse rejected = check("inbound", request);
+        if (rejected != null) {
+            return rejected;
+        }
+        String from = request.parameter("From").orElse("").strip();
+        if (from.isEmpty()) {
+            return WebhookResponse.text(400, "missing From\n");
+        }
+        String sid = firstOf(request, "MessageSid", "SmsMessageSid", "SmsSid");
+        String to = request.parameter("To").orElse("");
+        String body = request.parameter("Body").orElse("");
+        String optOutType = request.parameter("OptOutType").orElse("").strip().toUpperCase(Locale.ROOT);
+        InboundMessage message;
+        InboundResult result;
+        try {
+            message = new InboundMessage(from, to, body, sid, clock.instant());
+            result = inboundHandler.handle(message);
+        } catch (InvalidInputException e) {
+            // not a phone number we can keep consent for (e.g. a channel address): answer, change nothing
+            LOG.warn("inbound message {} from {} not handled: {}", sid, Masking.phone(from), e.getMessage());
+            return WebhookResponse.emptyTwiml();
+        } catch (ConsentKitException e) {
+            LOG.error("inbound message {} from {} could not be recorded", sid, Masking.phone(from), e);
+            return WebhookResponse.text(500, "consent store unavailable\n");
+        }
+        String reply = result.reply();
+        try {
+            reply = honourOptOutType(optOutType, message, result, reply);
+        } catch (ConsentKitException e) {
+            LOG.error("Twilio OptOutType {} for {} could not be recorded", optOutType, Masking.phone(from), e);
+            return WebhookResponse.text(500, "consent store unavailable\n");
+        }
+        return WebhookResponse.twiml(reply);
+    }
+
+    /**
+     * Applies Twilio's Advanced Opt-Out decision where our handler did not reach the same one,
+     * and returns the reply to send.
+     */
+    private String honourOptOutType(String optOutType, InboundMessage msg, InboundResult result, String reply) {
+        if (optOutType.isEmpty() || result.isDuplicate()) {
+            return reply;
+        }
+        switch (optOutType) {
+            case "STOP" -> {
+                if (result.change() != InboundResult.Change.OPTED_OUT) {
+                    Map<String, String> evidence = new LinkedHashMap<>();
+                    evidence.put("message_sid", msg.messageSid());
+                    evidence.put("inbound_body", msg.body());
+                    evidence.put("received_at", msg.receivedAt().toString());
+                    evidence.put("keyword", KeywordParser.normalize(msg.body()));
+                    evidence.put("match", "twilio_opt_out_type");
+                    if (!msg.to().isEmpty()) {
+                        evidence.put("to", msg.to());
+                    }
+                    tracker.revoke(msg.from(), REVOKED_BY_TWILIO_OPT_OUT, "Twilio OptOutType STOP", evidence);
+                    LOG.info("opt-out from {} by Twilio Advanced Opt-Out (keyword not ours)", Masking.phone(msg.from()));
+                }
+                return ""; // Twilio sent the one opt-out confirmation allowed
+            }
+            case "START" -> {
+                if (result.change() == InboundResult.Change.OPTED_IN || result.change() == InboundResult.Change.CONFIRMED
+                        || result.change() == InboundResult.Change.OPTED_OUT) {
+                    return reply;
+                }
+                String keyword = KeywordParser.normalize(msg.body());
+                ConsentRecord row = tracker.recordKeywordConsent(msg.from(), keyword.isEmpty() ? "START" : keyword, "",
+                        msg.messageSid(), msg.body());
+                LOG.info("keyword opt-in from {} by Twilio Advanced Opt-Out (keyword not ours)", Masking.phone(msg.from()));
+                return row.consentMessage(); // the recorded text is evidence only if it is sent
+            }
+            case "HELP" -> {
+                return result.intent() == Intent.HELP ? "" : reply; // Twilio answered HELP itself
+            }
+            default -> {
+                return reply;
+            }
+        }
+    }
+
+    /** Twilio's Debugger webhook: the event goes to the listener; answers 204. */
+    public WebhookResponse debugger(WebhookRequest request) {
+        WebhookResponse rejected = check("debugger", request);
+        if (rejected != null) {
+            return rejected;
+        }
+        DebuggerEvent event;
+        try {
+            event = DebuggerEvent.fromParameters(request.parameters());
+        } catch (InvalidInputException e) {
+            return WebhookResponse.text(400, "not a debugger event\n");
+        }
+        LOG.warn("Twilio debugger {}", event);
+        try {
+            listener.onDebuggerEvent(event);
+        } catch (RuntimeException e) {
+            LOG.warn("webhook listener failed on {}", event, e);
+        }
+        return WebhookResponse.noContent();
+    }
+
+    /** Null if the signature is fine, else the 403 answer (after telling the listener). */
+    private WebhookResponse check(String route, WebhookRequest request) {
+        SignatureCheck c = verifier.verify(request);
+        if (c.accepted()) {
+            return null;
+        }
+        try {
+            listener.onRejected(route, c);
+        } catch (RuntimeException e) {
+            LOG.warn("webhook listener failed on a rejected {} request", route, e);
+        }
+        return WebhookResponse.text(c.httpStatus(), "signature check failed: " + c.outcome() + "\n");
+    }
+
+    private static String firstOf(WebhookRequest r, String... names) {
+        for (String n : names) {
+            String v = r.parameter(n).orElse("").strip();
+            if (!v.isEmpty()) {
+                return v;
+            }
+        }
+        return "";
+    }
+
+    @Override
+    public String toString() {
+        return "TwilioWebhooks[" + verifier + ", " + inboundHandler + "]";
+    }
+
+    /** Configures {@link TwilioWebhooks}. Setters check at once. Not thread-safe. */
+    public static final class Builder {
+        private final WebhookVerifier verifier;
+        private final ConsentTracker tracker;
+        private InboundHandler inboundHandler;
+        private TwilioWebhookListener listener = TwilioWebhookListener.NO_OP;
+        private Clock clock;
+
+        private Builder(WebhookVerifier verifier, ConsentTracker tracker) {
+            this.verifier = Objects.requireNonNull(verifier, "verifier");
+            this.tracker = Objects.requireNonNull(tracker, "tracker");
+        }
+
+        /** The handler for inbound texts; it must write to the same tracker. Required. */
+        public Builder inboundHandler(InboundHandler handler) {
+            this.inboundHandler = Objects.requireNonNull(handler, "inboundHandler");
+            return this;
+        }
+
+        /** Hears debugger events and rejected requests. Default {@link TwilioWebhookListener#NO_OP}. */
+        public Builder listener(TwilioWebhookListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** Clock for received times; default the tracker's clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public TwilioWebhooks build() {
+            if (inboundHandler == null) {
+                throw new InvalidInputException("inboundHandler", "is not set");
+            }
+            return new TwilioWebhooks(this);
+        }
+    }
+}
