@@ -93,6 +93,9 @@ import java.util.regex.Pattern;
  *       exponential backoff and jitter, {@linkplain Builder#retries bounded}; anything else, and
  *       exhausted retries, throw {@link ConsentStoreException} with the SDK exception as cause.
  *       These retries come on top of the S3Client's own retry strategy.</li>
+ *   <li><b>Failing closed.</b> If S3 cannot be read when a refresh is due, the tracker's lookups
+ *       throw {@link ConsentStoreException} rather than answer from an index older than the
+ *       bound.</li>
  * </ul>
  *
  * <p>IAM: {@code s3:GetObject}, {@code s3:PutObject} and {@code s3:ListBucket} on the prefix;
@@ -132,6 +135,7 @@ public final class S3ConsentStore implements SharedConsentStore {
 
     /**
      * Waits between retries. The default sleeps; tests inject one that records and returns.
+     * Implementations must be thread-safe (appends on several threads back off at once).
      */
     @FunctionalInterface
     public interface Sleeper {
@@ -650,7 +654,8 @@ public final class S3ConsentStore implements SharedConsentStore {
 
         /**
          * Where in the bucket the journal lives, e.g. {@code "consentkit/prod"}; leading and
-         * trailing slashes are ignored; empty means the bucket root. Default {@value #DEFAULT_PREFIX}.
+         * trailing slashes are ignored; empty means the bucket root. Default
+         * {@value S3ConsentStore#DEFAULT_PREFIX}.
          * Every writer of one journal uses the same bucket and prefix.
          */
         public Builder prefix(String prefix) {

@@ -29,7 +29,7 @@ class ReadmeExampleTest {
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    static void stopServer() {
         server.close();
     }
 

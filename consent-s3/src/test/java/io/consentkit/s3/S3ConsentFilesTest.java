@@ -41,7 +41,7 @@ class S3ConsentFilesTest {
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    static void stopServer() {
         server.close();
     }
 

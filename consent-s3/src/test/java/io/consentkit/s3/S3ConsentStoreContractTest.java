@@ -23,7 +23,7 @@ class S3ConsentStoreContractTest extends ConsentStoreContract {
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    static void stopServer() {
         server.close();
     }
 

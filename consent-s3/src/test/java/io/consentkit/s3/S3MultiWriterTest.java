@@ -42,7 +42,7 @@ class S3MultiWriterTest {
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    static void stopServer() {
         server.close();
     }
 

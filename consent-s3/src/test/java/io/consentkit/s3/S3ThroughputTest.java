@@ -37,7 +37,7 @@ class S3ThroughputTest {
     }
 
     @AfterAll
-    static void stopServer() throws Exception {
+    static void stopServer() {
         server.close();
     }
 

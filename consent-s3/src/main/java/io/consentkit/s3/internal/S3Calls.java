@@ -103,11 +103,6 @@ public final class S3Calls {
         return e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
     }
 
-    /** HTTP status of a service error, or 0. */
-    public static int status(Throwable e) {
-        return e instanceof S3Exception s3e ? s3e.statusCode() : 0;
-    }
-
     /** Our exception for a failed S3 call, naming the operation, key, status and error code. */
     public ConsentStoreException wrap(String what, String key, Throwable e) {
         StringBuilder sb = new StringBuilder("S3 ").append(what).append(" s3://").append(bucket).append('/').append(key)
