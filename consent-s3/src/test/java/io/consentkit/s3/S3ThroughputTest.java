@@ -82,8 +82,8 @@ class S3ThroughputTest {
     @Test
     void appendsPerSecondForOneAndForEightWriters() throws Exception {
         String bucket = server.newBucket();
-        double one = run(bucket, 1, 150);
-        double eight = run(bucket, 8, 40);
+        double one = run(bucket, 1, 300);
+        double eight = run(bucket, 8, 100);
         String line = String.format("[s3-throughput] local s3proxy, one PUT per append: 1 writer %.0f appends/s, "
                 + "8 concurrent writers %.0f appends/s (%d cores)%n", one, eight,
                 Runtime.getRuntime().availableProcessors());
