@@ -2,6 +2,7 @@ package io.consentkit.store;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentRecord;
+import io.consentkit.internal.CsvRecordReader;
 import io.consentkit.internal.JournalCodec;
 import io.consentkit.phone.PhoneNumbers;
 import org.apache.commons.csv.CSVFormat;
@@ -10,11 +11,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -27,7 +24,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
@@ -187,25 +183,15 @@ public final class CsvConsentStore implements ConsentStore {
             commitLock.unlock();
         }
         String source = file.getFileName().toString();
-        try (InputStream in = new BoundedChannelInputStream(channel, bomLength, end);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-             CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-            Iterator<CSVRecord> it = parser.iterator();
-            long line = 2;
-            while (true) {
-                CSVRecord rec;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    rec = it.next();
-                } catch (UncheckedIOException e) {
-                    throw new JournalFormatException(source, parser.getCurrentLineNumber(), "row",
-                            "is not valid CSV (" + e.getCause().getMessage() + ")");
+        boolean[] header = {true};
+        try {
+            new CsvRecordReader(source).read(channel, bomLength, end, (cells, count, line) -> {
+                if (header[0]) {
+                    header[0] = false; // checked at open
+                    return;
                 }
-                sink.accept(JournalCodec.decode(rec::get, rec.size(), columnMap, phones, source, line));
-                line = parser.getCurrentLineNumber() + 1;
-            }
+                sink.accept(JournalCodec.decode(i -> cells[i], count, columnMap, phones, source, line, true));
+            });
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read consent journal " + file + ": " + e.getMessage(), e);
         }
@@ -453,39 +439,6 @@ public final class CsvConsentStore implements ConsentStore {
             }
         } catch (IOException ignored) {
             // nothing more to do
-        }
-    }
-
-    /** Reads [start, end) of a channel with positional reads, leaving the channel's position alone. */
-    private static final class BoundedChannelInputStream extends InputStream {
-        private final FileChannel ch;
-        private long pos;
-        private final long end;
-
-        BoundedChannelInputStream(FileChannel ch, long start, long end) {
-            this.ch = ch;
-            this.pos = start;
-            this.end = end;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (pos >= end) {
-                return -1;
-            }
-            int want = (int) Math.min(len, end - pos);
-            int n = ch.read(ByteBuffer.wrap(b, off, want), pos);
-            if (n > 0) {
-                pos += n;
-            }
-            return n;
         }
     }
 
