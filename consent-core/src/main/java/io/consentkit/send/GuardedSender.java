@@ -297,7 +297,7 @@ public interface GuardedSender {
             return quietHours;
         }
 
-        public Set<MessageCategory> quietHoursExempt() {
+        public Set<MessageCategory> quietHoursExemptions() {
             return quietHoursExempt.clone();
         }
 
@@ -305,7 +305,7 @@ public interface GuardedSender {
             return cooldown;
         }
 
-        public Set<MessageCategory> cooldownExempt() {
+        public Set<MessageCategory> cooldownExemptions() {
             return cooldownExempt.clone();
         }
 

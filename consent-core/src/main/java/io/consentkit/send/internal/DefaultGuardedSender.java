@@ -82,8 +82,8 @@ public final class DefaultGuardedSender implements GuardedSender {
         this.log = b.sendLog();
         this.listener = b.listener();
         this.quietHours = b.quietHours();
-        this.quietExempt = b.quietHoursExempt();
-        this.cooldownExempt = b.cooldownExempt();
+        this.quietExempt = b.quietHoursExemptions();
+        this.cooldownExempt = b.cooldownExemptions();
         Days days = new Days(b.zone());
         RecipientLimits rl = new RecipientLimits(b.cooldown().toMillis(), b.recipientHourlyCap(),
                 b.recipientDailyCap(), days);
