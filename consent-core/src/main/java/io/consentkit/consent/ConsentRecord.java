@@ -3,7 +3,6 @@ package io.consentkit.consent;
 import io.consentkit.phone.PhoneNumber;
 
 import java.time.Instant;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -60,24 +59,22 @@ public record ConsentRecord(
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(phoneNumber, "phoneNumber");
         Objects.requireNonNull(status, "status");
-        optInMethod = nz(optInMethod);
+        optInMethod = io.consentkit.internal.Interner.intern(nz(optInMethod));
         consentMessage = nz(consentMessage);
         customerId = nz(customerId);
         customerName = nz(customerName);
         customerEmail = nz(customerEmail);
         ipAddress = nz(ipAddress);
         screenshotUrl = nz(screenshotUrl);
-        revokedMethod = nz(revokedMethod);
-        metadata = metadata == null || metadata.isEmpty()
-                ? Map.of()
-                : Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
+        revokedMethod = io.consentkit.internal.Interner.intern(nz(revokedMethod));
+        metadata = io.consentkit.internal.CompactMap.copyOf(metadata);
         if (consentId.isEmpty()) {
             throw new IllegalArgumentException("consentId is empty");
         }
     }
 
     private static String nz(String s) {
-        return s == null ? "" : s;
+        return s == null || s.isEmpty() ? "" : s;
     }
 
     /** True if this row is a suppression: an opt-out of a number with no consent of its own. */

@@ -137,6 +137,9 @@ public final class PhoneNumbers {
             Phonenumber.PhoneNumber pn = new Phonenumber.PhoneNumber()
                     .setCountryCode(cc)
                     .setNationalNumber(Long.parseLong(national));
+            if (UTIL.isValidNumber(pn)) {
+                return new PhoneNumber(e164); // canonical already: keep the caller's string
+            }
             return validate(pn, e164, field);
         }
         throw new InvalidPhoneNumberException(field, e164, Reason.INVALID_COUNTRY_CODE);

@@ -6,18 +6,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 
+// snippet: store-contract
 class CsvConsentStoreContractTest extends ConsentStoreContract {
-    @TempDir
-    Path dir;
-
-    @Override
-    protected ConsentStore newStore() {
-        return CsvConsentStore.open(dir.resolve("consents.csv"));
-    }
-
-    @Override
-    protected ConsentStore reopen(ConsentStore store) {
-        store.close();
-        return CsvConsentStore.open(dir.resolve("consents.csv"));
-    }
+    @TempDir Path dir;
+    @Override protected ConsentStore newStore() { return CsvConsentStore.open(dir.resolve("c.csv")); }
+    @Override protected ConsentStore reopen(ConsentStore s) { s.close(); return CsvConsentStore.open(dir.resolve("c.csv")); }
 }
+// end snippet

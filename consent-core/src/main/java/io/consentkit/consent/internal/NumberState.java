@@ -13,7 +13,8 @@ import java.util.List;
  * never lock.
  */
 final class NumberState {
-    static final NumberState EMPTY = new NumberState(new ConsentRecord[0], new ConsentRecord[0], null);
+    private static final ConsentRecord[] NONE = new ConsentRecord[0];
+    static final NumberState EMPTY = new NumberState(NONE, NONE, null);
 
     /** Every journal row of the number, in journal order. */
     final ConsentRecord[] rows;
@@ -40,8 +41,12 @@ final class NumberState {
             }
         }
         if (newCurrent == null) {
-            newCurrent = Arrays.copyOf(current, current.length + 1);
-            newCurrent[current.length] = row;
+            if (current == rows) {
+                newCurrent = newRows; // no id repeated yet: history and current state are the same array
+            } else {
+                newCurrent = Arrays.copyOf(current, current.length + 1);
+                newCurrent[current.length] = row;
+            }
         }
         Instant rev = lastRevocation;
         if (row.status() == ConsentStatus.REVOKED) {

@@ -1,0 +1,104 @@
+package io.consentkit.bench;
+
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.consent.ConsentStatus;
+import io.consentkit.internal.JournalCodec;
+import io.consentkit.phone.PhoneNumber;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Generates realistic consent journals for the benchmarks: US numbers, web-form, keyword,
+ * in-person and QR consents with the standardized texts of a handful of brands (so texts repeat),
+ * names, emails, IP addresses, metadata, and about one revocation per ten grants.
+ */
+public final class JournalGenerator {
+    private static final String[] FIRST = {"John", "Jane", "Ann", "Carlos", "Mei", "Fatima", "Olu", "Zoë", "Pat", "Sam"};
+    private static final String[] LAST = {"Smith", "Doe", "Lee", "García", "Chen", "Khan", "Adeyemi", "O'Brien", "Nguyen"};
+    private static final String[] BRANDS = {"Basin Climbing", "GreenWatt USA", "SafeShipper", "Raven Service", "Chores"};
+    private static final String[] AREA = {"512", "206", "415", "212", "305", "617", "303", "404", "702", "919"};
+
+    private JournalGenerator() {
+    }
+
+    /** The E.164 number of consent {@code i} (distinct for i below 10 million). */
+    public static String phone(int i) {
+        return "+1" + AREA[i % AREA.length] + (2000000 + (i / AREA.length) % 8000000);
+    }
+
+    /** The same number as people type it: "512-200-0001". */
+    public static String nationalFormat(int i) {
+        String e = phone(i);
+        return e.substring(2, 5) + "-" + e.substring(5, 8) + "-" + e.substring(8);
+    }
+
+    /** {@code n} grant rows and about n/10 revocation rows, in journal order. */
+    public static List<ConsentRecord> rows(int n, long seed) {
+        Random rnd = new Random(seed);
+        List<ConsentRecord> out = new ArrayList<>(n + n / 10);
+        Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
+        String[] texts = new String[BRANDS.length * 3];
+        for (int b = 0; b < BRANDS.length; b++) {
+            io.consentkit.consent.ConsentTexts ct = io.consentkit.consent.ConsentTexts.of(BRANDS[b]);
+            texts[b * 3] = ct.webForm();
+            texts[b * 3 + 1] = ct.keyword("START");
+            texts[b * 3 + 2] = ct.inPerson();
+        }
+        String[] methods = {"web_form", "keyword", "in_person"};
+        for (int i = 0; i < n; i++) {
+            int kind = rnd.nextInt(3);
+            int brand = rnd.nextInt(BRANDS.length);
+            String first = FIRST[rnd.nextInt(FIRST.length)];
+            String last = LAST[rnd.nextInt(LAST.length)];
+            Map<String, String> md = new LinkedHashMap<>();
+            String ip = "";
+            if (kind == 0) {
+                md.put("form_url", "https://example.com/sms-signup?src=" + rnd.nextInt(100));
+                ip = "203.0." + rnd.nextInt(256) + "." + rnd.nextInt(256);
+            } else if (kind == 1) {
+                md.put("keyword", "START");
+                md.put("message_sid", "SM" + Long.toHexString(rnd.nextLong()) + Long.toHexString(rnd.nextLong()));
+            } else {
+                md.put("staff_member", first + " (Front Desk)");
+                md.put("location", BRANDS[brand]);
+            }
+            Instant ts = t0.plusSeconds(i * 30L);
+            ConsentRecord grant = new ConsentRecord(String.format("%016x", rnd.nextLong()), ts,
+                    new PhoneNumber(phone(i)), methods[kind], texts[brand * 3 + kind],
+                    Integer.toString(1_000_000 + i), first + " " + last,
+                    first.toLowerCase() + "." + i + "@example.com", ip, "", md, ConsentStatus.ACTIVE, null, "");
+            out.add(grant);
+            if (i % 10 == 9) {
+                out.add(grant.withStatus(ConsentStatus.REVOKED, ts.plusSeconds(3600), "stop_keyword",
+                        Map.of("revoke_notes", "Customer texted STOP")));
+            }
+        }
+        return out;
+    }
+
+    /** Writes {@link #rows} as a CSV journal. */
+    public static Path write(Path file, int n, long seed) throws IOException {
+        int[] map = JournalCodec.identityMap();
+        try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            w.write(JournalCodec.HEADER_LINE);
+            w.write('\n');
+            StringBuilder sb = new StringBuilder(512);
+            for (ConsentRecord r : rows(n, seed)) {
+                sb.setLength(0);
+                JournalCodec.appendLine(sb, r, map, false);
+                w.append(sb);
+            }
+        }
+        return file;
+    }
+}

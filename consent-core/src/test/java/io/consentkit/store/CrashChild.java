@@ -1,0 +1,52 @@
+package io.consentkit.store;
+
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.consent.ConsentRequest;
+import io.consentkit.consent.ConsentTracker;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+
+/**
+ * Child JVM for the crash test: appends consents from several threads as fast as it can and
+ * prints "ACK id" after each record call has returned (the moment the caller was told the
+ * record is durable). With "hold" it opens the store, prints READY and waits to be killed.
+ */
+public final class CrashChild {
+    private CrashChild() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path journal = Path.of(args[0]);
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "UTF-8");
+        if (args.length > 1 && args[1].equals("hold")) {
+            try (CsvConsentStore store = CsvConsentStore.open(journal)) {
+                out.println("READY");
+                out.flush();
+                Thread.sleep(120_000);
+            }
+            return;
+        }
+        int threads = Integer.parseInt(args[1]);
+        ConsentTracker tracker = ConsentTracker.builder(CsvConsentStore.open(journal)).brand("Crash Test").build();
+        out.println("READY");
+        out.flush();
+        for (int t = 0; t < threads; t++) {
+            int th = t;
+            Thread w = new Thread(() -> {
+                for (int i = 0; ; i++) {
+                    String phone = "+1512555" + String.format("%04d", (th * 2500 + i) % 10_000);
+                    ConsentRecord r = tracker.recordConsent(ConsentRequest.builder(phone, "qr_code",
+                                    "Crash test consent, \"quoted\",\nwith a newline and a comma")
+                            .customerId("w" + th + "-" + i).metadata("i", Integer.toString(i)).build());
+                    synchronized (out) {
+                        out.println("ACK " + r.consentId());
+                        out.flush();
+                    }
+                }
+            });
+            w.setDaemon(false);
+            w.start();
+        }
+    }
+}
