@@ -20,6 +20,7 @@ import java.io.PrintWriter;
             HistoryCommand.class,
             ExportCommand.class,
             ImportCommand.class,
+            SendCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec
