@@ -20,6 +20,9 @@ import java.io.PrintWriter;
             HistoryCommand.class,
             ExportCommand.class,
             ImportCommand.class,
+            InboundCommand.class,
+            ParseCommand.class,
+            SegmentsCommand.class,
             SendCommand.class,
         })
 public final class ConsentCli implements Runnable {

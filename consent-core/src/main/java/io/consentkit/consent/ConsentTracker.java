@@ -115,6 +115,13 @@ public interface ConsentTracker extends AutoCloseable {
     /** Every consent that is active now, across all numbers. */
     List<ConsentRecord> activeConsents();
 
+    /**
+     * Every consent whose current (folded) state is {@link ConsentStatus#PENDING}, across all
+     * numbers, by time: e.g. Y/N confirmations asked and not yet answered. Lets a flow find its
+     * open requests again after a restart.
+     */
+    List<ConsentRecord> pendingConsents();
+
     /** Looks one consent up by id (current state). */
     Optional<ConsentRecord> findById(String consentId);
 
@@ -144,6 +151,9 @@ public interface ConsentTracker extends AutoCloseable {
      * machines); a no-op for stores that have no other writers.
      */
     void refresh();
+
+    /** The standardized consent texts (brand and wording) this tracker records. */
+    ConsentTexts texts();
 
     /** The normaliser this tracker uses for phone numbers. */
     PhoneNumbers phoneNumbers();

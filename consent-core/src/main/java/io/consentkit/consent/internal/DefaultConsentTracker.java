@@ -321,6 +321,21 @@ public final class DefaultConsentTracker implements ConsentTracker {
     }
 
     @Override
+    public List<ConsentRecord> pendingConsents() {
+        maybeRefresh();
+        List<ConsentRecord> out = new ArrayList<>();
+        for (NumberState st : byPhone.values()) {
+            for (ConsentRecord r : st.current) {
+                if (r.status() == ConsentStatus.PENDING) {
+                    out.add(r);
+                }
+            }
+        }
+        out.sort(BY_TIME);
+        return out;
+    }
+
+    @Override
     public Optional<ConsentRecord> findById(String consentId) {
         maybeRefresh();
         String phone = phoneById.get(consentId);
@@ -519,6 +534,11 @@ public final class DefaultConsentTracker implements ConsentTracker {
         if (refreshMillis > 0 && clock.millis() - lastRefresh >= refreshMillis) {
             refresh();
         }
+    }
+
+    @Override
+    public ConsentTexts texts() {
+        return texts;
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.consentkit.bench;
+package io.consentkit.benchmarks;
 
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.store.CsvConsentStore;
@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 /**
  * Target 3 and 7: retained heap after opening a CSV journal of N consents, measured after full GCs.
- * Usage: {@code java -cp consent-benchmarks/target/benchmarks.jar io.consentkit.bench.MemoryFootprint 10000 100000 1000000}
+ * Usage: {@code java -cp consent-benchmarks/target/benchmarks.jar io.consentkit.benchmarks.MemoryFootprint 10000 100000 1000000}
  */
 public final class MemoryFootprint {
     private MemoryFootprint() {

@@ -1,4 +1,4 @@
-package io.consentkit.bench;
+package io.consentkit.benchmarks;
 
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.store.CsvConsentStore;

@@ -1,0 +1,426 @@
+package io.consentkit.inbound;
+
+import io.consentkit.InvalidInputException;
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.consent.ConsentRequest;
+import io.consentkit.consent.ConsentStatus;
+import io.consentkit.consent.ConsentTracker;
+import io.consentkit.consent.OptInMethod;
+import io.consentkit.internal.Masking;
+import io.consentkit.phone.PhoneNumber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Y/N confirmation flows ("Reply Y to confirm your participation ... Reply N if you do not wish to
+ * participate"), kept in the consent journal so they survive restarts.
+ *
+ * <ul>
+ * <li>{@link #request} appends a {@code pending} row: {@code consent_message} is the exact question,
+ * {@code opt_in_method} is {@code sms_confirmation}, {@code metadata} holds the app's context and
+ * {@code expires_at}. The app then sends the question (through its guarded sender).</li>
+ * <li>A yes ({@link InboundHandler}) appends an {@code active} row for the same {@code consent_id}:
+ * consent evidence whose text is the question, with {@code reply_sid}, {@code reply_body},
+ * {@code reply_at} and {@code requested_at} in metadata. A no appends {@code declined}. Any other
+ * reply writes nothing, keeps it pending and is reported {@link ConfirmationEvent.Outcome#INVALID}
+ * with its text. STOP revokes it with every other consent of the number.</li>
+ * <li>Expiry: a confirmation whose deadline has passed is closed with an {@code expired} row lazily,
+ * when the number replies or is looked up with {@link #pending(String)}, and by {@link #expireDue()},
+ * a sweep for the app to call on a schedule so that unanswered ones are reported too. Either way the
+ * result is the same: a late reply is handled as if nothing were pending.</li>
+ * <li>A second request to a number with one pending <b>replaces</b> it: the old one gets an
+ * {@code expired} row with {@code closed_reason=replaced} and {@code replaced_by}, and is reported
+ * {@link ConfirmationEvent.Outcome#REPLACED}; answers then apply to the newest question. (A
+ * double-submitted form re-asks instead of failing; evidence stays tied to the last text sent.)</li>
+ * <li>A request to a number that has opted out is rejected with
+ * {@link ConfirmationRejectedException}.</li>
+ * </ul>
+ *
+ * <p>State lives only in the journal: pending confirmations are read back from the tracker
+ * ({@link ConsentTracker#consents(String)}, {@link ConsentTracker#pendingConsents()}), so a new
+ * instance over a reopened store picks up where the old one stopped. Time comes from the tracker's
+ * clock. Listeners hear every outcome. Thread-safe: work on one number is serialised.
+ *
+ * <pre>{@code
+ * Confirmations confirmations = Confirmations.builder(tracker).listener(sheet::update).build();
+ * String id = confirmations.request("+15855550123", question, Map.of("row", "42"), Duration.ofHours(48));
+ * }</pre>
+ */
+public final class Confirmations {
+    private static final Logger LOG = LoggerFactory.getLogger(Confirmations.class);
+    private static final int STRIPES = 64;
+
+    /** Longest time-to-live accepted. */
+    public static final Duration MAX_TIME_TO_LIVE = Duration.ofDays(365);
+    /** Metadata key of a pending row's deadline (ISO-8601 instant). */
+    public static final String EXPIRES_AT = "expires_at";
+    /** Metadata key, on answer and close rows, of when the question was recorded. */
+    public static final String REQUESTED_AT = "requested_at";
+    /** Metadata key of the reply's message SID. */
+    public static final String REPLY_SID = "reply_sid";
+    /** Metadata key of the reply's text. */
+    public static final String REPLY_BODY = "reply_body";
+    /** Metadata key of when the reply was received. */
+    public static final String REPLY_AT = "reply_at";
+    /** Metadata key on an {@code expired} row: {@code expired} or {@code replaced}. */
+    public static final String CLOSED_REASON = "closed_reason";
+    /** Metadata key on a replaced row: the id of the confirmation that replaced it. */
+    public static final String REPLACED_BY = "replaced_by";
+
+    private static final Set<String> RESERVED = Set.of(EXPIRES_AT, REQUESTED_AT, REPLY_SID, REPLY_BODY, REPLY_AT,
+            CLOSED_REASON, REPLACED_BY);
+
+    private final ConsentTracker tracker;
+    private final Clock clock;
+    private final ConfirmationListener listener;
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final long idSeed = new SecureRandom().nextLong();
+    private final AtomicLong idCounter = new AtomicLong();
+
+    private Confirmations(Builder b) {
+        this.tracker = b.tracker;
+        this.clock = tracker.clock();
+        this.listener = b.listener;
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+    }
+
+    /** A builder over {@code tracker} (whose journal, number normaliser and clock are used). */
+    public static Builder builder(ConsentTracker tracker) {
+        return new Builder(tracker);
+    }
+
+    /**
+     * Records a pending confirmation and returns its id. Send {@code question} to the number
+     * afterwards, exactly as given.
+     *
+     * @param phone      the number to ask, any accepted form
+     * @param question   the exact text that will be sent (kept verbatim as the consent text)
+     * @param context    the app's data to get back with every outcome (e.g. a sheet row); keys must not
+     *                   be one of this class's metadata keys nor start with {@code revoke_}
+     * @param timeToLive how long an answer is accepted (positive, at most {@link #MAX_TIME_TO_LIVE})
+     * @throws InvalidInputException          for an invalid number, empty question, bad context or TTL
+     * @throws ConfirmationRejectedException if the number has opted out
+     */
+    public String request(String phone, String question, Map<String, String> context, Duration timeToLive) {
+        PhoneNumber pn = tracker.phoneNumbers().parse(phone, "phone_number");
+        if (question == null || question.isBlank()) {
+            throw new InvalidInputException("question", "is empty");
+        }
+        if (question.length() > ConsentRequest.MAX_CONSENT_MESSAGE) {
+            throw new InvalidInputException("question", "is longer than " + ConsentRequest.MAX_CONSENT_MESSAGE
+                    + " characters");
+        }
+        if (timeToLive == null || timeToLive.isNegative() || timeToLive.isZero()
+                || timeToLive.compareTo(MAX_TIME_TO_LIVE) > 0) {
+            throw new InvalidInputException("timeToLive", "must be positive and at most " + MAX_TIME_TO_LIVE
+                    + ", got " + timeToLive);
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        if (context != null) {
+            for (Map.Entry<String, String> e : context.entrySet()) {
+                String k = e.getKey();
+                if (k == null || k.isBlank()) {
+                    throw new InvalidInputException("context", "has an empty key");
+                }
+                if (RESERVED.contains(k) || k.startsWith("revoke_")) {
+                    throw new InvalidInputException("context", "key '" + k + "' is reserved for the confirmation flow");
+                }
+                meta.put(k, e.getValue() == null ? "" : e.getValue());
+            }
+        }
+        List<ConfirmationEvent> events = new ArrayList<>(2);
+        String id;
+        ReentrantLock lock = lockFor(pn);
+        lock.lock();
+        try {
+            if (tracker.isOptedOut(pn.e164())) {
+                throw new ConfirmationRejectedException(pn, "the number has opted out");
+            }
+            Instant now = now();
+            ConsentRecord old = pendingRow(pn);
+            id = newId(pn, now);
+            meta.put(EXPIRES_AT, now.plus(timeToLive).toString());
+            ConsentRecord row = new ConsentRecord(id, now, pn, OptInMethod.SMS_CONFIRMATION, question, "", "", "", "",
+                    "", meta, ConsentStatus.PENDING, null, "");
+            tracker.append(row);
+            events.add(event(row, ConfirmationEvent.Outcome.REQUESTED, now, null, row));
+            if (old != null) {
+                events.add(isOverdue(old, now) ? close(old, ConfirmationEvent.Outcome.EXPIRED, now, null)
+                        : close(old, ConfirmationEvent.Outcome.REPLACED, now, id));
+            }
+            LOG.debug("confirmation {} requested of {}", id, pn.masked());
+        } finally {
+            lock.unlock();
+        }
+        fire(events);
+        return id;
+    }
+
+    /**
+     * The number's pending confirmation, if any. One past its deadline is closed as expired first
+     * (and reported), so this may write to the journal.
+     */
+    public Optional<PendingConfirmation> pending(String phone) {
+        PhoneNumber pn = tracker.phoneNumbers().parse(phone, "phone_number");
+        ConfirmationEvent expired = null;
+        PendingConfirmation result = null;
+        ReentrantLock lock = lockFor(pn);
+        lock.lock();
+        try {
+            ConsentRecord row = pendingRow(pn);
+            if (row != null) {
+                Instant now = now();
+                if (isOverdue(row, now)) {
+                    expired = close(row, ConfirmationEvent.Outcome.EXPIRED, now, null);
+                } else {
+                    result = toPending(row);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (expired != null) {
+            fire(List.of(expired));
+        }
+        return Optional.ofNullable(result);
+    }
+
+    /** Every pending confirmation across all numbers, by request time, as the journal has them (none expired here). */
+    public List<PendingConfirmation> pendingConfirmations() {
+        List<PendingConfirmation> out = new ArrayList<>();
+        for (ConsentRecord r : tracker.pendingConsents()) {
+            if (OptInMethod.SMS_CONFIRMATION.equals(r.optInMethod())) {
+                out.add(toPending(r));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Closes every pending confirmation whose deadline has passed with an {@code expired} row and
+     * reports each. Call it on a schedule (e.g. every minute); it is cheap when nothing is due.
+     *
+     * @return the events, one per confirmation expired
+     */
+    public List<ConfirmationEvent> expireDue() {
+        Instant now = now();
+        List<ConfirmationEvent> events = new ArrayList<>();
+        for (ConsentRecord r : tracker.pendingConsents()) {
+            if (!OptInMethod.SMS_CONFIRMATION.equals(r.optInMethod()) || !isOverdue(r, now)) {
+                continue;
+            }
+            ReentrantLock lock = lockFor(r.phoneNumber());
+            lock.lock();
+            try {
+                Optional<ConsentRecord> current = tracker.findById(r.consentId());
+                if (current.isPresent() && current.get().status() == ConsentStatus.PENDING) {
+                    events.add(close(current.get(), ConfirmationEvent.Outcome.EXPIRED, now, null));
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (!events.isEmpty()) {
+            LOG.info("expired {} unanswered confirmation(s)", events.size());
+        }
+        fire(events);
+        return List.copyOf(events);
+    }
+
+    /** The tracker whose journal holds the confirmations. */
+    public ConsentTracker tracker() {
+        return tracker;
+    }
+
+    @Override
+    public String toString() {
+        return "Confirmations[" + tracker + "]";
+    }
+
+    // ---- used by InboundHandler (callers hold lockFor(number)) ---------------------------------
+
+    ReentrantLock lockFor(PhoneNumber pn) {
+        return stripes[(pn.e164().hashCode() & 0x7fffffff) % STRIPES];
+    }
+
+    /** The number's newest pending confirmation row, overdue or not; null if none. */
+    ConsentRecord pendingRow(PhoneNumber pn) {
+        ConsentRecord best = null;
+        for (ConsentRecord r : tracker.consents(pn.e164())) {
+            if (r.status() == ConsentStatus.PENDING && OptInMethod.SMS_CONFIRMATION.equals(r.optInMethod())
+                    && (best == null || !r.timestamp().isBefore(best.timestamp()))) {
+                best = r;
+            }
+        }
+        return best;
+    }
+
+    /** Appends the answer row (active for yes, declined for no). */
+    ConfirmationEvent answer(ConsentRecord pending, boolean yes, InboundMessage reply, Instant now) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put(REQUESTED_AT, pending.timestamp().toString());
+        extra.put(REPLY_SID, reply.messageSid());
+        extra.put(REPLY_BODY, reply.body());
+        extra.put(REPLY_AT, reply.receivedAt().toString());
+        ConsentRecord row = successor(pending, yes ? ConsentStatus.ACTIVE : ConsentStatus.DECLINED, now, extra);
+        tracker.append(row);
+        LOG.info("confirmation {} {} by {}", pending.consentId(), yes ? "confirmed" : "declined",
+                pending.phoneNumber().masked());
+        return event(pending, yes ? ConfirmationEvent.Outcome.CONFIRMED : ConfirmationEvent.Outcome.DECLINED, now,
+                reply, row);
+    }
+
+    /** Reports an unrecognised reply; writes nothing. */
+    ConfirmationEvent invalid(ConsentRecord pending, InboundMessage reply, Instant now) {
+        LOG.debug("confirmation {}: unrecognised reply {} from {}", pending.consentId(), Masking.body(reply.body()),
+                pending.phoneNumber().masked());
+        return event(pending, ConfirmationEvent.Outcome.INVALID, now, reply, null);
+    }
+
+    /** Reports a confirmation revoked by an opt-out ({@code revoked} is its revoked row). */
+    ConfirmationEvent optedOut(ConsentRecord pending, ConsentRecord revoked, InboundMessage reply, Instant now) {
+        return event(pending, ConfirmationEvent.Outcome.OPTED_OUT, now, reply, revoked);
+    }
+
+    /** Closes a pending confirmation as expired (or replaced, when {@code replacedBy} is set). */
+    ConfirmationEvent close(ConsentRecord pending, ConfirmationEvent.Outcome outcome, Instant now, String replacedBy) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        extra.put(REQUESTED_AT, pending.timestamp().toString());
+        extra.put(CLOSED_REASON, outcome == ConfirmationEvent.Outcome.REPLACED ? "replaced" : "expired");
+        if (replacedBy != null) {
+            extra.put(REPLACED_BY, replacedBy);
+        }
+        ConsentRecord row = successor(pending, ConsentStatus.EXPIRED, now, extra);
+        tracker.append(row);
+        LOG.debug("confirmation {} of {} closed: {}", pending.consentId(), pending.phoneNumber().masked(), outcome);
+        return event(pending, outcome, now, null, row);
+    }
+
+    /** Delivers events to the listener; a failing listener is logged and skipped. */
+    void fire(List<ConfirmationEvent> events) {
+        for (ConfirmationEvent e : events) {
+            try {
+                listener.onEvent(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("confirmation listener failed on {} for {}; handling goes on", e.outcome(),
+                        e.phoneNumber().masked(), ex);
+            }
+        }
+    }
+
+    static boolean isOverdue(ConsentRecord pending, Instant at) {
+        Instant deadline = expiresAt(pending);
+        return deadline != null && !at.isBefore(deadline);
+    }
+
+    // ---- internals ------------------------------------------------------------------------------
+
+    private static Instant expiresAt(ConsentRecord r) {
+        String s = r.metadata().get(EXPIRES_AT);
+        if (s == null || s.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(s.strip());
+        } catch (DateTimeParseException e) {
+            LOG.warn("confirmation {} has an unreadable {} ('{}'); it never expires", r.consentId(), EXPIRES_AT, s);
+            return null;
+        }
+    }
+
+    private static Map<String, String> context(ConsentRecord r) {
+        Map<String, String> out = new LinkedHashMap<>();
+        r.metadata().forEach((k, v) -> {
+            if (!RESERVED.contains(k) && !k.startsWith("revoke_")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private static PendingConfirmation toPending(ConsentRecord r) {
+        Instant deadline = expiresAt(r);
+        return new PendingConfirmation(r.consentId(), r.phoneNumber(), r.consentMessage(), context(r), r.timestamp(),
+                deadline == null ? Instant.MAX : deadline);
+    }
+
+    private static ConfirmationEvent event(ConsentRecord pending, ConfirmationEvent.Outcome outcome, Instant at,
+                                           InboundMessage reply, ConsentRecord row) {
+        Instant deadline = expiresAt(pending);
+        return new ConfirmationEvent(pending.consentId(), pending.phoneNumber(), outcome, at,
+                pending.consentMessage(), context(pending), pending.timestamp(),
+                deadline == null ? Instant.MAX : deadline, reply == null ? "" : reply.body(),
+                reply == null ? "" : reply.messageSid(), row);
+    }
+
+    private static ConsentRecord successor(ConsentRecord pending, ConsentStatus status, Instant now,
+                                           Map<String, String> extra) {
+        Map<String, String> meta = new LinkedHashMap<>(pending.metadata());
+        meta.putAll(extra);
+        return new ConsentRecord(pending.consentId(), now, pending.phoneNumber(), pending.optInMethod(),
+                pending.consentMessage(), pending.customerId(), pending.customerName(), pending.customerEmail(),
+                pending.ipAddress(), pending.screenshotUrl(), meta, status, null, "");
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    private String newId(PhoneNumber phone, Instant ts) {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        while (true) {
+            String material = phone.e164() + "|" + ts + "|confirmation|" + idSeed + "|" + idCounter.incrementAndGet();
+            String id = HexFormat.of().formatHex(sha.digest(material.getBytes(StandardCharsets.UTF_8)), 0, 8);
+            if (tracker.findById(id).isEmpty()) {
+                return id;
+            }
+        }
+    }
+
+    /** Configures {@link Confirmations}. Not thread-safe. */
+    public static final class Builder {
+        private final ConsentTracker tracker;
+        private ConfirmationListener listener = ConfirmationListener.NO_OP;
+
+        private Builder(ConsentTracker tracker) {
+            this.tracker = Objects.requireNonNull(tracker, "tracker");
+        }
+
+        /** Hears every outcome. Default {@link ConfirmationListener#NO_OP}. */
+        public Builder listener(ConfirmationListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        public Confirmations build() {
+            return new Confirmations(this);
+        }
+    }
+}

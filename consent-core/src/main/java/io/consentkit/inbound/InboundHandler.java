@@ -1,0 +1,452 @@
+package io.consentkit.inbound;
+
+import io.consentkit.InvalidInputException;
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.consent.ConsentTracker;
+import io.consentkit.internal.Masking;
+import io.consentkit.phone.PhoneNumber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Handles one inbound text: honours opt-outs, records opt-ins, answers HELP, resolves Y/N
+ * confirmations, and returns what it did and the reply to send.
+ *
+ * <ul>
+ * <li><b>Opt-out</b> (STOP, "please stop texting me"...): revokes every active consent of the number
+ * (or records a suppression) with method {@value ConsentTracker#REVOKED_BY_KEYWORD} and the evidence
+ * {@code revoke_message_sid}, {@code revoke_inbound_body}, {@code revoke_received_at},
+ * {@code revoke_keyword}, {@code revoke_match} ({@code whole_message} or {@code in_reply}) and
+ * {@code revoke_to}. Reply: one confirmation text (brand, no marketing), by default only
+ * {@link ReplyPolicy#UNLESS_PROVIDER_REPLIED unless Twilio already answered}: Twilio replies itself to
+ * its own keywords sent as the whole message, and after an opt-out only one confirmation text is
+ * allowed, so a second one would be both a duplicate and a breach. A reply such as "please stop"
+ * gets ours, because Twilio ignores it.</li>
+ * <li><b>Opt-in</b> (START, YES, UNSTOP): records a keyword consent whose text is the tracker's
+ * standardized confirmation (brand, frequency, rates, STOP/HELP; {@link ConsentTracker#texts()}) and
+ * replies with exactly that text ({@link ReplyPolicy#ALWAYS} by default: Twilio's generic
+ * re-subscribe text has no brand or frequency, and the recorded text is evidence only if it was
+ * sent).</li>
+ * <li><b>Help</b> (HELP, INFO): replies with the brand, the support contact and STOP/HELP
+ * instructions; no state change ({@link ReplyPolicy#ALWAYS} by default: Twilio's own help text has no
+ * brand or contact, which carriers require).</li>
+ * <li><b>Y/N answers</b> while a confirmation is pending: see {@link Confirmations}. Anything else
+ * while one is pending is reported {@link ConfirmationEvent.Outcome#INVALID}.</li>
+ * <li>Anything else: no change, no reply; {@link InboundListener#onUnmatched} hears it.</li>
+ * </ul>
+ *
+ * <p><b>Duplicates.</b> Providers retry webhooks, so the same message SID can arrive twice. A SID seen
+ * before is answered with {@link InboundResult.Change#DUPLICATE}: nothing is written or replied again.
+ * The handler remembers the last {@link Builder#recentSids(int)} SIDs in memory and, for any other,
+ * looks in the number's journal rows, where every row it writes carries the SID
+ * ({@code message_sid}, {@code revoke_message_sid}, {@code reply_sid}); so a redelivery after a restart
+ * records nothing either. (A HELP or ordinary message writes no row, so after a restart its redelivery is
+ * answered again; nothing is recorded twice.)
+ *
+ * <p>Thread-safe: messages from one number are handled one at a time, different numbers in parallel.
+ * Listeners are called after the journal writes, outside the lock; their exceptions are logged and never
+ * change the result. No provider types: a Twilio adapter maps its webhook into {@link InboundMessage} and
+ * the reply into TwiML.
+ *
+ * <pre>{@code
+ * InboundHandler handler = InboundHandler.builder(tracker)
+ *         .supportContact("help@basin.example or 512-555-0100")
+ *         .build();
+ * InboundResult r = handler.handle(new InboundMessage(from, to, body, sid, Instant.now()));
+ * if (r.hasReply()) { ... send r.reply() ... }
+ * }</pre>
+ */
+public final class InboundHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(InboundHandler.class);
+
+    /** Default number of message SIDs remembered in memory. */
+    public static final int DEFAULT_RECENT_SIDS = 10_000;
+    /** The metadata keys under which handled message SIDs are written to the journal. */
+    public static final Set<String> SID_KEYS = Set.of("message_sid", "revoke_message_sid", Confirmations.REPLY_SID);
+
+    private final ConsentTracker tracker;
+    private final KeywordParser parser;
+    private final Confirmations confirmations;
+    private final InboundListener listener;
+    private final Clock clock;
+    private final ReplyPolicy optOutPolicy;
+    private final ReplyPolicy optInPolicy;
+    private final ReplyPolicy helpPolicy;
+    private final Set<String> providerKeywords;
+    private final String optOutReply;
+    private final String helpReply;
+    private final String confirmedReply;
+    private final String declinedReply;
+    private final String invalidReply;
+    private final Map<String, Boolean> recentSids;
+
+    private InboundHandler(Builder b) {
+        this.tracker = b.tracker;
+        this.parser = b.parser;
+        this.confirmations = b.confirmations != null ? b.confirmations : Confirmations.builder(b.tracker).build();
+        this.listener = b.listener;
+        this.clock = tracker.clock();
+        this.optOutPolicy = b.optOutPolicy;
+        this.optInPolicy = b.optInPolicy;
+        this.helpPolicy = b.helpPolicy;
+        this.providerKeywords = Set.copyOf(b.providerKeywords);
+        String brand = tracker.texts().brand();
+        this.optOutReply = b.optOutReply != null ? b.optOutReply
+                : brand + ": you are unsubscribed and will receive no further messages. Reply START to resubscribe.";
+        this.helpReply = b.helpReply != null ? b.helpReply
+                : b.supportContact == null ? ""
+                : brand + ": for help contact " + b.supportContact + ". Reply STOP to opt out. Msg & data rates may apply.";
+        this.confirmedReply = b.confirmedReply;
+        this.declinedReply = b.declinedReply;
+        this.invalidReply = b.invalidReply;
+        int capacity = b.recentSids;
+        this.recentSids = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > capacity;
+            }
+        });
+    }
+
+    /** A builder over {@code tracker}. */
+    public static Builder builder(ConsentTracker tracker) {
+        return new Builder(tracker);
+    }
+
+    /**
+     * Handles one message.
+     *
+     * @throws io.consentkit.phone.InvalidPhoneNumberException if {@code from} is not a phone number
+     * @throws io.consentkit.store.ConsentStoreException       if the journal cannot be written; nothing
+     *                                                          is then remembered, so a redelivery is
+     *                                                          handled afresh
+     */
+    public InboundResult handle(InboundMessage message) {
+        Objects.requireNonNull(message, "message");
+        PhoneNumber from = tracker.phoneNumbers().parse(message.from(), "from");
+        String sid = message.messageSid();
+        List<ConfirmationEvent> events = new ArrayList<>(2);
+        InboundResult result;
+        var lock = confirmations.lockFor(from);
+        lock.lock();
+        try {
+            if (!sid.isEmpty() && seen(from, sid)) {
+                boolean pending = confirmations.pendingRow(from) != null;
+                result = new InboundResult(message, parser.parse(message.body(), pending),
+                        InboundResult.Change.DUPLICATE, List.of(), "", null);
+                LOG.info("duplicate delivery of {} from {} ignored", sid, from.masked());
+            } else {
+                result = process(from, message, events);
+                if (!sid.isEmpty()) {
+                    recentSids.put(sid, Boolean.TRUE);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        confirmations.fire(events);
+        notifyListener(result);
+        return result;
+    }
+
+    /** The parser in use. */
+    public KeywordParser parser() {
+        return parser;
+    }
+
+    /** The confirmations whose answers this handler records. */
+    public Confirmations confirmations() {
+        return confirmations;
+    }
+
+    private InboundResult process(PhoneNumber from, InboundMessage msg, List<ConfirmationEvent> events) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<ConsentRecord> rows = new ArrayList<>();
+        ConsentRecord pending = confirmations.pendingRow(from);
+        ConfirmationEvent expired = null;
+        if (pending != null && Confirmations.isOverdue(pending, msg.receivedAt())) {
+            expired = confirmations.close(pending, ConfirmationEvent.Outcome.EXPIRED, now, null);
+            rows.add(expired.record());
+            events.add(expired);
+            pending = null;
+        }
+        KeywordMatch match = parser.parse(msg.body(), pending != null);
+        InboundResult.Change change;
+        String reply = "";
+        ConfirmationEvent confirmation = null;
+        switch (match.intent()) {
+            case OPT_OUT -> {
+                Map<String, String> evidence = new LinkedHashMap<>();
+                evidence.put("message_sid", msg.messageSid());
+                evidence.put("inbound_body", msg.body());
+                evidence.put("received_at", msg.receivedAt().toString());
+                evidence.put("keyword", match.keyword());
+                evidence.put("match", match.wholeMessage() ? "whole_message" : "in_reply");
+                if (!msg.to().isEmpty()) {
+                    evidence.put("to", msg.to());
+                }
+                List<ConsentRecord> revoked = tracker.revoke(from.e164(), ConsentTracker.REVOKED_BY_KEYWORD,
+                        "inbound " + match.keyword(), evidence);
+                rows.addAll(revoked);
+                if (pending != null) {
+                    for (ConsentRecord r : revoked) {
+                        if (r.consentId().equals(pending.consentId())) {
+                            confirmation = confirmations.optedOut(pending, r, msg, now);
+                            events.add(confirmation);
+                        }
+                    }
+                }
+                change = InboundResult.Change.OPTED_OUT;
+                reply = replies(optOutPolicy, match) ? optOutReply : "";
+                LOG.info("opt-out from {} ({}, {})", from.masked(), match.keyword(),
+                        match.wholeMessage() ? "whole message" : "in reply");
+            }
+            case OPT_IN -> {
+                ConsentRecord row = tracker.recordKeywordConsent(from.e164(), match.keyword(), "", msg.messageSid(),
+                        msg.body());
+                rows.add(row);
+                change = InboundResult.Change.OPTED_IN;
+                reply = replies(optInPolicy, match) ? row.consentMessage() : "";
+                LOG.info("keyword opt-in from {} ({})", from.masked(), match.keyword());
+            }
+            case HELP -> {
+                change = InboundResult.Change.NONE;
+                reply = replies(helpPolicy, match) ? helpReply : "";
+            }
+            case CONFIRM_YES, CONFIRM_NO -> {
+                boolean yes = match.intent() == Intent.CONFIRM_YES;
+                confirmation = confirmations.answer(pending, yes, msg, now);
+                rows.add(confirmation.record());
+                events.add(confirmation);
+                change = yes ? InboundResult.Change.CONFIRMED : InboundResult.Change.DECLINED;
+                reply = yes ? confirmedReply : declinedReply;
+            }
+            default -> {
+                if (pending != null) {
+                    confirmation = confirmations.invalid(pending, msg, now);
+                    events.add(confirmation);
+                    change = InboundResult.Change.CONFIRMATION_INVALID;
+                    reply = invalidReply;
+                } else {
+                    change = InboundResult.Change.NONE;
+                    LOG.debug("no keyword in {} from {}", Masking.body(msg.body()), from.masked());
+                }
+            }
+        }
+        if (confirmation == null) {
+            confirmation = expired;
+        }
+        if (change == InboundResult.Change.NONE && expired != null) {
+            change = InboundResult.Change.CONFIRMATION_EXPIRED;
+        }
+        return new InboundResult(msg, match, change, rows, reply, confirmation);
+    }
+
+    private boolean replies(ReplyPolicy policy, KeywordMatch match) {
+        return switch (policy) {
+            case ALWAYS -> true;
+            case NEVER -> false;
+            case UNLESS_PROVIDER_REPLIED -> !(match.wholeMessage() && providerKeywords.contains(match.keyword()));
+        };
+    }
+
+    private boolean seen(PhoneNumber from, String sid) {
+        if (recentSids.containsKey(sid)) {
+            return true;
+        }
+        for (ConsentRecord r : tracker.history(from.e164())) {
+            for (String key : SID_KEYS) {
+                if (sid.equals(r.metadata().get(key))) {
+                    recentSids.put(sid, Boolean.TRUE);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void notifyListener(InboundResult result) {
+        try {
+            listener.onResult(result);
+        } catch (RuntimeException e) {
+            LOG.warn("inbound listener failed on {}; handling goes on", result, e);
+        }
+        if (result.change() == InboundResult.Change.NONE && result.intent() == Intent.NONE) {
+            try {
+                listener.onUnmatched(result);
+            } catch (RuntimeException e) {
+                LOG.warn("inbound listener failed on unmatched {}; handling goes on", result, e);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InboundHandler[" + parser.mode() + ", opt-out reply " + optOutPolicy + ", " + tracker + "]";
+    }
+
+    /**
+     * Configures an {@link InboundHandler}. Setters validate at once; {@link #build()} checks that HELP
+     * can be answered (a support contact or an explicit help text, unless HELP replies are off).
+     * Not thread-safe.
+     */
+    public static final class Builder {
+        private final ConsentTracker tracker;
+        private KeywordParser parser = KeywordParser.defaults();
+        private Confirmations confirmations;
+        private InboundListener listener = InboundListener.NO_OP;
+        private ReplyPolicy optOutPolicy = ReplyPolicy.UNLESS_PROVIDER_REPLIED;
+        private ReplyPolicy optInPolicy = ReplyPolicy.ALWAYS;
+        private ReplyPolicy helpPolicy = ReplyPolicy.ALWAYS;
+        private Set<String> providerKeywords = defaultProviderKeywords();
+        private String supportContact;
+        private String optOutReply;
+        private String helpReply;
+        private String confirmedReply = "";
+        private String declinedReply = "";
+        private String invalidReply = "";
+        private int recentSids = DEFAULT_RECENT_SIDS;
+
+        private Builder(ConsentTracker tracker) {
+            this.tracker = Objects.requireNonNull(tracker, "tracker");
+        }
+
+        private static Set<String> defaultProviderKeywords() {
+            Set<String> s = new LinkedHashSet<>(KeywordParser.TWILIO_OPT_OUT);
+            s.addAll(KeywordParser.TWILIO_OPT_IN);
+            s.addAll(KeywordParser.TWILIO_HELP);
+            return s;
+        }
+
+        /** The keyword parser. Default {@link KeywordParser#defaults()}. */
+        public Builder parser(KeywordParser parser) {
+            this.parser = Objects.requireNonNull(parser, "parser");
+            return this;
+        }
+
+        /**
+         * The confirmations to resolve (pass the instance you request through, so its listener hears
+         * the answers). Must be over the same tracker. Default: a new one with no listener.
+         */
+        public Builder confirmations(Confirmations confirmations) {
+            Objects.requireNonNull(confirmations, "confirmations");
+            if (confirmations.tracker() != tracker) {
+                throw new InvalidInputException("confirmations", "must use the same ConsentTracker as the handler");
+            }
+            this.confirmations = confirmations;
+            return this;
+        }
+
+        /** Hears every result. Default {@link InboundListener#NO_OP}. */
+        public Builder listener(InboundListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** How the business can be reached, for the HELP reply: a phone number, email or website. */
+        public Builder supportContact(String contact) {
+            this.supportContact = InvalidInputException.requireText("supportContact", contact);
+            return this;
+        }
+
+        /** The exact HELP reply, instead of the one built from brand and support contact. */
+        public Builder helpReply(String text) {
+            this.helpReply = InvalidInputException.requireText("helpReply", text);
+            return this;
+        }
+
+        /** The exact opt-out confirmation text (brand, no marketing). */
+        public Builder optOutReply(String text) {
+            this.optOutReply = InvalidInputException.requireText("optOutReply", text);
+            return this;
+        }
+
+        /** Text to reply to a confirmed Y/N question. Default: no reply. */
+        public Builder confirmedReply(String text) {
+            this.confirmedReply = InvalidInputException.requireText("confirmedReply", text);
+            return this;
+        }
+
+        /** Text to reply to a declined Y/N question. Default: no reply. */
+        public Builder declinedReply(String text) {
+            this.declinedReply = InvalidInputException.requireText("declinedReply", text);
+            return this;
+        }
+
+        /** Text to reply to an unrecognised answer to a pending question. Default: no reply. */
+        public Builder invalidReply(String text) {
+            this.invalidReply = InvalidInputException.requireText("invalidReply", text);
+            return this;
+        }
+
+        /** When to reply to an opt-out. Default {@link ReplyPolicy#UNLESS_PROVIDER_REPLIED}. */
+        public Builder optOutReplyPolicy(ReplyPolicy policy) {
+            this.optOutPolicy = Objects.requireNonNull(policy, "optOutReplyPolicy");
+            return this;
+        }
+
+        /** When to reply to an opt-in. Default {@link ReplyPolicy#ALWAYS}. */
+        public Builder optInReplyPolicy(ReplyPolicy policy) {
+            this.optInPolicy = Objects.requireNonNull(policy, "optInReplyPolicy");
+            return this;
+        }
+
+        /** When to reply to HELP. Default {@link ReplyPolicy#ALWAYS}. */
+        public Builder helpReplyPolicy(ReplyPolicy policy) {
+            this.helpPolicy = Objects.requireNonNull(policy, "helpReplyPolicy");
+            return this;
+        }
+
+        /**
+         * The keywords the provider answers itself when sent as the whole message, for
+         * {@link ReplyPolicy#UNLESS_PROVIDER_REPLIED}. Default: Twilio's defaults on long codes and
+         * toll-free ({@link KeywordParser#TWILIO_OPT_OUT}, {@link KeywordParser#TWILIO_OPT_IN},
+         * {@link KeywordParser#TWILIO_HELP}). Pass an empty set for short codes outside a Messaging
+         * Service, where Twilio answers nothing, or the words of your Advanced Opt-Out setup.
+         */
+        public Builder providerKeywords(Set<String> keywords) {
+            Objects.requireNonNull(keywords, "providerKeywords");
+            Set<String> s = new LinkedHashSet<>();
+            for (String k : keywords) {
+                String n = KeywordParser.normalize(k);
+                if (n.isEmpty()) {
+                    throw new InvalidInputException("providerKeywords", "'" + k + "' has no letters or digits");
+                }
+                s.add(n);
+            }
+            this.providerKeywords = s;
+            return this;
+        }
+
+        /** How many message SIDs to remember in memory (1 to 10,000,000). Default {@value InboundHandler#DEFAULT_RECENT_SIDS}. */
+        public Builder recentSids(int capacity) {
+            if (capacity < 1 || capacity > 10_000_000) {
+                throw new InvalidInputException("recentSids", "must be between 1 and 10000000, got " + capacity);
+            }
+            this.recentSids = capacity;
+            return this;
+        }
+
+        public InboundHandler build() {
+            if (helpPolicy != ReplyPolicy.NEVER && helpReply == null && supportContact == null) {
+                throw new InvalidInputException("supportContact", "is required to answer HELP (brand and a contact "
+                        + "method); set supportContact(..), helpReply(..) or helpReplyPolicy(NEVER)");
+            }
+            return new InboundHandler(this);
+        }
+    }
+}

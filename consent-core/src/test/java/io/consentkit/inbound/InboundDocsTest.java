@@ -1,0 +1,138 @@
+package io.consentkit.inbound;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Keeps docs-drafts/inbound.md true: its keyword tables are generated here from the parser, and its
+ * Java example is the code {@link InboundExampleTest} runs. Run with {@code -Dconsentkit.updateDocs=true}
+ * to rewrite the generated parts after changing the parser.
+ */
+class InboundDocsTest {
+    static final Path DOC = Path.of("..", "docs-drafts", "inbound.md");
+    static final Path EXAMPLE = Path.of("src", "test", "java", "io", "consentkit", "inbound", "InboundExampleTest.java");
+
+    /** Sample replies for the modes table. */
+    static final List<String> SAMPLES = List.of(
+            "STOP", "stop!!", " Stop. ", "ＳＴＯＰ", "opt out", "Opt-Out", "stop all", "STOP PLEASE",
+            "Please stop texting me", "unsubscribe me", "I want to opt-out now", "Cancel my appointment",
+            "Don't stop", "Stopwatch", "endless", "backend",
+            "When does the sale end? I loved the last one, thanks",
+            "START", "YES", "Yes please", "Y", "N", "No thanks", "HELP", "info?", "ALTO");
+
+    static String keywordSetsTable() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| Class | English (default, `KeywordSet.ENGLISH`) | Spanish extra (`KeywordSet.SPANISH`) "
+                + "| French extra (`KeywordSet.FRENCH`) |\n");
+        sb.append("|---|---|---|---|\n");
+        row(sb, "Opt-out, whole message", KeywordSet::optOut);
+        row(sb, "Opt-out inside a short reply (FCC mode)", KeywordSet::revocationWords);
+        row(sb, "Negations that cancel a word inside a reply", KeywordSet::negations);
+        row(sb, "Opt-in", KeywordSet::optIn);
+        row(sb, "Help", KeywordSet::help);
+        row(sb, "Yes, only while a confirmation is pending", KeywordSet::confirmYes);
+        row(sb, "No, only while a confirmation is pending", KeywordSet::confirmNo);
+        sb.append("\nTwilio itself acts on (whole message, long codes and toll-free): opt-out ")
+                .append(String.join(", ", KeywordParser.TWILIO_OPT_OUT)).append("; opt-in ")
+                .append(String.join(", ", KeywordParser.TWILIO_OPT_IN)).append("; help ")
+                .append(String.join(", ", KeywordParser.TWILIO_HELP)).append(".\n");
+        return sb.toString();
+    }
+
+    private static void row(StringBuilder sb, String label, Function<KeywordSet, Set<String>> f) {
+        sb.append("| ").append(label);
+        for (KeywordSet set : List.of(KeywordSet.ENGLISH, KeywordSet.SPANISH, KeywordSet.FRENCH)) {
+            Set<String> words = f.apply(set);
+            sb.append(" | ").append(words.isEmpty() ? "–" : String.join(", ", words));
+        }
+        sb.append(" |\n");
+    }
+
+    static String samplesTable() {
+        KeywordParser strict = KeywordParser.builder().mode(KeywordParser.Mode.STRICT).build();
+        KeywordParser fcc = KeywordParser.defaults();
+        StringBuilder sb = new StringBuilder();
+        sb.append("| Reply | `STRICT` | `FCC_CONSERVATIVE` (default) | `FCC_CONSERVATIVE`, confirmation pending |\n");
+        sb.append("|---|---|---|---|\n");
+        for (String s : SAMPLES) {
+            sb.append("| `\"").append(s).append("\"` | ").append(cell(strict.parse(s, false))).append(" | ")
+                    .append(cell(fcc.parse(s, false))).append(" | ").append(cell(fcc.parse(s, true))).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private static String cell(KeywordMatch m) {
+        if (m.intent() == Intent.NONE) {
+            return "NONE";
+        }
+        return m.intent() + " (" + m.keyword() + (m.wholeMessage() ? ")" : ", in reply)");
+    }
+
+    static String example() throws IOException {
+        List<String> lines = Files.readAllLines(EXAMPLE, StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        boolean in = false;
+        for (String line : lines) {
+            if (line.contains("docs:inbound-example:end")) {
+                break;
+            }
+            if (in) {
+                out.add(line.length() >= 8 ? line.substring(8) : line.strip());
+            }
+            if (line.contains("docs:inbound-example:begin")) {
+                in = true;
+            }
+        }
+        return "```java\n" + String.join("\n", out) + "\n```\n";
+    }
+
+    @Test
+    void generatedPartsOfTheDocAreCurrent() throws IOException {
+        String doc = Files.readString(DOC, StandardCharsets.UTF_8);
+        String updated = replace(doc, "keyword-sets", keywordSetsTable());
+        updated = replace(updated, "samples", samplesTable());
+        updated = replace(updated, "example", example());
+        if (!updated.equals(doc) && Boolean.getBoolean("consentkit.updateDocs")) {
+            Files.writeString(DOC, updated, StandardCharsets.UTF_8);
+            doc = updated;
+        }
+        assertThat(doc).as("docs-drafts/inbound.md is stale: run this test with -Dconsentkit.updateDocs=true")
+                .isEqualTo(updated);
+    }
+
+    @Test
+    void everySampleRowIsWhatTheParserSays() {
+        // belt and braces for the most important rows, independent of the generator
+        KeywordParser fcc = KeywordParser.defaults();
+        KeywordParser strict = KeywordParser.builder().mode(KeywordParser.Mode.STRICT).build();
+        assertThat(fcc.parse("Please stop texting me").intent()).isEqualTo(Intent.OPT_OUT);
+        assertThat(strict.parse("Please stop texting me").intent()).isEqualTo(Intent.NONE);
+        for (String fp : List.of("Stopwatch", "endless", "backend")) {
+            assertThat(fcc.parse(fp).intent()).isEqualTo(Intent.NONE);
+            assertThat(strict.parse(fp).intent()).isEqualTo(Intent.NONE);
+        }
+        assertThat(fcc.parse("YES", false).intent()).isEqualTo(Intent.OPT_IN);
+        assertThat(fcc.parse("YES", true).intent()).isEqualTo(Intent.CONFIRM_YES);
+        assertThat(samplesTable().lines().count()).isEqualTo(SAMPLES.size() + 2L);
+    }
+
+    private static String replace(String doc, String name, String content) {
+        String begin = "<!-- generated:" + name + " -->\n";
+        String end = "<!-- /generated:" + name + " -->";
+        int b = doc.indexOf(begin);
+        int e = doc.indexOf(end);
+        assertThat(b).as("marker %s in %s", begin.strip(), DOC).isNotNegative();
+        assertThat(e).as("marker %s in %s", end, DOC).isGreaterThan(b);
+        return doc.substring(0, b + begin.length()) + content + doc.substring(e);
+    }
+}
