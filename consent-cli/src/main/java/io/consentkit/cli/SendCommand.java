@@ -2,6 +2,9 @@ package io.consentkit.cli;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.message.CostEstimate;
+import io.consentkit.message.MessageFormatter;
+import io.consentkit.message.PriceTable;
 import io.consentkit.send.CsvSendLog;
 import io.consentkit.send.GatewayRequest;
 import io.consentkit.send.GatewayResult;
@@ -70,6 +73,13 @@ final class SendCommand implements Callable<Integer> {
     @Option(names = "--at", paramLabel = "<instant>",
             description = "Dry run only: evaluate as if it were this ISO-8601 instant (e.g. to check quiet hours).")
     Instant at;
+    @Option(names = "--segment-budget", paramLabel = "<n>",
+            description = "Block the message if it needs more than this many segments. Default: no budget.")
+    Integer segmentBudget;
+    @Option(names = "--example-prices",
+            description = "Estimate the cost with the EXAMPLE price table (US/CA 0.0083, elsewhere 0.05 USD per "
+                    + "segment; an illustration, not Twilio's prices).")
+    boolean examplePrices;
     @Option(names = "--send-log", paramLabel = "<csv file>",
             description = "CSV send log the decision is appended to. Default: sends.csv next to the store.")
     Path sendLog;
@@ -89,8 +99,14 @@ final class SendCommand implements Callable<Integer> {
                 : opts.store.toAbsolutePath().resolveSibling("sends.csv");
         try (ConsentTracker tracker = opts.openTracker(); CsvSendLog log = CsvSendLog.open(logFile)) {
             Clock clock = at != null ? Clock.fixed(at, ZoneOffset.UTC) : tracker.clock();
-            GuardedSender sender = GuardedSender.builder(tracker, gateway).clock(clock).sendLog(log).dryRun(dry)
-                    .build();
+            GuardedSender.Builder b = GuardedSender.builder(tracker, gateway).clock(clock).sendLog(log).dryRun(dry);
+            if (segmentBudget != null) {
+                b.formatter(MessageFormatter.builder().segmentBudget(segmentBudget).build());
+            }
+            if (examplePrices) {
+                b.prices(PriceTable.example());
+            }
+            GuardedSender sender = b.build();
             SendOutcome outcome = sender.send(message);
             print(out, message, outcome, gateway.name());
             if (outcome instanceof SendOutcome.Sent || outcome instanceof SendOutcome.DryRun) {
@@ -121,18 +137,21 @@ final class SendCommand implements Callable<Integer> {
             j.put("providerId", s.providerId());
             j.put("status", s.providerStatus());
             j.put("segments", s.segments());
-            j.put("estimatedCost", s.estimatedCost() == null ? null : s.estimatedCost().toPlainString());
+            cost(j, s.estimatedCost());
             j.put("gateway", s.gateway());
             text = "SENT  " + m.to() + "  id=" + s.providerId() + "  via " + s.gateway()
-                    + (s.segments() > 0 ? "  segments=" + s.segments() : "");
+                    + (s.segments() > 0 ? "  segments=" + s.segments() : "")
+                    + (s.estimatedCost() == null ? "" : "  cost=" + s.estimatedCost());
         } else if (outcome instanceof SendOutcome.DryRun d) {
             j.put("outcome", "dry_run");
             j.put("category", m.category().label());
             j.put("body", d.body());
             j.put("segments", d.segments());
-            j.put("estimatedCost", d.estimatedCost() == null ? null : d.estimatedCost().toPlainString());
+            cost(j, d.estimatedCost());
             text = "DRY RUN  every guard passed; would send this " + m.category().label() + " message to " + m.to()
-                    + (d.segments() > 0 ? " (" + d.segments() + " segment(s))" : "") + ":\n  " + d.body();
+                    + (d.segments() > 0 ? " (" + d.segments() + " segment(s)" : "")
+                    + (d.estimatedCost() == null ? "" : ", " + d.estimatedCost())
+                    + (d.segments() > 0 ? ")" : "") + ":\n  " + d.body();
         } else if (outcome instanceof SendOutcome.Blocked b) {
             j.put("outcome", "blocked");
             j.put("reason", b.reason().name());
@@ -158,6 +177,11 @@ final class SendCommand implements Callable<Integer> {
                     + (f.message().isEmpty() ? "" : ": " + f.message());
         }
         out.println(opts.format == OutputFormat.json ? Output.json(j) : text);
+    }
+
+    private static void cost(Map<String, Object> j, CostEstimate cost) {
+        j.put("estimatedCost", cost == null ? null : cost.total().toPlainString());
+        j.put("currency", cost == null ? null : cost.currency().getCurrencyCode());
     }
 
     /** Stands in for a gateway in dry runs, where the sender never calls it. */

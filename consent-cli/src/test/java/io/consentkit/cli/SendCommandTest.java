@@ -34,6 +34,18 @@ class SendCommandTest {
     }
 
     @Test
+    void aSegmentBudgetAndExamplePricesCanBeGiven() {
+        CliTestSupport.Result fits = run("send", "--to", "+15125551234", "--body", "x".repeat(161), "--category",
+                "transactional", "--store", store(), "--at", NOON_CENTRAL, "--example-prices", "--format", "json");
+        assertThat(fits.exit()).as(fits.err()).isZero();
+        assertThat(fits.out()).contains("\"segments\":2,\"estimatedCost\":\"0.0166\",\"currency\":\"USD\"");
+        CliTestSupport.Result over = run("send", "--to", "+15125551234", "--body", "x".repeat(161), "--category",
+                "transactional", "--store", store(), "--at", NOON_CENTRAL, "--segment-budget", "1");
+        assertThat(over.exit()).isEqualTo(SendCommand.EXIT_NOT_SENT);
+        assertThat(over.out()).startsWith("BLOCKED  CONTENT: body needs 2 segments");
+    }
+
+    @Test
     void guardsThatRefusePrintWhyAndExitThree() {
         CliTestSupport.Result noConsent = run("send", "--to", "+15125551234", "--body", "Sale", "--store", store(),
                 "--at", NOON_CENTRAL);

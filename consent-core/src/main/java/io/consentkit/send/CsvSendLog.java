@@ -39,7 +39,7 @@ import java.util.Optional;
  * <p>Columns ({@link #HEADER}): {@code row_type} ({@code decision} or {@code status}),
  * {@code time}, {@code decision}, {@code reason}, {@code to} (masked), {@code category},
  * {@code template_id}, {@code body_sha256}, {@code body_length}, {@code segments},
- * {@code estimated_cost}, {@code provider_id}, {@code error_code}, {@code detail}, {@code until},
+ * {@code estimated_cost}, {@code currency}, {@code provider_id}, {@code error_code}, {@code detail}, {@code until},
  * {@code gateway}, {@code status}, {@code status_error_code}. A status row fills {@code time},
  * {@code provider_id}, {@code status} and {@code status_error_code}.
  *
@@ -48,7 +48,8 @@ import java.util.Optional;
 public final class CsvSendLog implements SendLog {
     /** The header line. */
     public static final String HEADER = "row_type,time,decision,reason,to,category,template_id,body_sha256,"
-            + "body_length,segments,estimated_cost,provider_id,error_code,detail,until,gateway,status,status_error_code";
+            + "body_length,segments,estimated_cost,currency,provider_id,error_code,detail,until,gateway,status,"
+            + "status_error_code";
 
     private static final int COLUMNS = HEADER.split(",").length;
     private static final String WHAT = "send log";
@@ -114,7 +115,7 @@ public final class CsvSendLog implements SendLog {
             "decision", e.time().toString(), e.decision().name().toLowerCase(java.util.Locale.ROOT), e.reason(), e.to(),
             e.category().label(), e.templateId(), e.bodySha256(), Integer.toString(e.bodyLength()),
             Integer.toString(e.segments()), e.estimatedCost() == null ? "" : e.estimatedCost().toPlainString(),
-            e.providerId(), e.errorCode() == 0 ? "" : Integer.toString(e.errorCode()), e.detail(),
+            e.currency(), e.providerId(), e.errorCode() == 0 ? "" : Integer.toString(e.errorCode()), e.detail(),
             e.until() == null ? "" : e.until().toString(), e.gateway(),
             e.status() == null ? "" : e.status().providerName(),
             e.statusErrorCode() == 0 ? "" : Integer.toString(e.statusErrorCode()),
@@ -128,9 +129,9 @@ public final class CsvSendLog implements SendLog {
         java.util.Arrays.fill(cells, "");
         cells[0] = "status";
         cells[1] = u.at().toString();
-        cells[11] = u.providerId();
-        cells[16] = u.status().providerName();
-        cells[17] = u.errorCode() == 0 ? "" : Integer.toString(u.errorCode());
+        cells[12] = u.providerId();
+        cells[17] = u.status().providerName();
+        cells[18] = u.errorCode() == 0 ? "" : Integer.toString(u.errorCode());
         write(cells);
     }
 
@@ -222,22 +223,23 @@ public final class CsvSendLog implements SendLog {
             } catch (IllegalArgumentException e) {
                 throw fail("decision/category", "'" + truncate(d) + "/" + truncate(r.get(5)) + "' is not known");
             }
-            String status = r.get(16);
+            String status = r.get(17);
             Instant time = time(1, true);
             return new SendLogEntry(time, decision, r.get(3), r.get(4), category, r.get(6), r.get(7),
-                    integer(8), integer(9), cost(), r.get(11), integer(12), r.get(13), time(14, false), r.get(15),
-                    status.isEmpty() ? null : DeliveryStatus.find(status).orElseThrow(() -> fail("status",
-                            "'" + truncate(status) + "' is not a delivery status")), integer(17), status.isEmpty() ? null : time);
+                    integer(8), integer(9), cost(), r.get(11), r.get(12), integer(13), r.get(14), time(15, false),
+                    r.get(16), status.isEmpty() ? null : DeliveryStatus.find(status).orElseThrow(() -> fail("status",
+                            "'" + truncate(status) + "' is not a delivery status")), integer(18),
+                    status.isEmpty() ? null : time);
         }
 
         DeliveryUpdate status() {
-            String s = r.get(16);
+            String s = r.get(17);
             DeliveryStatus st = DeliveryStatus.find(s).orElseThrow(() -> fail("status",
                     "'" + truncate(s) + "' is not a delivery status"));
-            if (r.get(11).isBlank()) {
+            if (r.get(12).isBlank()) {
                 throw fail("provider_id", "is empty in a status row");
             }
-            return DeliveryUpdate.of(r.get(11), st, integer(17), time(1, true));
+            return DeliveryUpdate.of(r.get(12), st, integer(18), time(1, true));
         }
 
         private Instant time(int col, boolean required) {

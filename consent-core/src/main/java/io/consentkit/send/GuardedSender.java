@@ -2,12 +2,15 @@ package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.message.MessageFormatter;
+import io.consentkit.message.PriceTable;
 import io.consentkit.send.internal.DefaultGuardedSender;
 
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -26,7 +29,10 @@ import java.util.function.BooleanSupplier;
  *       &rarr; blocked ({@code STORE_UNAVAILABLE});</li>
  *   <li><b>quiet hours</b> in the recipient's local time ({@link QuietHours}) &rarr; deferred to the
  *       next allowed instant; emergency messages are exempt by default;</li>
- *   <li><b>content</b>: the message fits the segment budget &rarr; else blocked;</li>
+ *   <li><b>content</b>: the body (or parts, or rendered template) is formatted by the category's
+ *       {@link MessageFormatter}: segment budget, overflow policy (reject or truncate), brand prefix
+ *       and footer (always, or only if it fits) &rarr; blocked ({@code CONTENT}) if it cannot fit;
+ *       segments and the cost estimate come from the formatted text;</li>
  *   <li><b>per-recipient cooldown</b> (emergency exempt by default), <b>hourly cap</b> and
  *       <b>daily cap</b> &rarr; deferred;</li>
  *   <li><b>global daily cap</b> (with a listener alert at a fraction, default 90%) &rarr;
@@ -122,6 +128,9 @@ public interface GuardedSender {
         private BooleanSupplier killSwitch = () -> false;
         private String defaultFrom = "";
         private URI defaultStatusCallback;
+        private MessageFormatter formatter;
+        private final EnumMap<MessageCategory, MessageFormatter> formatters = new EnumMap<>(MessageCategory.class);
+        private PriceTable prices;
 
         private Builder(ConsentTracker tracker, SmsGateway gateway) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -247,6 +256,34 @@ public interface GuardedSender {
             return this;
         }
 
+        /**
+         * Formats every message (unless its category has its own formatter): segment budget, overflow
+         * policy, brand prefix, footer. Default: no budget, no prefix or footer; the text is sent as
+         * given (at most 1,600 characters) and only its segments are counted.
+         */
+        public Builder formatter(MessageFormatter formatter) {
+            this.formatter = Objects.requireNonNull(formatter, "formatter");
+            return this;
+        }
+
+        /**
+         * Formats messages of one category, e.g. marketing with a required opt-out footer:
+         * {@code formatter(MARKETING, MessageFormatter.builder().footer("Reply STOP to opt out").build())}.
+         */
+        public Builder formatter(MessageCategory category, MessageFormatter formatter) {
+            formatters.put(Objects.requireNonNull(category, "category"), Objects.requireNonNull(formatter, "formatter"));
+            return this;
+        }
+
+        /**
+         * Prices for cost estimates (segments &times; price per segment for the recipient's country).
+         * Default none: outcomes and log entries carry no estimate.
+         */
+        public Builder prices(PriceTable prices) {
+            this.prices = Objects.requireNonNull(prices, "prices");
+            return this;
+        }
+
         public GuardedSender build() {
             return new DefaultGuardedSender(this);
         }
@@ -343,6 +380,16 @@ public interface GuardedSender {
 
         public URI defaultStatusCallback() {
             return defaultStatusCallback;
+        }
+
+        /** The formatter for {@code category}, or null for none (no budget). */
+        public MessageFormatter formatterFor(MessageCategory category) {
+            return formatters.getOrDefault(category, formatter);
+        }
+
+        /** The price table, or null for none. */
+        public PriceTable prices() {
+            return prices;
         }
     }
 }

@@ -2,10 +2,13 @@ package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.internal.Masking;
+import io.consentkit.message.MessageParts;
+import io.consentkit.message.SmsTemplate;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -16,22 +19,37 @@ import java.util.Objects;
  * <pre>{@code
  * OutboundMessage reminder = OutboundMessage.builder("+15125551234")
  *         .category(MessageCategory.TRANSACTIONAL)
- *         .body("Chore due: Take out trash by 6pm.")
+ *         .parts(MessageParts.of("Take out trash by 6pm.").withSubject("Chore due")
+ *                 .withLink("https://short.link/abc123"))
  *         .templateId("chore_due")
+ *         .build();
+ *
+ * SmsTemplate delivered = SmsTemplate.builder("Shipment {tracking_number} delivered to {recipient_name}.")
+ *         .brandPrefix("SafeShipper:").build();
+ * OutboundMessage update = OutboundMessage.builder("+15125551234")
+ *         .category(MessageCategory.TRANSACTIONAL)
+ *         .template("shipment_delivered", delivered, Map.of("tracking_number", "SH123", "recipient_name", "Ana"))
  *         .build();
  * }</pre>
  *
+ * <p>The sender turns the body (or the parts) into the text it sends with its
+ * {@link io.consentkit.message.MessageFormatter}: segment budget, overflow policy, prefix and
+ * footer.
+ *
  * @param to             the recipient as given (any form the tracker's normaliser accepts)
  * @param category       decides which guards apply
- * @param body           the text; empty only when media is given
+ * @param body           the text, or for a message built from parts, the parts' body; empty only when
+ *                       media is given
+ * @param parts          prefix, subject, body, link and footer for the formatter, or null for a plain
+ *                       body
  * @param templateId     the template that produced the body, for the send log; empty if none
  * @param from           sender number, short code or alphanumeric sender id; empty for the
  *                       gateway's default
  * @param mediaUrls      MMS media, at most {@value #MAX_MEDIA}
  * @param statusCallback where the provider posts delivery updates, or null for the gateway's default
  */
-public record OutboundMessage(String to, MessageCategory category, String body, String templateId, String from,
-                              List<URI> mediaUrls, URI statusCallback) {
+public record OutboundMessage(String to, MessageCategory category, String body, MessageParts parts,
+                              String templateId, String from, List<URI> mediaUrls, URI statusCallback) {
     /** Most media URLs one message may carry: {@value}. */
     public static final int MAX_MEDIA = 10;
     /** Longest body accepted, in UTF-16 units: {@value} (the provider's own limit is 1600). */
@@ -40,7 +58,7 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
     public OutboundMessage {
         to = InvalidInputException.requireText("to", to);
         Objects.requireNonNull(category, "category");
-        body = body == null ? "" : body;
+        body = parts != null ? parts.body() : body == null ? "" : body;
         templateId = InvalidInputException.optionalText(templateId);
         from = InvalidInputException.optionalText(from);
         mediaUrls = mediaUrls == null ? List.of() : List.copyOf(mediaUrls);
@@ -77,9 +95,9 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
         return new Builder(to);
     }
 
-    /** This message with another body (e.g. after formatting); everything else is kept. */
+    /** This message with another plain body (no parts); everything else is kept. */
     public OutboundMessage withBody(String newBody) {
-        return new OutboundMessage(to, category, newBody, templateId, from, mediaUrls, statusCallback);
+        return new OutboundMessage(to, category, newBody, null, templateId, from, mediaUrls, statusCallback);
     }
 
     /** Masks the number and leaves the body out. */
@@ -95,6 +113,7 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
         private final String to;
         private MessageCategory category = MessageCategory.MARKETING;
         private String body = "";
+        private MessageParts parts;
         private String templateId = "";
         private String from = "";
         private final List<URI> media = new ArrayList<>();
@@ -109,9 +128,32 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
             return this;
         }
 
+        /** A plain body (replaces parts or a template set before). */
         public Builder body(String body) {
             this.body = body == null ? "" : body;
+            this.parts = null;
             return this;
+        }
+
+        /**
+         * A body with a subject, link, prefix or footer, joined and fitted by the sender's formatter
+         * (replaces a body set before).
+         */
+        public Builder parts(MessageParts parts) {
+            this.parts = Objects.requireNonNull(parts, "parts");
+            return this;
+        }
+
+        /**
+         * Renders {@code template} with {@code values} now (its prefix and footer become parts) and
+         * names it {@code templateId} in the send log.
+         *
+         * @throws io.consentkit.message.PlaceholderException if a value is missing or unknown
+         */
+        public Builder template(String templateId, SmsTemplate template, Map<String, ?> values) {
+            Objects.requireNonNull(template, "template");
+            this.parts = template.parts(values);
+            return templateId(InvalidInputException.requireText("templateId", templateId));
         }
 
         /** Names the template the body came from (kept in the send log). */
@@ -136,7 +178,7 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
         }
 
         public OutboundMessage build() {
-            return new OutboundMessage(to, category, body, templateId, from, media, statusCallback);
+            return new OutboundMessage(to, category, body, parts, templateId, from, media, statusCallback);
         }
     }
 }

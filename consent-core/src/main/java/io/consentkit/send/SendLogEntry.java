@@ -21,7 +21,8 @@ import java.util.Objects;
  * @param bodySha256      SHA-256 of the body's UTF-8 bytes, lower-case hex
  * @param bodyLength      the body's length in UTF-16 units
  * @param segments        segments (the provider's count if known, else the estimate; 0 if neither)
- * @param estimatedCost   estimated cost, or null when no price is known
+ * @param estimatedCost   estimated cost, or null when the sender has no price table
+ * @param currency        ISO 4217 code of the estimated cost ("USD"), or empty when there is none
  * @param providerId      the provider's message id, or empty
  * @param errorCode       the provider's error code for a failed send, or 0
  * @param detail          a sentence for people (numbers masked), or empty
@@ -33,7 +34,7 @@ import java.util.Objects;
  */
 public record SendLogEntry(Instant time, Decision decision, String reason, String to, MessageCategory category,
                            String templateId, String bodySha256, int bodyLength, int segments,
-                           BigDecimal estimatedCost, String providerId, int errorCode, String detail, Instant until,
+                           BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail, Instant until,
                            String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt) {
 
     /** The kinds of decision. */
@@ -46,6 +47,7 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
         Objects.requireNonNull(decision, "decision");
         Objects.requireNonNull(category, "category");
         reason = reason == null ? "" : reason;
+        currency = currency == null ? "" : currency;
         to = to == null ? "" : to;
         templateId = templateId == null ? "" : templateId;
         bodySha256 = bodySha256 == null ? "" : bodySha256;
@@ -63,7 +65,7 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
             return this;
         }
         return new SendLogEntry(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments,
-                estimatedCost, providerId, errorCode, detail, until, gateway, update.status(), update.errorCode(),
+                estimatedCost, currency, providerId, errorCode, detail, until, gateway, update.status(), update.errorCode(),
                 update.at());
     }
 }

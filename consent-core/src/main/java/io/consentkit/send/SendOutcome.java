@@ -1,8 +1,8 @@
 package io.consentkit.send;
 
+import io.consentkit.message.CostEstimate;
 import io.consentkit.send.GatewayResult.FailureKind;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -66,13 +66,13 @@ public sealed interface SendOutcome
      *
      * @param providerId     the provider's message id (Twilio: SM...)
      * @param providerStatus the provider's initial status ("queued", "accepted")
-     * @param segments       segments billed: the provider's count if it gave one, else our estimate
-     *                       (0 if neither is known)
-     * @param estimatedCost  segments times the price for the destination, or null if no price is
-     *                       configured
+     * @param segments       segments billed: the provider's count if it gave one, else ours (0 for
+     *                       media-only messages)
+     * @param estimatedCost  segments times the price for the destination, or null if the sender has no
+     *                       price table
      * @param gateway        the gateway's {@link SmsGateway#name() name}
      */
-    record Sent(String providerId, String providerStatus, int segments, BigDecimal estimatedCost, String gateway)
+    record Sent(String providerId, String providerStatus, int segments, CostEstimate estimatedCost, String gateway)
             implements SendOutcome {
         public Sent {
             Objects.requireNonNull(providerId, "providerId");
@@ -85,11 +85,11 @@ public sealed interface SendOutcome
      * Dry-run mode: every guard passed and this is what would have been sent; nothing was sent and no
      * cooldown, cap or rate budget was used.
      *
-     * @param body          the text that would be sent
-     * @param segments      estimated segments (0 if unknown)
-     * @param estimatedCost estimated cost, or null if no price is configured
+     * @param body          the text that would be sent, as formatted
+     * @param segments      segments it would be billed
+     * @param estimatedCost estimated cost, or null if the sender has no price table
      */
-    record DryRun(String body, int segments, BigDecimal estimatedCost) implements SendOutcome {
+    record DryRun(String body, int segments, CostEstimate estimatedCost) implements SendOutcome {
         public DryRun {
             Objects.requireNonNull(body, "body");
         }

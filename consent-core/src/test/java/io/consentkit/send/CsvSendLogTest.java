@@ -29,13 +29,13 @@ class CsvSendLogTest {
 
     static SendLogEntry sent(String providerId, Instant at) {
         return new SendLogEntry(at, SendLogEntry.Decision.SENT, "", "+*********34", MessageCategory.TRANSACTIONAL,
-                "chore_due", "ab".repeat(32), 42, 1, new BigDecimal("0.0079"), providerId, 0,
+                "chore_due", "ab".repeat(32), 42, 1, new BigDecimal("0.0079"), "USD", providerId, 0,
                 "", null, "fake", DeliveryStatus.QUEUED, 0, at);
     }
 
     static SendLogEntry deferred(Instant at) {
         return new SendLogEntry(at, SendLogEntry.Decision.DEFERRED, "QUIET_HOURS", "+*********34",
-                MessageCategory.MARKETING, "", "cd".repeat(32), 7, 0, null, "", 0,
+                MessageCategory.MARKETING, "", "cd".repeat(32), 7, 0, null, "", "", 0,
                 "outside 08:00-21:00, \"quoted\"\nand a new line", at.plusSeconds(3600), "", null, 0, null);
     }
 
@@ -45,7 +45,7 @@ class CsvSendLogTest {
         SendLogEntry a = sent("SM1", T0);
         SendLogEntry b = deferred(T0.plusSeconds(1));
         SendLogEntry c = new SendLogEntry(T0.plusSeconds(2), SendLogEntry.Decision.FAILED, "OPTED_OUT", "+*********34",
-                MessageCategory.EMERGENCY, "", "ef".repeat(32), 3, 0, null, "", 21610, "unsubscribed", null, "fake",
+                MessageCategory.EMERGENCY, "", "ef".repeat(32), 3, 0, null, "", "", 21610, "unsubscribed", null, "fake",
                 null, 0, null);
         try (CsvSendLog log = CsvSendLog.open(file)) {
             log.record(a);
@@ -166,7 +166,7 @@ class CsvSendLogTest {
         try (CsvSendLog log = CsvSendLog.open(file)) {
             log.record(sent("SM1", T0));
         }
-        String bad = "decision,yesterday,sent,,x,transactional,,,1,1,,SM2,,,,fake,,\n";
+        String bad = "decision,yesterday,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,\n";
         Files.writeString(file, bad, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (CsvSendLog log = CsvSendLog.open(file)) {
             assertThatThrownBy(log::entries).isInstanceOf(SendLogException.class)

@@ -2,6 +2,12 @@ package io.consentkit.send;
 
 import io.consentkit.consent.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.message.FooterMode;
+import io.consentkit.message.MessageFormatter;
+import io.consentkit.message.MessageParts;
+import io.consentkit.message.OverflowPolicy;
+import io.consentkit.message.PriceTable;
+import io.consentkit.message.SmsTemplate;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.send.GatewayResult.FailureKind;
 import io.consentkit.send.SendOutcome.Reason;
@@ -11,6 +17,7 @@ import io.consentkit.testkit.SettableClock;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +28,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -287,6 +295,126 @@ class GuardedSenderTest {
             clock.set(t("2026-01-16T08:00:00Z"));
             assertThat(builder().quietHours(QuietHours.none()).build()
                     .send(OutboundMessage.transactional(AUSTIN, "hi")).sent()).isTrue();
+        }
+    }
+
+    @Nested
+    class ContentGuard {
+        final String gsm161 = "x".repeat(161);
+
+        @Test
+        void withoutAFormatterSegmentsAreCountedButNotLimited() {
+            GuardedSender sender = builder().build();
+            SendOutcome.Sent s = (SendOutcome.Sent) sender.send(OutboundMessage.transactional(AUSTIN, gsm161));
+            assertThat(s.segments()).isEqualTo(2);
+            assertThat(s.estimatedCost()).isNull();
+            assertThat(log.entries().get(0).segments()).isEqualTo(2);
+            SendOutcome.Sent emoji = (SendOutcome.Sent) sender.send(OutboundMessage.transactional(AUSTIN,
+                    "Delivered \uD83D\uDE9A " + "y".repeat(50))); // 63 UTF-16 units: UCS-2, 1 segment
+            assertThat(emoji.segments()).isEqualTo(1);
+            SendOutcome.Sent ucs2 = (SendOutcome.Sent) sender.send(OutboundMessage.transactional(AUSTIN,
+                    "Delivered \uD83D\uDE9A " + "y".repeat(70)));
+            assertThat(ucs2.segments()).isEqualTo(2);
+        }
+
+        @Test
+        void aMessageOverTheBudgetIsBlockedUnderTheRejectPolicy() {
+            GuardedSender sender = builder().formatter(MessageFormatter.builder().segmentBudget(1).build()).build();
+            SendOutcome o = sender.send(OutboundMessage.transactional(AUSTIN, gsm161));
+            assertThat(blocked(o).reason()).isEqualTo(Reason.CONTENT);
+            assertThat(blocked(o).detail()).contains("needs 2 segments").contains("the budget is 1")
+                    .doesNotContain("xxxx");
+            assertThat(gateway.requestCount()).isZero();
+        }
+
+        @Test
+        void theTruncatePolicyCutsTheBodyToFitAndKeepsARequiredFooter() {
+            GuardedSender sender = builder().formatter(MessageFormatter.builder().segmentBudget(1)
+                    .overflow(OverflowPolicy.TRUNCATE).footer("Reply STOP to opt out").build()).build();
+            SendOutcome.Sent s = (SendOutcome.Sent) sender.send(OutboundMessage.transactional(AUSTIN, gsm161));
+            String sentText = gateway.lastRequest().body();
+            assertThat(sentText).hasSizeLessThanOrEqualTo(160).endsWith("... Reply STOP to opt out");
+            assertThat(s.segments()).isEqualTo(1);
+            assertThat(log.entries().get(0).bodyLength()).isEqualTo(sentText.length());
+        }
+
+        @Test
+        void marketingCanRequireAnOptOutFooterWhileOtherCategoriesDoNot() {
+            consent(AUSTIN);
+            GuardedSender sender = builder().formatter(MessageCategory.MARKETING,
+                    MessageFormatter.builder().footer("Reply STOP to opt out").build()).build();
+            sender.send(OutboundMessage.marketing(AUSTIN, "Climbing shoes 20% off this weekend."));
+            assertThat(gateway.lastRequest().body())
+                    .isEqualTo("Climbing shoes 20% off this weekend. Reply STOP to opt out");
+            sender.send(OutboundMessage.transactional(AUSTIN, "Your class starts at 6pm."));
+            assertThat(gateway.lastRequest().body()).isEqualTo("Your class starts at 6pm.");
+        }
+
+        @Test
+        void anOptionalFooterIsDroppedWhenItDoesNotFit() {
+            GuardedSender sender = builder().formatter(MessageFormatter.builder()
+                    .footer("Reply STOP to opt out", FooterMode.IF_FITS).build()).build();
+            sender.send(OutboundMessage.transactional(AUSTIN, "z".repeat(150)));
+            assertThat(gateway.lastRequest().body()).isEqualTo("z".repeat(150));
+            sender.send(OutboundMessage.transactional(AUSTIN, "short"));
+            assertThat(gateway.lastRequest().body()).isEqualTo("short Reply STOP to opt out");
+        }
+
+        @Test
+        void templatesAndReminderPartsAreRenderedAndFitted() throws Exception {
+            SmsTemplate delivered = SmsTemplate.builder("Shipment {tracking_number} delivered to {recipient_name}.")
+                    .brandPrefix("SafeShipper:").build();
+            GuardedSender sender = builder().build();
+            sender.send(OutboundMessage.builder(AUSTIN).category(MessageCategory.TRANSACTIONAL)
+                    .template("shipment_delivered", delivered, Map.of("tracking_number", "SH123", "recipient_name", "Ana"))
+                    .build());
+            assertThat(gateway.lastRequest().body()).isEqualTo("SafeShipper: Shipment SH123 delivered to Ana.");
+            SendLogEntry e = log.entries().get(0);
+            assertThat(e.templateId()).isEqualTo("shipment_delivered");
+            assertThat(e.bodySha256()).isEqualTo(sha256("SafeShipper: Shipment SH123 delivered to Ana."));
+
+            sender.send(OutboundMessage.builder(AUSTIN).category(MessageCategory.TRANSACTIONAL)
+                    .parts(MessageParts.of("Take out trash by 6pm.").withSubject("Chore due")
+                            .withLink("https://short.link/abc123"))
+                    .templateId("chore_due").build());
+            assertThat(gateway.lastRequest().body())
+                    .isEqualTo("Chore due: Take out trash by 6pm. View: https://short.link/abc123");
+        }
+
+        @Test
+        void costIsSegmentsTimesThePriceForTheRecipientsCountry() {
+            GuardedSender sender = builder().prices(PriceTable.example()).build();
+            SendOutcome.Sent us = (SendOutcome.Sent) sender.send(OutboundMessage.transactional(AUSTIN, gsm161));
+            assertThat(us.estimatedCost().total()).isEqualByComparingTo(new BigDecimal("0.0166"));
+            assertThat(us.estimatedCost().regionCode()).isEqualTo("US");
+            assertThat(us.estimatedCost().examplePrices()).isTrue();
+            SendLogEntry e = log.entries().get(0);
+            assertThat(e.estimatedCost()).isEqualByComparingTo(new BigDecimal("0.0166"));
+            assertThat(e.currency()).isEqualTo("USD");
+            // the provider's own segment count wins, and the cost follows it
+            gateway.enqueueAccepted("SM-three", 3);
+            SendOutcome.Sent billed = (SendOutcome.Sent) sender.send(OutboundMessage.transactional("+447911123456", "hi"));
+            assertThat(billed.segments()).isEqualTo(3);
+            assertThat(billed.estimatedCost().total()).isEqualByComparingTo(new BigDecimal("0.15"));
+        }
+
+        @Test
+        void theRateLimitIsWeightedBySegments() {
+            GuardedSender sender = builder().segmentsPerSecond(3).build();
+            assertThat(sender.send(OutboundMessage.transactional(AUSTIN, gsm161)).sent()).isTrue(); // 2 segments
+            assertThat(deferred(sender.send(OutboundMessage.transactional(NEW_YORK, gsm161))).reason())
+                    .isEqualTo(Reason.RATE_LIMIT);
+            assertThat(sender.send(OutboundMessage.transactional(NEW_YORK, "one segment")).sent()).isTrue();
+        }
+
+        @Test
+        void aDryRunShowsTheFormattedTextAndCost() {
+            GuardedSender sender = builder().dryRun(true).prices(PriceTable.example())
+                    .formatter(MessageFormatter.builder().brandPrefix("Basin:").build()).build();
+            SendOutcome.DryRun d = (SendOutcome.DryRun) sender.send(OutboundMessage.transactional(AUSTIN, "Gym closes at 5"));
+            assertThat(d.body()).isEqualTo("Basin: Gym closes at 5");
+            assertThat(d.segments()).isEqualTo(1);
+            assertThat(d.estimatedCost().total()).isEqualByComparingTo(new BigDecimal("0.0083"));
         }
     }
 

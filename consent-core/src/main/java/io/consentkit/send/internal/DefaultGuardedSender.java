@@ -1,7 +1,12 @@
 package io.consentkit.send.internal;
 
+import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.internal.Masking;
+import io.consentkit.message.CostEstimate;
+import io.consentkit.message.FormattedMessage;
+import io.consentkit.message.MessageFormatter;
+import io.consentkit.message.PriceTable;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
@@ -23,7 +28,6 @@ import io.consentkit.send.SmsGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -31,6 +35,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -71,6 +76,8 @@ public final class DefaultGuardedSender implements GuardedSender {
     private final String defaultFrom;
     private final URI defaultStatusCallback;
     /** Numbers the provider reported as opted out whose revocation is not yet recorded. */
+    private final EnumMap<MessageCategory, MessageFormatter> formatters = new EnumMap<>(MessageCategory.class);
+    private final PriceTable prices;
     private final ConcurrentHashMap<String, Integer> pendingRevocations = new ConcurrentHashMap<>();
     private volatile String haltReason;
 
@@ -95,10 +102,19 @@ public final class DefaultGuardedSender implements GuardedSender {
         this.externalKillSwitch = b.killSwitch();
         this.defaultFrom = b.defaultFrom();
         this.defaultStatusCallback = b.defaultStatusCallback();
+        for (MessageCategory c : MessageCategory.values()) {
+            MessageFormatter f = b.formatterFor(c);
+            formatters.put(c, f != null ? f : NO_BUDGET);
+        }
+        this.prices = b.prices();
     }
 
-    /** What the content guard produced: the text to send, its segments and estimated cost. */
-    private record Content(String body, int segments, BigDecimal cost) {
+    /** Counts segments and joins parts, with no budget (Twilio's 1,600-character limit still holds). */
+    private static final MessageFormatter NO_BUDGET = MessageFormatter.builder().segmentBudget(Integer.MAX_VALUE)
+            .build();
+
+    /** What the content guard produced: the text to send, its segments and estimated cost (or null). */
+    private record Content(String body, int segments, CostEstimate cost) {
     }
 
     @Override
@@ -137,8 +153,19 @@ public final class DefaultGuardedSender implements GuardedSender {
             }
         }
 
-        // 5. content
-        Content content = new Content(m.body(), 0, null);
+        // 5. content: format within the segment budget, footer when required
+        Content content;
+        if (m.body().isEmpty()) {
+            content = new Content("", 0, null); // media only: billed as MMS, no segments
+        } else {
+            try {
+                MessageFormatter f = formatters.get(m.category());
+                FormattedMessage fm = m.parts() != null ? f.format(m.parts()) : f.format(m.body());
+                content = new Content(fm.text(), fm.segments(), estimate(to, fm.segments()));
+            } catch (InvalidInputException e) {
+                return finish(m, to, now, null, new SendOutcome.Blocked(Reason.CONTENT, e.getMessage()));
+            }
+        }
 
         // 6. recipient cooldown and caps (reserved)
         long nowMillis = now.toEpochMilli();
@@ -206,7 +233,7 @@ public final class DefaultGuardedSender implements GuardedSender {
                 limits.commit(reservation);
             }
             int segments = a.segments() > 0 ? a.segments() : content.segments();
-            BigDecimal cost = content.cost();
+            CostEstimate cost = segments == content.segments() ? content.cost() : estimate(to, segments);
             return finish(m, to, now, new Content(content.body(), segments, cost),
                     new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, gateway.name()));
         }
@@ -222,6 +249,10 @@ public final class DefaultGuardedSender implements GuardedSender {
             providerOptOut(to, f.code());
         }
         return finish(m, to, now, content, new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()));
+    }
+
+    private CostEstimate estimate(PhoneNumber to, int segments) {
+        return prices == null ? null : prices.estimate(to, segments);
     }
 
     private SendOutcome.Blocked checkConsent(PhoneNumber to, MessageCategory category) {
@@ -341,7 +372,7 @@ public final class DefaultGuardedSender implements GuardedSender {
     private SendOutcome finish(OutboundMessage m, PhoneNumber to, Instant now, Content content, SendOutcome outcome) {
         String body = content != null ? content.body() : m.body();
         int segments = content != null ? content.segments() : 0;
-        BigDecimal cost = content != null ? content.cost() : null;
+        CostEstimate cost = content != null ? content.cost() : null;
         SendLogEntry.Decision decision;
         String reason = "";
         String providerId = "";
@@ -376,7 +407,8 @@ public final class DefaultGuardedSender implements GuardedSender {
         }
         String masked = to != null ? to.masked() : Masking.phone(m.to());
         SendLogEntry entry = new SendLogEntry(now, decision, reason, masked, m.category(), m.templateId(), sha256(body),
-                body.length(), segments, cost, providerId, errorCode, detail, until, gatewayName, status, 0,
+                body.length(), segments, cost == null ? null : cost.total(),
+                cost == null ? "" : cost.currency().getCurrencyCode(), providerId, errorCode, detail, until, gatewayName, status, 0,
                 status == null ? null : now);
         try {
             log.record(entry);
