@@ -15,6 +15,8 @@ public enum DeliveryStatus {
     DELIVERED(3), UNDELIVERED(3), FAILED(3), CANCELED(3), READ(4), PARTIALLY_DELIVERED(3),
     RECEIVING(0), RECEIVED(3);
 
+    private static final java.util.Map<String, DeliveryStatus> BY_NAME = byName();
+
     private final int rank;
 
     DeliveryStatus(int rank) {
@@ -53,13 +55,21 @@ public enum DeliveryStatus {
 
     /** Parses a provider status, or empty if it is unknown or empty. */
     public static Optional<DeliveryStatus> find(String status) {
-        if (status == null || status.isBlank()) {
+        if (status == null) {
             return Optional.empty();
         }
-        try {
-            return Optional.of(valueOf(status.strip().toUpperCase(Locale.ROOT).replace('-', '_')));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
+        DeliveryStatus s = BY_NAME.get(status); // the common case: the provider's own lower-case name
+        if (s == null) {
+            s = BY_NAME.get(status.strip().toLowerCase(Locale.ROOT).replace('-', '_'));
         }
+        return Optional.ofNullable(s);
+    }
+
+    private static java.util.Map<String, DeliveryStatus> byName() {
+        java.util.Map<String, DeliveryStatus> m = new java.util.HashMap<>();
+        for (DeliveryStatus s : values()) {
+            m.put(s.providerName(), s);
+        }
+        return java.util.Map.copyOf(m);
     }
 }

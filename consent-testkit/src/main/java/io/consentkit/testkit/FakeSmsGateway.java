@@ -191,7 +191,12 @@ public final class FakeSmsGateway implements SmsGateway {
 
     /** A new id: {@code SM} followed by 32 lower-case hex digits, unique within this fake. */
     public String nextId() {
-        return String.format("SM%032x", ids.incrementAndGet());
+        String hex = Long.toHexString(ids.incrementAndGet());
+        StringBuilder sb = new StringBuilder(34).append("SM");
+        for (int i = hex.length(); i < 32; i++) {
+            sb.append('0');
+        }
+        return sb.append(hex).toString();
     }
 
     // ---- inspection ---------------------------------------------------------------------------

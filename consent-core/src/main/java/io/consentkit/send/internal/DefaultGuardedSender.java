@@ -50,6 +50,7 @@ import java.util.function.BooleanSupplier;
  */
 public final class DefaultGuardedSender implements GuardedSender {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultGuardedSender.class);
+    private static final int REGION_CACHE_LIMIT = 100_000;
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
             return MessageDigest.getInstance("SHA-256");
@@ -78,6 +79,7 @@ public final class DefaultGuardedSender implements GuardedSender {
     /** Numbers the provider reported as opted out whose revocation is not yet recorded. */
     private final EnumMap<MessageCategory, MessageFormatter> formatters = new EnumMap<>(MessageCategory.class);
     private final PriceTable prices;
+    private final ConcurrentHashMap<String, String> regions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> pendingRevocations = new ConcurrentHashMap<>();
     private volatile String haltReason;
 
@@ -252,7 +254,18 @@ public final class DefaultGuardedSender implements GuardedSender {
     }
 
     private CostEstimate estimate(PhoneNumber to, int segments) {
-        return prices == null ? null : prices.estimate(to, segments);
+        if (prices == null) {
+            return null;
+        }
+        // the region lookup walks libphonenumber's patterns for every NANP region: cache it per number
+        String region = regions.get(to.e164());
+        if (region == null) {
+            region = PriceTable.regionOf(to);
+            if (regions.size() < REGION_CACHE_LIMIT) {
+                regions.putIfAbsent(to.e164(), region);
+            }
+        }
+        return prices.estimate(region, segments);
     }
 
     private SendOutcome.Blocked checkConsent(PhoneNumber to, MessageCategory category) {
