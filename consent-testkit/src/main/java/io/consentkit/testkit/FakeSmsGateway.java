@@ -27,7 +27,7 @@ import java.util.function.Function;
  * <pre>{@code
  * FakeSmsGateway gateway = FakeSmsGateway.create();
  * gateway.enqueueOptedOut();                         // the first send fails with 21610
- * GuardedSender sender = GuardedSender.builder(tracker, gateway).build();
+ * GuardedSender sender = GuardedSender.builder(tracker, gateway).quietHours(QuietHours.none()).build();
  *
  * SendOutcome first = sender.send(OutboundMessage.transactional("+15125551234", "Your order shipped"));
  * SendOutcome second = sender.send(OutboundMessage.transactional("+15125551234", "Your order arrived"));
@@ -37,6 +37,7 @@ import java.util.function.Function;
  * assertThat(gateway.requestCount()).isEqualTo(1);
  * assertThat(gateway.lastRequest().body()).isEqualTo("Your order shipped");
  * }</pre>
+ * (This example runs in the testkit's {@code ReadmeExampleTest}.)
  *
  * <p>The error codes are Twilio's ({@value #OPTED_OUT_CODE} opted out, {@value #INVALID_NUMBER_CODE}
  * invalid number, {@value #RATE_LIMITED_CODE} too many requests), as the Twilio gateway reports them.
