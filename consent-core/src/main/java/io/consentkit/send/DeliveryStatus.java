@@ -9,6 +9,7 @@ import java.util.Optional;
  * A message's delivery status as providers report it (Twilio's {@code MessageStatus} values).
  * Status callbacks may arrive out of order, so each status has a {@link #rank()}: a later
  * callback never replaces a status of higher rank (a late "sent" does not undo "delivered").
+ * Thread-safe.
  */
 public enum DeliveryStatus {
     ACCEPTED(0), SCHEDULED(0), QUEUED(0), SENDING(1), SENT(2),

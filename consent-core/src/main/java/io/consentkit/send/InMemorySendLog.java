@@ -4,24 +4,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A send log in memory, keeping the most recent {@link #capacity()} decisions (default
- * {@value #DEFAULT_CAPACITY}); older ones are dropped. For tests, and the {@link GuardedSender}'s
+ * {@value #DEFAULT_CAPACITY}); older ones are overwritten. For tests, and the {@link GuardedSender}'s
  * default when no log is configured. Nothing survives the JVM: use {@link CsvSendLog} for an
  * audit trail.
  *
- * <p>Thread-safe and lock-free: recording is a queue append and, for sent messages, a map put.
+ * <p>Thread-safe and lock-free: recording takes one slot of a ring with a single atomic increment
+ * and, for sent messages, a map put. {@link #entries()} is a snapshot; taken while other threads
+ * record, it may miss the very newest entries.
  */
 public final class InMemorySendLog implements SendLog {
     /** Decisions kept by default: {@value}. */
     public static final int DEFAULT_CAPACITY = 10_000;
 
     private final int capacity;
-    private final ConcurrentLinkedQueue<SendLogEntry> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
+    private final AtomicReferenceArray<SendLogEntry> ring;
+    private final AtomicLong next = new AtomicLong();
     private final ConcurrentHashMap<String, SendLogEntry> byProvider = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DeliveryUpdate> statuses = new ConcurrentHashMap<>();
 
@@ -36,6 +38,7 @@ public final class InMemorySendLog implements SendLog {
             throw new io.consentkit.InvalidInputException("capacity", "must be positive (" + capacity + ")");
         }
         this.capacity = capacity;
+        this.ring = new AtomicReferenceArray<>(capacity);
     }
 
     /** How many decisions are kept. */
@@ -45,18 +48,14 @@ public final class InMemorySendLog implements SendLog {
 
     @Override
     public void record(SendLogEntry entry) {
-        queue.add(entry);
+        java.util.Objects.requireNonNull(entry, "entry");
         if (!entry.providerId().isEmpty()) {
             byProvider.put(entry.providerId(), entry);
         }
-        if (size.incrementAndGet() > capacity) {
-            SendLogEntry old = queue.poll();
-            if (old != null) {
-                size.decrementAndGet();
-                if (!old.providerId().isEmpty() && byProvider.remove(old.providerId(), old)) {
-                    statuses.remove(old.providerId());
-                }
-            }
+        long i = next.getAndIncrement();
+        SendLogEntry old = ring.getAndSet((int) (i % capacity), entry);
+        if (old != null && !old.providerId().isEmpty() && byProvider.remove(old.providerId(), old)) {
+            statuses.remove(old.providerId());
         }
     }
 
@@ -79,9 +78,13 @@ public final class InMemorySendLog implements SendLog {
 
     @Override
     public List<SendLogEntry> entries() {
-        List<SendLogEntry> out = new ArrayList<>();
-        for (SendLogEntry e : queue) {
-            out.add(fold(e));
+        long end = next.get();
+        List<SendLogEntry> out = new ArrayList<>((int) Math.min(end, capacity));
+        for (long i = Math.max(0, end - capacity); i < end; i++) {
+            SendLogEntry e = ring.get((int) (i % capacity));
+            if (e != null) {
+                out.add(fold(e));
+            }
         }
         return out;
     }
@@ -102,6 +105,6 @@ public final class InMemorySendLog implements SendLog {
 
     @Override
     public String toString() {
-        return "InMemorySendLog[" + size.get() + "/" + capacity + "]";
+        return "InMemorySendLog[" + Math.min(next.get(), capacity) + "/" + capacity + "]";
     }
 }

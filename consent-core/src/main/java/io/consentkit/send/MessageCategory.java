@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * What kind of message is sent; decides which guards apply. An opt-out always blocks, whatever
- * the category.
+ * the category. Thread-safe.
  */
 public enum MessageCategory {
     /** Promotions and offers: needs an active consent; quiet hours and cooldown apply. */

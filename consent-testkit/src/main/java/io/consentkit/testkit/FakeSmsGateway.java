@@ -62,7 +62,7 @@ public final class FakeSmsGateway implements SmsGateway {
     private final ConcurrentLinkedQueue<GatewayResult> queue = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Request> requests = new ConcurrentLinkedQueue<>();
     private final AtomicInteger count = new AtomicInteger();
-    private final AtomicLong ids = new AtomicLong();
+    private final AtomicLong scripted = new AtomicLong();
 
     /**
      * One send the fake received, with what it answered. Immutable.
@@ -99,8 +99,7 @@ public final class FakeSmsGateway implements SmsGateway {
         this.clock = b.clock;
         this.record = b.record;
         this.name = b.name;
-        this.defaultOutcome = b.defaultOutcome != null ? b.defaultOutcome
-                : r -> new GatewayResult.Accepted(nextId(), "queued", 0);
+        this.defaultOutcome = b.defaultOutcome;
     }
 
     /** A fake that accepts everything unless told otherwise, with the system clock. */
@@ -174,11 +173,12 @@ public final class FakeSmsGateway implements SmsGateway {
     @Override
     public GatewayResult send(GatewayRequest request) {
         Objects.requireNonNull(request, "request");
+        int index = count.getAndIncrement();
         GatewayResult result = queue.poll();
         if (result == null) {
-            result = Objects.requireNonNull(defaultOutcome.apply(request), "default outcome returned null");
+            result = defaultOutcome == null ? new GatewayResult.Accepted(id(index + 1L), "queued", 0)
+                    : Objects.requireNonNull(defaultOutcome.apply(request), "default outcome returned null");
         }
-        int index = count.getAndIncrement();
         if (record) {
             requests.add(new Request(index, clock.instant(), request, result));
         }
@@ -190,9 +190,16 @@ public final class FakeSmsGateway implements SmsGateway {
         return name;
     }
 
-    /** A new id: {@code SM} followed by 32 lower-case hex digits, unique within this fake. */
+    /**
+     * A new id: {@code SM} followed by 32 lower-case hex digits, unique within this fake (ids of
+     * default acceptances count sends; these count down from the top, so the two never meet).
+     */
     public String nextId() {
-        String hex = Long.toHexString(ids.incrementAndGet());
+        return id(Long.MAX_VALUE - scripted.getAndIncrement());
+    }
+
+    private static String id(long n) {
+        String hex = Long.toHexString(n);
         StringBuilder sb = new StringBuilder(34).append("SM");
         for (int i = hex.length(); i < 32; i++) {
             sb.append('0');
