@@ -198,7 +198,29 @@ public final class AppendOnlyFile implements AutoCloseable {
         return new BoundedChannelInputStream(channel, bomLength, end);
     }
 
-    /** The owner's exception for a read failure while streaming {@link #read()}. */
+    /** Reads a byte range of the file's channel with positional reads. */
+    @FunctionalInterface
+    public interface RangeReader {
+        void read(FileChannel channel, long start, long end) throws IOException;
+    }
+
+    /**
+     * Hands {@code reader} the channel and the range of every complete row appended so far (from the
+     * header line on, after a byte-order mark). Positional reads only; appends may run meanwhile.
+     */
+    public void read(RangeReader reader) throws IOException {
+        ensureOpen();
+        long end;
+        commitLock.lock();
+        try {
+            end = position;
+        } finally {
+            commitLock.unlock();
+        }
+        reader.read(channel, bomLength, end);
+    }
+
+    /** The owner's exception for a read failure while reading the file. */
     public RuntimeException readFailure(IOException e) {
         return errors.io("cannot read " + what + " " + file + ": " + e.getMessage(), e);
     }

@@ -3,17 +3,14 @@ package io.consentkit.store;
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentRecord;
 import io.consentkit.internal.AppendOnlyFile;
+import io.consentkit.internal.CsvRecordReader;
 import io.consentkit.internal.JournalCodec;
 import io.consentkit.phone.PhoneNumbers;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +18,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -121,25 +117,16 @@ public final class CsvConsentStore implements ConsentStore {
     @Override
     public void replay(Consumer<ConsentRecord> sink) {
         String source = journal.file().getFileName().toString();
-        try (InputStream in = journal.read();
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
-             CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
-            Iterator<CSVRecord> it = parser.iterator();
-            long line = 2;
-            while (true) {
-                CSVRecord rec;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    rec = it.next();
-                } catch (UncheckedIOException e) {
-                    throw new JournalFormatException(source, parser.getCurrentLineNumber(), "row",
-                            "is not valid CSV (" + e.getCause().getMessage() + ")");
-                }
-                sink.accept(JournalCodec.decode(rec::get, rec.size(), columnMap, phones, source, line));
-                line = parser.getCurrentLineNumber() + 1;
-            }
+        boolean[] header = {true};
+        try {
+            journal.read((channel, start, end) -> new CsvRecordReader(source).read(channel, start, end,
+                    (cells, count, line) -> {
+                        if (header[0]) {
+                            header[0] = false; // checked at open
+                            return;
+                        }
+                        sink.accept(JournalCodec.decode(i -> cells[i], count, columnMap, phones, source, line, true));
+                    }));
         } catch (IOException e) {
             throw journal.readFailure(e);
         }

@@ -69,9 +69,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
     private final ConsentTexts texts;
     private final Clock clock;
     private final PhoneNumbers phones;
-    private final ConcurrentHashMap<String, NumberState> byPhone = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> phoneById = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, String> textPool = new ConcurrentHashMap<>();
+    private final Index index = new Index();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final long idSeed;
     private final AtomicLong idCounter = new AtomicLong();
@@ -157,10 +155,11 @@ public final class DefaultConsentTracker implements ConsentTracker {
         lock.lock();
         try {
             ensureOpen();
-            NumberState st = byPhone.getOrDefault(phone.e164(), NumberState.EMPTY);
-            if (request.timestamp() != null && st.lastRevocation != null && ts.isBefore(st.lastRevocation)) {
+            NumberState st = index.get(Index.key(phone.e164()));
+            java.time.Instant lastRevocation = st == null ? null : st.lastRevocation();
+            if (request.timestamp() != null && lastRevocation != null && ts.isBefore(lastRevocation)) {
                 throw new InvalidInputException("timestamp", "is before the number's last opt-out ("
-                        + st.lastRevocation + "); a back-filled consent cannot outrank a later opt-out");
+                        + lastRevocation + "); a back-filled consent cannot outrank a later opt-out");
             }
             ConsentRecord row = new ConsentRecord(newId(phone, ts), ts, phone, request.optInMethod(),
                     request.consentMessage(), request.customerId(), request.customerName(), request.customerEmail(),
@@ -189,9 +188,9 @@ public final class DefaultConsentTracker implements ConsentTracker {
         try {
             ensureOpen();
             Instant now = now();
-            NumberState st = byPhone.getOrDefault(pn.e164(), NumberState.EMPTY);
+            NumberState st = index.get(Index.key(pn.e164()));
             List<ConsentRecord> rows = new ArrayList<>();
-            for (ConsentRecord r : st.current) {
+            for (ConsentRecord r : st == null ? List.<ConsentRecord>of() : st.current(index.codec)) {
                 if (r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING) {
                     rows.add(r.withStatus(ConsentStatus.REVOKED, now, how, extra));
                 }
@@ -215,8 +214,8 @@ public final class DefaultConsentTracker implements ConsentTracker {
         lock.lock();
         try {
             ensureOpen();
-            String owner = phoneById.get(row.consentId());
-            if (owner != null && !owner.equals(row.phoneNumber().e164())) {
+            long owner = index.phoneOf(row.consentId());
+            if (owner >= 0 && owner != Index.key(row.phoneNumber().e164())) {
                 throw new InvalidInputException("consent_id", "'" + row.consentId() + "' belongs to another number");
             }
             if (!row.optInMethod().isEmpty() && !OptInMethod.isWellFormed(row.optInMethod())) {
@@ -238,16 +237,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
     }
 
     private void apply(ConsentRecord row) {
-        String msg = row.consentMessage();
-        if (!msg.isEmpty()) {
-            String pooled = textPool.putIfAbsent(msg, msg);
-            if (pooled != null && pooled != msg) {
-                row = row.withConsentMessage(pooled);
-            }
-        }
-        ConsentRecord r = row;
-        byPhone.compute(r.phoneNumber().e164(), (k, st) -> (st == null ? NumberState.EMPTY : st).with(r));
-        phoneById.putIfAbsent(r.consentId(), r.phoneNumber().e164());
+        index.apply(row);
     }
 
     private String newId(PhoneNumber phone, Instant ts) {
@@ -261,7 +251,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
             String material = phone.e164() + "|" + ts + "|" + idSeed + "|" + idCounter.incrementAndGet();
             byte[] d = sha.digest(material.getBytes(StandardCharsets.UTF_8));
             String id = HexFormat.of().formatHex(d, 0, 8);
-            if (!phoneById.containsKey(id)) {
+            if (!index.containsId(id)) {
                 return id;
             }
         }
@@ -269,22 +259,24 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     // ---- reading -----------------------------------------------------------------------------
 
+    private static final NumberState NONE = NumberState.empty(1);
+
     private NumberState lookup(String phone) {
         maybeRefresh();
-        NumberState st = byPhone.get(phone);
+        long key = phone == null ? -1 : Index.key(phone);
+        NumberState st = key > 0 ? index.get(key) : null;
         if (st != null) {
             return st; // canonical input already in the index: no parsing needed
         }
         PhoneNumber pn = phones.parse(phone);
-        st = byPhone.get(pn.e164());
-        return st == null ? NumberState.EMPTY : st;
+        st = index.get(Index.key(pn.e164()));
+        return st == null ? NONE : st;
     }
 
     @Override
     public Optional<ConsentRecord> status(String phone) {
         NumberState st = lookup(phone);
-        ConsentRecord active = st.latestActive();
-        return Optional.ofNullable(active != null ? active : st.mostRecent());
+        return st.isEmpty() ? Optional.empty() : Optional.ofNullable(st.status(index.codec));
     }
 
     @Override
@@ -299,23 +291,30 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public List<ConsentRecord> history(String phone) {
-        return List.of(lookup(phone).rows);
+        NumberState st = lookup(phone);
+        return st.isEmpty() ? List.of() : List.copyOf(st.history(index.codec));
     }
 
     @Override
     public List<ConsentRecord> consents(String phone) {
-        ConsentRecord[] cur = lookup(phone).current.clone();
-        Arrays.sort(cur, BY_TIME);
-        return List.of(cur);
+        NumberState st = lookup(phone);
+        if (st.isEmpty()) {
+            return List.of();
+        }
+        List<ConsentRecord> cur = new ArrayList<>(st.current(index.codec));
+        cur.sort(BY_TIME);
+        return List.copyOf(cur);
     }
 
     @Override
     public List<ConsentRecord> activeConsents() {
         maybeRefresh();
         List<ConsentRecord> out = new ArrayList<>();
-        for (NumberState st : byPhone.values()) {
-            out.addAll(st.activeList());
-        }
+        index.forEach(st -> {
+            if (st.isActive()) {
+                out.addAll(st.withStatus(index.codec, ConsentStatus.ACTIVE));
+            }
+        });
         out.sort(BY_TIME);
         return out;
     }
@@ -324,13 +323,11 @@ public final class DefaultConsentTracker implements ConsentTracker {
     public List<ConsentRecord> pendingConsents() {
         maybeRefresh();
         List<ConsentRecord> out = new ArrayList<>();
-        for (NumberState st : byPhone.values()) {
-            for (ConsentRecord r : st.current) {
-                if (r.status() == ConsentStatus.PENDING) {
-                    out.add(r);
-                }
+        index.forEach(st -> {
+            if (st.hasPending()) {
+                out.addAll(st.withStatus(index.codec, ConsentStatus.PENDING));
             }
-        }
+        });
         out.sort(BY_TIME);
         return out;
     }
@@ -338,16 +335,9 @@ public final class DefaultConsentTracker implements ConsentTracker {
     @Override
     public Optional<ConsentRecord> findById(String consentId) {
         maybeRefresh();
-        String phone = phoneById.get(consentId);
-        if (phone == null) {
-            return Optional.empty();
-        }
-        for (ConsentRecord r : byPhone.getOrDefault(phone, NumberState.EMPTY).current) {
-            if (r.consentId().equals(consentId)) {
-                return Optional.of(r);
-            }
-        }
-        return Optional.empty();
+        long phone = index.phoneOf(consentId);
+        NumberState st = phone < 0 ? null : index.get(phone);
+        return st == null ? Optional.empty() : Optional.ofNullable(st.find(index.codec, consentId));
     }
 
     // ---- audit export and legacy import --------------------------------------------------------
@@ -355,9 +345,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
     @Override
     public int exportAudit(Writer out) {
         List<ConsentRecord> all = new ArrayList<>();
-        for (NumberState st : byPhone.values()) {
-            all.addAll(Arrays.asList(st.current));
-        }
+        index.forEach(st -> all.addAll(st.current(index.codec)));
         all.sort(BY_TIME);
         int[] map = JournalCodec.identityMap();
         try {
@@ -433,14 +421,15 @@ public final class DefaultConsentTracker implements ConsentTracker {
             Map<String, ConsentRecord> pendingById = new java.util.HashMap<>();
             int skipped = 0;
             for (ConsentRecord r : parsed) {
-                String owner = phoneById.get(r.consentId());
-                if (owner != null && !owner.equals(r.phoneNumber().e164())) {
-                    throw new JournalFormatException(source, 0, "consent_id",
-                            "'" + r.consentId() + "' already belongs to another number; nothing was imported");
-                }
+                long owner = index.phoneOf(r.consentId());
                 ConsentRecord existing = pendingById.get(r.consentId());
-                if (existing == null && owner != null) {
-                    existing = findCurrent(owner, r.consentId());
+                if (owner >= 0 && owner != Index.key(r.phoneNumber().e164())
+                        || existing != null && !existing.phoneNumber().equals(r.phoneNumber())) {
+                    throw new JournalFormatException(source, 0, "consent_id",
+                            "'" + r.consentId() + "' belongs to two different numbers; nothing was imported");
+                }
+                if (existing == null && owner >= 0) {
+                    existing = index.get(owner).find(index.codec, r.consentId());
                 }
                 if (existing != null && existing.equals(r)) {
                     skipped++;
@@ -460,15 +449,6 @@ public final class DefaultConsentTracker implements ConsentTracker {
                 stripes[i].unlock();
             }
         }
-    }
-
-    private ConsentRecord findCurrent(String phone, String id) {
-        for (ConsentRecord r : byPhone.getOrDefault(phone, NumberState.EMPTY).current) {
-            if (r.consentId().equals(id)) {
-                return r;
-            }
-        }
-        return null;
     }
 
     private List<ConsentRecord> parseAll(Reader in, String source) {
@@ -575,7 +555,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public String toString() {
-        return "DefaultConsentTracker[" + store.capabilities().name() + ", " + byPhone.size() + " numbers]";
+        return "DefaultConsentTracker[" + store.capabilities().name() + ", " + index.numbers() + " numbers]";
     }
 
 }

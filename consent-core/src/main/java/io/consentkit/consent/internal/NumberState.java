@@ -2,110 +2,256 @@ package io.consentkit.consent.internal;
 
 import io.consentkit.consent.ConsentRecord;
 import io.consentkit.consent.ConsentStatus;
+import io.consentkit.phone.PhoneNumber;
 
-import java.time.Instant;
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything the tracker knows about one number: its journal rows and the folded current state of
- * each of its consents. Immutable: the tracker swaps in a new instance on every change, so readers
- * never lock.
+ * Everything the tracker knows about one number: its journal rows, compactly encoded back to back
+ * ({@link RowCodec}), and the answers to "may I text it?" computed when a row arrives. Immutable: the
+ * tracker swaps in a new instance on every change, so readers never lock.
  */
 final class NumberState {
-    private static final ConsentRecord[] NONE = new ConsentRecord[0];
-    static final NumberState EMPTY = new NumberState(NONE, NONE, null);
+    private static final byte ACTIVE = 1;
+    private static final byte OPTED_OUT = 2;
+    private static final byte HAS_PENDING = 4;
+    private static final byte HAS_REVOCATION = 8;
 
-    /** Every journal row of the number, in journal order. */
-    final ConsentRecord[] rows;
-    /** The folded (last row wins) record of each consent id, in order of first appearance. */
-    final ConsentRecord[] current;
-    /** Latest revocation time of any consent or suppression, or null. */
-    final Instant lastRevocation;
+    final long phoneKey;
+    private final byte[] data;
+    private final byte flags;
 
-    private NumberState(ConsentRecord[] rows, ConsentRecord[] current, Instant lastRevocation) {
-        this.rows = rows;
-        this.current = current;
-        this.lastRevocation = lastRevocation;
+    private NumberState(long phoneKey, byte[] data, byte flags) {
+        this.phoneKey = phoneKey;
+        this.data = data;
+        this.flags = flags;
     }
 
-    NumberState with(ConsentRecord row) {
-        ConsentRecord[] newRows = Arrays.copyOf(rows, rows.length + 1);
-        newRows[rows.length] = row;
-        ConsentRecord[] newCurrent = null;
-        for (int i = 0; i < current.length; i++) {
-            if (current[i].consentId().equals(row.consentId())) {
-                newCurrent = current.clone();
-                newCurrent[i] = row;
-                break;
-            }
-        }
-        if (newCurrent == null) {
-            if (current == rows) {
-                newCurrent = newRows; // no id repeated yet: history and current state are the same array
-            } else {
-                newCurrent = Arrays.copyOf(current, current.length + 1);
-                newCurrent[current.length] = row;
-            }
-        }
-        Instant rev = lastRevocation;
-        if (row.status() == ConsentStatus.REVOKED) {
-            Instant t = row.revokedAt() != null ? row.revokedAt() : row.timestamp();
-            if (rev == null || t.isAfter(rev)) {
-                rev = t;
-            }
-        }
-        return new NumberState(newRows, newCurrent, rev);
+    static NumberState empty(long phoneKey) {
+        return new NumberState(phoneKey, new byte[0], (byte) 0);
     }
 
-    /** True if the consent counts as active: status active and given at or after the last opt-out. */
-    boolean counts(ConsentRecord r) {
-        return r.status() == ConsentStatus.ACTIVE && (lastRevocation == null || !r.timestamp().isBefore(lastRevocation));
+    boolean isEmpty() {
+        return data.length == 0;
     }
 
     boolean isActive() {
-        for (ConsentRecord r : current) {
-            if (counts(r)) {
-                return true;
-            }
-        }
-        return false;
+        return (flags & ACTIVE) != 0;
     }
 
     boolean isOptedOut() {
-        return lastRevocation != null && !isActive();
+        return (flags & OPTED_OUT) != 0;
     }
 
-    ConsentRecord latestActive() {
-        ConsentRecord best = null;
-        for (ConsentRecord r : current) {
-            if (counts(r) && (best == null || !r.timestamp().isBefore(best.timestamp()))) {
-                best = r;
+    boolean hasPending() {
+        return (flags & HAS_PENDING) != 0;
+    }
+
+    PhoneNumber phone() {
+        return new PhoneNumber("+" + phoneKey);
+    }
+
+    /** A new state with one more encoded row. */
+    NumberState with(byte[] row, int len) {
+        byte[] d = java.util.Arrays.copyOf(data, data.length + len);
+        System.arraycopy(row, 0, d, data.length, len);
+        // fold the headers: last row per id wins; note the latest revocation of any row
+        List<RowCodec.Header> folded = new ArrayList<>(4);
+        boolean revoked = false;
+        long rs = 0;
+        int rn = 0;
+        int pos = 0;
+        while (pos < d.length) {
+            RowCodec.Header h = new RowCodec.Header();
+            RowCodec.readHeader(d, pos, h);
+            if (h.status == ConsentStatus.REVOKED) {
+                long s = h.hasRevokedAt ? h.revokedSeconds : h.seconds;
+                int n = h.hasRevokedAt ? h.revokedNanos : h.nanos;
+                if (!revoked || s > rs || s == rs && n > rn) {
+                    rs = s;
+                    rn = n;
+                }
+                revoked = true;
+            }
+            replaceOrAdd(folded, h);
+            pos = h.end;
+        }
+        byte f = revoked ? HAS_REVOCATION : 0;
+        for (RowCodec.Header h : folded) {
+            if (counts(h, revoked, rs, rn)) {
+                f |= ACTIVE;
+            }
+            if (h.status == ConsentStatus.PENDING) {
+                f |= HAS_PENDING;
+            }
+        }
+        if (revoked && (f & ACTIVE) == 0) {
+            f |= OPTED_OUT;
+        }
+        return new NumberState(phoneKey, d, f);
+    }
+
+    private static void replaceOrAdd(List<RowCodec.Header> folded, RowCodec.Header h) {
+        for (int i = 0; i < folded.size(); i++) {
+            if (folded.get(i).sameId(h)) {
+                folded.set(i, h);
+                return;
+            }
+        }
+        folded.add(h);
+    }
+
+    /** Active and given at or after the number's last opt-out. */
+    private static boolean counts(RowCodec.Header h, boolean revoked, long rs, int rn) {
+        return h.status == ConsentStatus.ACTIVE && (!revoked || h.compareTime(rs, rn) >= 0);
+    }
+
+    /** Whether {@code h} counts, given the revocation time {@code rev} from {@link #revocation()}. */
+    private static boolean counts(RowCodec.Header h, long[] rev) {
+        return counts(h, rev != null, rev == null ? 0 : rev[0], rev == null ? 0 : (int) rev[1]);
+    }
+
+    /** {seconds, nanos} of the latest revocation of any row, or null (recomputed: rarely needed). */
+    private long[] revocation() {
+        if ((flags & HAS_REVOCATION) == 0) {
+            return null;
+        }
+        long[] best = null;
+        for (Row r : headers()) {
+            RowCodec.Header h = r.header;
+            if (h.status == ConsentStatus.REVOKED) {
+                long s = h.hasRevokedAt ? h.revokedSeconds : h.seconds;
+                int n = h.hasRevokedAt ? h.revokedNanos : h.nanos;
+                if (best == null || s > best[0] || s == best[0] && n > best[1]) {
+                    best = new long[] {s, n};
+                }
             }
         }
         return best;
     }
 
-    ConsentRecord mostRecent() {
-        ConsentRecord best = null;
-        Instant bestTime = null;
-        for (ConsentRecord r : current) {
-            Instant t = r.revokedAt() != null && r.revokedAt().isAfter(r.timestamp()) ? r.revokedAt() : r.timestamp();
-            if (best == null || !t.isBefore(bestTime)) {
-                best = r;
-                bestTime = t;
-            }
-        }
-        return best;
+    /** One decoded row with its header, for folding. */
+    private record Row(RowCodec.Header header, int bodyPos) {
     }
 
-    List<ConsentRecord> activeList() {
-        java.util.ArrayList<ConsentRecord> out = new java.util.ArrayList<>(current.length);
-        for (ConsentRecord r : current) {
-            if (counts(r)) {
-                out.add(r);
+    private List<Row> headers() {
+        List<Row> out = new ArrayList<>(4);
+        int pos = 0;
+        while (pos < data.length) {
+            RowCodec.Header h = new RowCodec.Header();
+            int body = RowCodec.readHeader(data, pos, h);
+            out.add(new Row(h, body));
+            pos = h.end;
+        }
+        return out;
+    }
+
+    private List<Row> foldedRows() {
+        List<Row> folded = new ArrayList<>(4);
+        outer:
+        for (Row r : headers()) {
+            for (int i = 0; i < folded.size(); i++) {
+                if (folded.get(i).header.sameId(r.header)) {
+                    folded.set(i, r);
+                    continue outer;
+                }
+            }
+            folded.add(r);
+        }
+        return folded;
+    }
+
+    /** Every row, in journal order. */
+    List<ConsentRecord> history(RowCodec codec) {
+        PhoneNumber phone = phone();
+        List<ConsentRecord> out = new ArrayList<>();
+        for (Row r : headers()) {
+            out.add(codec.decode(data, r.header, r.bodyPos, phone));
+        }
+        return out;
+    }
+
+    /** The folded record of each consent id, in order of first appearance. */
+    List<ConsentRecord> current(RowCodec codec) {
+        PhoneNumber phone = phone();
+        List<ConsentRecord> out = new ArrayList<>();
+        for (Row r : foldedRows()) {
+            out.add(codec.decode(data, r.header, r.bodyPos, phone));
+        }
+        return out;
+    }
+
+    /** The folded records whose status is {@code status} (ACTIVE means "counts as active"). */
+    List<ConsentRecord> withStatus(RowCodec codec, ConsentStatus status) {
+        PhoneNumber phone = phone();
+        List<ConsentRecord> out = new ArrayList<>(2);
+        long[] rev = revocation();
+        for (Row r : foldedRows()) {
+            if (status == ConsentStatus.ACTIVE ? counts(r.header, rev) : r.header.status == status) {
+                out.add(codec.decode(data, r.header, r.bodyPos, phone));
             }
         }
         return out;
+    }
+
+    /** The latest counting active consent if any, else the most recent record of any status; null if none. */
+    ConsentRecord status(RowCodec codec) {
+        Row best = null;
+        if (isActive()) {
+            long[] rev = revocation();
+            for (Row r : foldedRows()) {
+                if (counts(r.header, rev) && (best == null
+                        || r.header.compareTime(best.header.seconds, best.header.nanos) >= 0)) {
+                    best = r;
+                }
+            }
+        } else {
+            long bs = 0;
+            int bn = 0;
+            for (Row r : foldedRows()) {
+                RowCodec.Header h = r.header;
+                long s = h.seconds;
+                int n = h.nanos;
+                if (h.hasRevokedAt && (h.revokedSeconds > s || h.revokedSeconds == s && h.revokedNanos > n)) {
+                    s = h.revokedSeconds;
+                    n = h.revokedNanos;
+                }
+                if (best == null || s > bs || s == bs && n >= bn) {
+                    best = r;
+                    bs = s;
+                    bn = n;
+                }
+            }
+        }
+        return best == null ? null : codec.decode(data, best.header, best.bodyPos, phone());
+    }
+
+    /** The current record of {@code consentId}, or null. */
+    ConsentRecord find(RowCodec codec, String consentId) {
+        RowCodec.Header probe = new RowCodec.Header();
+        if (RowCodec.isHexId(consentId)) {
+            probe.idBits = RowCodec.hexBits(consentId);
+        } else {
+            probe.id = consentId;
+        }
+        Row found = null;
+        for (Row r : headers()) {
+            if (r.header.sameId(probe)) {
+                found = r;
+            }
+        }
+        return found == null ? null : codec.decode(data, found.header, found.bodyPos, phone());
+    }
+
+    /** The latest revocation time, or null. */
+    java.time.Instant lastRevocation() {
+        long[] rev = revocation();
+        return rev == null ? null : java.time.Instant.ofEpochSecond(rev[0], rev[1]);
+    }
+
+    /** Bytes held (for diagnostics). */
+    int bytes() {
+        return data.length;
     }
 }

@@ -1,0 +1,302 @@
+package io.consentkit.consent.internal;
+
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.consent.ConsentStatus;
+import io.consentkit.phone.PhoneNumber;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Encodes journal rows compactly for the in-memory index: a few hundred bytes of objects become
+ * about a hundred bytes of one array. The number is not stored (it is the index key); repeated
+ * texts are {@link TextPool} ids. Each row starts with a header (length, id, timestamp, status,
+ * revocation time) that {@link #readHeader} reads without decoding the rest.
+ *
+ * <pre>
+ * row    = varint bodyLength, header, body
+ * header = flags:u8, id (8 bytes if 16 lower-case hex digits, else string), seconds:zigzag varlong,
+ *          nanos:varint, status:u8, [revoked seconds, nanos]
+ * body   = method:poolId, message:poolId, customerId, customerName, customerEmail, ipAddress,
+ *          screenshotUrl: strings, metadata: varint count, (key:poolId, value:string)*, revokedMethod:poolId
+ * string = varint byteLength, UTF-8 bytes
+ * </pre>
+ */
+final class RowCodec {
+    private static final int HEX_ID = 1;
+    private static final int REVOKED_AT = 2;
+    private static final int MILLIS = 4;
+    private static final ConsentStatus[] STATUSES = ConsentStatus.values();
+
+    private final TextPool pool;
+
+    RowCodec(TextPool pool) {
+        this.pool = pool;
+    }
+
+    /** A growable byte buffer. */
+    static final class Out extends ByteArrayOutputStream {
+        Out(int size) {
+            super(size);
+        }
+
+        byte[] buffer() {
+            return buf;
+        }
+
+        void varint(long v) {
+            while ((v & ~0x7FL) != 0) {
+                write((int) ((v & 0x7F) | 0x80));
+                v >>>= 7;
+            }
+            write((int) v);
+        }
+
+        void zigzag(long v) {
+            varint((v << 1) ^ (v >> 63));
+        }
+
+        void string(String s) {
+            int n = s.length();
+            boolean ascii = true;
+            for (int i = 0; i < n; i++) {
+                if (s.charAt(i) >= 0x80) {
+                    ascii = false;
+                    break;
+                }
+            }
+            if (ascii) {
+                varint(n);
+                for (int i = 0; i < n; i++) {
+                    write(s.charAt(i));
+                }
+            } else {
+                byte[] b = s.getBytes(StandardCharsets.UTF_8);
+                varint(b.length);
+                write(b, 0, b.length);
+            }
+        }
+
+        void longBE(long v) {
+            for (int i = 56; i >= 0; i -= 8) {
+                write((int) (v >>> i));
+            }
+        }
+    }
+
+    /** Reads from an encoded array. */
+    static final class In {
+        final byte[] b;
+        int pos;
+
+        In(byte[] b, int pos) {
+            this.b = b;
+            this.pos = pos;
+        }
+
+        long varint() {
+            long v = 0;
+            int shift = 0;
+            while (true) {
+                byte x = b[pos++];
+                v |= (long) (x & 0x7F) << shift;
+                if (x >= 0) {
+                    return v;
+                }
+                shift += 7;
+            }
+        }
+
+        long zigzag() {
+            long v = varint();
+            return (v >>> 1) ^ -(v & 1);
+        }
+
+        String string() {
+            int n = (int) varint();
+            boolean ascii = true;
+            for (int i = pos; i < pos + n; i++) {
+                if (b[i] < 0) {
+                    ascii = false;
+                    break;
+                }
+            }
+            String s = n == 0 ? "" : new String(b, pos, n, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+
+        void skipString() {
+            int n = (int) varint();
+            pos += n;
+        }
+
+        long longBE() {
+            long v = 0;
+            for (int i = 0; i < 8; i++) {
+                v = (v << 8) | (b[pos++] & 0xFF);
+            }
+            return v;
+        }
+    }
+
+    /** The fields of a row's header. */
+    static final class Header {
+        long idBits;
+        String id; // null when the id is hex (idBits holds it)
+        long seconds;
+        int nanos;
+        ConsentStatus status;
+        boolean hasRevokedAt;
+        long revokedSeconds;
+        int revokedNanos;
+        int end; // offset just after the row
+
+        boolean sameId(Header o) {
+            return id == null ? o.id == null && idBits == o.idBits : id.equals(o.id);
+        }
+
+        int compareTime(long s, int n) {
+            return seconds != s ? Long.compare(seconds, s) : Integer.compare(nanos, n);
+        }
+    }
+
+    /** True for 16 lower-case hex digits (not all zero): such ids are stored as their 64 bits. */
+    static boolean isHexId(String id) {
+        if (id.length() != 16) {
+            return false;
+        }
+        for (int i = 0; i < 16; i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return !id.equals("0000000000000000"); // 0 is the index's empty-slot marker
+    }
+
+    static long hexBits(String id) {
+        return Long.parseUnsignedLong(id, 16);
+    }
+
+    static String hexId(long bits) {
+        String h = Long.toHexString(bits);
+        return h.length() == 16 ? h : "0".repeat(16 - h.length()) + h;
+    }
+
+    void encode(ConsentRecord r, Out out) {
+        Out body = new Out(160);
+        int flags = 0;
+        boolean hex = isHexId(r.consentId());
+        if (hex) {
+            flags |= HEX_ID;
+        }
+        if (r.revokedAt() != null) {
+            flags |= REVOKED_AT;
+        }
+        boolean millis = r.timestamp().getNano() % 1_000_000 == 0
+                && (r.revokedAt() == null || r.revokedAt().getNano() % 1_000_000 == 0);
+        if (millis) {
+            flags |= MILLIS;
+        }
+        body.write(flags);
+        if (hex) {
+            body.longBE(hexBits(r.consentId()));
+        } else {
+            body.string(r.consentId());
+        }
+        time(body, r.timestamp(), millis);
+        body.write(r.status().ordinal());
+        if (r.revokedAt() != null) {
+            time(body, r.revokedAt(), millis);
+        }
+        body.varint(pool.id(r.optInMethod()));
+        body.varint(pool.id(r.consentMessage()));
+        body.string(r.customerId());
+        body.string(r.customerName());
+        body.string(r.customerEmail());
+        body.string(r.ipAddress());
+        body.string(r.screenshotUrl());
+        body.varint(r.metadata().size());
+        for (Map.Entry<String, String> e : r.metadata().entrySet()) {
+            body.varint(pool.id(e.getKey()));
+            body.string(e.getValue());
+        }
+        body.varint(pool.id(r.revokedMethod()));
+        out.varint(body.size());
+        out.write(body.buffer(), 0, body.size());
+    }
+
+    private static void time(Out out, Instant t, boolean millis) {
+        if (millis) {
+            out.zigzag(t.toEpochMilli());
+        } else {
+            out.zigzag(t.getEpochSecond());
+            out.varint(t.getNano());
+        }
+    }
+
+    /** Reads the header of the row at {@code pos} into {@code h}; {@code h.end} is where the next row starts. */
+    static int readHeader(byte[] b, int pos, Header h) {
+        In in = new In(b, pos);
+        int len = (int) in.varint();
+        h.end = in.pos + len;
+        int flags = in.b[in.pos++];
+        if ((flags & HEX_ID) != 0) {
+            h.idBits = in.longBE();
+            h.id = null;
+        } else {
+            h.id = in.string();
+        }
+        boolean millis = (flags & MILLIS) != 0;
+        long v = in.zigzag();
+        if (millis) {
+            h.seconds = Math.floorDiv(v, 1000);
+            h.nanos = (int) Math.floorMod(v, 1000) * 1_000_000;
+        } else {
+            h.seconds = v;
+            h.nanos = (int) in.varint();
+        }
+        h.status = STATUSES[in.b[in.pos++]];
+        h.hasRevokedAt = (flags & REVOKED_AT) != 0;
+        if (h.hasRevokedAt) {
+            long r = in.zigzag();
+            if (millis) {
+                h.revokedSeconds = Math.floorDiv(r, 1000);
+                h.revokedNanos = (int) Math.floorMod(r, 1000) * 1_000_000;
+            } else {
+                h.revokedSeconds = r;
+                h.revokedNanos = (int) in.varint();
+            }
+        }
+        return in.pos;
+    }
+
+    /** Decodes the row at {@code pos} (its header already read into {@code h}, body at {@code bodyPos}). */
+    ConsentRecord decode(byte[] b, Header h, int bodyPos, PhoneNumber phone) {
+        In in = new In(b, bodyPos);
+        String method = pool.get((int) in.varint());
+        String message = pool.get((int) in.varint());
+        String customerId = in.string();
+        String customerName = in.string();
+        String customerEmail = in.string();
+        String ip = in.string();
+        String screenshot = in.string();
+        int n = (int) in.varint();
+        Map<String, String> md = Map.of();
+        if (n > 0) {
+            md = new LinkedHashMap<>(n * 2);
+            for (int i = 0; i < n; i++) {
+                String k = pool.get((int) in.varint());
+                md.put(k, in.string());
+            }
+        }
+        String revokedMethod = pool.get((int) in.varint());
+        return new ConsentRecord(h.id != null ? h.id : hexId(h.idBits), Instant.ofEpochSecond(h.seconds, h.nanos),
+                phone, method, message, customerId, customerName, customerEmail, ip, screenshot, md, h.status,
+                h.hasRevokedAt ? Instant.ofEpochSecond(h.revokedSeconds, h.revokedNanos) : null, revokedMethod);
+    }
+}

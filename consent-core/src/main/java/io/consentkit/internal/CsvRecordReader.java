@@ -1,0 +1,191 @@
+package io.consentkit.internal;
+
+import io.consentkit.store.JournalFormatException;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Reads RFC 4180 CSV records straight from UTF-8 bytes of a file region: no character decoding of
+ * the whole stream, no token objects, one {@code String} per non-empty cell. About twice as fast
+ * as a general CSV library on journal replay, which is what opening a store costs. Quotes, commas,
+ * CR LF and LF line ends, and line breaks inside quoted cells are handled; a quoted cell followed
+ * by anything but a separator is an error naming the line. Not public API; not thread-safe.
+ */
+public final class CsvRecordReader {
+    /** Receives each record. */
+    @FunctionalInterface
+    public interface RecordSink {
+        /**
+         * @param cells the cells (only the first {@code count} are valid; the array is reused)
+         * @param line  1-based line number where the record starts
+         */
+        void accept(String[] cells, int count, long line);
+    }
+
+    private static final int CHUNK = 1 << 20;
+    private static final int MAX_RECORD = 16 << 20;
+
+    private final String source;
+    private byte[] buf;
+    private byte[] scratch = new byte[256];
+    private String[] cells = new String[16];
+
+    public CsvRecordReader(String source) {
+        this(source, CHUNK);
+    }
+
+    /** With a given read size (tests use tiny ones to cross every boundary). */
+    public CsvRecordReader(String source, int chunkSize) {
+        this.source = source;
+        this.buf = new byte[Math.max(1, chunkSize)];
+    }
+
+    /** Reads every record in [start, end) of {@code ch} (positional reads; the channel position is untouched). */
+    public void read(FileChannel ch, long start, long end, RecordSink sink) throws IOException {
+        long filePos = start;
+        int have = 0; // bytes in buf (a carried partial record, then new data)
+        long line = 1;
+        while (true) {
+            if (filePos < end) {
+                if (have == buf.length) {
+                    if (buf.length >= MAX_RECORD) {
+                        throw new JournalFormatException(source, line, "row", "is longer than " + MAX_RECORD + " bytes");
+                    }
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                ByteBuffer bb = ByteBuffer.wrap(buf, have, (int) Math.min(buf.length - have, end - filePos));
+                int n = ch.read(bb, filePos);
+                if (n < 0) {
+                    throw new IOException("file shorter than expected");
+                }
+                filePos += n;
+                have += n;
+            }
+            boolean last = filePos >= end;
+            int consumed = 0;
+            while (consumed < have) {
+                int next = parseRecord(buf, consumed, have, last, line, sink);
+                if (next < 0) {
+                    break; // incomplete record: read more
+                }
+                for (int i = consumed; i < next; i++) {
+                    if (buf[i] == '\n') {
+                        line++;
+                    }
+                }
+                consumed = next;
+            }
+            if (last) {
+                if (consumed < have) {
+                    throw new JournalFormatException(source, line, "row", "is cut short (unterminated quoted cell)");
+                }
+                return;
+            }
+            System.arraycopy(buf, consumed, buf, 0, have - consumed);
+            have -= consumed;
+        }
+    }
+
+    /**
+     * Parses one record starting at {@code p}; returns the offset after its line end, or -1 if the
+     * record is not complete in {@code [p, limit)} and more input may follow.
+     */
+    private int parseRecord(byte[] b, int p, int limit, boolean last, long line, RecordSink sink) {
+        int count = 0;
+        int i = p;
+        while (true) {
+            if (count == cells.length) {
+                cells = Arrays.copyOf(cells, count * 2);
+            }
+            if (i < limit && b[i] == '"') {
+                // quoted cell
+                int j = i + 1;
+                int outLen = 0;
+                boolean closed = false;
+                while (j < limit) {
+                    byte c = b[j];
+                    if (c == '"') {
+                        if (j + 1 < limit && b[j + 1] == '"') {
+                            outLen = put(outLen, (byte) '"');
+                            j += 2;
+                            continue;
+                        }
+                        if (j + 1 >= limit && !last) {
+                            return -1; // cannot tell "" from " yet
+                        }
+                        closed = true;
+                        j++;
+                        break;
+                    }
+                    outLen = put(outLen, c);
+                    j++;
+                }
+                if (!closed) {
+                    return -1;
+                }
+                cells[count++] = outLen == 0 ? "" : new String(scratch, 0, outLen, StandardCharsets.UTF_8);
+                i = j;
+                if (i >= limit) {
+                    if (!last) {
+                        return -1;
+                    }
+                    sink.accept(cells, count, line);
+                    return i;
+                }
+                byte c = b[i];
+                if (c == ',') {
+                    i++;
+                    continue;
+                }
+                if (c == '\n' || c == '\r' && i + 1 < limit && b[i + 1] == '\n') {
+                    sink.accept(cells, count, line);
+                    return c == '\n' ? i + 1 : i + 2;
+                }
+                if (c == '\r' && i + 1 >= limit && !last) {
+                    return -1;
+                }
+                throw new JournalFormatException(source, line, "row",
+                        "has text after a quoted cell's closing quote (cell " + count + ")");
+            }
+            // unquoted cell
+            int j = i;
+            while (j < limit) {
+                byte c = b[j];
+                if (c == ',' || c == '\n') {
+                    break;
+                }
+                j++;
+            }
+            if (j >= limit && !last) {
+                return -1;
+            }
+            int cellEnd = j;
+            if (j < limit && b[j] == '\n' && cellEnd > i && b[cellEnd - 1] == '\r') {
+                cellEnd--;
+            }
+            cells[count++] = cellEnd == i ? "" : new String(b, i, cellEnd - i, StandardCharsets.UTF_8);
+            if (j >= limit) {
+                sink.accept(cells, count, line);
+                return j;
+            }
+            if (b[j] == ',') {
+                i = j + 1;
+                continue;
+            }
+            sink.accept(cells, count, line);
+            return j + 1;
+        }
+    }
+
+    private int put(int len, byte c) {
+        if (len == scratch.length) {
+            scratch = Arrays.copyOf(scratch, len * 2);
+        }
+        scratch[len] = c;
+        return len + 1;
+    }
+}

@@ -1,0 +1,105 @@
+package io.consentkit.s3.internal;
+
+import io.consentkit.consent.ConsentRecord;
+import io.consentkit.internal.JournalCodec;
+import io.consentkit.phone.PhoneNumbers;
+import io.consentkit.store.ConsentStoreException;
+import io.consentkit.store.JournalFormatException;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * Journal objects and snapshots are CSV in the journal schema (header line, then one line per
+ * row), exactly what {@link JournalCodec} reads and writes for the CSV store, so any object can be
+ * downloaded and opened as it is. Not public API. Thread-safe (stateless).
+ */
+public final class JournalObjects {
+    private static final byte[] HEADER = (JournalCodec.HEADER_LINE + "\n").getBytes(StandardCharsets.UTF_8);
+
+    private JournalObjects() {
+    }
+
+    /** Header plus the rows, UTF-8. */
+    public static byte[] encode(List<ConsentRecord> rows) {
+        StringBuilder sb = new StringBuilder(JournalCodec.HEADER_LINE.length() + 1 + rows.size() * 400);
+        sb.append(JournalCodec.HEADER_LINE).append('\n');
+        appendRows(sb, rows);
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The rows' lines without a header. */
+    public static void appendRows(StringBuilder sb, List<ConsentRecord> rows) {
+        int[] map = JournalCodec.identityMap();
+        for (ConsentRecord r : rows) {
+            JournalCodec.appendLine(sb, r, map, false);
+        }
+    }
+
+    /** A snapshot: {@code base} (a previous snapshot with its header, or null) followed by {@code rows}. */
+    public static byte[] concat(byte[] base, List<ConsentRecord> rows) {
+        StringBuilder sb = new StringBuilder(rows.size() * 400);
+        appendRows(sb, rows);
+        byte[] tail = sb.toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream((base == null ? HEADER.length : base.length) + tail.length);
+        if (base == null || base.length == 0) {
+            out.writeBytes(HEADER);
+        } else {
+            out.writeBytes(base);
+            if (base[base.length - 1] != '\n') {
+                out.write('\n');
+            }
+        }
+        out.writeBytes(tail);
+        return out.toByteArray();
+    }
+
+    /**
+     * Decodes one object.
+     *
+     * @throws JournalFormatException naming the object key and line if it is not the journal schema
+     */
+    public static List<ConsentRecord> decode(byte[] body, String source, PhoneNumbers phones) {
+        List<ConsentRecord> out = new ArrayList<>();
+        try (CSVParser parser = CSVFormat.RFC4180.builder().get()
+                .parse(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
+            Iterator<CSVRecord> it = parser.iterator();
+            if (!it.hasNext()) {
+                throw new JournalFormatException(source, 1, "header", "is missing: the object is empty");
+            }
+            List<String> names = new ArrayList<>();
+            it.next().forEach(names::add);
+            int[] map = JournalCodec.mapHeader(names, source);
+            long line = parser.getCurrentLineNumber() + 1;
+            while (true) {
+                CSVRecord rec;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    rec = it.next();
+                } catch (UncheckedIOException e) {
+                    throw new JournalFormatException(source, line, "row", "is not valid CSV ("
+                            + e.getCause().getMessage() + ")");
+                }
+                if (!(rec.size() == 1 && rec.get(0).isBlank())) {
+                    out.add(JournalCodec.decode(rec::get, rec.size(), map, phones, source, line));
+                }
+                line = parser.getCurrentLineNumber() + 1;
+            }
+        } catch (IOException e) {
+            throw new ConsentStoreException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+}
