@@ -22,8 +22,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the code shown in docs-drafts/sender.md: the blocks between {@code // README:start <name>}
- * and {@code // README:end <name>} are copied there verbatim.
+ * Runs the code shown in the README's sending section; ReadmeTest in consent-cli checks that the
+ * README blocks and the snippets below are identical.
  */
 class ReadmeExampleTest {
     @TempDir
@@ -39,7 +39,7 @@ class ReadmeExampleTest {
     void guardedSending() {
         SettableClock clock = SettableClock.at("2026-01-15T18:00:00Z"); // noon in Austin
         SmsGateway gateway = FakeSmsGateway.create(); // in production: the Twilio gateway
-        // README:start sender
+        // snippet: sender
         ConsentTracker tracker = ConsentTracker.builder(CsvConsentStore.open(dir.resolve("consents.csv")))
                 .brand("Chores").clock(clock).build();
         CsvSendLog sendLog = CsvSendLog.open(dir.resolve("sends.csv"));
@@ -74,7 +74,7 @@ class ReadmeExampleTest {
         } else {
             System.out.println("not sent: " + outcome);
         }
-        // README:end sender
+        // end snippet
         assertThat(outcome).isInstanceOf(SendOutcome.Sent.class);
         SendOutcome.Sent sent = (SendOutcome.Sent) outcome;
         assertThat(sent.segments()).isEqualTo(1);
@@ -94,7 +94,7 @@ class ReadmeExampleTest {
     @Test
     void testingWithTheFakeGateway() {
         ConsentTracker tracker = ConsentTracker.builder(new io.consentkit.store.InMemoryConsentStore()).build();
-        // README:start fake-gateway
+        // snippet: fake-gateway
         FakeSmsGateway gateway = FakeSmsGateway.create();
         gateway.enqueueOptedOut();                         // the first send fails with 21610
         GuardedSender sender = GuardedSender.builder(tracker, gateway).quietHours(QuietHours.none()).build();
@@ -106,7 +106,7 @@ class ReadmeExampleTest {
         assertThat(second).isInstanceOf(SendOutcome.Blocked.class);  // blocked before the gateway
         assertThat(gateway.requestCount()).isEqualTo(1);
         assertThat(gateway.lastRequest().body()).isEqualTo("Your order shipped");
-        // README:end fake-gateway
+        // end snippet
         assertThat(tracker.isOptedOut("+15125551234")).isTrue();
     }
 }
