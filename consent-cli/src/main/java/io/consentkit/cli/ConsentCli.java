@@ -23,6 +23,7 @@ import java.io.PrintWriter;
             InboundCommand.class,
             ParseCommand.class,
             SegmentsCommand.class,
+            SendCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec

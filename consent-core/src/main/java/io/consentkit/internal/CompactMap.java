@@ -38,6 +38,14 @@ public final class CompactMap extends AbstractMap<String, String> {
         return new CompactMap(kv);
     }
 
+    /**
+     * A map over {@code kv} = key0, value0, key1, value1... taken as it is (no copy): the caller
+     * hands over the array and never changes it. Keys must be distinct and non-null.
+     */
+    public static Map<String, String> ofTrustedPairs(String[] kv) {
+        return kv.length == 0 ? EMPTY : new CompactMap(kv);
+    }
+
     @Override
     public int size() {
         return kv.length / 2;

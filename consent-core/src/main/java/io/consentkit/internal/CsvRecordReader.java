@@ -106,6 +106,29 @@ public final class CsvRecordReader {
                 int j = i + 1;
                 int outLen = 0;
                 boolean closed = false;
+                // fast path: no doubled quote inside, the cell is the bytes up to the next quote
+                int q = j;
+                while (q < limit && b[q] != '"') {
+                    q++;
+                }
+                if (q + 1 < limit && b[q + 1] != '"') {
+                    cells[count++] = cell(b, j, q - j);
+                    i = q + 1;
+                    byte c = b[i];
+                    if (c == ',') {
+                        i++;
+                        continue;
+                    }
+                    if (c == '\n' || c == '\r' && i + 1 < limit && b[i + 1] == '\n') {
+                        sink.accept(cells, count, line);
+                        return c == '\n' ? i + 1 : i + 2;
+                    }
+                    if (!(c == '\r' && i + 1 >= limit)) {
+                        throw new JournalFormatException(source, line, "row",
+                                "has text after a quoted cell's closing quote (cell " + count + ")");
+                    }
+                    count--; // CR at the end of the buffer: parse this cell again with more input
+                }
                 while (j < limit) {
                     byte c = b[j];
                     if (c == '"') {
@@ -127,7 +150,7 @@ public final class CsvRecordReader {
                 if (!closed) {
                     return -1;
                 }
-                cells[count++] = outLen == 0 ? "" : new String(scratch, 0, outLen, StandardCharsets.UTF_8);
+                cells[count++] = cell(scratch, 0, outLen);
                 i = j;
                 if (i >= limit) {
                     if (!last) {
@@ -167,7 +190,7 @@ public final class CsvRecordReader {
             if (j < limit && b[j] == '\n' && cellEnd > i && b[cellEnd - 1] == '\r') {
                 cellEnd--;
             }
-            cells[count++] = cellEnd == i ? "" : new String(b, i, cellEnd - i, StandardCharsets.UTF_8);
+            cells[count++] = cell(b, i, cellEnd - i);
             if (j >= limit) {
                 sink.accept(cells, count, line);
                 return j;
@@ -179,6 +202,36 @@ public final class CsvRecordReader {
             sink.accept(cells, count, line);
             return j + 1;
         }
+    }
+
+    private static final int SHARE_MIN = 48;
+    private final byte[][] sharedBytes = new byte[256][];
+    private final String[] sharedStrings = new String[256];
+
+    /**
+     * A cell's string. Long cells that repeat (consent texts) come back as one shared instance,
+     * so a journal of a million rows holds each text once and its hash is computed once.
+     */
+    private String cell(byte[] b, int off, int len) {
+        if (len == 0) {
+            return "";
+        }
+        if (len < SHARE_MIN) {
+            return new String(b, off, len, StandardCharsets.UTF_8);
+        }
+        int h = len;
+        for (int k = 0; k < 8; k++) {
+            h = 31 * h + b[off + k] + 7 * b[off + len - 1 - k] + 13 * b[off + len / 2 + k];
+        }
+        int slot = (h ^ (h >>> 16)) & 255;
+        byte[] known = sharedBytes[slot];
+        if (known != null && Arrays.equals(known, 0, known.length, b, off, off + len)) {
+            return sharedStrings[slot];
+        }
+        String s = new String(b, off, len, StandardCharsets.UTF_8);
+        sharedBytes[slot] = Arrays.copyOfRange(b, off, off + len);
+        sharedStrings[slot] = s;
+        return s;
     }
 
     private int put(int len, byte c) {

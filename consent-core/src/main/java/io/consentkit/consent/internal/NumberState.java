@@ -56,6 +56,18 @@ final class NumberState {
     NumberState with(byte[] row, int len) {
         byte[] d = java.util.Arrays.copyOf(data, data.length + len);
         System.arraycopy(row, 0, d, data.length, len);
+        if (data.length == 0) {
+            // first row of the number (the common case on open): its header alone decides
+            RowCodec.Header h = new RowCodec.Header();
+            RowCodec.readHeader(d, 0, h);
+            byte f = switch (h.status) {
+                case ACTIVE -> ACTIVE;
+                case REVOKED -> (byte) (HAS_REVOCATION | OPTED_OUT);
+                case PENDING -> HAS_PENDING;
+                default -> 0;
+            };
+            return new NumberState(phoneKey, d, f);
+        }
         // fold the headers: last row per id wins; note the latest revocation of any row
         List<RowCodec.Header> folded = new ArrayList<>(4);
         boolean revoked = false;
@@ -197,6 +209,11 @@ final class NumberState {
 
     /** The latest counting active consent if any, else the most recent record of any status; null if none. */
     ConsentRecord status(RowCodec codec) {
+        RowCodec.Header first = new RowCodec.Header();
+        int firstBody = RowCodec.readHeader(data, 0, first);
+        if (first.end == data.length) {
+            return codec.decode(data, first, firstBody, phone()); // one row: it is the answer
+        }
         Row best = null;
         if (isActive()) {
             long[] rev = revocation();

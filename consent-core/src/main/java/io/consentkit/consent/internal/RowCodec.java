@@ -4,10 +4,9 @@ import io.consentkit.consent.ConsentRecord;
 import io.consentkit.consent.ConsentStatus;
 import io.consentkit.phone.PhoneNumber;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import io.consentkit.internal.CompactMap;
 import java.util.Map;
 
 /**
@@ -37,14 +36,40 @@ final class RowCodec {
         this.pool = pool;
     }
 
-    /** A growable byte buffer. */
-    static final class Out extends ByteArrayOutputStream {
+    /** A growable byte buffer (not synchronised, unlike ByteArrayOutputStream). */
+    static final class Out {
+        private byte[] buf;
+        private int count;
+
         Out(int size) {
-            super(size);
+            buf = new byte[size];
         }
 
         byte[] buffer() {
             return buf;
+        }
+
+        int size() {
+            return count;
+        }
+
+        void reset() {
+            count = 0;
+        }
+
+        void write(int b) {
+            if (count == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        void write(byte[] b, int off, int len) {
+            if (count + len > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
         }
 
         void varint(long v) {
@@ -187,8 +212,11 @@ final class RowCodec {
         return h.length() == 16 ? h : "0".repeat(16 - h.length()) + h;
     }
 
+    private final ThreadLocal<Out> bodies = ThreadLocal.withInitial(() -> new Out(256));
+
     void encode(ConsentRecord r, Out out) {
-        Out body = new Out(160);
+        Out body = bodies.get();
+        body.reset();
         int flags = 0;
         boolean hex = isHexId(r.consentId());
         if (hex) {
@@ -288,11 +316,12 @@ final class RowCodec {
         int n = (int) in.varint();
         Map<String, String> md = Map.of();
         if (n > 0) {
-            md = new LinkedHashMap<>(n * 2);
-            for (int i = 0; i < n; i++) {
-                String k = pool.get((int) in.varint());
-                md.put(k, in.string());
+            String[] kv = new String[n * 2];
+            for (int i = 0; i < kv.length; i += 2) {
+                kv[i] = pool.get((int) in.varint());
+                kv[i + 1] = in.string();
             }
+            md = CompactMap.ofTrustedPairs(kv);
         }
         String revokedMethod = pool.get((int) in.varint());
         return new ConsentRecord(h.id != null ? h.id : hexId(h.idBits), Instant.ofEpochSecond(h.seconds, h.nanos),

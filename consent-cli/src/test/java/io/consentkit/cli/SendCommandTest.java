@@ -1,0 +1,104 @@
+package io.consentkit.cli;
+
+import io.consentkit.send.CsvSendLog;
+import io.consentkit.send.SendLogEntry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static io.consentkit.cli.CliTestSupport.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SendCommandTest {
+    private static final String NOON_CENTRAL = "2026-01-15T18:00:00Z";
+
+    @TempDir
+    Path dir;
+
+    private String store() {
+        return dir.resolve("consents.csv").toString();
+    }
+
+    @Test
+    void withoutAGatewayItIsADryRunThatPrintsWhatWouldBeSent() {
+        assertThat(run("record", "512-555-1234", "--store", store()).exit()).isZero();
+        CliTestSupport.Result r = run("send", "--to", "512-555-1234", "--body", "Climbing shoes 20% off",
+                "--store", store(), "--at", NOON_CENTRAL);
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).startsWith("DRY RUN  every guard passed; would send this marketing message to 512-555-1234")
+                .contains("Climbing shoes 20% off");
+        try (CsvSendLog log = CsvSendLog.open(dir.resolve("sends.csv"))) {
+            assertThat(log.entries()).extracting(SendLogEntry::decision).containsExactly(SendLogEntry.Decision.DRY_RUN);
+        }
+    }
+
+    @Test
+    void aSegmentBudgetAndExamplePricesCanBeGiven() {
+        CliTestSupport.Result fits = run("send", "--to", "+15125551234", "--body", "x".repeat(161), "--category",
+                "transactional", "--store", store(), "--at", NOON_CENTRAL, "--example-prices", "--format", "json");
+        assertThat(fits.exit()).as(fits.err()).isZero();
+        assertThat(fits.out()).contains("\"segments\":2,\"estimatedCost\":\"0.0166\",\"currency\":\"USD\"");
+        CliTestSupport.Result over = run("send", "--to", "+15125551234", "--body", "x".repeat(161), "--category",
+                "transactional", "--store", store(), "--at", NOON_CENTRAL, "--segment-budget", "1");
+        assertThat(over.exit()).isEqualTo(SendCommand.EXIT_NOT_SENT);
+        assertThat(over.out()).startsWith("BLOCKED  CONTENT: body needs 2 segments");
+    }
+
+    @Test
+    void guardsThatRefusePrintWhyAndExitThree() {
+        CliTestSupport.Result noConsent = run("send", "--to", "+15125551234", "--body", "Sale", "--store", store(),
+                "--at", NOON_CENTRAL);
+        assertThat(noConsent.exit()).isEqualTo(SendCommand.EXIT_NOT_SENT);
+        assertThat(noConsent.out()).startsWith("BLOCKED  NO_CONSENT");
+
+        CliTestSupport.Result night = run("send", "--to", "+15125551234", "--body", "Chore due", "--category",
+                "transactional", "--store", store(), "--at", "2026-01-16T04:00:00Z", "--format", "json");
+        assertThat(night.exit()).isEqualTo(SendCommand.EXIT_NOT_SENT);
+        assertThat(night.out()).startsWith("{\"outcome\":\"deferred\",\"reason\":\"QUIET_HOURS\","
+                + "\"until\":\"2026-01-16T14:00:00Z\"");
+
+        assertThat(run("revoke", "+15125551234", "--store", store()).exit()).isZero();
+        CliTestSupport.Result optedOut = run("send", "--to", "+15125551234", "--body", "Evacuate", "--category",
+                "emergency", "--store", store(), "--at", NOON_CENTRAL);
+        assertThat(optedOut.out()).startsWith("BLOCKED  OPTED_OUT");
+    }
+
+    @Test
+    void aGatewayFromTheClassPathSendsForRealAndAProviderOptOutRevokes() {
+        String log = dir.resolve("logs/sends.csv").toString();
+        CliTestSupport.Result sent = run("send", "--to", "+15125551234", "--body", "Evacuate dock 4", "--category",
+                "emergency", "--gateway", "test-fake", "--store", store(), "--send-log", log);
+        assertThat(sent.exit()).as(sent.err()).isZero();
+        assertThat(sent.out()).startsWith("SENT  +15125551234  id=SM0123456789abcdef0123456789abcdef  via test-fake");
+        assertThat(TestGatewayProvider.last.lastRequest().body()).isEqualTo("Evacuate dock 4");
+
+        CliTestSupport.Result failed = run("send", "--to", "+15125551234", "--body", "[opt-out] again", "--category",
+                "emergency", "--gateway", "test-fake", "--store", store(), "--send-log", log);
+        assertThat(failed.exit()).isEqualTo(ConsentCli.EXIT_FAILURE);
+        assertThat(failed.out()).startsWith("FAILED  OPTED_OUT code=21610 retryable=false");
+        assertThat(run("status", "+15125551234", "--store", store()).out()).contains("OPTED OUT");
+
+        CliTestSupport.Result dry = run("send", "--to", "+15125551234", "--body", "x", "--category", "emergency",
+                "--gateway", "test-fake", "--dry-run", "--store", store(), "--send-log", log);
+        assertThat(dry.out()).startsWith("BLOCKED  OPTED_OUT");
+        try (CsvSendLog l = CsvSendLog.open(dir.resolve("logs/sends.csv"))) {
+            assertThat(l.entries()).extracting(SendLogEntry::decision).containsExactly(SendLogEntry.Decision.SENT,
+                    SendLogEntry.Decision.FAILED, SendLogEntry.Decision.BLOCKED);
+        }
+    }
+
+    @Test
+    void badInputExitsTwo() {
+        CliTestSupport.Result unknown = run("send", "--to", "+15125551234", "--body", "x", "--gateway", "carrier-pigeon",
+                "--store", store());
+        assertThat(unknown.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(unknown.err()).contains("gateway 'carrier-pigeon' is not on the class path (found: test-fake)");
+        CliTestSupport.Result at = run("send", "--to", "+15125551234", "--body", "x", "--gateway", "test-fake",
+                "--at", NOON_CENTRAL, "--store", store());
+        assertThat(at.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(run("send", "--to", "+15125551234", "--body", "x", "--category", "promo", "--store", store()).exit())
+                .isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(run("send", "--to", "+15125551234", "--store", store()).exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+    }
+}

@@ -1,0 +1,311 @@
+package io.consentkit.send;
+
+import io.consentkit.InvalidInputException;
+import io.consentkit.internal.AppendOnlyFile;
+import io.consentkit.internal.JournalCodec;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A durable, append-only send log in one CSV file, with the consent journal's guarantees: every
+ * {@link #record} and {@link #recordStatus} returns after its row is written and forced
+ * (concurrent writers share one force); the file is locked against a second writer; a row cut
+ * short by a crash is moved to a {@code .torn-<millis>} file on open.
+ *
+ * <p>Rows are never rewritten. A delivery status is an extra {@code status} row naming the
+ * provider id; {@link #entries()} and {@link #find} fold the latest status into the decision row
+ * (a status of lower rank arriving late does not replace a higher one).
+ *
+ * <p>Columns ({@link #HEADER}): {@code row_type} ({@code decision} or {@code status}),
+ * {@code time}, {@code decision}, {@code reason}, {@code to} (masked), {@code category},
+ * {@code template_id}, {@code body_sha256}, {@code body_length}, {@code segments},
+ * {@code estimated_cost}, {@code currency}, {@code provider_id}, {@code error_code}, {@code detail}, {@code until},
+ * {@code gateway}, {@code status}, {@code status_error_code}. A status row fills {@code time},
+ * {@code provider_id}, {@code status} and {@code status_error_code}.
+ *
+ * <p>Thread-safe. Reads parse the whole file: meant for audits and tools, not the send path.
+ */
+public final class CsvSendLog implements SendLog {
+    /** The header line. */
+    public static final String HEADER = "row_type,time,decision,reason,to,category,template_id,body_sha256,"
+            + "body_length,segments,estimated_cost,currency,provider_id,error_code,detail,until,gateway,status,"
+            + "status_error_code";
+
+    private static final int COLUMNS = HEADER.split(",").length;
+    private static final String WHAT = "send log";
+    private static final AppendOnlyFile.Errors ERRORS = new AppendOnlyFile.Errors() {
+        @Override
+        public RuntimeException locked(String message) {
+            return new SendLogException(message);
+        }
+
+        @Override
+        public RuntimeException io(String message, Throwable cause) {
+            return new SendLogException(message, cause);
+        }
+    };
+
+    private final AppendOnlyFile file;
+
+    private CsvSendLog(Path path, Duration lockTimeout, Clock clock) {
+        this.file = AppendOnlyFile.open(path, WHAT, HEADER, lockTimeout, clock, AppendOnlyFile.DEFAULT_OPENER, ERRORS);
+        String header = file.headerLine();
+        if (!HEADER.equals(header)) {
+            file.close();
+            throw new SendLogException("send log " + file.file() + " line 1: header is not the send log's ("
+                    + (header == null ? "missing" : "'" + truncate(header) + "'") + "); expected '" + HEADER + "'");
+        }
+    }
+
+    /** Opens (or creates, with its folder) the send log at {@code path}. */
+    public static CsvSendLog open(Path path) {
+        return open(path, Duration.ofSeconds(5), Clock.systemUTC());
+    }
+
+    /**
+     * Opens (or creates) the send log at {@code path}.
+     *
+     * @param lockTimeout how long to wait for another writer's lock
+     * @param clock       names quarantine files
+     * @throws SendLogException if it is locked, unreadable or not a send log
+     */
+    public static CsvSendLog open(Path path, Duration lockTimeout, Clock clock) {
+        if (path == null) {
+            throw new InvalidInputException("path", "is null");
+        }
+        if (lockTimeout == null || lockTimeout.isNegative()) {
+            throw new InvalidInputException("lockTimeout", "must be zero or positive");
+        }
+        return new CsvSendLog(path, lockTimeout, Objects.requireNonNull(clock, "clock"));
+    }
+
+    /** The file. */
+    public Path file() {
+        return file.file();
+    }
+
+    /** Where a torn last row found on open was moved, if one was. */
+    public Optional<Path> quarantined() {
+        return Optional.ofNullable(file.quarantined());
+    }
+
+    @Override
+    public void record(SendLogEntry e) {
+        String[] cells = {
+            "decision", e.time().toString(), e.decision().name().toLowerCase(java.util.Locale.ROOT), e.reason(), e.to(),
+            e.category().label(), e.templateId(), e.bodySha256(), Integer.toString(e.bodyLength()),
+            Integer.toString(e.segments()), e.estimatedCost() == null ? "" : e.estimatedCost().toPlainString(),
+            e.currency(), e.providerId(), e.errorCode() == 0 ? "" : Integer.toString(e.errorCode()), e.detail(),
+            e.until() == null ? "" : e.until().toString(), e.gateway(),
+            e.status() == null ? "" : e.status().providerName(),
+            e.statusErrorCode() == 0 ? "" : Integer.toString(e.statusErrorCode()),
+        };
+        write(cells);
+    }
+
+    @Override
+    public void recordStatus(DeliveryUpdate u) {
+        String[] cells = new String[COLUMNS];
+        java.util.Arrays.fill(cells, "");
+        cells[0] = "status";
+        cells[1] = u.at().toString();
+        cells[12] = u.providerId();
+        cells[17] = u.status().providerName();
+        cells[18] = u.errorCode() == 0 ? "" : Integer.toString(u.errorCode());
+        write(cells);
+    }
+
+    private void write(String[] cells) {
+        StringBuilder sb = new StringBuilder(256);
+        for (int i = 0; i < cells.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            JournalCodec.appendCell(sb, cells[i]);
+        }
+        sb.append('\n');
+        file.append(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public List<SendLogEntry> entries() {
+        List<SendLogEntry> decisions = new ArrayList<>();
+        Map<String, DeliveryUpdate> latest = new HashMap<>();
+        read(decisions, latest);
+        List<SendLogEntry> out = new ArrayList<>(decisions.size());
+        for (SendLogEntry e : decisions) {
+            DeliveryUpdate u = e.providerId().isEmpty() ? null : latest.get(e.providerId());
+            out.add(u == null ? e : e.withStatus(u));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<SendLogEntry> find(String providerId) {
+        Objects.requireNonNull(providerId, "providerId");
+        for (SendLogEntry e : entries()) {
+            if (providerId.equals(e.providerId())) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void read(List<SendLogEntry> decisions, Map<String, DeliveryUpdate> latest) {
+        String source = file.file().getFileName().toString();
+        try (InputStream in = file.read();
+             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
+             CSVParser parser = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get().parse(reader)) {
+            long line = 2;
+            var it = parser.iterator();
+            while (true) {
+                CSVRecord r;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    r = it.next();
+                } catch (UncheckedIOException e) {
+                    throw new SendLogException(source + " line " + parser.getCurrentLineNumber() + ": not valid CSV ("
+                            + e.getCause().getMessage() + ")", e);
+                }
+                if (r.size() != COLUMNS) {
+                    throw new SendLogException(source + " line " + line + ": has " + r.size() + " fields, expected "
+                            + COLUMNS);
+                }
+                Row row = new Row(r, source, line);
+                switch (r.get(0)) {
+                    case "decision" -> decisions.add(row.decision());
+                    case "status" -> {
+                        DeliveryUpdate u = row.status();
+                        latest.merge(u.providerId(), u,
+                                (old, nu) -> nu.status().rank() >= old.status().rank() ? nu : old);
+                    }
+                    default -> throw new SendLogException(source + " line " + line + ": row_type '"
+                            + truncate(r.get(0)) + "' is not decision or status");
+                }
+                line = parser.getCurrentLineNumber() + 1;
+            }
+        } catch (IOException e) {
+            throw file.readFailure(e);
+        }
+    }
+
+    /** Reads one row's cells with errors naming the line and column. */
+    private record Row(CSVRecord r, String source, long line) {
+        SendLogEntry decision() {
+            String d = r.get(2);
+            SendLogEntry.Decision decision;
+            MessageCategory category;
+            try {
+                decision = SendLogEntry.Decision.valueOf(d.toUpperCase(java.util.Locale.ROOT));
+                category = MessageCategory.valueOf(r.get(5).toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw fail("decision/category", "'" + truncate(d) + "/" + truncate(r.get(5)) + "' is not known");
+            }
+            String status = r.get(17);
+            Instant time = time(1, true);
+            return new SendLogEntry(time, decision, r.get(3), r.get(4), category, r.get(6), r.get(7),
+                    integer(8), integer(9), cost(), r.get(11), r.get(12), integer(13), r.get(14), time(15, false),
+                    r.get(16), status.isEmpty() ? null : DeliveryStatus.find(status).orElseThrow(() -> fail("status",
+                            "'" + truncate(status) + "' is not a delivery status")), integer(18),
+                    status.isEmpty() ? null : time);
+        }
+
+        DeliveryUpdate status() {
+            String s = r.get(17);
+            DeliveryStatus st = DeliveryStatus.find(s).orElseThrow(() -> fail("status",
+                    "'" + truncate(s) + "' is not a delivery status"));
+            if (r.get(12).isBlank()) {
+                throw fail("provider_id", "is empty in a status row");
+            }
+            return DeliveryUpdate.of(r.get(12), st, integer(18), time(1, true));
+        }
+
+        private Instant time(int col, boolean required) {
+            String s = r.get(col);
+            if (s.isEmpty()) {
+                if (required) {
+                    throw fail(column(col), "is empty");
+                }
+                return null;
+            }
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException e) {
+                throw fail(column(col), "'" + truncate(s) + "' is not an ISO-8601 instant");
+            }
+        }
+
+        private int integer(int col) {
+            String s = r.get(col);
+            if (s.isEmpty()) {
+                return 0;
+            }
+            try {
+                return Integer.parseInt(s);
+            } catch (NumberFormatException e) {
+                throw fail(column(col), "'" + truncate(s) + "' is not a whole number");
+            }
+        }
+
+        private BigDecimal cost() {
+            String s = r.get(10);
+            if (s.isEmpty()) {
+                return null;
+            }
+            try {
+                return new BigDecimal(s);
+            } catch (NumberFormatException e) {
+                throw fail("estimated_cost", "'" + truncate(s) + "' is not a decimal number");
+            }
+        }
+
+        private SendLogException fail(String column, String problem) {
+            return new SendLogException(source + " line " + line + ": " + column + " " + problem);
+        }
+
+        private static String column(int col) {
+            return HEADER.split(",")[col];
+        }
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    @Override
+    public String toString() {
+        return "CsvSendLog[" + file.file() + "]";
+    }
+
+    /** Column names in order, for tools. */
+    public static List<String> columns() {
+        return List.of(HEADER.split(","));
+    }
+}

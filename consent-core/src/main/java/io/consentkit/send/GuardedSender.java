@@ -1,0 +1,395 @@
+package io.consentkit.send;
+
+import io.consentkit.InvalidInputException;
+import io.consentkit.consent.ConsentTracker;
+import io.consentkit.message.MessageFormatter;
+import io.consentkit.message.PriceTable;
+import io.consentkit.send.internal.DefaultGuardedSender;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Sends a message only if every guard allows it, and records every decision. Guards run in this
+ * order, cheapest first; the first that refuses decides:
+ *
+ * <ol>
+ *   <li><b>kill switch</b> ({@link #halt}) &rarr; blocked; in <b>dry-run</b> mode every guard is
+ *       evaluated and logged but nothing is sent and no budget is used;</li>
+ *   <li><b>valid number</b> &rarr; blocked;</li>
+ *   <li><b>opted out</b> (always, every category) &rarr; blocked; <b>consent</b> for marketing
+ *       (an active consent) &rarr; blocked; <b>fail closed</b>: if the consent store cannot be read
+ *       &rarr; blocked ({@code STORE_UNAVAILABLE});</li>
+ *   <li><b>quiet hours</b> in the recipient's local time ({@link QuietHours}) &rarr; deferred to the
+ *       next allowed instant; emergency messages are exempt by default;</li>
+ *   <li><b>content</b>: the body (or parts, or rendered template) is formatted by the category's
+ *       {@link MessageFormatter}: segment budget, overflow policy (reject or truncate), brand prefix
+ *       and footer (always, or only if it fits) &rarr; blocked ({@code CONTENT}) if it cannot fit;
+ *       segments and the cost estimate come from the formatted text;</li>
+ *   <li><b>per-recipient cooldown</b> (emergency exempt by default), <b>hourly cap</b> and
+ *       <b>daily cap</b> &rarr; deferred;</li>
+ *   <li><b>global daily cap</b> (with a listener alert at a fraction, default 90%) &rarr;
+ *       deferred to the next day;</li>
+ *   <li><b>global rate</b> in segments per second &rarr; deferred by the time a token needs.</li>
+ * </ol>
+ *
+ * <p>The limits (6-8) are exact under concurrency: a send reserves its place before calling the
+ * gateway and gives it back only if the message was certainly not sent. There is no global lock:
+ * per-recipient state is locked per recipient, the global counters are atomic.
+ *
+ * <p>After the gateway: a failure meaning the recipient opted out (Twilio 21610) revokes consent
+ * through the tracker at once (method {@value #REVOKED_BY_PROVIDER}), so the next send is blocked
+ * without calling the gateway. A failure after which the provider may have accepted the message
+ * ({@code UNKNOWN_OUTCOME}, e.g. a timeout after the request was sent) is reported as such, keeps
+ * its reservation and is never retried automatically.
+ *
+ * <pre>{@code
+ * GuardedSender sender = GuardedSender.builder(tracker, gateway)
+ *         .cooldown(Duration.ofMinutes(30))
+ *         .recipientDailyCap(5)
+ *         .globalDailyCap(1_000)
+ *         .listener(new SendListener() {
+ *             public void onDailyCapThreshold(LocalDate day, long used, long cap) { alertAdmin(used, cap); }
+ *         })
+ *         .build();
+ * SendOutcome outcome = sender.send(OutboundMessage.transactional("+15125551234", "Chore due: trash by 6pm"));
+ * }</pre>
+ *
+ * <p>Implementations are thread-safe.
+ */
+public interface GuardedSender {
+
+    /** Revocation method recorded when the provider reports an opt-out: {@value}. */
+    String REVOKED_BY_PROVIDER = "provider_opt_out";
+
+    /**
+     * Runs the guards and, if they all pass, sends. Never throws for a refused or failed send: those
+     * are outcomes.
+     */
+    SendOutcome send(OutboundMessage message);
+
+    /**
+     * Applies a delivery status (from a provider's status callback) to the send log; if the update
+     * says the recipient opted out and names the recipient, revokes consent as for a failed send.
+     */
+    void onDeliveryStatus(DeliveryUpdate update);
+
+    /** Turns the kill switch on: every send is blocked until {@link #resume()}. */
+    void halt(String reason);
+
+    /** Turns the kill switch (set by {@link #halt}) off. A builder-supplied switch still applies. */
+    void resume();
+
+    /** True if the kill switch is on (by {@link #halt} or the builder's supplier). */
+    boolean halted();
+
+    /** True if this sender evaluates and logs but never sends. */
+    boolean dryRun();
+
+    /** Messages counted against the global daily cap today (0 if there is no cap). */
+    long usedToday();
+
+    /** The send log decisions go to. */
+    SendLog sendLog();
+
+    /** A builder over the tracker (consent) and the gateway (sending). */
+    static Builder builder(ConsentTracker tracker, SmsGateway gateway) {
+        return new Builder(tracker, gateway);
+    }
+
+    /** Configures a {@link GuardedSender}. Setters validate at once. Not thread-safe. */
+    final class Builder {
+        /** Default fraction of the global daily cap at which the listener is alerted: {@value}. */
+        public static final double DEFAULT_ALERT_FRACTION = 0.9;
+
+        private final ConsentTracker tracker;
+        private final SmsGateway gateway;
+        private Clock clock;
+        private ZoneId zone;
+        private SendLog sendLog;
+        private SendListener listener = SendListener.NO_OP;
+        private QuietHours quietHours = QuietHours.defaults();
+        private EnumSet<MessageCategory> quietHoursExempt = EnumSet.of(MessageCategory.EMERGENCY);
+        private Duration cooldown = Duration.ZERO;
+        private EnumSet<MessageCategory> cooldownExempt = EnumSet.of(MessageCategory.EMERGENCY);
+        private int recipientHourlyCap;
+        private int recipientDailyCap;
+        private long globalDailyCap;
+        private double alertFraction = DEFAULT_ALERT_FRACTION;
+        private int segmentsPerSecond;
+        private boolean dryRun;
+        private BooleanSupplier killSwitch = () -> false;
+        private String defaultFrom = "";
+        private URI defaultStatusCallback;
+        private MessageFormatter formatter;
+        private final EnumMap<MessageCategory, MessageFormatter> formatters = new EnumMap<>(MessageCategory.class);
+        private PriceTable prices;
+
+        private Builder(ConsentTracker tracker, SmsGateway gateway) {
+            this.tracker = Objects.requireNonNull(tracker, "tracker");
+            this.gateway = Objects.requireNonNull(gateway, "gateway");
+        }
+
+        /** Where time comes from (quiet hours, cooldowns, caps). Default: the tracker's clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The zone whose midnight resets the daily caps. Default: the clock's zone. */
+        public Builder zone(ZoneId zone) {
+            this.zone = Objects.requireNonNull(zone, "zone");
+            return this;
+        }
+
+        /** Where decisions are recorded. Default: a new {@link InMemorySendLog} (last 10,000). */
+        public Builder sendLog(SendLog sendLog) {
+            this.sendLog = Objects.requireNonNull(sendLog, "sendLog");
+            return this;
+        }
+
+        public Builder listener(SendListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /** The quiet-hour rules. Default {@link QuietHours#defaults()}; {@link QuietHours#none()} turns them off. */
+        public Builder quietHours(QuietHours quietHours) {
+            this.quietHours = Objects.requireNonNull(quietHours, "quietHours");
+            return this;
+        }
+
+        /** Categories that may be sent during quiet hours. Default: emergency only. */
+        public Builder quietHoursExempt(MessageCategory... categories) {
+            this.quietHoursExempt = categories(categories);
+            return this;
+        }
+
+        /**
+         * Minimum time between two messages to one recipient (any category but the exempt ones).
+         * Default zero: none.
+         */
+        public Builder cooldown(Duration cooldown) {
+            if (cooldown == null || cooldown.isNegative()) {
+                throw new InvalidInputException("cooldown", "must be zero or positive (" + cooldown + ")");
+            }
+            this.cooldown = cooldown;
+            return this;
+        }
+
+        /** Categories the cooldown does not apply to. Default: emergency only. */
+        public Builder cooldownExempt(MessageCategory... categories) {
+            this.cooldownExempt = categories(categories);
+            return this;
+        }
+
+        /** Most messages to one recipient in any 60 minutes. Default 0: no cap. */
+        public Builder recipientHourlyCap(int cap) {
+            this.recipientHourlyCap = nonNegative("recipientHourlyCap", cap);
+            return this;
+        }
+
+        /** Most messages to one recipient per calendar day (in {@link #zone}). Default 0: no cap. */
+        public Builder recipientDailyCap(int cap) {
+            this.recipientDailyCap = nonNegative("recipientDailyCap", cap);
+            return this;
+        }
+
+        /** Most messages in all per calendar day (in {@link #zone}). Default 0: no cap. */
+        public Builder globalDailyCap(long cap) {
+            if (cap < 0) {
+                throw new InvalidInputException("globalDailyCap", "must be zero or positive (" + cap + ")");
+            }
+            this.globalDailyCap = cap;
+            return this;
+        }
+
+        /**
+         * The fraction of the global daily cap at which {@link SendListener#onDailyCapThreshold} fires
+         * (once a day). Default {@value #DEFAULT_ALERT_FRACTION}.
+         */
+        public Builder dailyCapAlertAt(double fraction) {
+            if (!(fraction > 0 && fraction <= 1)) {
+                throw new InvalidInputException("dailyCapAlertAt", "must be above 0 and at most 1 (" + fraction + ")");
+            }
+            this.alertFraction = fraction;
+            return this;
+        }
+
+        /**
+         * Most segments sent per second over all recipients (providers meter segments, not
+         * requests); at most this many in any one instant, refilled continuously. Default 0: no limit.
+         */
+        public Builder segmentsPerSecond(int rate) {
+            this.segmentsPerSecond = nonNegative("segmentsPerSecond", rate);
+            return this;
+        }
+
+        /** Evaluate and log every guard but never call the gateway or use any budget. Default false. */
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        /** An external kill switch (e.g. a feature flag), read on every send. Default: never on. */
+        public Builder killSwitch(BooleanSupplier killSwitch) {
+            this.killSwitch = Objects.requireNonNull(killSwitch, "killSwitch");
+            return this;
+        }
+
+        /** Sender used when a message names none. Default empty: the gateway's own default. */
+        public Builder defaultFrom(String from) {
+            this.defaultFrom = InvalidInputException.optionalText(from);
+            return this;
+        }
+
+        /** Status-callback URL used when a message names none. Default none. */
+        public Builder defaultStatusCallback(URI url) {
+            this.defaultStatusCallback = url;
+            return this;
+        }
+
+        /**
+         * Formats every message (unless its category has its own formatter): segment budget, overflow
+         * policy, brand prefix, footer. Default: no budget, no prefix or footer; the text is sent as
+         * given (at most 1,600 characters) and only its segments are counted.
+         */
+        public Builder formatter(MessageFormatter formatter) {
+            this.formatter = Objects.requireNonNull(formatter, "formatter");
+            return this;
+        }
+
+        /**
+         * Formats messages of one category, e.g. marketing with a required opt-out footer:
+         * {@code formatter(MARKETING, MessageFormatter.builder().footer("Reply STOP to opt out").build())}.
+         */
+        public Builder formatter(MessageCategory category, MessageFormatter formatter) {
+            formatters.put(Objects.requireNonNull(category, "category"), Objects.requireNonNull(formatter, "formatter"));
+            return this;
+        }
+
+        /**
+         * Prices for cost estimates (segments &times; price per segment for the recipient's country).
+         * Default none: outcomes and log entries carry no estimate.
+         */
+        public Builder prices(PriceTable prices) {
+            this.prices = Objects.requireNonNull(prices, "prices");
+            return this;
+        }
+
+        public GuardedSender build() {
+            return new DefaultGuardedSender(this);
+        }
+
+        private static EnumSet<MessageCategory> categories(MessageCategory... categories) {
+            Objects.requireNonNull(categories, "categories");
+            EnumSet<MessageCategory> s = EnumSet.noneOf(MessageCategory.class);
+            for (MessageCategory c : categories) {
+                s.add(Objects.requireNonNull(c, "category"));
+            }
+            return s;
+        }
+
+        private static int nonNegative(String field, int value) {
+            if (value < 0) {
+                throw new InvalidInputException(field, "must be zero or positive (" + value + ")");
+            }
+            return value;
+        }
+
+        // ---- read by the implementation ----
+
+        public ConsentTracker tracker() {
+            return tracker;
+        }
+
+        public SmsGateway gateway() {
+            return gateway;
+        }
+
+        public Clock clock() {
+            return clock != null ? clock : tracker.clock();
+        }
+
+        public ZoneId zone() {
+            return zone != null ? zone : clock().getZone();
+        }
+
+        public SendLog sendLog() {
+            return sendLog != null ? sendLog : new InMemorySendLog();
+        }
+
+        public SendListener listener() {
+            return listener;
+        }
+
+        public QuietHours quietHours() {
+            return quietHours;
+        }
+
+        public Set<MessageCategory> quietHoursExemptions() {
+            return quietHoursExempt.clone();
+        }
+
+        public Duration cooldown() {
+            return cooldown;
+        }
+
+        public Set<MessageCategory> cooldownExemptions() {
+            return cooldownExempt.clone();
+        }
+
+        public int recipientHourlyCap() {
+            return recipientHourlyCap;
+        }
+
+        public int recipientDailyCap() {
+            return recipientDailyCap;
+        }
+
+        public long globalDailyCap() {
+            return globalDailyCap;
+        }
+
+        public double dailyCapAlertAt() {
+            return alertFraction;
+        }
+
+        public int segmentsPerSecond() {
+            return segmentsPerSecond;
+        }
+
+        public boolean isDryRun() {
+            return dryRun;
+        }
+
+        public BooleanSupplier killSwitch() {
+            return killSwitch;
+        }
+
+        public String defaultFrom() {
+            return defaultFrom;
+        }
+
+        public URI defaultStatusCallback() {
+            return defaultStatusCallback;
+        }
+
+        /** The formatter for {@code category}, or null for none (no budget). */
+        public MessageFormatter formatterFor(MessageCategory category) {
+            return formatters.getOrDefault(category, formatter);
+        }
+
+        /** The price table, or null for none. */
+        public PriceTable prices() {
+            return prices;
+        }
+    }
+}

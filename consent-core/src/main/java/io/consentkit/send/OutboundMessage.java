@@ -1,0 +1,184 @@
+package io.consentkit.send;
+
+import io.consentkit.InvalidInputException;
+import io.consentkit.internal.Masking;
+import io.consentkit.message.MessageParts;
+import io.consentkit.message.SmsTemplate;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One message an application wants sent, before the {@link GuardedSender}'s checks. The number is
+ * kept as given and validated by the sender (an invalid number is a {@code Blocked} outcome, not
+ * an exception). Immutable and thread-safe.
+ *
+ * <pre>{@code
+ * OutboundMessage reminder = OutboundMessage.builder("+15125551234")
+ *         .category(MessageCategory.TRANSACTIONAL)
+ *         .parts(MessageParts.of("Take out trash by 6pm.").withSubject("Chore due")
+ *                 .withLink("https://short.link/abc123"))
+ *         .templateId("chore_due")
+ *         .build();
+ *
+ * SmsTemplate delivered = SmsTemplate.builder("Shipment {tracking_number} delivered to {recipient_name}.")
+ *         .brandPrefix("SafeShipper:").build();
+ * OutboundMessage update = OutboundMessage.builder("+15125551234")
+ *         .category(MessageCategory.TRANSACTIONAL)
+ *         .template("shipment_delivered", delivered, Map.of("tracking_number", "SH123", "recipient_name", "Ana"))
+ *         .build();
+ * }</pre>
+ *
+ * <p>The sender turns the body (or the parts) into the text it sends with its
+ * {@link io.consentkit.message.MessageFormatter}: segment budget, overflow policy, prefix and
+ * footer.
+ *
+ * @param to             the recipient as given (any form the tracker's normaliser accepts)
+ * @param category       decides which guards apply
+ * @param body           the text, or for a message built from parts, the parts' body; empty only when
+ *                       media is given
+ * @param parts          prefix, subject, body, link and footer for the formatter, or null for a plain
+ *                       body
+ * @param templateId     the template that produced the body, for the send log; empty if none
+ * @param from           sender number, short code or alphanumeric sender id; empty for the
+ *                       gateway's default
+ * @param mediaUrls      MMS media, at most {@value #MAX_MEDIA}
+ * @param statusCallback where the provider posts delivery updates, or null for the gateway's default
+ */
+public record OutboundMessage(String to, MessageCategory category, String body, MessageParts parts,
+                              String templateId, String from, List<URI> mediaUrls, URI statusCallback) {
+    /** Most media URLs one message may carry: {@value}. */
+    public static final int MAX_MEDIA = 10;
+    /** Longest body accepted, in UTF-16 units: {@value} (the provider's own limit is 1600). */
+    public static final int MAX_BODY_LENGTH = 1600;
+
+    public OutboundMessage {
+        to = InvalidInputException.requireText("to", to);
+        Objects.requireNonNull(category, "category");
+        body = parts != null ? parts.body() : body == null ? "" : body;
+        templateId = InvalidInputException.optionalText(templateId);
+        from = InvalidInputException.optionalText(from);
+        mediaUrls = mediaUrls == null ? List.of() : List.copyOf(mediaUrls);
+        if (body.isBlank() && mediaUrls.isEmpty()) {
+            throw new InvalidInputException("body", "is empty (a message needs a body or media)");
+        }
+        if (body.length() > MAX_BODY_LENGTH) {
+            throw new InvalidInputException("body", "is longer than " + MAX_BODY_LENGTH + " characters ("
+                    + body.length() + ")");
+        }
+        if (mediaUrls.size() > MAX_MEDIA) {
+            throw new InvalidInputException("mediaUrls", "has " + mediaUrls.size() + " entries, at most "
+                    + MAX_MEDIA + " are allowed");
+        }
+    }
+
+    /** A marketing text (needs active consent). */
+    public static OutboundMessage marketing(String to, String body) {
+        return builder(to).category(MessageCategory.MARKETING).body(body).build();
+    }
+
+    /** A transactional text (needs no opt-in, never to an opted-out number). */
+    public static OutboundMessage transactional(String to, String body) {
+        return builder(to).category(MessageCategory.TRANSACTIONAL).body(body).build();
+    }
+
+    /** An emergency alert (bypasses quiet hours and cooldown, never an opt-out). */
+    public static OutboundMessage emergency(String to, String body) {
+        return builder(to).category(MessageCategory.EMERGENCY).body(body).build();
+    }
+
+    /** A builder; the category defaults to {@link MessageCategory#MARKETING}, the strictest. */
+    public static Builder builder(String to) {
+        return new Builder(to);
+    }
+
+    /** This message with another plain body (no parts); everything else is kept. */
+    public OutboundMessage withBody(String newBody) {
+        return new OutboundMessage(to, category, newBody, null, templateId, from, mediaUrls, statusCallback);
+    }
+
+    /** Masks the number and leaves the body out. */
+    @Override
+    public String toString() {
+        return "OutboundMessage[to=" + Masking.phone(to) + ", category=" + category.label() + ", body="
+                + Masking.body(body) + (templateId.isEmpty() ? "" : ", template=" + templateId)
+                + (mediaUrls.isEmpty() ? "" : ", media=" + mediaUrls.size()) + "]";
+    }
+
+    /** Builds an {@link OutboundMessage}; {@link #build()} validates. Not thread-safe. */
+    public static final class Builder {
+        private final String to;
+        private MessageCategory category = MessageCategory.MARKETING;
+        private String body = "";
+        private MessageParts parts;
+        private String templateId = "";
+        private String from = "";
+        private final List<URI> media = new ArrayList<>();
+        private URI statusCallback;
+
+        private Builder(String to) {
+            this.to = InvalidInputException.requireText("to", to);
+        }
+
+        public Builder category(MessageCategory category) {
+            this.category = Objects.requireNonNull(category, "category");
+            return this;
+        }
+
+        /** A plain body (replaces parts or a template set before). */
+        public Builder body(String body) {
+            this.body = body == null ? "" : body;
+            this.parts = null;
+            return this;
+        }
+
+        /**
+         * A body with a subject, link, prefix or footer, joined and fitted by the sender's formatter
+         * (replaces a body set before).
+         */
+        public Builder parts(MessageParts parts) {
+            this.parts = Objects.requireNonNull(parts, "parts");
+            return this;
+        }
+
+        /**
+         * Renders {@code template} with {@code values} now (its prefix and footer become parts) and
+         * names it {@code templateId} in the send log.
+         *
+         * @throws io.consentkit.message.PlaceholderException if a value is missing or unknown
+         */
+        public Builder template(String templateId, SmsTemplate template, Map<String, ?> values) {
+            Objects.requireNonNull(template, "template");
+            this.parts = template.parts(values);
+            return templateId(InvalidInputException.requireText("templateId", templateId));
+        }
+
+        /** Names the template the body came from (kept in the send log). */
+        public Builder templateId(String templateId) {
+            this.templateId = InvalidInputException.optionalText(templateId);
+            return this;
+        }
+
+        public Builder from(String from) {
+            this.from = InvalidInputException.optionalText(from);
+            return this;
+        }
+
+        public Builder media(URI url) {
+            media.add(Objects.requireNonNull(url, "url"));
+            return this;
+        }
+
+        public Builder statusCallback(URI url) {
+            this.statusCallback = url;
+            return this;
+        }
+
+        public OutboundMessage build() {
+            return new OutboundMessage(to, category, body, parts, templateId, from, media, statusCallback);
+        }
+    }
+}

@@ -1,0 +1,387 @@
+package io.consentkit.send;
+
+import com.google.i18n.phonenumbers.NumberParseException;
+import com.google.i18n.phonenumbers.PhoneNumberToTimeZonesMapper;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.Phonenumber;
+import io.consentkit.InvalidInputException;
+import io.consentkit.phone.PhoneNumber;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.zone.ZoneRulesException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * When a number may be texted, in the recipient's local time: an allowed window (default
+ * {@value #DEFAULT_WINDOW_TEXT}) with overrides by number prefix, such as Florida's area codes
+ * (08:00-20:00, Fla. Stat. 501.616(6)).
+ *
+ * <p><b>Time zones</b> come from the number, through libphonenumber's geocoding data
+ * ({@link PhoneNumberToTimeZonesMapper}). A number whose prefix spans several zones (an Idaho
+ * {@code +1 208} number is in both Mountain and Pacific time) may be texted only when the window
+ * holds in <em>all</em> of them. When the data knows no zone for a number, or its zones share no
+ * allowed time at all (an Australian mobile under a two-hour override window), the
+ * {@linkplain Builder#fallbackZones fallback zones} are used instead: by default the four
+ * contiguous-US zones, so the effective window is 11:00-21:00 Eastern. (Zones far apart can still
+ * share a window: a NANP toll-free number maps to every zone from Guam to American Samoa, whose
+ * local times all fall inside 08:00-21:00 from 22:00 to 00:30 UTC in January.) If even the fallback zones
+ * share no time inside a narrow override window, the number's first zone alone decides.
+ *
+ * <p>{@link #nextAllowed} gives the earliest instant at or after a given one at which the number
+ * may be texted; it is exact across midnight and daylight-saving changes (the local window is
+ * applied to each day's own offset). The window is {@code [start, end)}; a window whose start is
+ * after its end wraps midnight.
+ *
+ * <p>These hours mirror the federal and state rules for telephone <em>solicitations</em>; applying
+ * them to informational texts too (as {@link GuardedSender} does by default) is a product choice,
+ * not legal advice.
+ *
+ * <pre>{@code
+ * QuietHours hours = QuietHours.builder()
+ *         .window(LocalTime.of(9, 0), LocalTime.of(20, 0))
+ *         .floridaRule()
+ *         .override("+1405", LocalTime.of(8, 0), LocalTime.of(20, 0)) // an Oklahoma area code
+ *         .build();
+ * }</pre>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class QuietHours {
+    /** Default start of the allowed window: 08:00. */
+    public static final LocalTime DEFAULT_START = LocalTime.of(8, 0);
+    /** Default end of the allowed window: 21:00 (47 CFR 64.1200(c)(1)). */
+    public static final LocalTime DEFAULT_END = LocalTime.of(21, 0);
+    /** The default window as text: {@value}. */
+    public static final String DEFAULT_WINDOW_TEXT = "08:00-21:00";
+    /** End of the window in Florida, Fla. Stat. 501.616(6): 20:00. */
+    public static final LocalTime FLORIDA_END = LocalTime.of(20, 0);
+
+    /**
+     * Florida's area codes, including overlays: every NANP area code that libphonenumber's
+     * geocoding data (geocoder 3.23) places in Florida. Florida's FTSA presumes a Florida area code
+     * reaches a Florida resident. New overlays are added from time to time; extend the list with
+     * {@link Builder#areaCodes} if needed.
+     */
+    public static final List<String> FLORIDA_AREA_CODES = List.of("239", "305", "321", "324", "352", "386", "407",
+            "448", "561", "645", "656", "689", "727", "754", "772", "786", "813", "850", "863", "904", "941", "954");
+
+    /** Zones used when a number's own zones are unknown or share no window: the contiguous US. */
+    public static final List<ZoneId> DEFAULT_FALLBACK_ZONES = List.of(ZoneId.of("America/New_York"),
+            ZoneId.of("America/Chicago"), ZoneId.of("America/Denver"), ZoneId.of("America/Los_Angeles"));
+
+    private static final Pattern PREFIX = Pattern.compile("\\+[1-9][0-9]{0,14}");
+    private static final Pattern AREA_CODE = Pattern.compile("[2-9][0-9]{2}");
+    private static final String UNKNOWN_ZONE = "Etc/Unknown";
+    private static final int CACHE_LIMIT = 100_000;
+    private static final Duration HORIZON = Duration.ofDays(8);
+    private static final int MAX_STEPS = 64;
+    private static final QuietHours NONE = new QuietHours(null);
+
+    private final Window window;
+    private final Map<String, Window> overrides;
+    private final int[] prefixLengths;
+    private final List<ZoneId> fallbackZones;
+    private final boolean enabled;
+    private final ConcurrentHashMap<String, Plan> plans = new ConcurrentHashMap<>();
+
+    /**
+     * An allowed sending window in local time, {@code [start, end)}; wraps midnight if
+     * {@code start} is after {@code end}.
+     *
+     * @param start first allowed local time
+     * @param end   first local time no longer allowed
+     */
+    public record Window(LocalTime start, LocalTime end) {
+        public Window {
+            Objects.requireNonNull(start, "start");
+            Objects.requireNonNull(end, "end");
+            if (start.equals(end)) {
+                throw new InvalidInputException("window", "start and end are both " + start
+                        + " (an empty window); use QuietHours.none() to send at any hour");
+            }
+        }
+
+        /** True if {@code time} is inside the window. */
+        public boolean allows(LocalTime time) {
+            return start.isBefore(end)
+                    ? !time.isBefore(start) && time.isBefore(end)
+                    : !time.isBefore(start) || time.isBefore(end);
+        }
+
+        @Override
+        public String toString() {
+            return start + "-" + end;
+        }
+    }
+
+    /** What applies to one number: its zones and window (cached per number). */
+    private record Plan(List<ZoneId> zones, Window window, boolean fallback, List<ZoneId> ownZones) {
+    }
+
+    private QuietHours(Builder b) {
+        if (b == null) {
+            this.enabled = false;
+            this.window = new Window(DEFAULT_START, DEFAULT_END);
+            this.overrides = Map.of();
+            this.prefixLengths = new int[0];
+            this.fallbackZones = DEFAULT_FALLBACK_ZONES;
+            return;
+        }
+        this.enabled = true;
+        this.window = b.window;
+        this.overrides = Map.copyOf(b.overrides);
+        TreeSet<Integer> lengths = new TreeSet<>((x, y) -> Integer.compare(y, x));
+        for (String p : overrides.keySet()) {
+            lengths.add(p.length());
+        }
+        this.prefixLengths = lengths.stream().mapToInt(Integer::intValue).toArray();
+        this.fallbackZones = List.copyOf(b.fallbackZones);
+    }
+
+    /**
+     * The default rules: {@value #DEFAULT_WINDOW_TEXT} everywhere, 08:00-20:00 for
+     * {@linkplain #FLORIDA_AREA_CODES Florida area codes}, contiguous-US fallback zones.
+     */
+    public static QuietHours defaults() {
+        return builder().floridaRule().build();
+    }
+
+    /** No quiet hours: every instant is allowed. */
+    public static QuietHours none() {
+        return NONE;
+    }
+
+    /** A builder starting from {@value #DEFAULT_WINDOW_TEXT} with no overrides. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** False for {@link #none()}. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The window that applies to {@code number}: the longest matching override, else the default. */
+    public Window windowFor(PhoneNumber number) {
+        String e164 = number.e164();
+        for (int len : prefixLengths) {
+            if (e164.length() >= len) {
+                Window w = overrides.get(e164.substring(0, len));
+                if (w != null) {
+                    return w;
+                }
+            }
+        }
+        return window;
+    }
+
+    /**
+     * The time zones the window is checked in for {@code number}: its own zones from the geocoding
+     * data, or the fallback zones when those are unknown.
+     */
+    public List<ZoneId> zonesOf(PhoneNumber number) {
+        return plan(number).zones();
+    }
+
+    /** True if {@code number} may be texted at {@code instant}. */
+    public boolean allows(PhoneNumber number, Instant instant) {
+        return instant.equals(nextAllowed(number, instant));
+    }
+
+    /**
+     * The earliest instant at or after {@code now} at which {@code number} may be texted: {@code now}
+     * itself when it is allowed.
+     */
+    public Instant nextAllowed(PhoneNumber number, Instant now) {
+        Objects.requireNonNull(now, "now");
+        if (!enabled) {
+            return now;
+        }
+        Plan plan = plan(number);
+        Instant t = search(plan.zones(), plan.window(), now);
+        if (t != null) {
+            return t;
+        }
+        if (!plan.fallback()) {
+            // the number's own zones share no allowed time: use the fallback zones from now on
+            Plan fb = new Plan(fallbackZones, plan.window(), true, plan.ownZones());
+            plans.replace(number.e164(), plan, fb);
+            t = search(fb.zones(), fb.window(), now);
+            if (t != null) {
+                return t;
+            }
+        }
+        // last resort (a narrow override over zones far apart): one zone always has a window
+        ZoneId single = plan.ownZones().isEmpty() ? fallbackZones.get(0) : plan.ownZones().get(0);
+        return search(List.of(single), plan.window(), now);
+    }
+
+    private Plan plan(PhoneNumber number) {
+        String e164 = number.e164();
+        Plan p = plans.get(e164);
+        if (p != null) {
+            return p;
+        }
+        List<ZoneId> zones = lookupZones(e164);
+        p = zones.isEmpty() ? new Plan(fallbackZones, windowFor(number), true, zones)
+                : new Plan(zones, windowFor(number), false, zones);
+        if (plans.size() < CACHE_LIMIT) {
+            plans.putIfAbsent(e164, p);
+        }
+        return p;
+    }
+
+    private static List<ZoneId> lookupZones(String e164) {
+        Phonenumber.PhoneNumber pn;
+        try {
+            pn = PhoneNumberUtil.getInstance().parse(e164, "ZZ");
+        } catch (NumberParseException e) {
+            return List.of();
+        }
+        List<ZoneId> out = new ArrayList<>();
+        for (String id : PhoneNumberToTimeZonesMapper.getInstance().getTimeZonesForNumber(pn)) {
+            if (UNKNOWN_ZONE.equals(id)) {
+                return List.of();
+            }
+            try {
+                out.add(ZoneId.of(id));
+            } catch (ZoneRulesException e) {
+                // a zone id newer than this JDK's tz data: ignore it, the others still apply
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The earliest instant at or after {@code now} allowed in every zone, or null within the horizon. */
+    private static Instant search(List<ZoneId> zones, Window window, Instant now) {
+        Instant t = now;
+        Instant limit = now.plus(HORIZON);
+        for (int step = 0; step < MAX_STEPS; step++) {
+            Instant latest = t;
+            boolean allOk = true;
+            for (ZoneId z : zones) {
+                ZonedDateTime local = t.atZone(z);
+                if (!window.allows(local.toLocalTime())) {
+                    allOk = false;
+                    Instant n = nextStart(local, window, z, t);
+                    if (n.isAfter(latest)) {
+                        latest = n;
+                    }
+                }
+            }
+            if (allOk) {
+                return t;
+            }
+            if (latest.isAfter(limit)) {
+                return null;
+            }
+            t = latest;
+        }
+        return null;
+    }
+
+    /** The next start of the window after {@code t} (which is outside it) in zone {@code z}. */
+    private static Instant nextStart(ZonedDateTime local, Window window, ZoneId z, Instant t) {
+        LocalDate d = local.toLocalDate();
+        Instant c = ZonedDateTime.of(d, window.start(), z).toInstant();
+        if (!c.isAfter(t)) {
+            c = ZonedDateTime.of(d.plusDays(1), window.start(), z).toInstant();
+        }
+        return c;
+    }
+
+    @Override
+    public String toString() {
+        return enabled ? "QuietHours[" + window + ", " + overrides.size() + " overrides]" : "QuietHours[none]";
+    }
+
+    /** Configures {@link QuietHours}. Setters validate at once. Not thread-safe. */
+    public static final class Builder {
+        private Window window = new Window(DEFAULT_START, DEFAULT_END);
+        private final Map<String, Window> overrides = new LinkedHashMap<>();
+        private List<ZoneId> fallbackZones = DEFAULT_FALLBACK_ZONES;
+
+        private Builder() {
+        }
+
+        /** The allowed window everywhere without an override. Default {@value #DEFAULT_WINDOW_TEXT}. */
+        public Builder window(LocalTime start, LocalTime end) {
+            this.window = new Window(start, end);
+            return this;
+        }
+
+        /**
+         * A window for every number starting with {@code e164Prefix} ({@code "+1305"}, {@code "+44"});
+         * the longest matching prefix wins.
+         */
+        public Builder override(String e164Prefix, LocalTime start, LocalTime end) {
+            if (e164Prefix == null || !PREFIX.matcher(e164Prefix).matches()) {
+                throw new InvalidInputException("prefix", "'" + e164Prefix + "' is not '+' followed by 1 to 15 "
+                        + "digits (e.g. +1305)");
+            }
+            overrides.put(e164Prefix, new Window(start, end));
+            return this;
+        }
+
+        /** A window for North American numbers in these three-digit area codes. */
+        public Builder areaCodes(Collection<String> areaCodes, LocalTime start, LocalTime end) {
+            Objects.requireNonNull(areaCodes, "areaCodes");
+            for (String code : areaCodes) {
+                if (code == null || !AREA_CODE.matcher(code).matches()) {
+                    throw new InvalidInputException("areaCode", "'" + code + "' is not a three-digit NANP area code");
+                }
+            }
+            for (String code : areaCodes) {
+                override("+1" + code, start, end);
+            }
+            return this;
+        }
+
+        /** The Florida example: {@link #FLORIDA_AREA_CODES} may be texted 08:00-20:00 only. */
+        public Builder floridaRule() {
+            return areaCodes(FLORIDA_AREA_CODES, DEFAULT_START, FLORIDA_END);
+        }
+
+        /**
+         * Zones whose windows must all hold when a number's own zones are unknown or share no
+         * allowed time. Default {@link #DEFAULT_FALLBACK_ZONES}.
+         */
+        public Builder fallbackZones(List<ZoneId> zones) {
+            if (zones == null || zones.isEmpty()) {
+                throw new InvalidInputException("fallbackZones", "is empty");
+            }
+            for (ZoneId z : zones) {
+                Objects.requireNonNull(z, "fallbackZones element");
+            }
+            this.fallbackZones = List.copyOf(zones);
+            return this;
+        }
+
+        /**
+         * Builds the rules.
+         *
+         * @throws InvalidInputException naming "fallbackZones" if the default window holds at no time
+         *                               in all fallback zones at once
+         */
+        public QuietHours build() {
+            QuietHours q = new QuietHours(this);
+            if (search(q.fallbackZones, q.window, Instant.parse("2026-01-15T12:00:00Z")) == null) {
+                throw new InvalidInputException("fallbackZones", q.fallbackZones + " share no time inside " + q.window);
+            }
+            return q;
+        }
+    }
+}

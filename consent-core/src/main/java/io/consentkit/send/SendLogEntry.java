@@ -1,0 +1,71 @@
+package io.consentkit.send;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One decision of the {@link GuardedSender} (sent, dry run, blocked, deferred or failed) as the
+ * {@link SendLog} keeps it, with the latest delivery status folded in. It holds no personal data
+ * in clear: the number is masked and the body is kept only as its SHA-256 and length, so the log
+ * can show what was sent (compare a body's hash) without storing it. Immutable and thread-safe.
+ *
+ * @param time            when the decision was made
+ * @param decision        what was decided
+ * @param reason          the {@link SendOutcome.Reason} name for blocked/deferred, the
+ *                        {@link GatewayResult.FailureKind} name for failed, else empty
+ * @param to              the recipient, masked ({@code +*********34}); the input as given, masked,
+ *                        when it was not a valid number
+ * @param category        the message category
+ * @param templateId      the template that produced the body, or empty
+ * @param bodySha256      SHA-256 of the body's UTF-8 bytes, lower-case hex
+ * @param bodyLength      the body's length in UTF-16 units
+ * @param segments        segments (the provider's count if known, else the estimate; 0 if neither)
+ * @param estimatedCost   estimated cost, or null when the sender has no price table
+ * @param currency        ISO 4217 code of the estimated cost ("USD"), or empty when there is none
+ * @param providerId      the provider's message id, or empty
+ * @param errorCode       the provider's error code for a failed send, or 0
+ * @param detail          a sentence for people (numbers masked), or empty
+ * @param until           for deferred decisions, when the guard would allow it; else null
+ * @param gateway         the gateway's name for sent/failed decisions, else empty
+ * @param status          the latest delivery status (initially the provider's answer), or null
+ * @param statusErrorCode the error code that came with the latest status, or 0
+ * @param statusAt        when the latest status was reported, or null
+ */
+public record SendLogEntry(Instant time, Decision decision, String reason, String to, MessageCategory category,
+                           String templateId, String bodySha256, int bodyLength, int segments,
+                           BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail, Instant until,
+                           String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt) {
+
+    /** The kinds of decision. */
+    public enum Decision {
+        SENT, DRY_RUN, BLOCKED, DEFERRED, FAILED
+    }
+
+    public SendLogEntry {
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(decision, "decision");
+        Objects.requireNonNull(category, "category");
+        reason = reason == null ? "" : reason;
+        currency = currency == null ? "" : currency;
+        to = to == null ? "" : to;
+        templateId = templateId == null ? "" : templateId;
+        bodySha256 = bodySha256 == null ? "" : bodySha256;
+        providerId = providerId == null ? "" : providerId;
+        detail = detail == null ? "" : detail;
+        gateway = gateway == null ? "" : gateway;
+    }
+
+    /**
+     * This entry with {@code update} folded in, unless the entry already has a status of higher
+     * rank (callbacks may arrive out of order).
+     */
+    public SendLogEntry withStatus(DeliveryUpdate update) {
+        if (status != null && update.status().rank() < status.rank()) {
+            return this;
+        }
+        return new SendLogEntry(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments,
+                estimatedCost, currency, providerId, errorCode, detail, until, gateway, update.status(), update.errorCode(),
+                update.at());
+    }
+}
