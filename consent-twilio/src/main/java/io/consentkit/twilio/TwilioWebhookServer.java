@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 /**
  * A small HTTP server for Twilio's webhooks on the JDK's built-in {@code com.sun.net.httpserver},
  * for apps without a web framework: each route is a {@link WebhookHandler} (usually from
- * {@code TwilioWebhooks}, which checks signatures), plus a health route answering
+ * {@link TwilioWebhooks}, which checks signatures), plus a health route answering
  * {@code GET /health} with {@code {"status":"ok"}}.
  *
  * <p>Requests are bounded: bodies over {@link Builder#maxBodyBytes(int)} get 413 without being
@@ -46,6 +46,12 @@ public final class TwilioWebhookServer implements AutoCloseable {
     public static final int DEFAULT_THREADS = 4;
     /** Default health route: {@value}. */
     public static final String DEFAULT_HEALTH_PATH = "/health";
+    /** Route of the messaging webhook in {@link Builder#routes(TwilioWebhooks)}: {@value}. */
+    public static final String INBOUND_PATH = "/twilio/inbound";
+    /** Route of status callbacks in {@link Builder#routes(TwilioWebhooks)}: {@value}. */
+    public static final String STATUS_PATH = "/twilio/status";
+    /** Route of the Debugger webhook in {@link Builder#routes(TwilioWebhooks)}: {@value}. */
+    public static final String DEBUGGER_PATH = "/twilio/debugger";
 
     private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhookServer.class);
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
@@ -267,6 +273,17 @@ public final class TwilioWebhookServer implements AutoCloseable {
         public Builder route(String path, WebhookHandler handler) {
             routes.put(path(path, "path"), Objects.requireNonNull(handler, "handler"));
             return this;
+        }
+
+        /**
+         * Serves {@code webhooks} at {@value TwilioWebhookServer#INBOUND_PATH},
+         * {@value TwilioWebhookServer#STATUS_PATH} and {@value TwilioWebhookServer#DEBUGGER_PATH}.
+         */
+        public Builder routes(TwilioWebhooks webhooks) {
+            Objects.requireNonNull(webhooks, "webhooks");
+            route(INBOUND_PATH, webhooks::inbound);
+            route(STATUS_PATH, webhooks::status);
+            return route(DEBUGGER_PATH, webhooks::debugger);
         }
 
         /** The health route. Default {@value TwilioWebhookServer#DEFAULT_HEALTH_PATH}. */

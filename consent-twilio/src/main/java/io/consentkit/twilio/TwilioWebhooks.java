@@ -10,6 +10,10 @@ import io.consentkit.inbound.InboundResult;
 import io.consentkit.inbound.Intent;
 import io.consentkit.inbound.KeywordParser;
 import io.consentkit.internal.Masking;
+import io.consentkit.send.DeliveryStatus;
+import io.consentkit.send.DeliveryUpdate;
+import io.consentkit.send.GuardedSender;
+import io.consentkit.send.SendLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,6 +23,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Twilio's webhooks as framework-neutral {@link WebhookHandler}s. Every handler first checks the
@@ -32,6 +38,12 @@ import java.util.Objects;
  *       {@code HELP}) that decision is honoured even for a keyword our parser does not know
  *       (a custom opt-out word revokes consent; a custom opt-in word records a keyword consent), and
  *       no second opt-out or help text is sent because Twilio has answered.</li>
+ *   <li>{@link #status}: the {@code StatusCallback} of sent messages. {@code MessageSid},
+ *       {@code MessageStatus} ({@code delivered}, {@code undelivered}, {@code failed}, ...),
+ *       {@code ErrorCode} and {@code To} become a {@link DeliveryUpdate} for the
+ *       {@link GuardedSender} (or a {@link SendLog}). A failure whose code means the recipient
+ *       blocked us ({@link TwilioErrors#revokesConsent}: 21610, 30004) revokes the number's
+ *       consent.</li>
  *   <li>{@link #debugger}: Twilio's Debugger webhook; each event goes to
  *       {@link TwilioWebhookListener#onDebuggerEvent}.</li>
  * </ul>
@@ -50,6 +62,7 @@ public final class TwilioWebhooks {
     private final ConsentTracker tracker;
     private final InboundHandler inboundHandler;
     private final TwilioWebhookListener listener;
+    private final Consumer<DeliveryUpdate> statusSink;
     private final Clock clock;
 
     private TwilioWebhooks(Builder b) {
@@ -58,6 +71,24 @@ public final class TwilioWebhooks {
         this.inboundHandler = b.inboundHandler;
         this.listener = b.listener;
         this.clock = b.clock != null ? b.clock : b.tracker.clock();
+        if (b.sender != null) {
+            this.statusSink = b.sender::onDeliveryStatus;
+        } else {
+            SendLog log = b.sendLog;
+            this.statusSink = update -> {
+                if (log != null) {
+                    log.recordStatus(update);
+                }
+                if (update.recipientOptedOut() && !update.to().isEmpty()) {
+                    Map<String, String> evidence = new LinkedHashMap<>();
+                    evidence.put("provider_code", Integer.toString(update.errorCode()));
+                    evidence.put("gateway", "twilio");
+                    evidence.put("message_sid", update.providerId());
+                    tracker.revoke(update.to(), GuardedSender.REVOKED_BY_PROVIDER,
+                            "Twilio reported that the recipient opted out", evidence);
+                }
+            };
+        }
     }
 
     /**
@@ -153,6 +184,51 @@ public final class TwilioWebhooks {
         }
     }
 
+    /**
+     * A message's status callback: applied as a {@link DeliveryUpdate}; answers 204 (also for a
+     * status this version does not know, which is logged and ignored).
+     */
+    public WebhookResponse status(WebhookRequest request) {
+        WebhookResponse rejected = check("status", request);
+        if (rejected != null) {
+            return rejected;
+        }
+        String sid = firstOf(request, "MessageSid", "SmsSid");
+        String rawStatus = firstOf(request, "MessageStatus", "SmsStatus");
+        if (sid.isEmpty() || rawStatus.isEmpty()) {
+            return WebhookResponse.text(400, "missing MessageSid or MessageStatus\n");
+        }
+        Optional<DeliveryStatus> status = DeliveryStatus.find(rawStatus);
+        if (status.isEmpty()) {
+            LOG.warn("status callback for {} with unknown status '{}' ignored", sid, rawStatus.length() > 40
+                    ? rawStatus.substring(0, 40) : rawStatus);
+            return WebhookResponse.noContent();
+        }
+        int code = errorCode(firstOf(request, "ErrorCode"));
+        boolean optedOut = status.get().failure() && TwilioErrors.revokesConsent(code);
+        DeliveryUpdate update = new DeliveryUpdate(sid, status.get(), code, clock.instant(),
+                request.parameter("To").orElse(""), optedOut);
+        try {
+            statusSink.accept(update);
+        } catch (ConsentKitException e) {
+            LOG.error("status callback {} could not be recorded", update, e);
+            return WebhookResponse.text(500, "could not record the status\n");
+        }
+        if (status.get().failure()) {
+            LOG.info("message {} {} (code {}: {})", sid, status.get().providerName(), code,
+                    TwilioErrors.forDeliveryError(code));
+        }
+        return WebhookResponse.noContent();
+    }
+
+    private static int errorCode(String raw) {
+        try {
+            return raw.isEmpty() ? 0 : Math.max(0, Integer.parseInt(raw));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
     /** Twilio's Debugger webhook: the event goes to the listener; answers 204. */
     public WebhookResponse debugger(WebhookRequest request) {
         WebhookResponse rejected = check("debugger", request);
@@ -210,6 +286,8 @@ public final class TwilioWebhooks {
         private InboundHandler inboundHandler;
         private TwilioWebhookListener listener = TwilioWebhookListener.NO_OP;
         private Clock clock;
+        private GuardedSender sender;
+        private SendLog sendLog;
 
         private Builder(WebhookVerifier verifier, ConsentTracker tracker) {
             this.verifier = Objects.requireNonNull(verifier, "verifier");
@@ -219,6 +297,27 @@ public final class TwilioWebhooks {
         /** The handler for inbound texts; it must write to the same tracker. Required. */
         public Builder inboundHandler(InboundHandler handler) {
             this.inboundHandler = Objects.requireNonNull(handler, "inboundHandler");
+            return this;
+        }
+
+        /**
+         * Status callbacks go to {@code sender.onDeliveryStatus}: its send log is updated and a
+         * provider opt-out revokes consent there. Use this when the app sends with a {@link GuardedSender}.
+         */
+        public Builder statusUpdates(GuardedSender sender) {
+            this.sender = Objects.requireNonNull(sender, "sender");
+            this.sendLog = null;
+            return this;
+        }
+
+        /**
+         * Status callbacks are recorded in {@code log}; a provider opt-out revokes consent through
+         * the tracker (method {@value GuardedSender#REVOKED_BY_PROVIDER}). Without either setter,
+         * only the revocation happens.
+         */
+        public Builder statusUpdates(SendLog log) {
+            this.sendLog = Objects.requireNonNull(log, "sendLog");
+            this.sender = null;
             return this;
         }
 
