@@ -24,6 +24,7 @@ import java.io.PrintWriter;
             ParseCommand.class,
             SegmentsCommand.class,
             SendCommand.class,
+            ServeCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec

@@ -93,7 +93,8 @@ class SendCommandTest {
         CliTestSupport.Result unknown = run("send", "--to", "+15125551234", "--body", "x", "--gateway", "carrier-pigeon",
                 "--store", store());
         assertThat(unknown.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
-        assertThat(unknown.err()).contains("gateway 'carrier-pigeon' is not on the class path (found: test-fake)");
+        assertThat(unknown.err()).contains("gateway 'carrier-pigeon' is not on the class path (found: ")
+                .contains("test-fake").contains("twilio");
         CliTestSupport.Result at = run("send", "--to", "+15125551234", "--body", "x", "--gateway", "test-fake",
                 "--at", NOON_CENTRAL, "--store", store());
         assertThat(at.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);

@@ -81,6 +81,19 @@ class TwilioConfigTest {
     }
 
     @Test
+    void registeredForServiceLoaderAsTwilio() {
+        java.util.List<io.consentkit.send.SmsGatewayProvider> found = new java.util.ArrayList<>();
+        java.util.ServiceLoader.load(io.consentkit.send.SmsGatewayProvider.class).forEach(found::add);
+        io.consentkit.send.SmsGatewayProvider p = found.stream().filter(x -> x.name().equals("twilio")).findFirst().orElseThrow();
+        try (TwilioSmsGateway g = (TwilioSmsGateway) p.create(Map.of("TWILIO_ACCOUNT_SID", ACCOUNT_SID,
+                "TWILIO_AUTH_TOKEN", AUTH_TOKEN, "TWILIO_MESSAGING_SERVICE_SID", SERVICE_SID))) {
+            assertThat(g.name()).isEqualTo("twilio");
+        }
+        assertThatThrownBy(() -> p.create(Map.of()))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("TWILIO_ACCOUNT_SID"));
+    }
+
+    @Test
     void acceptsEverySenderShape() {
         for (String from : new String[] {FROM, "12345", "ACME Alerts", "whatsapp:+15017122661"}) {
             assertThat(TwilioSmsGateway.builder().from(from)).isNotNull();
