@@ -101,6 +101,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         WebhookVerifier verifier = vb.build();
         CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
         boolean interrupted = false;
         try (ConsentTracker tracker = opts.openTracker(); CsvSendLog log = CsvSendLog.open(logFile)) {
             InboundHandler.Builder ib = InboundHandler.builder(tracker)
@@ -123,7 +124,15 @@ final class ServeCommand implements Callable<Integer> {
                     .maxBodyBytes(maxBodyBytes)
                     .routes(webhooks)
                     .start()) {
-                Thread hook = new Thread(stop::countDown, "consent-serve-shutdown");
+                Thread hook = new Thread(() -> {
+                    // Ctrl-C / SIGTERM: let the command close the server, journal and send log
+                    stop.countDown();
+                    try {
+                        closed.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "consent-serve-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
                 announce(out, server, logFile);
                 try {
@@ -140,6 +149,8 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 }
             }
+        } finally {
+            closed.countDown();
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
