@@ -285,10 +285,24 @@ public final class AppendOnlyFile implements AutoCloseable {
         if (broken != null) {
             throw new IOException("refusing writes: " + broken);
         }
-        long pos = start;
-        for (Pending p : batch) {
-            pos += writeFully(channel, ByteBuffer.wrap(p.bytes), pos);
+        ByteBuffer buf;
+        if (batch.size() == 1) {
+            buf = ByteBuffer.wrap(batch.get(0).bytes);
+        } else {
+            // one write system call for the whole group, then one force
+            int total = 0;
+            for (Pending p : batch) {
+                total += p.bytes.length;
+            }
+            byte[] all = new byte[total];
+            int off = 0;
+            for (Pending p : batch) {
+                System.arraycopy(p.bytes, 0, all, off, p.bytes.length);
+                off += p.bytes.length;
+            }
+            buf = ByteBuffer.wrap(all);
         }
+        long pos = start + writeFully(channel, buf, start);
         channel.force(false);
         return pos;
     }

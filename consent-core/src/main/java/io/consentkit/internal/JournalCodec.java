@@ -8,6 +8,7 @@ import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.store.JournalFormatException;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -240,6 +241,46 @@ public final class JournalCodec {
             v = v * 10 + d;
         }
         return v;
+    }
+
+    /**
+     * Reads a whole journal-schema CSV (header first; blank lines skipped; UTF-8 BOM tolerated),
+     * validating every row fully.
+     *
+     * @throws JournalFormatException naming the line and field of the first bad row
+     * @throws IOException            if {@code in} fails
+     */
+    public static List<ConsentRecord> readAll(java.io.Reader in, String source, PhoneNumbers phones)
+            throws IOException {
+        List<ConsentRecord> out = new ArrayList<>();
+        try (org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVFormat.RFC4180.builder().get()
+                .parse(new java.io.BufferedReader(in))) {
+            java.util.Iterator<org.apache.commons.csv.CSVRecord> it = parser.iterator();
+            if (!it.hasNext()) {
+                throw new JournalFormatException(source, 1, "header", "is missing: the input is empty");
+            }
+            List<String> names = new ArrayList<>();
+            it.next().forEach(names::add);
+            int[] map = mapHeader(names, source);
+            long line = parser.getCurrentLineNumber() + 1;
+            while (true) {
+                org.apache.commons.csv.CSVRecord rec;
+                try {
+                    if (!it.hasNext()) {
+                        break;
+                    }
+                    rec = it.next();
+                } catch (java.io.UncheckedIOException e) {
+                    throw new JournalFormatException(source, line, "row", "is not valid CSV ("
+                            + e.getCause().getMessage() + ")");
+                }
+                if (!(rec.size() == 1 && rec.get(0).isBlank())) {
+                    out.add(decode(rec::get, rec.size(), map, phones, source, line));
+                }
+                line = parser.getCurrentLineNumber() + 1;
+            }
+        }
+        return out;
     }
 
     /** The 14 cells of a row in schema order. */

@@ -27,7 +27,7 @@ public final class PhoneNumbers {
     /** Longest input examined, in characters; longer input is rejected as too long. */
     public static final int MAX_INPUT_LENGTH = 64;
 
-    private static final int CACHE_LIMIT = 4_096;
+    private static final int CACHE_LIMIT = 65_536;
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final PhoneNumbers DEFAULTS = new PhoneNumbers(DEFAULT_REGION);
 

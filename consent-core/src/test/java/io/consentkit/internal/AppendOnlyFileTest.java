@@ -7,11 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,14 +135,13 @@ class AppendOnlyFileTest {
     }
 
     /** Delegates to a real channel; force() fails while the flag is set (after the write went through). */
-    private static final class FailingChannel extends FileChannel {
-        private final FileChannel d;
+    private static final class FailingChannel extends DelegatingFileChannel {
         private final AtomicBoolean failForce;
         private final boolean sticky;
 
         /** {@code sticky}: keep failing once set; otherwise fail one force only. */
         FailingChannel(FileChannel d, AtomicBoolean failForce, boolean sticky) {
-            this.d = d;
+            super(d);
             this.failForce = failForce;
             this.sticky = sticky;
         }
@@ -157,88 +152,6 @@ class AppendOnlyFileTest {
                 throw new IOException("simulated fsync failure");
             }
             d.force(metaData);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return d.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return d.read(dsts, offset, length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return d.write(src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return d.write(srcs, offset, length);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return d.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            d.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return d.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            d.truncate(size);
-            return this;
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return d.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            return d.transferFrom(src, position, count);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return d.read(dst, position);
-        }
-
-        @Override
-        public int write(ByteBuffer src, long position) throws IOException {
-            return d.write(src, position);
-        }
-
-        @Override
-        public java.nio.MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            return d.map(mode, position, size);
-        }
-
-        @Override
-        public FileLock lock(long position, long size, boolean shared) throws IOException {
-            return d.lock(position, size, shared);
-        }
-
-        @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return d.tryLock(position, size, shared);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            d.close();
         }
     }
 }

@@ -2,6 +2,7 @@ package io.consentkit.store;
 
 import io.consentkit.consent.ConsentRecord;
 import io.consentkit.consent.ConsentStatus;
+import io.consentkit.internal.DelegatingFileChannel;
 import io.consentkit.internal.JournalCodec;
 import io.consentkit.phone.PhoneNumber;
 import org.junit.jupiter.api.Test;
@@ -9,11 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.ReadableByteChannel;
-import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -235,13 +232,12 @@ class CsvConsentStoreTest {
     }
 
     /** A FileChannel that can fail a write half-way or fail a force, to test rollback. */
-    static class FaultyChannel extends FileChannel {
-        private final FileChannel d;
+    static class FaultyChannel extends DelegatingFileChannel {
         private final AtomicInteger failWrites;
         private final AtomicInteger failForce;
 
         FaultyChannel(FileChannel d, AtomicInteger failWrites, AtomicInteger failForce) {
-            this.d = d;
+            super(d);
             this.failWrites = failWrites;
             this.failForce = failForce;
         }
@@ -263,83 +259,6 @@ class CsvConsentStoreTest {
                 throw new IOException("injected: fsync failed");
             }
             d.force(metaData);
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws IOException {
-            return d.read(dst);
-        }
-
-        @Override
-        public long read(ByteBuffer[] dsts, int offset, int length) throws IOException {
-            return d.read(dsts, offset, length);
-        }
-
-        @Override
-        public int write(ByteBuffer src) throws IOException {
-            return d.write(src);
-        }
-
-        @Override
-        public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
-            return d.write(srcs, offset, length);
-        }
-
-        @Override
-        public long position() throws IOException {
-            return d.position();
-        }
-
-        @Override
-        public FileChannel position(long newPosition) throws IOException {
-            d.position(newPosition);
-            return this;
-        }
-
-        @Override
-        public long size() throws IOException {
-            return d.size();
-        }
-
-        @Override
-        public FileChannel truncate(long size) throws IOException {
-            d.truncate(size);
-            return this;
-        }
-
-        @Override
-        public long transferTo(long position, long count, WritableByteChannel target) throws IOException {
-            return d.transferTo(position, count, target);
-        }
-
-        @Override
-        public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException {
-            return d.transferFrom(src, position, count);
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) throws IOException {
-            return d.read(dst, position);
-        }
-
-        @Override
-        public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException {
-            return d.map(mode, position, size);
-        }
-
-        @Override
-        public FileLock lock(long position, long size, boolean shared) throws IOException {
-            return d.lock(position, size, shared);
-        }
-
-        @Override
-        public FileLock tryLock(long position, long size, boolean shared) throws IOException {
-            return d.tryLock(position, size, shared);
-        }
-
-        @Override
-        protected void implCloseChannel() throws IOException {
-            d.close();
         }
     }
 }

@@ -16,17 +16,12 @@ import io.consentkit.store.ConsentStore;
 import io.consentkit.store.ConsentStoreException;
 import io.consentkit.store.JournalFormatException;
 import io.consentkit.store.SharedConsentStore;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -45,7 +40,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -452,39 +446,11 @@ public final class DefaultConsentTracker implements ConsentTracker {
     }
 
     private List<ConsentRecord> parseAll(Reader in, String source) {
-        List<ConsentRecord> out = new ArrayList<>();
-        try (CSVParser parser = CSVFormat.RFC4180.builder().get().parse(new BufferedReader(in))) {
-            Iterator<CSVRecord> it = parser.iterator();
-            if (!it.hasNext()) {
-                throw new JournalFormatException(source, 1, "header", "is missing: the file is empty");
-            }
-            CSVRecord header = it.next();
-            List<String> names = new ArrayList<>();
-            header.forEach(names::add);
-            int[] map = JournalCodec.mapHeader(names, source);
-            long line = parser.getCurrentLineNumber() + 1;
-            while (true) {
-                CSVRecord rec;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    rec = it.next();
-                } catch (UncheckedIOException e) {
-                    throw new JournalFormatException(source, line, "row", "is not valid CSV ("
-                            + e.getCause().getMessage() + ")");
-                }
-                if (rec.size() == 1 && rec.get(0).isBlank()) {
-                    line = parser.getCurrentLineNumber() + 1;
-                    continue; // blank line
-                }
-                out.add(JournalCodec.decode(rec::get, rec.size(), map, phones, source, line));
-                line = parser.getCurrentLineNumber() + 1;
-            }
+        try {
+            return JournalCodec.readAll(in, source, phones);
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read " + source + ": " + e.getMessage(), e);
         }
-        return out;
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------

@@ -5,18 +5,12 @@ import io.consentkit.internal.JournalCodec;
 import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.store.ConsentStoreException;
 import io.consentkit.store.JournalFormatException;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -70,36 +64,11 @@ public final class JournalObjects {
      * @throws JournalFormatException naming the object key and line if it is not the journal schema
      */
     public static List<ConsentRecord> decode(byte[] body, String source, PhoneNumbers phones) {
-        List<ConsentRecord> out = new ArrayList<>();
-        try (CSVParser parser = CSVFormat.RFC4180.builder().get()
-                .parse(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8))) {
-            Iterator<CSVRecord> it = parser.iterator();
-            if (!it.hasNext()) {
-                throw new JournalFormatException(source, 1, "header", "is missing: the object is empty");
-            }
-            List<String> names = new ArrayList<>();
-            it.next().forEach(names::add);
-            int[] map = JournalCodec.mapHeader(names, source);
-            long line = parser.getCurrentLineNumber() + 1;
-            while (true) {
-                CSVRecord rec;
-                try {
-                    if (!it.hasNext()) {
-                        break;
-                    }
-                    rec = it.next();
-                } catch (UncheckedIOException e) {
-                    throw new JournalFormatException(source, line, "row", "is not valid CSV ("
-                            + e.getCause().getMessage() + ")");
-                }
-                if (!(rec.size() == 1 && rec.get(0).isBlank())) {
-                    out.add(JournalCodec.decode(rec::get, rec.size(), map, phones, source, line));
-                }
-                line = parser.getCurrentLineNumber() + 1;
-            }
+        try {
+            return JournalCodec.readAll(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8),
+                    source, phones);
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read " + source + ": " + e.getMessage(), e);
         }
-        return out;
     }
 }
