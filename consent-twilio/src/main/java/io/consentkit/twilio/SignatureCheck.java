@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * The result of checking a webhook's {@code X-Twilio-Signature}. Anything but
  * {@link Outcome#VALID} or {@link Outcome#NOT_CHECKED} means: do not act on the request and
- * answer {@link #httpStatus()} (403).
+ * answer {@link #httpStatus()} (403). Immutable and thread-safe.
  *
  * @param outcome what the check found
  * @param url     the URL the signature was checked against (after {@link PublicUrl}), for diagnosis
