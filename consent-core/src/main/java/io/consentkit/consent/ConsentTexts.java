@@ -19,16 +19,20 @@ public final class ConsentTexts {
     public static final String DEFAULT_FREQUENCY = "Message frequency varies.";
     /** Default rates disclosure. */
     public static final String DEFAULT_RATES = "Message and data rates may apply.";
+    /** Default purpose named in the keyword opt-in text. */
+    public static final String DEFAULT_PURPOSE = "SMS messages";
     /** Default STOP/HELP instructions. */
     public static final String DEFAULT_STOP_HELP = "Reply STOP to opt out or HELP for help.";
 
     private final String brand;
+    private final String purpose;
     private final String frequency;
     private final String rates;
     private final String stopHelp;
 
     private ConsentTexts(Builder b) {
         this.brand = b.brand;
+        this.purpose = b.purpose;
         this.frequency = b.frequency;
         this.rates = b.rates;
         this.stopHelp = b.stopHelp;
@@ -45,6 +49,11 @@ public final class ConsentTexts {
 
     public String brand() {
         return brand;
+    }
+
+    /** What the person signs up for, e.g. "SMS messages" or "class reminders and member offers". */
+    public String purpose() {
+        return purpose;
     }
 
     public String frequency() {
@@ -65,10 +74,10 @@ public final class ConsentTexts {
                 + " at the phone number provided. " + tail();
     }
 
-    /** "You texted 'START' to opt in to {brand} SMS messages. ..." (keyword upper-cased). */
+    /** "You texted 'START' to opt in to {brand} {purpose}. ..." (keyword upper-cased; purpose default "SMS messages"). */
     public String keyword(String keyword) {
         return "You texted '" + keyword.strip().toUpperCase(Locale.ROOT) + "' to opt in to " + brand
-                + " SMS messages. " + tail();
+                + " " + purpose + ". " + tail();
     }
 
     /** "By providing your phone number, you agree to receive marketing text messages from {brand}. ..." */
@@ -93,12 +102,19 @@ public final class ConsentTexts {
     /** Builds {@link ConsentTexts}; each setter validates at once. Not thread-safe. */
     public static final class Builder {
         private final String brand;
+        private String purpose = DEFAULT_PURPOSE;
         private String frequency = DEFAULT_FREQUENCY;
         private String rates = DEFAULT_RATES;
         private String stopHelp = DEFAULT_STOP_HELP;
 
         private Builder(String brand) {
             this.brand = InvalidInputException.requireText("brand", brand);
+        }
+
+        /** What the person signs up for, named in the keyword text, e.g. "class reminders and member offers". */
+        public Builder purpose(String purpose) {
+            this.purpose = InvalidInputException.requireText("purpose", purpose);
+            return this;
         }
 
         /** e.g. "Up to 4 msgs/month." */
@@ -130,13 +146,14 @@ public final class ConsentTexts {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ConsentTexts t && brand.equals(t.brand) && frequency.equals(t.frequency)
+        return o instanceof ConsentTexts t && brand.equals(t.brand) && purpose.equals(t.purpose)
+                && frequency.equals(t.frequency)
                 && rates.equals(t.rates) && stopHelp.equals(t.stopHelp);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(brand, frequency, rates, stopHelp);
+        return Objects.hash(brand, purpose, frequency, rates, stopHelp);
     }
 
     @Override

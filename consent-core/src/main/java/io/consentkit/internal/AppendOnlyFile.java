@@ -244,26 +244,31 @@ public final class AppendOnlyFile implements AutoCloseable {
             while (!p.done) {
                 if (!leaderActive) {
                     leaderActive = true;
-                    List<Pending> batch = new ArrayList<>(queue);
-                    queue.clear();
-                    long start = position;
-                    commitLock.unlock();
-                    Throwable failure = null;
-                    long end = start;
-                    try {
-                        end = writeBatch(batch, start);
-                    } catch (Throwable t) {
-                        failure = t;
-                        rollback(start);
-                    } finally {
-                        commitLock.lock();
-                    }
-                    if (failure == null) {
-                        position = end;
-                    }
-                    for (Pending q : batch) {
-                        q.done = true;
-                        q.failure = failure;
+                    // Lead while groups keep arriving (bounded, so the leader's own caller is not held
+                    // long): saves handing leadership to a woken thread for every group.
+                    for (int round = 0; round < MAX_LEADER_ROUNDS && !queue.isEmpty(); round++) {
+                        List<Pending> batch = new ArrayList<>(queue);
+                        queue.clear();
+                        long start = position;
+                        commitLock.unlock();
+                        Throwable failure = null;
+                        long end = start;
+                        try {
+                            end = writeBatch(batch, start);
+                        } catch (Throwable t) {
+                            failure = t;
+                            rollback(start);
+                        } finally {
+                            commitLock.lock();
+                        }
+                        if (failure == null) {
+                            position = end;
+                        }
+                        for (Pending q : batch) {
+                            q.done = true;
+                            q.failure = failure;
+                        }
+                        committed.signalAll();
                     }
                     leaderActive = false;
                     committed.signalAll();
@@ -279,6 +284,9 @@ public final class AppendOnlyFile implements AutoCloseable {
                     + p.failure.getMessage(), p.failure);
         }
     }
+
+    /** Most groups one leader writes in a row before handing over. */
+    private static final int MAX_LEADER_ROUNDS = 8;
 
     private long writeBatch(List<Pending> batch, long start) throws IOException {
         String broken = brokenReason;

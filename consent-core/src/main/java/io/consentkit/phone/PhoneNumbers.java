@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * unless configured); international input ("+44 20 7946 0958") in its own. Input that is already
  * canonical E.164 ({@code +} and 8 to 15 digits, nothing else) takes a fast path: the country
  * code is split off directly and the number checked with libphonenumber's metadata, skipping the
- * string parser. Numbers that pass are cached (bounded), so checking the same canonical number
- * again is a map lookup.
+ * string parser. Input that passes, in any form, is cached (bounded: {@value #CACHE_LIMIT}
+ * entries), so checking the same input again is a map lookup.
  *
  * <p>Immutable and thread-safe.
  */
@@ -27,12 +27,13 @@ public final class PhoneNumbers {
     /** Longest input examined, in characters; longer input is rejected as too long. */
     public static final int MAX_INPUT_LENGTH = 64;
 
-    private static final int CACHE_LIMIT = 65_536;
+    /** Most inputs remembered as valid. */
+    public static final int CACHE_LIMIT = 65_536;
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final PhoneNumbers DEFAULTS = new PhoneNumbers(DEFAULT_REGION);
 
     private final String defaultRegion;
-    private final ConcurrentHashMap<String, PhoneNumber> validCanonical = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, PhoneNumber> valid = new ConcurrentHashMap<>();
 
     private PhoneNumbers(String defaultRegion) {
         this.defaultRegion = defaultRegion;
@@ -83,18 +84,15 @@ public final class PhoneNumbers {
         if (input.length() > MAX_INPUT_LENGTH) {
             throw new InvalidPhoneNumberException(field, input, Reason.TOO_LONG);
         }
-        if (looksCanonical(input)) {
-            PhoneNumber cached = validCanonical.get(input);
-            if (cached != null) {
-                return cached;
-            }
-            PhoneNumber fast = fastPath(input, field);
-            if (validCanonical.size() < CACHE_LIMIT) {
-                validCanonical.putIfAbsent(input, fast);
-            }
-            return fast;
+        PhoneNumber cached = valid.get(input);
+        if (cached != null) {
+            return cached;
         }
-        return slowPath(input, field);
+        PhoneNumber parsed = looksCanonical(input) ? fastPath(input, field) : slowPath(input, field);
+        if (valid.size() < CACHE_LIMIT) {
+            valid.putIfAbsent(input, parsed); // only valid input is cached; errors are computed each time
+        }
+        return parsed;
     }
 
     /**

@@ -58,7 +58,11 @@ public sealed interface GatewayResult permits GatewayResult.Accepted, GatewayRes
         REJECTED_CONTENT(false),
         /** Throttled (20429, HTTP 429): the request was not processed; retry after a pause. */
         RATE_LIMITED(true),
-        /** The provider failed before accepting the request (5xx, connection refused): safe to retry. */
+        /**
+         * The provider certainly did not accept the request (e.g. HTTP 503, connection refused or reset
+         * before the request was sent): safe to retry. A 5xx after which the provider may have created
+         * the message is {@link #UNKNOWN_OUTCOME}.
+         */
         TEMPORARY(true),
         /**
          * The request may have been accepted (timeout after sending, connection dropped mid-response).

@@ -88,6 +88,8 @@ class DefaultConsentTrackerTest {
         ConsentTexts texts = ConsentTexts.builder("Raven").frequency("Up to 4 msgs/month.")
                 .rates("Msg&data rates may apply.").stopHelp("Reply STOP to cancel, HELP for help.").build();
         assertThat(texts.webForm()).endsWith("Up to 4 msgs/month. Msg&data rates may apply. Reply STOP to cancel, HELP for help.");
+        assertThat(ConsentTexts.builder("Raven").purpose("service alerts").build().keyword("start"))
+                .startsWith("You texted 'START' to opt in to Raven service alerts. Message frequency varies.");
         assertThatThrownBy(() -> ConsentTexts.builder("Raven").stopHelp("Reply HELP for help."))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("stopHelp");
     }

@@ -13,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Runs the README example of docs-drafts/inbound.md; {@link InboundDocsTest} checks the two stay identical. */
+/** Runs the README's inbound example; {@link InboundDocsTest} checks the two stay identical. */
 class InboundExampleTest {
 
     @Test

@@ -16,8 +16,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Keeps the Twilio documentation honest: README.md once it holds the Twilio section, else
- * docs-drafts/twilio.md. Its Java blocks marked {@code <!-- snippet: twilio-... -->} must be the
+ * Keeps the README's Twilio section honest. Its Java blocks marked {@code <!-- snippet: twilio-... -->} must be the
  * regions run by {@link TwilioReadmeTest}, and its error table must be {@link TwilioErrors#table()}.
  * {@code -Dconsentkit.updateDocs=true} rewrites the table.
  */
@@ -27,11 +26,7 @@ class TwilioDocsTest {
     static final String END = "<!-- /generated:twilio-errors -->";
 
     static Path doc() throws IOException {
-        Path readme = ROOT.resolve("README.md");
-        if (Files.exists(readme) && Files.readString(readme).contains("<!-- snippet: twilio-wiring -->")) {
-            return readme;
-        }
-        return ROOT.resolve("docs-drafts/twilio.md");
+        return ROOT.resolve("README.md");
     }
 
     static String errorTable() {

@@ -33,7 +33,7 @@ import static io.consentkit.twilio.TwilioFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the README's Twilio examples (docs-drafts/twilio.md) against WireMock and real HTTP:
+ * Runs the README's Twilio examples against WireMock and real HTTP:
  * GuardedSender + TwilioSmsGateway + the webhook server. {@link TwilioDocsTest} checks that the
  * documentation's blocks are these regions.
  */
