@@ -19,8 +19,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The byte-level machinery of an append-only, line-oriented CSV file that must be durable: shared
@@ -78,21 +79,24 @@ public final class AppendOnlyFile implements AutoCloseable {
     private final String headerLine;
     private final Path quarantined;
 
-    private final ReentrantLock commitLock = new ReentrantLock();
-    private final Condition committed = commitLock.newCondition();
-    private final ArrayList<Pending> queue = new ArrayList<>();
-    private boolean leaderActive;
-    private long position;
+    // Group commit: appenders enqueue; whoever wins the leader flag writes and forces every queued
+    // group and wakes their threads; the others park until their group is done.
+    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean leader = new AtomicBoolean();
+    private volatile long position; // end of the last durable row; written only by the leader
+    private volatile int lastGroup; // rows in the last group written
     private volatile String brokenReason;
     private volatile boolean closed;
 
     private static final class Pending {
         final byte[] bytes;
-        boolean done;
-        Throwable failure;
+        final Thread waiter;
+        Throwable failure; // written before done
+        volatile boolean done;
 
-        Pending(byte[] bytes) {
+        Pending(byte[] bytes, Thread waiter) {
             this.bytes = bytes;
+            this.waiter = waiter;
         }
     }
 
@@ -188,14 +192,7 @@ public final class AppendOnlyFile implements AutoCloseable {
      */
     public InputStream read() {
         ensureOpen();
-        long end;
-        commitLock.lock();
-        try {
-            end = position;
-        } finally {
-            commitLock.unlock();
-        }
-        return new BoundedChannelInputStream(channel, bomLength, end);
+        return new BoundedChannelInputStream(channel, bomLength, position);
     }
 
     /** Reads a byte range of the file's channel with positional reads. */
@@ -210,14 +207,7 @@ public final class AppendOnlyFile implements AutoCloseable {
      */
     public void read(RangeReader reader) throws IOException {
         ensureOpen();
-        long end;
-        commitLock.lock();
-        try {
-            end = position;
-        } finally {
-            commitLock.unlock();
-        }
-        reader.read(channel, bomLength, end);
+        reader.read(channel, bomLength, position);
     }
 
     /** The owner's exception for a read failure while reading the file. */
@@ -236,21 +226,29 @@ public final class AppendOnlyFile implements AutoCloseable {
         if (rows.length == 0) {
             return;
         }
-        Pending p = new Pending(rows);
-        commitLock.lock();
-        try {
-            ensureOpen();
-            queue.add(p);
-            while (!p.done) {
-                if (!leaderActive) {
-                    leaderActive = true;
-                    // Lead while groups keep arriving (bounded, so the leader's own caller is not held
-                    // long): saves handing leadership to a woken thread for every group.
-                    for (int round = 0; round < MAX_LEADER_ROUNDS && !queue.isEmpty(); round++) {
-                        List<Pending> batch = new ArrayList<>(queue);
-                        queue.clear();
+        ensureOpen();
+        Thread me = Thread.currentThread();
+        Pending p = new Pending(rows, me);
+        queue.add(p);
+        while (!p.done) {
+            if (leader.compareAndSet(false, true)) {
+                try {
+                    // One group per leadership: the leader's caller then returns and queues its next rows
+                    // like everyone else, and the oldest waiter is woken to lead the next group. Before
+                    // draining, a leader lets the previous group's threads come back (bounded wait, far
+                    // below one force) so each force carries a full group.
+                    {
+                        if (lastGroup > 1) {
+                            gather(lastGroup);
+                        }
+                        List<Pending> batch = new ArrayList<>();
+                        for (Pending q; (q = queue.poll()) != null; ) {
+                            batch.add(q);
+                        }
+                        if (batch.isEmpty()) {
+                            continue; // an earlier leader took our rows: wait for its force
+                        }
                         long start = position;
-                        commitLock.unlock();
                         Throwable failure = null;
                         long end = start;
                         try {
@@ -258,26 +256,32 @@ public final class AppendOnlyFile implements AutoCloseable {
                         } catch (Throwable t) {
                             failure = t;
                             rollback(start);
-                        } finally {
-                            commitLock.lock();
                         }
                         if (failure == null) {
                             position = end;
                         }
                         for (Pending q : batch) {
-                            q.done = true;
                             q.failure = failure;
+                            q.done = true;
+                            if (q.waiter != me) {
+                                LockSupport.unpark(q.waiter);
+                            }
                         }
-                        committed.signalAll();
+                        lastGroup = batch.size();
                     }
-                    leaderActive = false;
-                    committed.signalAll();
-                } else {
-                    committed.awaitUninterruptibly();
+                } finally {
+                    leader.set(false);
                 }
+                Pending next = queue.peek(); // queued after the last drain: wake it to lead
+                if (next != null) {
+                    LockSupport.unpark(next.waiter);
+                }
+            } else if (closed && queue.remove(p)) {
+                p.failure = new IOException("closed"); // closed while queued: never written
+                break;
+            } else {
+                LockSupport.parkNanos(this, 1_000_000L); // woken by the leader; the timeout is a safety net
             }
-        } finally {
-            commitLock.unlock();
         }
         if (p.failure != null) {
             throw errors.io("append to " + what + " " + file + " failed; nothing was appended: "
@@ -285,10 +289,37 @@ public final class AppendOnlyFile implements AutoCloseable {
         }
     }
 
-    /** Most groups one leader writes in a row before handing over. */
-    private static final int MAX_LEADER_ROUNDS = 8;
+    /** Longest a leader waits for the threads it just woke to come back with their next rows. */
+    private static final long GATHER_NANOS = 50_000;
+
+    /**
+     * After a group of {@code lastSize} rows, gives the woken threads a moment (at most
+     * {@link #GATHER_NANOS}, far less than one force) to queue their next rows, so the next force
+     * carries a full group rather than the first few arrivals. A busy writer pays microseconds of
+     * latency for a force shared by every thread; a lone writer never waits.
+     */
+    private void gather(int lastSize) {
+        long deadline = System.nanoTime() + GATHER_NANOS;
+        int seen = -1;
+        while (System.nanoTime() < deadline) {
+            int queued = 0;
+            for (Pending ignored : queue) {
+                if (++queued >= lastSize) {
+                    return;
+                }
+            }
+            if (queued == seen && queued > 0) {
+                Thread.yield();
+            }
+            seen = queued;
+            Thread.onSpinWait();
+        }
+    }
 
     private long writeBatch(List<Pending> batch, long start) throws IOException {
+        if (closed) {
+            throw new IOException("closed");
+        }
         String broken = brokenReason;
         if (broken != null) {
             throw new IOException("refusing writes: " + broken);
@@ -333,14 +364,20 @@ public final class AppendOnlyFile implements AutoCloseable {
     /** Releases the lock and closes the file. Idempotent. */
     @Override
     public void close() {
-        commitLock.lock();
-        try {
+        synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-        } finally {
-            commitLock.unlock();
+        }
+        // wait for a write in progress to finish, then hold the leader flag for good
+        while (!leader.compareAndSet(false, true)) {
+            LockSupport.parkNanos(this, 100_000L);
+        }
+        for (Pending q; (q = queue.poll()) != null; ) {
+            q.failure = new IOException("closed");
+            q.done = true;
+            LockSupport.unpark(q.waiter);
         }
         closeQuietly(lock, channel);
     }

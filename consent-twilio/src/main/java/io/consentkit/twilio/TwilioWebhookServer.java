@@ -201,7 +201,23 @@ public final class TwilioWebhookServer implements AutoCloseable {
         return handler.handle(request);
     }
 
+    /** How much of an oversize body is read and dropped so the client can read the 413 before the close. */
+    private static final long DISCARD_LIMIT = 1 << 20;
+
     private WebhookResponse tooLarge(HttpExchange ex) {
+        // Closing a socket with unread request bytes makes TCP reset the connection, and the client
+        // may lose the 413. Read and drop a bounded amount; beyond that, close anyway.
+        try {
+            InputStream in = ex.getRequestBody();
+            byte[] buf = new byte[8192];
+            long dropped = 0;
+            int n;
+            while (dropped < DISCARD_LIMIT && (n = in.read(buf)) >= 0) {
+                dropped += n;
+            }
+        } catch (IOException e) {
+            LOG.debug("could not drain an oversize request body: {}", e.toString());
+        }
         ex.getResponseHeaders().set("Connection", "close");
         LOG.warn("webhook request to {} rejected: body over {} bytes", ex.getRequestURI().getRawPath(), maxBodyBytes);
         return WebhookResponse.text(413, "request body too large\n");
