@@ -6,17 +6,24 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
- * The tracker's in-memory index: number (E.164 digits as a {@code long}) to {@link NumberState},
- * and consent id to number. Lookups are lock-free; {@link #apply} must be called with the number's
- * stripe lock held (the tracker's rule), so one number's rows are applied in order.
+ * The tracker's in-memory index. A number's E.164 digits (as a {@code long}) map to one packed
+ * {@code long}: where its encoded rows lie in the {@link Arena} and the precomputed answers (active,
+ * opted out, pending). Consent ids map to numbers the same way. No object per number: a million
+ * consents are a few large arrays that the garbage collector neither traces nor copies, and "may I
+ * text this number?" is one hash probe. Lookups are lock-free; {@link #apply} must be called with the
+ * number's stripe lock held (the tracker's rule), so one number's rows are applied in order.
  */
 final class Index {
+    private static final long MISSING = -1;
+
     private final TextPool pool = new TextPool();
     final RowCodec codec = new RowCodec(pool);
-    private final LongObjectMap<NumberState> byPhone = new LongObjectMap<>();
+    private final Arena arena = new Arena();
+    private final LongLongMap byPhone = new LongLongMap();
     private final LongLongMap hexIds = new LongLongMap();
     private final ConcurrentHashMap<String, Long> otherIds = new ConcurrentHashMap<>();
-    private final ThreadLocal<RowCodec.Out> buffers = ThreadLocal.withInitial(() -> new RowCodec.Out(256));
+    private final ThreadLocal<RowCodec.Out> rowBuffers = ThreadLocal.withInitial(() -> new RowCodec.Out(256));
+    private final ThreadLocal<RowCodec.Out> stateBuffers = ThreadLocal.withInitial(() -> new RowCodec.Out(512));
 
     /**
      * The key of a canonical E.164 string ('+' and 8 to 15 digits, the first not 0), or -1 if
@@ -38,17 +45,43 @@ final class Index {
         return v;
     }
 
+    private static long pack(long address, byte flags) {
+        long chunk = address >>> 32;
+        long offset = address & 0xFFFFFFFFL;
+        return chunk << 40 | offset << 8 | (flags & 0xFF);
+    }
+
+    private NumberState view(long phoneKey, long packed) {
+        byte[] chunk = arena.chunk((int) (packed >>> 40));
+        int offset = (int) ((packed >>> 8) & 0xFFFFFFFFL);
+        int len = Arena.length(chunk, offset);
+        return new NumberState(phoneKey, chunk, offset + 4, offset + 4 + len, (byte) packed);
+    }
+
+    /** The number's state, or null if it has no rows. */
     NumberState get(long key) {
-        return byPhone.get(key);
+        if (key <= 0) {
+            return null;
+        }
+        long packed = byPhone.get(key, MISSING);
+        return packed == MISSING ? null : view(key, packed);
     }
 
     void apply(ConsentRecord row) {
         long k = key(row.phoneNumber().e164());
-        RowCodec.Out out = buffers.get();
-        out.reset();
-        codec.encode(row, out);
-        NumberState st = byPhone.get(k);
-        byPhone.put(k, (st == null ? NumberState.empty(k) : st).with(out.buffer(), out.size()));
+        RowCodec.Out encoded = rowBuffers.get();
+        encoded.reset();
+        codec.encode(row, encoded);
+        RowCodec.Out rows = stateBuffers.get();
+        rows.reset();
+        NumberState st = get(k);
+        if (st != null) {
+            st.appendRows(rows, encoded.buffer(), encoded.size());
+        } else {
+            rows.write(encoded.buffer(), 0, encoded.size());
+        }
+        byte flags = NumberState.flagsOf(rows.buffer(), rows.size());
+        byPhone.put(k, pack(arena.put(rows.buffer(), rows.size()), flags));
         String id = row.consentId();
         if (RowCodec.isHexId(id)) {
             hexIds.putIfAbsent(RowCodec.hexBits(id), k);
@@ -60,10 +93,10 @@ final class Index {
     /** The number key holding {@code consentId}, or -1. */
     long phoneOf(String consentId) {
         if (RowCodec.isHexId(consentId)) {
-            return hexIds.get(RowCodec.hexBits(consentId), -1);
+            return hexIds.get(RowCodec.hexBits(consentId), MISSING);
         }
         Long k = otherIds.get(consentId);
-        return k == null ? -1 : k;
+        return k == null ? MISSING : k;
     }
 
     boolean containsId(String consentId) {
@@ -71,7 +104,7 @@ final class Index {
     }
 
     void forEach(Consumer<NumberState> action) {
-        byPhone.forEachValue(action);
+        byPhone.forEach((key, packed) -> action.accept(view(key, packed)));
     }
 
     int numbers() {

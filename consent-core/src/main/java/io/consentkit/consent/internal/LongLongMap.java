@@ -4,12 +4,14 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * An insert-only open-addressing map from non-zero {@code long} keys to {@code long} values (16 bytes
- * a slot, no objects): the index from consent id to number. Lock-free reads, synchronised writes, as
- * in {@link LongObjectMap}. A key's value never changes once set.
+ * An open-addressing hash map from non-zero {@code long} keys to {@code long} values: 16 bytes a
+ * slot, no objects for the collector to trace. Reads are lock-free (acquire reads of slots written
+ * with release semantics); writes are serialised by the map's monitor. The tracker's index uses one
+ * for number to row-slice address and one for consent id to number.
  */
 final class LongLongMap {
     private static final VarHandle KEYS = MethodHandles.arrayElementVarHandle(long[].class);
+    private static final VarHandle VALS = KEYS;
 
     private static final class Table {
         final long[] keys;
@@ -26,14 +28,58 @@ final class LongLongMap {
     private volatile Table table = new Table(1024);
     private int size;
 
+    static int slot(long key, int mask) {
+        long h = key * 0x9E3779B97F4A7C15L;
+        return (int) (h ^ (h >>> 32)) & mask;
+    }
+
+    /** Sets {@code key} to {@code value}, replacing any value it had. */
+    synchronized void put(long key, long value) {
+        Table t = table;
+        int i = slot(key, t.mask);
+        while (true) {
+            long k = t.keys[i];
+            if (k == key) {
+                VALS.setRelease(t.vals, i, value);
+                return;
+            }
+            if (k == 0) {
+                break;
+            }
+            i = (i + 1) & t.mask;
+        }
+        putIfAbsent(key, value);
+    }
+
+    synchronized int size() {
+        return size;
+    }
+
+    /** Receives entries. */
+    @FunctionalInterface
+    interface EntryVisitor {
+        void visit(long key, long value);
+    }
+
+    /** Visits every entry present when the call began (and possibly later ones). */
+    void forEach(EntryVisitor visitor) {
+        Table t = table;
+        for (int i = 0; i < t.keys.length; i++) {
+            long k = (long) KEYS.getAcquire(t.keys, i);
+            if (k != 0) {
+                visitor.visit(k, (long) VALS.getAcquire(t.vals, i));
+            }
+        }
+    }
+
     /** The value of {@code key}, or {@code missing}. */
     long get(long key, long missing) {
         Table t = table;
-        int i = LongObjectMap.slot(key, t.mask);
+        int i = slot(key, t.mask);
         while (true) {
             long k = (long) KEYS.getAcquire(t.keys, i);
             if (k == key) {
-                return t.vals[i]; // written before the key was released
+                return (long) VALS.getAcquire(t.vals, i);
             }
             if (k == 0) {
                 return missing;
@@ -52,7 +98,7 @@ final class LongLongMap {
             Table bigger = new Table(t.keys.length * 2);
             for (int j = 0; j < t.keys.length; j++) {
                 if (t.keys[j] != 0) {
-                    int i = LongObjectMap.slot(t.keys[j], bigger.mask);
+                    int i = slot(t.keys[j], bigger.mask);
                     while (bigger.keys[i] != 0) {
                         i = (i + 1) & bigger.mask;
                     }
@@ -63,7 +109,7 @@ final class LongLongMap {
             table = bigger;
             t = bigger;
         }
-        int i = LongObjectMap.slot(key, t.mask);
+        int i = slot(key, t.mask);
         while (true) {
             long k = t.keys[i];
             if (k == key) {
@@ -74,7 +120,7 @@ final class LongLongMap {
             }
             i = (i + 1) & t.mask;
         }
-        t.vals[i] = value;
+        VALS.setRelease(t.vals, i, value);
         KEYS.setRelease(t.keys, i, key);
         size++;
     }

@@ -20,20 +20,35 @@ final class NumberState {
 
     final long phoneKey;
     private final byte[] data;
+    private final int from;
+    private final int to;
     private final byte flags;
 
-    private NumberState(long phoneKey, byte[] data, byte flags) {
+    /** A view of the rows in {@code data[from, to)} with their precomputed {@code flags}. */
+    NumberState(long phoneKey, byte[] data, int from, int to, byte flags) {
         this.phoneKey = phoneKey;
         this.data = data;
+        this.from = from;
+        this.to = to;
         this.flags = flags;
     }
 
     static NumberState empty(long phoneKey) {
-        return new NumberState(phoneKey, new byte[0], (byte) 0);
+        return new NumberState(phoneKey, new byte[0], 0, 0, (byte) 0);
     }
 
     boolean isEmpty() {
-        return data.length == 0;
+        return to == from;
+    }
+
+    byte flags() {
+        return flags;
+    }
+
+    /** Copies this state's rows followed by {@code row[0, len)} into {@code out}. */
+    void appendRows(RowCodec.Out out, byte[] row, int len) {
+        out.write(data, from, to - from);
+        out.write(row, 0, len);
     }
 
     boolean isActive() {
@@ -52,21 +67,18 @@ final class NumberState {
         return new PhoneNumber("+" + phoneKey);
     }
 
-    /** A new state with one more encoded row. */
-    NumberState with(byte[] row, int len) {
-        byte[] d = java.util.Arrays.copyOf(data, data.length + len);
-        System.arraycopy(row, 0, d, data.length, len);
-        if (data.length == 0) {
-            // first row of the number (the common case on open): its header alone decides
-            RowCodec.Header h = new RowCodec.Header();
-            RowCodec.readHeader(d, 0, h);
-            byte f = switch (h.status) {
+    /** The flags of the rows in {@code d[0, len)}: the answers to "may I text this number?". */
+    static byte flagsOf(byte[] d, int len) {
+        RowCodec.Header first = new RowCodec.Header();
+        RowCodec.readHeader(d, 0, first);
+        if (first.end == len) {
+            // one row (the common case on open): its header alone decides
+            return switch (first.status) {
                 case ACTIVE -> ACTIVE;
                 case REVOKED -> (byte) (HAS_REVOCATION | OPTED_OUT);
                 case PENDING -> HAS_PENDING;
                 default -> 0;
             };
-            return new NumberState(phoneKey, d, f);
         }
         // fold the headers: last row per id wins; note the latest revocation of any row
         List<RowCodec.Header> folded = new ArrayList<>(4);
@@ -74,7 +86,7 @@ final class NumberState {
         long rs = 0;
         int rn = 0;
         int pos = 0;
-        while (pos < d.length) {
+        while (pos < len) {
             RowCodec.Header h = new RowCodec.Header();
             RowCodec.readHeader(d, pos, h);
             if (h.status == ConsentStatus.REVOKED) {
@@ -101,7 +113,7 @@ final class NumberState {
         if (revoked && (f & ACTIVE) == 0) {
             f |= OPTED_OUT;
         }
-        return new NumberState(phoneKey, d, f);
+        return f;
     }
 
     private static void replaceOrAdd(List<RowCodec.Header> folded, RowCodec.Header h) {
@@ -149,8 +161,8 @@ final class NumberState {
 
     private List<Row> headers() {
         List<Row> out = new ArrayList<>(4);
-        int pos = 0;
-        while (pos < data.length) {
+        int pos = from;
+        while (pos < to) {
             RowCodec.Header h = new RowCodec.Header();
             int body = RowCodec.readHeader(data, pos, h);
             out.add(new Row(h, body));
@@ -210,8 +222,8 @@ final class NumberState {
     /** The latest counting active consent if any, else the most recent record of any status; null if none. */
     ConsentRecord status(RowCodec codec) {
         RowCodec.Header first = new RowCodec.Header();
-        int firstBody = RowCodec.readHeader(data, 0, first);
-        if (first.end == data.length) {
+        int firstBody = RowCodec.readHeader(data, from, first);
+        if (first.end == to) {
             return codec.decode(data, first, firstBody, phone()); // one row: it is the answer
         }
         Row best = null;
@@ -269,6 +281,6 @@ final class NumberState {
 
     /** Bytes held (for diagnostics). */
     int bytes() {
-        return data.length;
+        return to - from;
     }
 }
