@@ -275,11 +275,21 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public boolean isActive(String phone) {
+        maybeRefresh();
+        int flags = phone == null ? -1 : index.flags(Index.key(phone));
+        if (flags >= 0) {
+            return (flags & NumberState.ACTIVE) != 0; // canonical and known: one hash probe
+        }
         return lookup(phone).isActive();
     }
 
     @Override
     public boolean isOptedOut(String phone) {
+        maybeRefresh();
+        int flags = phone == null ? -1 : index.flags(Index.key(phone));
+        if (flags >= 0) {
+            return (flags & NumberState.OPTED_OUT) != 0;
+        }
         return lookup(phone).isOptedOut();
     }
 

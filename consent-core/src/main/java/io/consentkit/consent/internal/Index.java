@@ -58,6 +58,18 @@ final class Index {
         return new NumberState(phoneKey, chunk, offset + 4, offset + 4 + len, (byte) packed);
     }
 
+    /**
+     * The number's precomputed flags ({@link NumberState#flags()}), or -1 if it has no rows: "may I
+     * text it?" without building a view.
+     */
+    int flags(long key) {
+        if (key <= 0) {
+            return -1;
+        }
+        long packed = byPhone.get(key, MISSING);
+        return packed == MISSING ? -1 : (int) (packed & 0xFF);
+    }
+
     /** The number's state, or null if it has no rows. */
     NumberState get(long key) {
         if (key <= 0) {

@@ -13,8 +13,8 @@ import java.util.List;
  * tracker swaps in a new instance on every change, so readers never lock.
  */
 final class NumberState {
-    private static final byte ACTIVE = 1;
-    private static final byte OPTED_OUT = 2;
+    static final byte ACTIVE = 1;
+    static final byte OPTED_OUT = 2;
     private static final byte HAS_PENDING = 4;
     private static final byte HAS_REVOCATION = 8;
 
