@@ -208,6 +208,18 @@ public final class Json {
 
         String string() {
             expect('"');
+            // fast path: no escape before the closing quote
+            for (int i = pos; i < s.length(); i++) {
+                char c = s.charAt(i);
+                if (c == '"') {
+                    String out = s.substring(pos, i);
+                    pos = i + 1;
+                    return out;
+                }
+                if (c == '\\' || c < 0x20) {
+                    break;
+                }
+            }
             StringBuilder sb = new StringBuilder();
             while (true) {
                 char c = peek();

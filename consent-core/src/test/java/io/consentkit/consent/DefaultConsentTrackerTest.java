@@ -316,6 +316,43 @@ class DefaultConsentTrackerTest {
     }
 
     @Test
+    void aBadRowDeepInTheJournalFailsOpenWithItsLineAndReleasesTheFile() throws Exception {
+        Path journal = dir.resolve("big.csv");
+        StringBuilder sb = new StringBuilder(String.join(",", ConsentRecord.COLUMNS)).append('\n');
+        for (int i = 0; i < 20_000; i++) {
+            String status = i == 12_345 ? "bogus" : "active";
+            sb.append("id").append(i).append(",2025-01-01T00:00:00Z,+1512").append(2_000_000 + i)
+                    .append(",web_form,text,,,,,,,").append(status).append(",,\n");
+        }
+        Files.writeString(journal, sb);
+        assertThatThrownBy(() -> ConsentTracker.builder(CsvConsentStore.open(journal)).build())
+                .isInstanceOfSatisfying(JournalFormatException.class, e -> {
+                    assertThat(e.line()).isEqualTo(12_347);
+                    assertThat(e.field()).isEqualTo("status");
+                });
+        CsvConsentStore.builder(journal).lockTimeout(Duration.ZERO).build().close(); // not left locked
+    }
+
+    @Test
+    void aLargeJournalLoadsCompletelyInOrder() throws Exception {
+        Path journal = dir.resolve("large.csv");
+        try (ConsentTracker t = ConsentTracker.builder(CsvConsentStore.open(journal)).clock(clock).build()) {
+            for (int i = 0; i < 10_000; i++) {
+                t.recordWebFormConsent("+1512" + (2_000_000 + i), null, null, null, null, null);
+                if (i % 7 == 0) {
+                    t.revoke("+1512" + (2_000_000 + i), "admin", null);
+                }
+            }
+        }
+        try (ConsentTracker t = ConsentTracker.builder(CsvConsentStore.open(journal)).clock(clock).build()) {
+            assertThat(t.activeConsents()).hasSize(10_000 - 1_429);
+            assertThat(t.isOptedOut("+15122000007")).isTrue();
+            assertThat(t.isActive("+15122000008")).isTrue();
+            assertThat(t.history("+15122000014")).hasSize(2);
+        }
+    }
+
+    @Test
     void repeatedConsentTextsAreStoredOnce() {
         ConsentRecord a = tracker.recordWebFormConsent("+15125551234", null, null, null, null, null);
         ConsentRecord b = tracker.recordWebFormConsent("+15125551235", null, null, null, null, null);

@@ -83,7 +83,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
         Duration bound = b.refreshInterval().isZero() ? store.capabilities().visibilityBound() : b.refreshInterval();
         this.refreshMillis = bound.toMillis();
         try {
-            store.replay(this::apply);
+            replay();
         } catch (RuntimeException e) {
             try {
                 store.close();
@@ -93,6 +93,88 @@ public final class DefaultConsentTracker implements ConsentTracker {
             throw e;
         }
         this.lastRefresh = clock.millis();
+    }
+
+    private static final int REPLAY_BATCH = 4096;
+    private static final List<ConsentRecord> END_OF_REPLAY = List.of();
+
+    /**
+     * Loads the journal into the index. With more than one processor, reading and decoding the
+     * store (this thread) and indexing (a helper thread) overlap, in journal order; nobody else can
+     * see the tracker yet, so no locks are needed.
+     */
+    private void replay() {
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            store.replay(this::apply);
+            return;
+        }
+        java.util.concurrent.ArrayBlockingQueue<List<ConsentRecord>> handoff =
+                new java.util.concurrent.ArrayBlockingQueue<>(8);
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread indexer = new Thread(() -> {
+            try {
+                for (List<ConsentRecord> batch; (batch = handoff.take()) != END_OF_REPLAY; ) {
+                    for (ConsentRecord r : batch) {
+                        apply(r);
+                    }
+                }
+            } catch (Throwable t) {
+                failed.set(t);
+                handoff.clear(); // unblock the reader; it checks failed
+            }
+        }, "consentkit-replay-indexer");
+        indexer.setDaemon(true);
+        indexer.start();
+        java.util.concurrent.atomic.AtomicReference<List<ConsentRecord>> batch =
+                new java.util.concurrent.atomic.AtomicReference<>(new ArrayList<>(REPLAY_BATCH));
+        try {
+            store.replay(r -> {
+                List<ConsentRecord> b = batch.get();
+                b.add(r);
+                if (b.size() == REPLAY_BATCH) {
+                    handOff(handoff, b, failed);
+                    batch.set(new ArrayList<>(REPLAY_BATCH));
+                }
+            });
+            handOff(handoff, batch.get(), failed);
+        } finally {
+            try {
+                while (indexer.isAlive() && !handoff.offer(END_OF_REPLAY, 10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (failed.get() != null) {
+                        handoff.clear();
+                    }
+                }
+                indexer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                indexer.interrupt();
+                throw new ConsentStoreException("interrupted while loading the consent journal", e);
+            }
+        }
+        Throwable t = failed.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        if (t != null) {
+            throw new ConsentStoreException("loading the consent journal failed: " + t, t);
+        }
+    }
+
+    private static void handOff(java.util.concurrent.BlockingQueue<List<ConsentRecord>> q, List<ConsentRecord> batch,
+                                java.util.concurrent.atomic.AtomicReference<Throwable> failed) {
+        try {
+            while (!q.offer(batch, 10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                if (failed.get() != null) {
+                    return; // the indexer died: stop feeding it; the failure is thrown after replay
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsentStoreException("interrupted while loading the consent journal", e);
+        }
     }
 
     // ---- recording ---------------------------------------------------------------------------

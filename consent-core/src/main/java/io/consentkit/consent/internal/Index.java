@@ -81,22 +81,24 @@ final class Index {
 
     void apply(ConsentRecord row) {
         long k = key(row.phoneNumber().e164());
+        String id = row.consentId();
+        long idBits = RowCodec.hexIdBits(id);
         RowCodec.Out encoded = rowBuffers.get();
         encoded.reset();
-        codec.encode(row, encoded);
+        codec.encode(row, idBits, encoded);
         RowCodec.Out rows = stateBuffers.get();
-        rows.reset();
-        NumberState st = get(k);
-        if (st != null) {
-            st.appendRows(rows, encoded.buffer(), encoded.size());
-        } else {
-            rows.write(encoded.buffer(), 0, encoded.size());
-        }
-        byte flags = NumberState.flagsOf(rows.buffer(), rows.size());
-        byPhone.put(k, pack(arena.put(rows.buffer(), rows.size()), flags));
-        String id = row.consentId();
-        if (RowCodec.isHexId(id)) {
-            hexIds.putIfAbsent(RowCodec.hexBits(id), k);
+        byPhone.update(k, MISSING, packed -> {
+            rows.reset();
+            if (packed != MISSING) {
+                view(k, packed).appendRows(rows, encoded.buffer(), encoded.size());
+            } else {
+                rows.write(encoded.buffer(), 0, encoded.size());
+            }
+            byte flags = NumberState.flagsOf(rows.buffer(), rows.size());
+            return pack(arena.put(rows.buffer(), rows.size()), flags);
+        });
+        if (idBits != 0) {
+            hexIds.putIfAbsent(idBits, k);
         } else {
             otherIds.putIfAbsent(id, k);
         }
@@ -104,8 +106,9 @@ final class Index {
 
     /** The number key holding {@code consentId}, or -1. */
     long phoneOf(String consentId) {
-        if (RowCodec.isHexId(consentId)) {
-            return hexIds.get(RowCodec.hexBits(consentId), MISSING);
+        long bits = RowCodec.hexIdBits(consentId);
+        if (bits != 0) {
+            return hexIds.get(bits, MISSING);
         }
         Long k = otherIds.get(consentId);
         return k == null ? MISSING : k;

@@ -33,6 +33,30 @@ final class LongLongMap {
         return (int) (h ^ (h >>> 32)) & mask;
     }
 
+    /**
+     * Sets {@code key} to the value {@code update} computes from its current one ({@code missing} if
+     * absent), in one probe; returns the new value.
+     */
+    synchronized long update(long key, long missing, java.util.function.LongUnaryOperator update) {
+        Table t = table;
+        int i = slot(key, t.mask);
+        while (true) {
+            long k = t.keys[i];
+            if (k == key) {
+                long v = update.applyAsLong(t.vals[i]);
+                VALS.setRelease(t.vals, i, v);
+                return v;
+            }
+            if (k == 0) {
+                break;
+            }
+            i = (i + 1) & t.mask;
+        }
+        long v = update.applyAsLong(missing);
+        putIfAbsent(key, v);
+        return v;
+    }
+
     /** Sets {@code key} to {@code value}, replacing any value it had. */
     synchronized void put(long key, long value) {
         Table t = table;

@@ -207,6 +207,27 @@ final class RowCodec {
         return Long.parseUnsignedLong(id, 16);
     }
 
+    /** The 64 bits of a 16-digit lower-case hex id (see {@link #isHexId}), or 0 if it is not one. */
+    static long hexIdBits(String id) {
+        if (id.length() != 16) {
+            return 0;
+        }
+        long v = 0;
+        for (int i = 0; i < 16; i++) {
+            char c = id.charAt(i);
+            int d;
+            if (c >= '0' && c <= '9') {
+                d = c - '0';
+            } else if (c >= 'a' && c <= 'f') {
+                d = c - 'a' + 10;
+            } else {
+                return 0;
+            }
+            v = v << 4 | d;
+        }
+        return v;
+    }
+
     static String hexId(long bits) {
         String h = Long.toHexString(bits);
         return h.length() == 16 ? h : "0".repeat(16 - h.length()) + h;
@@ -215,10 +236,15 @@ final class RowCodec {
     private final ThreadLocal<Out> bodies = ThreadLocal.withInitial(() -> new Out(256));
 
     void encode(ConsentRecord r, Out out) {
+        encode(r, hexIdBits(r.consentId()), out);
+    }
+
+    /** Encodes {@code r} whose {@link #hexIdBits} are {@code idBits} (0: not a hex id). */
+    void encode(ConsentRecord r, long idBits, Out out) {
         Out body = bodies.get();
         body.reset();
         int flags = 0;
-        boolean hex = isHexId(r.consentId());
+        boolean hex = idBits != 0;
         if (hex) {
             flags |= HEX_ID;
         }
@@ -232,7 +258,7 @@ final class RowCodec {
         }
         body.write(flags);
         if (hex) {
-            body.longBE(hexBits(r.consentId()));
+            body.longBE(idBits);
         } else {
             body.string(r.consentId());
         }
