@@ -181,7 +181,7 @@ final class SegmentsCommand implements Callable<Integer> {
         return invisible ? asciiOnly(Json.quote(s)) : s;
     }
 
-    /** Escapes every non-ASCII character as {@code \\uXXXX}, so output survives any console charset. */
+    /** Escapes every non-ASCII character as a JSON {@code \\u} escape (four hex digits), so output survives any console charset. */
     static String asciiOnly(String json) {
         StringBuilder sb = null;
         for (int i = 0; i < json.length(); i++) {

@@ -27,7 +27,7 @@ public record NonGsmChar(int index, int codePoint) {
         return Character.charCount(codePoint);
     }
 
-    /** The code point in {@code U+XXXX} notation, e.g. {@code "U+2019"}. */
+    /** The code point in "U+" notation with at least four hex digits, e.g. {@code "U+2019"}. */
     public String unicode() {
         return String.format("U+%04X", codePoint);
     }

@@ -23,7 +23,7 @@ public final class CrashChild {
             try (CsvConsentStore store = CsvConsentStore.open(journal)) {
                 out.println("READY");
                 out.flush();
-                Thread.sleep(120_000);
+                new java.util.concurrent.CountDownLatch(1).await(2, java.util.concurrent.TimeUnit.MINUTES); // until killed
             }
             return;
         }
