@@ -58,14 +58,13 @@ final class RecordCommand implements Callable<Integer> {
     public Integer call() {
         try (ConsentTracker tracker = opts.openTracker()) {
             ConsentRecord r;
-            if (message == null && timestamp == null && screenshotUrl == null && meta.isEmpty()
-                    && method.equals(OptInMethod.WEB_FORM)) {
+            // the three standard methods use the standardized texts unless the caller supplied more
+            boolean standard = message == null && timestamp == null && screenshotUrl == null && meta.isEmpty();
+            if (standard && method.equals(OptInMethod.WEB_FORM)) {
                 r = tracker.recordWebFormConsent(phone, customerId, name, email, ip, formUrl);
-            } else if (message == null && timestamp == null && screenshotUrl == null && meta.isEmpty()
-                    && method.equals(OptInMethod.KEYWORD)) {
+            } else if (standard && method.equals(OptInMethod.KEYWORD)) {
                 r = tracker.recordKeywordConsent(phone, keyword, customerId, null, null);
-            } else if (message == null && timestamp == null && screenshotUrl == null && meta.isEmpty()
-                    && method.equals(OptInMethod.IN_PERSON)) {
+            } else if (standard && method.equals(OptInMethod.IN_PERSON)) {
                 r = tracker.recordInPersonConsent(phone, customerId, name, staff, location);
             } else {
                 ConsentRequest.Builder b = ConsentRequest.builder(phone, method, message).customerId(customerId)

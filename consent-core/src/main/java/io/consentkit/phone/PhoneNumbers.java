@@ -107,24 +107,7 @@ public final class PhoneNumbers {
         if (input == null || !looksCanonical(input)) {
             return parse(input, field);
         }
-        for (int ccLen = 1; ccLen <= 3; ccLen++) {
-            int cc = Integer.parseInt(input, 1, 1 + ccLen, 10);
-            if ("ZZ".equals(UTIL.getRegionCodeForCountryCode(cc))) {
-                continue;
-            }
-            String national = input.substring(1 + ccLen);
-            if (national.isEmpty() || national.charAt(0) == '0') {
-                return parse(input, field);
-            }
-            Phonenumber.PhoneNumber pn = new Phonenumber.PhoneNumber()
-                    .setCountryCode(cc)
-                    .setNationalNumber(Long.parseLong(national));
-            if (UTIL.isPossibleNumber(pn)) {
-                return new PhoneNumber(input);
-            }
-            return validate(pn, input, field);
-        }
-        throw new InvalidPhoneNumberException(field, input, Reason.INVALID_COUNTRY_CODE);
+        return canonical(input, field, false);
     }
 
     /** True if {@code input} parses to a valid number. Never throws. */
@@ -153,6 +136,14 @@ public final class PhoneNumbers {
     }
 
     private PhoneNumber fastPath(String e164, String field) {
+        return canonical(e164, field, true);
+    }
+
+    /**
+     * Checks canonical E.164 without the string parser: splits off the country code directly and
+     * asks libphonenumber whether the number is valid ({@code full}) or merely possible.
+     */
+    private PhoneNumber canonical(String e164, String field, boolean full) {
         // Country calling codes are 1 to 3 digits and prefix-free: at most one split is assigned.
         for (int ccLen = 1; ccLen <= 3; ccLen++) {
             int cc = Integer.parseInt(e164, 1, 1 + ccLen, 10);
@@ -167,7 +158,7 @@ public final class PhoneNumbers {
             Phonenumber.PhoneNumber pn = new Phonenumber.PhoneNumber()
                     .setCountryCode(cc)
                     .setNationalNumber(Long.parseLong(national));
-            if (UTIL.isValidNumber(pn)) {
+            if (full ? UTIL.isValidNumber(pn) : UTIL.isPossibleNumber(pn)) {
                 return new PhoneNumber(e164); // canonical already: keep the caller's string
             }
             return validate(pn, e164, field);
