@@ -1,7 +1,7 @@
 package io.consentkit.benchmarks;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.internal.JournalCodec;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.JournalCodec;
 import io.consentkit.store.CsvConsentStore;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

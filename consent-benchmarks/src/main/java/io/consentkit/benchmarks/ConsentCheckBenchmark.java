@@ -1,6 +1,6 @@
 package io.consentkit.benchmarks;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.store.InMemoryConsentStore;
 import org.openjdk.jmh.annotations.Benchmark;

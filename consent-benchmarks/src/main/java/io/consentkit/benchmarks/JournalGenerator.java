@@ -1,8 +1,8 @@
 package io.consentkit.benchmarks;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
-import io.consentkit.internal.JournalCodec;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
+import io.consentkit.journal.JournalCodec;
 import io.consentkit.phone.PhoneNumber;
 
 import java.io.BufferedWriter;

@@ -1,6 +1,6 @@
 package io.consentkit.cli;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTexts;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.store.CsvConsentStore;

@@ -1,7 +1,7 @@
 package io.consentkit.cli;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.internal.Json;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.support.Json;
 
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;

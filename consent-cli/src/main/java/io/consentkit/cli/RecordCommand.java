@@ -1,9 +1,9 @@
 package io.consentkit.cli;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentRequest;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.consent.OptInMethod;
+import io.consentkit.journal.OptInMethod;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

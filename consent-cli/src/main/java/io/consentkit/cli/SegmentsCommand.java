@@ -1,7 +1,7 @@
 package io.consentkit.cli;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.internal.Json;
+import io.consentkit.support.Json;
 import io.consentkit.message.NonGsmChar;
 import io.consentkit.message.Replacement;
 import io.consentkit.message.SegmentCalculator;

@@ -1,6 +1,6 @@
 package io.consentkit.cli;
 
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.inbound.Confirmations;
 import io.consentkit.store.CsvConsentStore;

@@ -1,6 +1,6 @@
 package io.consentkit.cli;
 
-import io.consentkit.internal.Json;
+import io.consentkit.support.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,6 @@
 package io.consentkit.consent;
 
+import io.consentkit.journal.OptInMethod;
 import io.consentkit.InvalidInputException;
 
 import java.time.Instant;

@@ -1,7 +1,9 @@
 package io.consentkit.consent;
 
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.phone.PhoneNumbers;
-import io.consentkit.store.ConsentStore;
+import io.consentkit.journal.ConsentStore;
 
 import java.io.Reader;
 import java.io.Writer;
@@ -213,7 +215,7 @@ public interface ConsentTracker extends AutoCloseable {
         /**
          * For stores with other writers: refresh from the store before a lookup when the last
          * refresh is older than this (the visibility bound). Default zero: the store's own
-         * {@link io.consentkit.store.StoreCapabilities#visibilityBound() bound} is used.
+         * {@link io.consentkit.journal.StoreCapabilities#visibilityBound() bound} is used.
          */
         public Builder refreshInterval(Duration interval) {
             if (interval == null || interval.isNegative()) {
@@ -225,7 +227,7 @@ public interface ConsentTracker extends AutoCloseable {
 
         /** Opens the tracker: replays the store's journal into the index. */
         public ConsentTracker build() {
-            return new io.consentkit.consent.internal.DefaultConsentTracker(this);
+            return new io.consentkit.consent.DefaultConsentTracker(this);
         }
 
         public ConsentStore store() {

@@ -1,6 +1,6 @@
 package io.consentkit.inbound;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.phone.PhoneNumber;
 
 import java.time.Instant;

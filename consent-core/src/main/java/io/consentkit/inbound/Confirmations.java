@@ -1,12 +1,12 @@
 package io.consentkit.inbound;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentRequest;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.consent.OptInMethod;
-import io.consentkit.internal.Masking;
+import io.consentkit.journal.OptInMethod;
+import io.consentkit.support.Masking;
 import io.consentkit.phone.PhoneNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,9 +1,9 @@
 package io.consentkit.inbound;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 import io.consentkit.phone.PhoneNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +131,7 @@ public final class InboundHandler {
      * Handles one message.
      *
      * @throws io.consentkit.phone.InvalidPhoneNumberException if {@code from} is not a phone number
-     * @throws io.consentkit.store.ConsentStoreException       if the journal cannot be written; nothing
+     * @throws io.consentkit.journal.ConsentStoreException       if the journal cannot be written; nothing
      *                                                          is then remembered, so a redelivery is
      *                                                          handled afresh
      */

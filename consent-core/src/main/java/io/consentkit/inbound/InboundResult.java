@@ -1,6 +1,6 @@
 package io.consentkit.inbound;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 
 import java.util.List;
 import java.util.Objects;

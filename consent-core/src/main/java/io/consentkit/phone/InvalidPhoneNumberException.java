@@ -1,7 +1,7 @@
 package io.consentkit.phone;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 
 /**
  * A string could not be turned into a valid E.164 phone number. {@link #reason()} says why;

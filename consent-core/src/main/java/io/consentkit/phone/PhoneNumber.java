@@ -1,6 +1,6 @@
 package io.consentkit.phone;
 
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 
 /**
  * A valid phone number in E.164 form ({@code +15125551234}). Instances are only made by

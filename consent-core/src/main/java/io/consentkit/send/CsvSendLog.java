@@ -2,7 +2,7 @@ package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.internal.AppendOnlyFile;
-import io.consentkit.internal.JournalCodec;
+import io.consentkit.journal.JournalCodec;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;

@@ -1,7 +1,7 @@
 package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -4,7 +4,7 @@ import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.message.MessageFormatter;
 import io.consentkit.message.PriceTable;
-import io.consentkit.send.internal.DefaultGuardedSender;
+import io.consentkit.send.DefaultGuardedSender;
 
 import java.net.URI;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 import io.consentkit.message.MessageParts;
 import io.consentkit.message.SmsTemplate;
 

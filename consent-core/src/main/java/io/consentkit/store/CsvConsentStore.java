@@ -1,10 +1,15 @@
 package io.consentkit.store;
 
+import io.consentkit.journal.ConsentStore;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalFormatException;
+import io.consentkit.journal.StoreCapabilities;
+import io.consentkit.journal.StoreLockedException;
 import io.consentkit.InvalidInputException;
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.internal.AppendOnlyFile;
-import io.consentkit.internal.CsvRecordReader;
-import io.consentkit.internal.JournalCodec;
+import io.consentkit.journal.CsvRecordReader;
+import io.consentkit.journal.JournalCodec;
 import io.consentkit.phone.PhoneNumbers;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;

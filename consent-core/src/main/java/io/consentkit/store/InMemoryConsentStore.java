@@ -1,6 +1,9 @@
 package io.consentkit.store;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentStore;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.StoreCapabilities;
+import io.consentkit.journal.ConsentRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;

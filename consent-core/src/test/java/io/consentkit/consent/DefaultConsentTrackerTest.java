@@ -1,10 +1,13 @@
 package io.consentkit.consent;
 
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
+import io.consentkit.journal.OptInMethod;
 import io.consentkit.InvalidInputException;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.store.CsvConsentStore;
 import io.consentkit.store.InMemoryConsentStore;
-import io.consentkit.store.JournalFormatException;
+import io.consentkit.journal.JournalFormatException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package io.consentkit.inbound;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.store.InMemoryConsentStore;
 import org.junit.jupiter.api.Test;

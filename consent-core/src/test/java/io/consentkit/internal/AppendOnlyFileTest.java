@@ -1,7 +1,7 @@
 package io.consentkit.internal;
 
-import io.consentkit.store.ConsentStoreException;
-import io.consentkit.store.StoreLockedException;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.StoreLockedException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,6 +1,6 @@
 package io.consentkit.store;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentRequest;
 import io.consentkit.consent.ConsentTracker;
 

@@ -1,9 +1,13 @@
 package io.consentkit.store;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentStore;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalFormatException;
+import io.consentkit.journal.StoreLockedException;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.internal.DelegatingFileChannel;
-import io.consentkit.internal.JournalCodec;
+import io.consentkit.journal.JournalCodec;
 import io.consentkit.phone.PhoneNumber;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

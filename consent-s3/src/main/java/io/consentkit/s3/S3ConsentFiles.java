@@ -24,7 +24,7 @@ import java.nio.charset.StandardCharsets;
  * }</pre>
  *
  * <p>Reads and writes are retried like the store's (6 attempts, backoff from 100 ms to 5 s);
- * failures throw {@link io.consentkit.store.ConsentStoreException}. Thread-safe.
+ * failures throw {@link io.consentkit.journal.ConsentStoreException}. Thread-safe.
  */
 public final class S3ConsentFiles {
     private static final String CSV = "text/csv; charset=utf-8";
@@ -65,7 +65,7 @@ public final class S3ConsentFiles {
         try (Reader r = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
             return tracker.importLegacy(r);
         } catch (java.io.IOException e) {
-            throw new io.consentkit.store.ConsentStoreException("cannot read s3://" + bucket + "/" + key, e);
+            throw new io.consentkit.journal.ConsentStoreException("cannot read s3://" + bucket + "/" + key, e);
         }
     }
 

@@ -1,15 +1,15 @@
 package io.consentkit.s3;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.s3.internal.JournalKeys;
 import io.consentkit.s3.internal.JournalObjects;
 import io.consentkit.s3.internal.Manifest;
 import io.consentkit.s3.internal.S3Calls;
-import io.consentkit.store.ConsentStoreException;
-import io.consentkit.store.SharedConsentStore;
-import io.consentkit.store.StoreCapabilities;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.SharedConsentStore;
+import io.consentkit.journal.StoreCapabilities;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -236,7 +236,7 @@ public final class S3ConsentStore implements SharedConsentStore {
      * {@code sink} in journal order. Every object is decoded before the first row is fed, so a
      * malformed object fails the call without a partial replay.
      *
-     * @throws io.consentkit.store.JournalFormatException if an object is not in the journal schema
+     * @throws io.consentkit.journal.JournalFormatException if an object is not in the journal schema
      * @throws ConsentStoreException                      if S3 cannot be read
      */
     @Override

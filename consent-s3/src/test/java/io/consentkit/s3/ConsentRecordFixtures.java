@@ -1,7 +1,7 @@
 package io.consentkit.s3;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.phone.PhoneNumber;
 
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.consentkit.s3;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.store.ConsentStore;
+import io.consentkit.journal.ConsentStore;
 
 import java.util.ArrayList;
 import java.util.List;

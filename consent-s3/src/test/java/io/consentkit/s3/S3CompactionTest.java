@@ -1,6 +1,6 @@
 package io.consentkit.s3;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.testkit.SettableClock;
 import org.junit.jupiter.api.AfterAll;

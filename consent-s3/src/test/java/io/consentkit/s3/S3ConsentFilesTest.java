@@ -1,12 +1,12 @@
 package io.consentkit.s3;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.consent.ImportResult;
-import io.consentkit.store.ConsentStoreException;
-import io.consentkit.store.JournalFormatException;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalFormatException;
 import io.consentkit.testkit.SettableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,8 +1,8 @@
 package io.consentkit.s3;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.store.ConsentStoreException;
-import io.consentkit.store.StoreCapabilities;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.StoreCapabilities;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

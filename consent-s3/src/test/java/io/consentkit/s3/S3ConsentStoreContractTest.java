@@ -1,6 +1,6 @@
 package io.consentkit.s3;
 
-import io.consentkit.store.ConsentStore;
+import io.consentkit.journal.ConsentStore;
 import io.consentkit.testkit.ConsentStoreContract;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

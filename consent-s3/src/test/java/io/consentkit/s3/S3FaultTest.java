@@ -1,8 +1,8 @@
 package io.consentkit.s3;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.store.ConsentStoreException;
+import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.testkit.SettableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;

@@ -1,6 +1,6 @@
 package io.consentkit.s3;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.testkit.SettableClock;
 import org.junit.jupiter.api.AfterAll;
@@ -59,7 +59,7 @@ class S3MultiWriterTest {
     private static void assertJournalHolds(List<ConsentRecord> rows, Map<Integer, Integer> eventsPerWriter) {
         int expectedRows = eventsPerWriter.values().stream().mapToInt(Events::rowsFor).sum();
         assertThat(rows).hasSize(expectedRows);
-        Set<String> customers = rows.stream().filter(r -> r.status() == io.consentkit.consent.ConsentStatus.ACTIVE)
+        Set<String> customers = rows.stream().filter(r -> r.status() == io.consentkit.journal.ConsentStatus.ACTIVE)
                 .map(ConsentRecord::customerId).collect(Collectors.toSet());
         Set<String> expected = new HashSet<>();
         eventsPerWriter.forEach((w, n) -> {
@@ -271,14 +271,14 @@ class S3MultiWriterTest {
             a.append(List.of(row("g1", "+15125550103", clockA)));
             slow.replay(r -> { }); // sees a's key, e.g. before revoking the consent it holds
             slow.append(List.of(row("g1", "+15125550103", slowClock).withStatus(
-                    io.consentkit.consent.ConsentStatus.REVOKED, slowClock.instant(), "stop_keyword", Map.of())));
+                    io.consentkit.journal.ConsentStatus.REVOKED, slowClock.instant(), "stop_keyword", Map.of())));
             List<String> keys = server.keys(bucket, "hlc/journal/");
             assertThat(keys).hasSize(2);
             assertThat(keys.get(1)).as("the revocation sorts after the consent it revokes").contains("-slow-");
             try (S3ConsentStore reader = store("hlc").build()) {
                 assertThat(Events.replayAll(reader)).extracting(ConsentRecord::status)
-                        .containsExactly(io.consentkit.consent.ConsentStatus.ACTIVE,
-                                io.consentkit.consent.ConsentStatus.REVOKED);
+                        .containsExactly(io.consentkit.journal.ConsentStatus.ACTIVE,
+                                io.consentkit.journal.ConsentStatus.REVOKED);
             }
         }
     }

@@ -1,6 +1,6 @@
 package io.consentkit.s3;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

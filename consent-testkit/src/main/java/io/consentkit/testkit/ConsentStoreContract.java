@@ -1,11 +1,11 @@
 package io.consentkit.testkit;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.phone.PhoneNumber;
-import io.consentkit.store.ConsentStore;
-import io.consentkit.store.ConsentStoreException;
+import io.consentkit.journal.ConsentStore;
+import io.consentkit.journal.ConsentStoreException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

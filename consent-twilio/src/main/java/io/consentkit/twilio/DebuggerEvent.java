@@ -1,7 +1,7 @@
 package io.consentkit.twilio;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.internal.Json;
+import io.consentkit.support.Json;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;

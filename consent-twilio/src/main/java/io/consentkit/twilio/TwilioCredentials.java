@@ -1,7 +1,7 @@
 package io.consentkit.twilio;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 
 import java.util.Map;
 import java.util.Objects;

@@ -5,7 +5,7 @@ import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import io.consentkit.InvalidInputException;
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 import io.consentkit.send.GatewayRequest;
 import io.consentkit.send.GatewayResult;
 import io.consentkit.send.GatewayResult.FailureKind;

@@ -2,14 +2,14 @@ package io.consentkit.twilio;
 
 import io.consentkit.ConsentKitException;
 import io.consentkit.InvalidInputException;
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.inbound.InboundHandler;
 import io.consentkit.inbound.InboundMessage;
 import io.consentkit.inbound.InboundResult;
 import io.consentkit.inbound.Intent;
 import io.consentkit.inbound.KeywordParser;
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 import io.consentkit.send.DeliveryStatus;
 import io.consentkit.send.DeliveryUpdate;
 import io.consentkit.send.GuardedSender;

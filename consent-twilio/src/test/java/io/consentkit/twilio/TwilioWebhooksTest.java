@@ -1,6 +1,6 @@
 package io.consentkit.twilio;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.inbound.InboundHandler;
 import io.consentkit.store.InMemoryConsentStore;

@@ -1,6 +1,6 @@
 package io.consentkit.consent.internal;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -13,11 +13,11 @@ import java.util.function.Consumer;
  * text this number?" is one hash probe. Lookups are lock-free; {@link #apply} must be called with the
  * number's stripe lock held (the tracker's rule), so one number's rows are applied in order.
  */
-final class Index {
+public final class Index {
     private static final long MISSING = -1;
 
     private final TextPool pool = new TextPool();
-    final RowCodec codec = new RowCodec(pool);
+    public final RowCodec codec = new RowCodec(pool);
     private final Arena arena = new Arena();
     private final LongLongMap byPhone = new LongLongMap();
     private final LongLongMap hexIds = new LongLongMap();
@@ -29,7 +29,7 @@ final class Index {
      * The key of a canonical E.164 string ('+' and 8 to 15 digits, the first not 0), or -1 if
      * {@code s} is not one.
      */
-    static long key(String s) {
+    public static long key(String s) {
         int n = s.length();
         if (n < 9 || n > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
             return -1;
@@ -62,7 +62,7 @@ final class Index {
      * The number's precomputed flags ({@link NumberState#flags()}), or -1 if it has no rows: "may I
      * text it?" without building a view.
      */
-    int flags(long key) {
+    public int flags(long key) {
         if (key <= 0) {
             return -1;
         }
@@ -71,7 +71,7 @@ final class Index {
     }
 
     /** The number's state, or null if it has no rows. */
-    NumberState get(long key) {
+    public NumberState get(long key) {
         if (key <= 0) {
             return null;
         }
@@ -79,7 +79,7 @@ final class Index {
         return packed == MISSING ? null : view(key, packed);
     }
 
-    void apply(ConsentRecord row) {
+    public void apply(ConsentRecord row) {
         long k = key(row.phoneNumber().e164());
         String id = row.consentId();
         long idBits = RowCodec.hexIdBits(id);
@@ -105,7 +105,7 @@ final class Index {
     }
 
     /** The number key holding {@code consentId}, or -1. */
-    long phoneOf(String consentId) {
+    public long phoneOf(String consentId) {
         long bits = RowCodec.hexIdBits(consentId);
         if (bits != 0) {
             return hexIds.get(bits, MISSING);
@@ -114,15 +114,15 @@ final class Index {
         return k == null ? MISSING : k;
     }
 
-    boolean containsId(String consentId) {
+    public boolean containsId(String consentId) {
         return phoneOf(consentId) >= 0;
     }
 
-    void forEach(Consumer<NumberState> action) {
+    public void forEach(Consumer<NumberState> action) {
         byPhone.forEach((key, packed) -> action.accept(view(key, packed)));
     }
 
-    int numbers() {
+    public int numbers() {
         return byPhone.size();
     }
 }

@@ -1,7 +1,7 @@
 package io.consentkit.consent.internal;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.phone.PhoneNumber;
 
 import java.util.ArrayList;
@@ -12,9 +12,9 @@ import java.util.List;
  * ({@link RowCodec}), and the answers to "may I text it?" computed when a row arrives. Immutable: the
  * tracker swaps in a new instance on every change, so readers never lock.
  */
-final class NumberState {
-    static final byte ACTIVE = 1;
-    static final byte OPTED_OUT = 2;
+public final class NumberState {
+    public static final byte ACTIVE = 1;
+    public static final byte OPTED_OUT = 2;
     private static final byte HAS_PENDING = 4;
     private static final byte HAS_REVOCATION = 8;
 
@@ -33,42 +33,42 @@ final class NumberState {
         this.flags = flags;
     }
 
-    static NumberState empty(long phoneKey) {
+    public static NumberState empty(long phoneKey) {
         return new NumberState(phoneKey, new byte[0], 0, 0, (byte) 0);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return to == from;
     }
 
-    byte flags() {
+    public byte flags() {
         return flags;
     }
 
     /** Copies this state's rows followed by {@code row[0, len)} into {@code out}. */
-    void appendRows(RowCodec.Out out, byte[] row, int len) {
+    public void appendRows(RowCodec.Out out, byte[] row, int len) {
         out.write(data, from, to - from);
         out.write(row, 0, len);
     }
 
-    boolean isActive() {
+    public boolean isActive() {
         return (flags & ACTIVE) != 0;
     }
 
-    boolean isOptedOut() {
+    public boolean isOptedOut() {
         return (flags & OPTED_OUT) != 0;
     }
 
-    boolean hasPending() {
+    public boolean hasPending() {
         return (flags & HAS_PENDING) != 0;
     }
 
-    PhoneNumber phone() {
+    public PhoneNumber phone() {
         return new PhoneNumber("+" + phoneKey);
     }
 
     /** The flags of the rows in {@code d[0, len)}: the answers to "may I text this number?". */
-    static byte flagsOf(byte[] d, int len) {
+    public static byte flagsOf(byte[] d, int len) {
         RowCodec.Header first = new RowCodec.Header();
         RowCodec.readHeader(d, 0, first);
         if (first.end == len) {
@@ -187,7 +187,7 @@ final class NumberState {
     }
 
     /** Every row, in journal order. */
-    List<ConsentRecord> history(RowCodec codec) {
+    public List<ConsentRecord> history(RowCodec codec) {
         PhoneNumber phone = phone();
         List<ConsentRecord> out = new ArrayList<>();
         for (Row r : headers()) {
@@ -197,7 +197,7 @@ final class NumberState {
     }
 
     /** The folded record of each consent id, in order of first appearance. */
-    List<ConsentRecord> current(RowCodec codec) {
+    public List<ConsentRecord> current(RowCodec codec) {
         PhoneNumber phone = phone();
         List<ConsentRecord> out = new ArrayList<>();
         for (Row r : foldedRows()) {
@@ -207,7 +207,7 @@ final class NumberState {
     }
 
     /** The folded records whose status is {@code status} (ACTIVE means "counts as active"). */
-    List<ConsentRecord> withStatus(RowCodec codec, ConsentStatus status) {
+    public List<ConsentRecord> withStatus(RowCodec codec, ConsentStatus status) {
         PhoneNumber phone = phone();
         List<ConsentRecord> out = new ArrayList<>(2);
         long[] rev = revocation();
@@ -220,7 +220,7 @@ final class NumberState {
     }
 
     /** The latest counting active consent if any, else the most recent record of any status; null if none. */
-    ConsentRecord status(RowCodec codec) {
+    public ConsentRecord status(RowCodec codec) {
         RowCodec.Header first = new RowCodec.Header();
         int firstBody = RowCodec.readHeader(data, from, first);
         if (first.end == to) {
@@ -257,7 +257,7 @@ final class NumberState {
     }
 
     /** The current record of {@code consentId}, or null. */
-    ConsentRecord find(RowCodec codec, String consentId) {
+    public ConsentRecord find(RowCodec codec, String consentId) {
         RowCodec.Header probe = new RowCodec.Header();
         if (RowCodec.isHexId(consentId)) {
             probe.idBits = RowCodec.hexBits(consentId);
@@ -274,13 +274,13 @@ final class NumberState {
     }
 
     /** The latest revocation time, or null. */
-    java.time.Instant lastRevocation() {
+    public java.time.Instant lastRevocation() {
         long[] rev = revocation();
         return rev == null ? null : java.time.Instant.ofEpochSecond(rev[0], rev[1]);
     }
 
     /** Bytes held (for diagnostics). */
-    int bytes() {
+    public int bytes() {
         return to - from;
     }
 }

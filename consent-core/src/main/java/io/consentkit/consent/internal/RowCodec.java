@@ -1,7 +1,7 @@
 package io.consentkit.consent.internal;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.phone.PhoneNumber;
 
 import java.nio.charset.StandardCharsets;
@@ -24,7 +24,7 @@ import java.util.Map;
  * string = varint byteLength, UTF-8 bytes
  * </pre>
  */
-final class RowCodec {
+public final class RowCodec {
     private static final int HEX_ID = 1;
     private static final int REVOKED_AT = 2;
     private static final int MILLIS = 4;

@@ -1,10 +1,10 @@
 package io.consentkit.s3.internal;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.internal.JournalCodec;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.JournalCodec;
 import io.consentkit.phone.PhoneNumbers;
-import io.consentkit.store.ConsentStoreException;
-import io.consentkit.store.JournalFormatException;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalFormatException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package io.consentkit.s3.internal;
 
-import io.consentkit.internal.Json;
-import io.consentkit.store.ConsentStoreException;
+import io.consentkit.support.Json;
+import io.consentkit.journal.ConsentStoreException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

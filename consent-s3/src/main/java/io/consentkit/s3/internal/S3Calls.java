@@ -1,7 +1,7 @@
 package io.consentkit.s3.internal;
 
 import io.consentkit.s3.S3ConsentStore;
-import io.consentkit.store.ConsentStoreException;
+import io.consentkit.journal.ConsentStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseBytes;

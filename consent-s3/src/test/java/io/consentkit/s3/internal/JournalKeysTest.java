@@ -1,6 +1,6 @@
 package io.consentkit.s3.internal;
 
-import io.consentkit.store.ConsentStoreException;
+import io.consentkit.journal.ConsentStoreException;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;

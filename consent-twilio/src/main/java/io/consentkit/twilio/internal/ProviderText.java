@@ -1,6 +1,6 @@
 package io.consentkit.twilio.internal;
 
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,4 +1,7 @@
-package io.consentkit.consent;
+package io.consentkit.journal;
+
+import io.consentkit.consent.ConsentRequest;
+
 
 /**
  * Well-known values of the {@code opt_in_method} column. The column is open: any lower-case

@@ -1,4 +1,4 @@
-package io.consentkit.store;
+package io.consentkit.journal;
 
 /** Another process (or another store instance in this JVM) holds the store's lock. */
 public final class StoreLockedException extends ConsentStoreException {

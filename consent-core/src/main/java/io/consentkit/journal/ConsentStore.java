@@ -1,13 +1,13 @@
-package io.consentkit.store;
+package io.consentkit.journal;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The storage SPI: an ordered, append-only journal of {@link ConsentRecord} rows. Users hold a
- * {@link io.consentkit.consent.ConsentTracker}; stores only keep rows. Folding, indexing and
+ * {@code io.consentkit.consent.ConsentTracker}; stores only keep rows. Folding, indexing and
  * "change the index only after a durable write" live in the tracker, once.
  *
  * <p>Contract (checked by {@code io.consentkit.testkit.ConsentStoreContract}):

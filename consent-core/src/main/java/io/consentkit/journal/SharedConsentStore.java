@@ -1,6 +1,6 @@
-package io.consentkit.store;
+package io.consentkit.journal;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 
 import java.util.List;
 

@@ -1,11 +1,11 @@
-package io.consentkit.internal;
+package io.consentkit.support;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Minimal JSON for what ConsentKit stores and prints: flat objects of string values (journal
- * metadata, CLI output). Not public API.
+ * metadata, CLI output). Shared by ConsentKit modules (see the package documentation); thread-safe.
  *
  * <p>Parsing accepts any JSON object; values that are not strings are kept as their JSON
  * text (numbers, booleans, null, nested objects and arrays), so nothing is lost.

@@ -1,7 +1,7 @@
-package io.consentkit.internal;
+package io.consentkit.support;
 
 /**
- * Masks personal data before it reaches a log line or an exception message. Not public API.
+ * Masks personal data before it reaches a log line or an exception message. Shared by ConsentKit modules (see the package documentation); thread-safe.
  */
 public final class Masking {
     private Masking() {

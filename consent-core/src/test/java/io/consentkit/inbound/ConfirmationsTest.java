@@ -1,10 +1,18 @@
 package io.consentkit.inbound;
 
+import io.consentkit.inbound.ConfirmationEvent;
+import io.consentkit.inbound.ConfirmationRejectedException;
+import io.consentkit.inbound.Confirmations;
+import io.consentkit.inbound.InboundHandler;
+import io.consentkit.inbound.InboundMessage;
+import io.consentkit.inbound.InboundResult;
+import io.consentkit.inbound.Intent;
+import io.consentkit.inbound.PendingConfirmation;
 import io.consentkit.InvalidInputException;
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.consent.OptInMethod;
+import io.consentkit.journal.OptInMethod;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.store.CsvConsentStore;
 import io.consentkit.store.InMemoryConsentStore;

@@ -1,8 +1,11 @@
-package io.consentkit.send.internal;
+package io.consentkit.send;
 
+import io.consentkit.send.internal.DailyCounter;
+import io.consentkit.send.internal.Days;
+import io.consentkit.send.internal.RateLimiter;
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.internal.Masking;
+import io.consentkit.support.Masking;
 import io.consentkit.message.CostEstimate;
 import io.consentkit.message.FormattedMessage;
 import io.consentkit.message.MessageFormatter;

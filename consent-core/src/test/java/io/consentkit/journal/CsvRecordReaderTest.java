@@ -1,6 +1,6 @@
-package io.consentkit.internal;
+package io.consentkit.journal;
 
-import io.consentkit.store.JournalFormatException;
+import io.consentkit.journal.JournalFormatException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;

@@ -1,5 +1,11 @@
 package io.consentkit.send;
 
+import io.consentkit.send.GatewayResult;
+import io.consentkit.send.GuardedSender;
+import io.consentkit.send.OutboundMessage;
+import io.consentkit.send.SendListener;
+import io.consentkit.send.SendOutcome;
+import io.consentkit.send.SmsGateway;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.send.GatewayResult.FailureKind;
 import io.consentkit.send.SendOutcome.Reason;

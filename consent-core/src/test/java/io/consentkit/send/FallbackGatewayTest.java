@@ -1,5 +1,8 @@
 package io.consentkit.send;
 
+import io.consentkit.send.FallbackGateway;
+import io.consentkit.send.GatewayRequest;
+import io.consentkit.send.GatewayResult;
 import io.consentkit.InvalidInputException;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.testkit.FakeSmsGateway;

@@ -1,4 +1,4 @@
-package io.consentkit.store;
+package io.consentkit.journal;
 
 import io.consentkit.InvalidInputException;
 

@@ -1,21 +1,23 @@
-package io.consentkit.consent.internal;
+package io.consentkit.consent;
 
+import io.consentkit.consent.internal.Index;
+import io.consentkit.consent.internal.NumberState;
 import io.consentkit.InvalidInputException;
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentRequest;
-import io.consentkit.consent.ConsentStatus;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTexts;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.consent.ImportResult;
-import io.consentkit.consent.OptInMethod;
-import io.consentkit.internal.JournalCodec;
-import io.consentkit.internal.Masking;
+import io.consentkit.journal.OptInMethod;
+import io.consentkit.journal.JournalCodec;
+import io.consentkit.support.Masking;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
-import io.consentkit.store.ConsentStore;
-import io.consentkit.store.ConsentStoreException;
-import io.consentkit.store.JournalFormatException;
-import io.consentkit.store.SharedConsentStore;
+import io.consentkit.journal.ConsentStore;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalFormatException;
+import io.consentkit.journal.SharedConsentStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,6 +1,6 @@
-package io.consentkit.internal;
+package io.consentkit.journal;
 
-import io.consentkit.store.JournalFormatException;
+import io.consentkit.journal.JournalFormatException;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

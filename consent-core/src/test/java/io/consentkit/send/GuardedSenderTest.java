@@ -1,6 +1,20 @@
 package io.consentkit.send;
 
-import io.consentkit.consent.ConsentRecord;
+import io.consentkit.send.CsvSendLog;
+import io.consentkit.send.DeliveryStatus;
+import io.consentkit.send.DeliveryUpdate;
+import io.consentkit.send.GuardedSender;
+import io.consentkit.send.InMemorySendLog;
+import io.consentkit.send.MessageCategory;
+import io.consentkit.send.OutboundMessage;
+import io.consentkit.send.QuietHours;
+import io.consentkit.send.SendListener;
+import io.consentkit.send.SendLog;
+import io.consentkit.send.SendLogEntry;
+import io.consentkit.send.SendLogException;
+import io.consentkit.send.SendOutcome;
+import io.consentkit.send.SmsGateway;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.message.FooterMode;
 import io.consentkit.message.MessageFormatter;

@@ -1,12 +1,14 @@
-package io.consentkit.internal;
+package io.consentkit.journal;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.consent.ConsentStatus;
-import io.consentkit.consent.OptInMethod;
+import io.consentkit.support.Json;
+import io.consentkit.support.Masking;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
+import io.consentkit.journal.OptInMethod;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
-import io.consentkit.store.JournalFormatException;
+import io.consentkit.journal.JournalFormatException;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -22,7 +24,7 @@ import java.util.Set;
 
 /**
  * Converts journal rows between CSV cells and {@link ConsentRecord}, with the validation
- * every reader shares (CSV store, legacy import, S3 store). Not public API.
+ * every reader shares (CSV store, legacy import, S3 store). Public for store authors: a store of your own reads and writes the same journal format with it. Stateless and thread-safe.
  */
 public final class JournalCodec {
     /** Number of columns in the journal schema. */

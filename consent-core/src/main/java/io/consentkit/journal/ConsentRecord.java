@@ -1,4 +1,4 @@
-package io.consentkit.consent;
+package io.consentkit.journal;
 
 import io.consentkit.phone.PhoneNumber;
 

@@ -1,5 +1,6 @@
-package io.consentkit.send.internal;
+package io.consentkit.send;
 
+import io.consentkit.send.internal.Days;
 import io.consentkit.send.SendOutcome.Reason;
 
 import java.util.Arrays;

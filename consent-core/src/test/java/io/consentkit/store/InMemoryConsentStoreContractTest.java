@@ -1,6 +1,7 @@
-package io.consentkit.testkit;
+package io.consentkit.store;
 
-import io.consentkit.store.ConsentStore;
+import io.consentkit.testkit.ConsentStoreContract;
+import io.consentkit.journal.ConsentStore;
 import io.consentkit.store.InMemoryConsentStore;
 
 class InMemoryConsentStoreContractTest extends ConsentStoreContract {

@@ -1,10 +1,10 @@
 package io.consentkit.send;
 
-import io.consentkit.consent.ConsentRecord;
-import io.consentkit.store.ConsentStoreException;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.store.InMemoryConsentStore;
-import io.consentkit.store.SharedConsentStore;
-import io.consentkit.store.StoreCapabilities;
+import io.consentkit.journal.SharedConsentStore;
+import io.consentkit.journal.StoreCapabilities;
 
 import java.time.Duration;
 import java.util.List;

@@ -1,0 +1,20 @@
+/**
+ * The journal floor: the shared vocabulary of consent rows and their storage.
+ *
+ * <p>{@link io.consentkit.journal.ConsentRecord} is one journal row, with
+ * {@link io.consentkit.journal.ConsentStatus} and {@link io.consentkit.journal.OptInMethod};
+ * {@link io.consentkit.journal.ConsentStore} is the narrow storage SPI (append rows, replay them),
+ * {@link io.consentkit.journal.SharedConsentStore} the optional capability of a store that several
+ * machines share, and {@link io.consentkit.journal.StoreCapabilities} what a store promises. Store
+ * failures are {@link io.consentkit.journal.ConsentStoreException} and its subtypes.
+ *
+ * <p>{@link io.consentkit.journal.JournalCodec} is the public journal CSV codec: the 14-column
+ * schema, header mapping, row decoding with the same validation every ConsentKit store applies, and
+ * row encoding. A third-party store (a database, an object store) uses it to read and write the
+ * exact format the CSV and S3 stores use, so journals move between stores unchanged.
+ *
+ * <p>This package imports only the root package, {@code io.consentkit.phone},
+ * {@code io.consentkit.support} and leaf internals; nothing here knows the tracker, inbound or
+ * sending. Parameters and return values are never {@code null} unless a type's documentation says so.
+ */
+package io.consentkit.journal;
