@@ -13,7 +13,8 @@ import java.util.Arrays;
  * the whole stream, no token objects, one {@code String} per non-empty cell. About twice as fast
  * as a general CSV library on journal replay, which is what opening a store costs. Quotes, commas,
  * CR LF and LF line ends, and line breaks inside quoted cells are handled; a quoted cell followed
- * by anything but a separator is an error naming the line. Not public API; not thread-safe.
+ * by anything but a separator is an error naming the line. Part of the journal codec for store
+ * authors (the CSV store replays its file with it); one instance per reading thread: not thread-safe.
  */
 public final class CsvRecordReader {
     /** Receives each record. */
