@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Idle states are dropped by an occasional sweep (one thread at a time, others skip it), so
  * memory follows the number of recipients texted recently, not ever. Thread-safe.
  */
-public final class RecipientLimits {
+final class RecipientLimits {
     private static final long HOUR = 3_600_000L;
     private static final int SWEEP_MIN_SIZE = 1024;
     private static final long SWEEP_EVERY = 60_000L;
@@ -34,11 +34,11 @@ public final class RecipientLimits {
     private volatile long nextSweep = Long.MIN_VALUE;
 
     /** A refusal: which limit, and the epoch millisecond from which it would allow a send. */
-    public record Denial(Reason reason, long untilMillis) {
+    record Denial(Reason reason, long untilMillis) {
     }
 
     /** A reservation to commit (keep) or release (give back). */
-    public static final class Reservation {
+    static final class Reservation {
         final State state;
         final long time;
         private boolean settled;
@@ -61,7 +61,7 @@ public final class RecipientLimits {
      * @param hourlyCap      0 for none
      * @param dailyCap       0 for none
      */
-    public RecipientLimits(long cooldownMillis, int hourlyCap, int dailyCap, Days days) {
+    RecipientLimits(long cooldownMillis, int hourlyCap, int dailyCap, Days days) {
         this.cooldownMillis = cooldownMillis;
         this.hourlyCap = hourlyCap;
         this.dailyCap = dailyCap;
@@ -70,7 +70,7 @@ public final class RecipientLimits {
     }
 
     /** True if any limit is configured. */
-    public boolean enabled() {
+    boolean enabled() {
         return cooldownMillis > 0 || hourlyCap > 0 || dailyCap > 0;
     }
 
@@ -81,7 +81,7 @@ public final class RecipientLimits {
      * @param cooldown whether the cooldown applies to this message
      * @return a {@link Denial}, a {@link Reservation}, or null (allowed, nothing reserved)
      */
-    public Object check(String key, long now, boolean cooldown, boolean reserve) {
+    Object check(String key, long now, boolean cooldown, boolean reserve) {
         maybeSweep(now);
         while (true) {
             State s = states.computeIfAbsent(key, k -> new State());
@@ -104,7 +104,7 @@ public final class RecipientLimits {
     }
 
     /** Keeps a reservation: the message was (or may have been) sent. */
-    public void commit(Reservation r) {
+    void commit(Reservation r) {
         synchronized (r.state) {
             if (!r.settled) {
                 r.settled = true;
@@ -114,7 +114,7 @@ public final class RecipientLimits {
     }
 
     /** Gives a reservation back: the message was certainly not sent. */
-    public void release(Reservation r) {
+    void release(Reservation r) {
         synchronized (r.state) {
             if (!r.settled) {
                 r.settled = true;
@@ -125,7 +125,7 @@ public final class RecipientLimits {
     }
 
     /** Number of recipients with state (for tests and metrics). */
-    public int trackedRecipients() {
+    int trackedRecipients() {
         return states.size();
     }
 
@@ -230,7 +230,7 @@ public final class RecipientLimits {
     }
 
     /** Removes recipients with nothing in flight and no send time any limit still looks at. */
-    public void sweep(long now) {
+    void sweep(long now) {
         Days.Day day = dailyCap > 0 ? days.of(now) : null;
         Iterator<Map.Entry<String, State>> it = states.entrySet().iterator();
         while (it.hasNext()) {
