@@ -13,12 +13,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Runs the README's inbound example; {@link InboundDocsTest} checks the two stay identical. */
+/** Runs the example of docs/inbound.md; the docs harness in consent-checks checks the two stay identical. */
 class InboundExampleTest {
 
     @Test
     void readmeExample() {
-        // docs:inbound-example:begin
+        // snippet: inbound-example
         Map<String, String> sheet = new ConcurrentHashMap<>(); // stands in for the app's spreadsheet
         ConsentTracker tracker = ConsentTracker.builder(new InMemoryConsentStore()).brand("GreenWatt USA").build();
         Confirmations confirmations = Confirmations.builder(tracker)
@@ -41,7 +41,7 @@ class InboundExampleTest {
         InboundResult stop = inbound.handle(
                 InboundMessage.of("+15125551234", "please stop texting me", "SM0002", Instant.now()));
         // stop.change() == OPTED_OUT; Twilio ignores this wording, so stop.reply() is ours to send.
-        // docs:inbound-example:end
+        // end snippet
 
         assertThat(answer.change()).isEqualTo(InboundResult.Change.CONFIRMED);
         ConsentRecord consent = tracker.findById(id).orElseThrow();

@@ -8,8 +8,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the README's "Message segments and formatting" example ; ReadmeTest in consent-cli
- * checks that the README block and the snippet below are identical.
+ * Runs the example of docs/messages.md; the docs harness in consent-checks checks that the
+ * document's block and the snippet below are identical.
  */
 class ReadmeExampleTest {
     @Test

@@ -31,8 +31,8 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the code shown in the README's sending section; ReadmeTest in consent-cli checks that the
- * README blocks and the snippets below are identical.
+ * Runs the code shown in docs/sending.md and docs/testing.md; the docs harness in consent-checks
+ * checks that the documents' blocks and the snippets below are identical.
  */
 class ReadmeExampleTest {
     @TempDir

@@ -13,8 +13,8 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the "Configure" example of the README's S3 section against the local
- * server, and fails if the document's block and the copy below differ.
+ * Runs the S3 "Configure" example of docs/stores.md against the local server; the docs
+ * harness in consent-checks fails if the document's block and the copy below differ.
  */
 class ReadmeExampleTest {
     private static LocalS3 server;

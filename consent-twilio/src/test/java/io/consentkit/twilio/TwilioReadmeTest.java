@@ -33,9 +33,9 @@ import static io.consentkit.twilio.TwilioFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the README's Twilio examples against WireMock and real HTTP:
- * GuardedSender + TwilioSmsGateway + the webhook server. {@link TwilioDocsTest} checks that the
- * documentation's blocks are these regions.
+ * Runs the examples of docs/twilio.md against WireMock and real HTTP:
+ * GuardedSender + TwilioSmsGateway + the webhook server. The docs harness in consent-checks
+ * checks that the document's blocks are these regions.
  */
 class TwilioReadmeTest {
     @RegisterExtension
