@@ -1,14 +1,12 @@
 package io.consentkit.inbound;
 
 import io.consentkit.InvalidInputException;
+import io.consentkit.inbound.internal.Words;
 
-import java.text.Normalizer;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -70,20 +68,21 @@ public final class KeywordParser {
     /** Most words a configured keyword may have. */
     public static final int MAX_KEYWORD_WORDS = 5;
     /** Longest message (in characters, after trimming) that is looked at; longer ones are {@link Intent#NONE}. */
-    public static final int MAX_SCANNED_LENGTH = 4096;
+    public static final int MAX_SCANNED_LENGTH = Words.MAX_SCANNED_LENGTH;
 
-    /** The opt-out keywords Twilio itself acts on (block-list and auto-reply) on long codes and toll-free. */
-    public static final Set<String> TWILIO_OPT_OUT = Collections.unmodifiableSet(new LinkedHashSet<>(
-            java.util.List.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT")));
-    /** The opt-in keywords Twilio itself acts on. */
-    public static final Set<String> TWILIO_OPT_IN = Collections.unmodifiableSet(new LinkedHashSet<>(
-            java.util.List.of("START", "YES", "UNSTOP")));
-    /** The help keywords Twilio itself answers. */
-    public static final Set<String> TWILIO_HELP = Collections.unmodifiableSet(new LinkedHashSet<>(
-            java.util.List.of("HELP", "INFO")));
+    /**
+     * The opt-out keywords Twilio itself acts on (block-list and auto-reply) on long codes and toll-free:
+     * {@link KeywordSet#TWILIO_DEFAULTS}{@code .optOut()}.
+     */
+    public static final Set<String> TWILIO_OPT_OUT = KeywordSet.TWILIO_DEFAULTS.optOut();
+    /** The opt-in keywords Twilio itself acts on: {@link KeywordSet#TWILIO_DEFAULTS}{@code .optIn()}. */
+    public static final Set<String> TWILIO_OPT_IN = KeywordSet.TWILIO_DEFAULTS.optIn();
+    /** The help keywords Twilio itself answers: {@link KeywordSet#TWILIO_DEFAULTS}{@code .help()}. */
+    public static final Set<String> TWILIO_HELP = KeywordSet.TWILIO_DEFAULTS.help();
 
     private static final KeywordParser DEFAULTS = builder().build();
 
+    private final KeywordSettings settings;
     private final Mode mode;
     private final int maxWords;
     private final Map<String, Intent> whole;
@@ -93,42 +92,33 @@ public final class KeywordParser {
     private final int maxRevocationWords;
     private final Set<String> phraseHeads;
     private final int tokenLimit;
-    private final Set<String> optOut;
-    private final Set<String> optIn;
-    private final Set<String> help;
-    private final Set<String> confirmYes;
-    private final Set<String> confirmNo;
 
-    private KeywordParser(Builder b) {
-        this.mode = b.mode;
-        this.maxWords = b.maxWords;
-        this.optOut = frozen(b.optOut);
-        this.optIn = frozen(b.optIn);
-        this.help = frozen(b.help);
-        this.confirmYes = frozen(b.confirmYes);
-        this.confirmNo = frozen(b.confirmNo);
-        this.revocation = frozen(b.revocation);
-        this.negations = frozen(b.negations);
+    private KeywordParser(KeywordSettings s) {
+        this.settings = s;
+        this.mode = s.mode();
+        this.maxWords = s.maxWords();
+        this.revocation = s.revocation();
+        this.negations = s.negations();
         Map<String, Intent> w = new HashMap<>();
-        optOut.forEach(k -> w.put(k, Intent.OPT_OUT));
-        optIn.forEach(k -> w.put(k, Intent.OPT_IN));
-        help.forEach(k -> w.put(k, Intent.HELP));
+        s.optOut().forEach(k -> w.put(k, Intent.OPT_OUT));
+        s.optIn().forEach(k -> w.put(k, Intent.OPT_IN));
+        s.help().forEach(k -> w.put(k, Intent.HELP));
         this.whole = Map.copyOf(w);
         Map<String, Intent> c = new HashMap<>();
-        confirmYes.forEach(k -> c.put(k, Intent.CONFIRM_YES));
-        confirmNo.forEach(k -> c.put(k, Intent.CONFIRM_NO));
+        s.confirmYes().forEach(k -> c.put(k, Intent.CONFIRM_YES));
+        s.confirmNo().forEach(k -> c.put(k, Intent.CONFIRM_NO));
         this.confirm = Map.copyOf(c);
         int wholeWords = 1;
         for (String k : w.keySet()) {
-            wholeWords = Math.max(wholeWords, words(k));
+            wholeWords = Math.max(wholeWords, Words.countIn(k));
         }
         for (String k : c.keySet()) {
-            wholeWords = Math.max(wholeWords, words(k));
+            wholeWords = Math.max(wholeWords, Words.countIn(k));
         }
         int rev = 1;
-        Set<String> heads = new java.util.HashSet<>();
+        Set<String> heads = new HashSet<>();
         for (String k : revocation) {
-            rev = Math.max(rev, words(k));
+            rev = Math.max(rev, Words.countIn(k));
             int space = k.indexOf(' ');
             if (space > 0) {
                 heads.add(k.substring(0, space));
@@ -163,10 +153,10 @@ public final class KeywordParser {
      */
     public KeywordMatch parse(String body, boolean confirmationPending) {
         Words words = Words.of(body, tokenLimit);
-        if (words == null || words.count == 0) {
+        if (words == null || words.count() == 0) {
             return KeywordMatch.NONE;
         }
-        String key = words.text;
+        String key = words.text();
         Intent w = whole.get(key);
         if (w == Intent.OPT_OUT || w == Intent.HELP) {
             return new KeywordMatch(w, key, true);
@@ -180,25 +170,32 @@ public final class KeywordParser {
         if (w == Intent.OPT_IN) {
             return new KeywordMatch(w, key, true);
         }
-        if (mode == Mode.FCC_CONSERVATIVE && words.count <= maxWords) {
-            String previous = null;
-            for (int i = 0; i < words.count; i++) {
-                String word = words.count == 1 ? key : words.word(i);
-                if (previous == null || !negations.contains(previous)) {
-                    if (revocation.contains(word)) {
-                        return new KeywordMatch(Intent.OPT_OUT, word, false);
-                    }
-                    if (phraseHeads.contains(word)) {
-                        for (int n = 2; n <= maxRevocationWords && i + n <= words.count; n++) {
-                            String phrase = words.phrase(i, n);
-                            if (revocation.contains(phrase)) {
-                                return new KeywordMatch(Intent.OPT_OUT, phrase, false);
-                            }
+        if (mode == Mode.FCC_CONSERVATIVE && words.count() <= maxWords) {
+            return revocationIn(words, key);
+        }
+        return KeywordMatch.NONE;
+    }
+
+    /** FCC mode: the first revocation word or phrase not right after a negation, or no match. */
+    private KeywordMatch revocationIn(Words words, String key) {
+        int count = words.count();
+        String previous = null;
+        for (int i = 0; i < count; i++) {
+            String word = count == 1 ? key : words.word(i);
+            if (previous == null || !negations.contains(previous)) {
+                if (revocation.contains(word)) {
+                    return new KeywordMatch(Intent.OPT_OUT, word, false);
+                }
+                if (phraseHeads.contains(word)) {
+                    for (int n = 2; n <= maxRevocationWords && i + n <= count; n++) {
+                        String phrase = words.phrase(i, n);
+                        if (revocation.contains(phrase)) {
+                            return new KeywordMatch(Intent.OPT_OUT, phrase, false);
                         }
                     }
                 }
-                previous = word;
             }
+            previous = word;
         }
         return KeywordMatch.NONE;
     }
@@ -209,8 +206,7 @@ public final class KeywordParser {
      * {@code "ＯＰＴ－ｏｕｔ"} gives {@code "OPT OUT"}).
      */
     public static String normalize(String body) {
-        Words w = Words.of(body, Integer.MAX_VALUE);
-        return w == null ? "" : w.text;
+        return Words.normalize(body);
     }
 
     public Mode mode() {
@@ -224,27 +220,27 @@ public final class KeywordParser {
 
     /** Whole-message opt-out keywords, normalised, in the order added. */
     public Set<String> optOutKeywords() {
-        return optOut;
+        return settings.optOut();
     }
 
     /** Whole-message opt-in keywords, normalised. */
     public Set<String> optInKeywords() {
-        return optIn;
+        return settings.optIn();
     }
 
     /** Whole-message help keywords, normalised. */
     public Set<String> helpKeywords() {
-        return help;
+        return settings.help();
     }
 
     /** Whole-message "yes" answers to a pending confirmation, normalised. */
     public Set<String> confirmYesKeywords() {
-        return confirmYes;
+        return settings.confirmYes();
     }
 
     /** Whole-message "no" answers to a pending confirmation, normalised. */
     public Set<String> confirmNoKeywords() {
-        return confirmNo;
+        return settings.confirmNo();
     }
 
     /** Words and phrases that make a short reply an opt-out (FCC mode), normalised. */
@@ -263,275 +259,78 @@ public final class KeywordParser {
                 + confirm.size() + " answers, " + revocation.size() + " revocation words]";
     }
 
-    private static int words(String normalised) {
-        int n = 1;
-        for (int i = 0; i < normalised.length(); i++) {
-            if (normalised.charAt(i) == ' ') {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static Set<String> frozen(Set<String> s) {
-        return Collections.unmodifiableSet(new LinkedHashSet<>(s));
-    }
-
-    /** A message reduced to its words: upper case, NFKC, separated by single spaces. */
-    private static final class Words {
-        final String text;
-        final int count;
-        final int[] starts;
-        final int[] ends;
-
-        private Words(String text, int count, int[] starts, int[] ends) {
-            this.text = text;
-            this.count = count;
-            this.starts = starts;
-            this.ends = ends;
-        }
-
-        String word(int i) {
-            return text.substring(starts[i], ends[i]);
-        }
-
-        String phrase(int first, int n) {
-            return text.substring(starts[first], ends[first + n - 1]);
-        }
-
-        /** Null if the message has more than {@code limit} words or is too long to look at. */
-        static Words of(String body, int limit) {
-            if (body == null) {
-                return new Words("", 0, new int[0], new int[0]);
-            }
-            String s = body.strip();
-            if (s.length() > MAX_SCANNED_LENGTH) {
-                return null;
-            }
-            boolean ascii = true;
-            for (int i = 0; i < s.length(); i++) {
-                if (s.charAt(i) >= 0x80) {
-                    ascii = false;
-                    break;
-                }
-            }
-            if (!ascii) {
-                s = Normalizer.normalize(s, Normalizer.Form.NFKC);
-            }
-            int cap = Math.min(limit, 16);
-            int[] starts = new int[cap];
-            int[] ends = new int[cap];
-            StringBuilder sb = new StringBuilder(s.length());
-            int count = 0;
-            boolean inWord = false;
-            int i = 0;
-            while (i < s.length()) {
-                int cp = s.codePointAt(i);
-                int len = Character.charCount(cp);
-                if (isWordChar(cp)) {
-                    if (!inWord) {
-                        if (count == limit) {
-                            return null;
-                        }
-                        if (count == starts.length) {
-                            starts = java.util.Arrays.copyOf(starts, count * 2);
-                            ends = java.util.Arrays.copyOf(ends, count * 2);
-                        }
-                        if (count > 0) {
-                            sb.append(' ');
-                        }
-                        starts[count] = sb.length();
-                        inWord = true;
-                    }
-                    if (ascii) {
-                        char c = (char) cp;
-                        sb.append(c >= 'a' && c <= 'z' ? (char) (c - 32) : c);
-                    } else {
-                        sb.append(s, i, i + len);
-                    }
-                } else if (inWord && isApostrophe(cp) && i + len < s.length() && isWordChar(s.codePointAt(i + len))) {
-                    // inside a word: "don't" reads as DONT
-                    i += len;
-                    continue;
-                } else if (inWord) {
-                    ends[count] = sb.length();
-                    count++;
-                    inWord = false;
-                }
-                i += len;
-            }
-            if (inWord) {
-                ends[count] = sb.length();
-                count++;
-            }
-            String text = sb.toString();
-            if (!ascii) {
-                // Upper-casing may change lengths (ß -> SS): recompute the boundaries on the result.
-                text = text.toUpperCase(Locale.ROOT);
-                int w = 0;
-                int start = 0;
-                for (int j = 0; j <= text.length(); j++) {
-                    if (j == text.length() || text.charAt(j) == ' ') {
-                        starts[w] = start;
-                        ends[w] = j;
-                        w++;
-                        start = j + 1;
-                    }
-                }
-                if (text.isEmpty()) {
-                    count = 0;
-                }
-            }
-            return new Words(text, count, starts, ends);
-        }
-
-        private static boolean isWordChar(int cp) {
-            if (cp < 0x80) {
-                return cp >= 'a' && cp <= 'z' || cp >= 'A' && cp <= 'Z' || cp >= '0' && cp <= '9';
-            }
-            if (Character.isLetterOrDigit(cp)) {
-                return true;
-            }
-            int t = Character.getType(cp);
-            return t == Character.NON_SPACING_MARK || t == Character.COMBINING_SPACING_MARK
-                    || t == Character.ENCLOSING_MARK;
-        }
-
-        private static boolean isApostrophe(int cp) {
-            return cp == '\'' || cp == 0x2019 || cp == 0x02BC;
-        }
-    }
-
     /**
      * Configures a {@link KeywordParser}. Starts from {@link KeywordSet#ENGLISH} in
      * {@link Mode#FCC_CONSERVATIVE}. Every method validates at once: a keyword with no letters or
      * digits, or one already in a conflicting class (e.g. adding {@code START} as an opt-out), throws
      * {@link InvalidInputException} naming the keyword; move a keyword by removing it first.
-     * {@code STOP} cannot be removed. Not thread-safe.
+     * {@code STOP} cannot be removed. {@link #build()} freezes what was configured; the builder has
+     * no getters. Not thread-safe.
      */
     public static final class Builder {
-        private Mode mode = Mode.FCC_CONSERVATIVE;
-        private int maxWords = DEFAULT_MAX_WORDS;
-        private final LinkedHashSet<String> optOut = new LinkedHashSet<>();
-        private final LinkedHashSet<String> optIn = new LinkedHashSet<>();
-        private final LinkedHashSet<String> help = new LinkedHashSet<>();
-        private final LinkedHashSet<String> confirmYes = new LinkedHashSet<>();
-        private final LinkedHashSet<String> confirmNo = new LinkedHashSet<>();
-        private final LinkedHashSet<String> revocation = new LinkedHashSet<>();
-        private final LinkedHashSet<String> negations = new LinkedHashSet<>();
+        private final KeywordDraft draft = new KeywordDraft();
 
         private Builder() {
-            add(KeywordSet.ENGLISH);
+            draft.add(KeywordSet.ENGLISH);
         }
 
         /** Strict (Twilio-like) or FCC-conservative matching. Default {@link Mode#FCC_CONSERVATIVE}. */
         public Builder mode(Mode mode) {
-            this.mode = Objects.requireNonNull(mode, "mode");
+            draft.mode(mode);
             return this;
         }
 
         /** Replies of at most this many words (1 to 50) are searched for revocation words. Default {@value KeywordParser#DEFAULT_MAX_WORDS}. */
         public Builder maxWords(int maxWords) {
-            if (maxWords < 1 || maxWords > 50) {
-                throw new InvalidInputException("maxWords", "must be between 1 and 50, got " + maxWords);
-            }
-            this.maxWords = maxWords;
+            draft.maxWords(maxWords);
             return this;
         }
 
         /** Adds every keyword of a language set (e.g. {@link KeywordSet#SPANISH}). */
         public Builder add(KeywordSet set) {
-            Objects.requireNonNull(set, "set");
-            addOptOut(set.optOut().toArray(String[]::new));
-            addOptIn(set.optIn().toArray(String[]::new));
-            addHelp(set.help().toArray(String[]::new));
-            addConfirmYes(set.confirmYes().toArray(String[]::new));
-            addConfirmNo(set.confirmNo().toArray(String[]::new));
-            addRevocationWords(set.revocationWords().toArray(String[]::new));
-            addNegations(set.negations().toArray(String[]::new));
+            draft.add(set);
             return this;
         }
 
         /** Adds whole-message opt-out keywords. */
         public Builder addOptOut(String... keywords) {
-            for (String k : keywords) {
-                String n = key(k);
-                reject(n, optIn, "an opt-in keyword");
-                reject(n, help, "a help keyword");
-                reject(n, confirmYes, "a confirm-yes answer");
-                reject(n, confirmNo, "a confirm-no answer");
-                optOut.add(n);
-            }
+            draft.addOptOut(keywords);
             return this;
         }
 
         /** Adds whole-message opt-in keywords. */
         public Builder addOptIn(String... keywords) {
-            for (String k : keywords) {
-                String n = key(k);
-                reject(n, optOut, "an opt-out keyword");
-                reject(n, help, "a help keyword");
-                reject(n, confirmNo, "a confirm-no answer");
-                optIn.add(n);
-            }
+            draft.addOptIn(keywords);
             return this;
         }
 
         /** Adds whole-message help keywords. */
         public Builder addHelp(String... keywords) {
-            for (String k : keywords) {
-                String n = key(k);
-                reject(n, optOut, "an opt-out keyword");
-                reject(n, optIn, "an opt-in keyword");
-                reject(n, confirmYes, "a confirm-yes answer");
-                reject(n, confirmNo, "a confirm-no answer");
-                help.add(n);
-            }
+            draft.addHelp(keywords);
             return this;
         }
 
         /** Adds whole-message "yes" answers (may also be opt-in keywords, like {@code YES}). */
         public Builder addConfirmYes(String... keywords) {
-            for (String k : keywords) {
-                String n = key(k);
-                reject(n, optOut, "an opt-out keyword");
-                reject(n, help, "a help keyword");
-                reject(n, confirmNo, "a confirm-no answer");
-                confirmYes.add(n);
-            }
+            draft.addConfirmYes(keywords);
             return this;
         }
 
         /** Adds whole-message "no" answers. */
         public Builder addConfirmNo(String... keywords) {
-            for (String k : keywords) {
-                String n = key(k);
-                reject(n, optOut, "an opt-out keyword");
-                reject(n, optIn, "an opt-in keyword");
-                reject(n, help, "a help keyword");
-                reject(n, confirmYes, "a confirm-yes answer");
-                confirmNo.add(n);
-            }
+            draft.addConfirmNo(keywords);
             return this;
         }
 
         /** Adds words or phrases that make a short reply an opt-out in {@link Mode#FCC_CONSERVATIVE}. */
         public Builder addRevocationWords(String... words) {
-            for (String k : words) {
-                revocation.add(key(k));
-            }
+            draft.addRevocationWords(words);
             return this;
         }
 
         /** Adds single words that, right before a revocation word, stop it counting. */
         public Builder addNegations(String... words) {
-            for (String k : words) {
-                String n = key(k);
-                if (n.indexOf(' ') >= 0) {
-                    throw new InvalidInputException("negation", "'" + k + "' must be a single word");
-                }
-                negations.add(n);
-            }
+            draft.addNegations(words);
             return this;
         }
 
@@ -541,45 +340,13 @@ public final class KeywordParser {
          * Twilio always honours it.
          */
         public Builder remove(String... keywords) {
-            for (String k : keywords) {
-                String n = key(k);
-                if (n.equals("STOP")) {
-                    throw new InvalidInputException("keyword",
-                            "STOP cannot be removed: it is an FCC per-se revocation word and Twilio always honours it");
-                }
-                optOut.remove(n);
-                optIn.remove(n);
-                help.remove(n);
-                confirmYes.remove(n);
-                confirmNo.remove(n);
-                revocation.remove(n);
-                negations.remove(n);
-            }
+            draft.remove(keywords);
             return this;
         }
 
+        /** A parser with the keywords configured so far; later changes to this builder do not affect it. */
         public KeywordParser build() {
-            return new KeywordParser(this);
-        }
-
-        private static String key(String keyword) {
-            if (keyword == null) {
-                throw new InvalidInputException("keyword", "is null");
-            }
-            String n = normalize(keyword);
-            if (n.isEmpty()) {
-                throw new InvalidInputException("keyword", "'" + keyword + "' has no letters or digits");
-            }
-            if (words(n) > MAX_KEYWORD_WORDS) {
-                throw new InvalidInputException("keyword", "'" + keyword + "' has more than " + MAX_KEYWORD_WORDS + " words");
-            }
-            return n;
-        }
-
-        private static void reject(String keyword, Set<String> other, String what) {
-            if (other.contains(keyword)) {
-                throw new InvalidInputException("keyword", "'" + keyword + "' is already " + what + "; remove it first");
-            }
+            return new KeywordParser(draft.settings());
         }
     }
 }

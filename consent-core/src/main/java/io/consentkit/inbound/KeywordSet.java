@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * One language's keywords, to add to a {@link KeywordParser} with
  * {@link KeywordParser.Builder#add(KeywordSet)}. {@link #ENGLISH} is always the starting point;
- * {@link #SPANISH} and {@link #FRENCH} are opt-in extras. Keywords are matched case-insensitively
+ * {@link #SPANISH} and {@link #FRENCH} are opt-in extras; {@link #TWILIO_DEFAULTS} lists what Twilio
+ * itself acts on. Keywords are matched case-insensitively
  * after {@link KeywordParser#normalize(String) normalisation}; accents are significant, so sets list
  * both spellings where people type either ({@code ARRET}, {@code ARRÊT}). Immutable and thread-safe.
  *
@@ -90,6 +91,19 @@ public record KeywordSet(String name, Set<String> optOut, Set<String> optIn, Set
             set("ARRETEZ", "ARRÊTEZ", "ARRETER", "ARRÊTER", "DESABONNER", "DÉSABONNER", "DESABONNEZ", "DÉSABONNEZ",
                     "DESINSCRIRE", "DÉSINSCRIRE"),
             set("PAS", "JAMAIS"));
+
+    /**
+     * The keywords Twilio itself acts on for long codes and toll-free numbers, as a reference set:
+     * opt-out STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT (block-list and
+     * auto-reply); opt-in START, YES, UNSTOP; help HELP, INFO. No answers, revocation words or
+     * negations. {@link #ENGLISH} contains all of them, so a parser built from the defaults already
+     * reads every keyword Twilio acts on; use this set to tell which keywords Twilio will have
+     * answered itself (what {@link InboundHandler.Builder#providerKeywords(Set)} defaults to).
+     */
+    public static final KeywordSet TWILIO_DEFAULTS = of("twilio",
+            set("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT"),
+            set("START", "YES", "UNSTOP"),
+            set("HELP", "INFO"));
 
     public KeywordSet {
         name = InvalidInputException.requireText("name", name);

@@ -1,27 +1,14 @@
 package io.consentkit.internal;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The byte-level machinery of an append-only, line-oriented CSV file that must be durable: shared
@@ -43,13 +30,13 @@ import java.util.concurrent.locks.LockSupport;
  *       mark is tolerated and skipped.</li>
  * </ul>
  *
- * <p>Failures are reported with the owner's exception types through {@link Errors}.
+ * <p>This class is the facade over three parts: open-time recovery ({@code FileRecovery}: lock,
+ * byte-order mark, torn-tail quarantine, header), the write path ({@code GroupCommit}: the
+ * lock-free queue, the leader, the shared force, rollback) and positional reads of the durable
+ * prefix. Failures are reported with the owner's exception types through {@link Errors}.
  * Thread-safe.
  */
 public final class AppendOnlyFile implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(AppendOnlyFile.class);
-    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-    private static final int MAX_HEADER_BYTES = 4096;
 
     /** Opens a channel on the file; replaceable in tests to inject faults. */
     @FunctionalInterface
@@ -70,6 +57,12 @@ public final class AppendOnlyFile implements AutoCloseable {
         RuntimeException io(String message, Throwable cause);
     }
 
+    /** Reads a byte range of the file's channel with positional reads. */
+    @FunctionalInterface
+    public interface RangeReader {
+        void read(FileChannel channel, long start, long end) throws IOException;
+    }
+
     private final Path file;
     private final String what;
     private final Errors errors;
@@ -78,79 +71,18 @@ public final class AppendOnlyFile implements AutoCloseable {
     private final int bomLength;
     private final String headerLine;
     private final Path quarantined;
+    private final GroupCommit writes;
 
-    // Group commit: appenders enqueue; whoever wins the leader flag writes and forces every queued
-    // group and wakes their threads; the others park until their group is done.
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean leader = new AtomicBoolean();
-    private volatile long position; // end of the last durable row; written only by the leader
-    private volatile int lastGroup; // rows in the last group written
-    private volatile String brokenReason;
-    private volatile boolean closed;
-
-    private static final class Pending {
-        final byte[] bytes;
-        final Thread waiter;
-        Throwable failure; // written before done
-        volatile boolean done;
-
-        Pending(byte[] bytes, Thread waiter) {
-            this.bytes = bytes;
-            this.waiter = waiter;
-        }
-    }
-
-    private AppendOnlyFile(Path file, String what, String header, Duration lockTimeout, Clock clock,
-                           ChannelOpener opener, Errors errors) {
-        this.file = file.toAbsolutePath();
+    private AppendOnlyFile(Path file, String what, FileRecovery.Opened opened, Errors errors) {
+        this.file = file;
         this.what = what;
         this.errors = errors;
-        FileChannel ch = null;
-        FileLock lk = null;
-        try {
-            Path dir = this.file.getParent();
-            Files.createDirectories(dir);
-            boolean existed = Files.exists(this.file);
-            ch = opener.open(this.file);
-            lk = acquireLock(ch, lockTimeout);
-            if (!existed) {
-                forceDirectory(dir);
-            }
-            long size = ch.size();
-            int bom = 0;
-            if (size >= 3) {
-                byte[] head = new byte[3];
-                readFully(ch, ByteBuffer.wrap(head), 0);
-                if (Arrays.equals(head, BOM)) {
-                    bom = 3;
-                }
-            }
-            long goodEnd = lastCompleteRecordEnd(ch, size);
-            Path q = null;
-            if (goodEnd < size) {
-                q = quarantineTail(ch, goodEnd, size, clock);
-                size = goodEnd;
-            }
-            if (size <= bom) {
-                byte[] h = (header + "\n").getBytes(StandardCharsets.UTF_8);
-                ch.truncate(bom);
-                writeFully(ch, ByteBuffer.wrap(h), bom);
-                ch.force(true);
-                size = bom + h.length;
-            }
-            this.headerLine = readHeaderLine(ch, bom);
-            this.bomLength = bom;
-            this.position = size;
-            this.quarantined = q;
-            this.channel = ch;
-            this.lock = lk;
-        } catch (IOException e) {
-            closeQuietly(lk, ch);
-            throw errors.io("cannot open " + what + " " + this.file + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            closeQuietly(lk, ch);
-            throw e;
-        }
+        this.channel = opened.channel();
+        this.lock = opened.lock();
+        this.bomLength = opened.bomLength();
+        this.headerLine = opened.headerLine();
+        this.quarantined = opened.quarantined();
+        this.writes = new GroupCommit(channel, opened.end(), what, file);
     }
 
     /**
@@ -163,8 +95,9 @@ public final class AppendOnlyFile implements AutoCloseable {
      */
     public static AppendOnlyFile open(Path file, String what, String header, Duration lockTimeout, Clock clock,
                                       ChannelOpener opener, Errors errors) {
-        return new AppendOnlyFile(Objects.requireNonNull(file, "file"), what, header, lockTimeout, clock,
-                opener, errors);
+        Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath();
+        FileRecovery.Opened opened = FileRecovery.open(absolute, what, header, lockTimeout, clock, opener, errors);
+        return new AppendOnlyFile(absolute, what, opened, errors);
     }
 
     /** The file, as an absolute path. */
@@ -192,13 +125,7 @@ public final class AppendOnlyFile implements AutoCloseable {
      */
     public InputStream read() {
         ensureOpen();
-        return new BoundedChannelInputStream(channel, bomLength, position);
-    }
-
-    /** Reads a byte range of the file's channel with positional reads. */
-    @FunctionalInterface
-    public interface RangeReader {
-        void read(FileChannel channel, long start, long end) throws IOException;
+        return new ChannelRangeInputStream(channel, bomLength, writes.durableEnd());
     }
 
     /**
@@ -207,7 +134,7 @@ public final class AppendOnlyFile implements AutoCloseable {
      */
     public void read(RangeReader reader) throws IOException {
         ensureOpen();
-        reader.read(channel, bomLength, position);
+        reader.read(channel, bomLength, writes.durableEnd());
     }
 
     /** The owner's exception for a read failure while reading the file. */
@@ -227,331 +154,34 @@ public final class AppendOnlyFile implements AutoCloseable {
             return;
         }
         ensureOpen();
-        Thread me = Thread.currentThread();
-        Pending p = new Pending(rows, me);
-        queue.add(p);
-        while (!p.done) {
-            if (leader.compareAndSet(false, true)) {
-                try {
-                    // One group per leadership: the leader's caller then returns and queues its next rows
-                    // like everyone else, and the oldest waiter is woken to lead the next group. Before
-                    // draining, a leader lets the previous group's threads come back (bounded wait, far
-                    // below one force) so each force carries a full group.
-                    {
-                        if (lastGroup > 1) {
-                            gather(lastGroup);
-                        }
-                        List<Pending> batch = new ArrayList<>();
-                        for (Pending q; (q = queue.poll()) != null; ) {
-                            batch.add(q);
-                        }
-                        if (batch.isEmpty()) {
-                            continue; // an earlier leader took our rows: wait for its force
-                        }
-                        long start = position;
-                        Throwable failure = null;
-                        long end = start;
-                        try {
-                            end = writeBatch(batch, start);
-                        } catch (Throwable t) {
-                            failure = t;
-                            rollback(start);
-                        }
-                        if (failure == null) {
-                            position = end;
-                        }
-                        for (Pending q : batch) {
-                            q.failure = failure;
-                            q.done = true;
-                            if (q.waiter != me) {
-                                LockSupport.unpark(q.waiter);
-                            }
-                        }
-                        lastGroup = batch.size();
-                    }
-                } finally {
-                    leader.set(false);
-                }
-                Pending next = queue.peek(); // queued after the last drain: wake it to lead
-                if (next != null) {
-                    LockSupport.unpark(next.waiter);
-                }
-            } else if (closed && queue.remove(p)) {
-                p.failure = new IOException("closed"); // closed while queued: never written
-                break;
-            } else {
-                LockSupport.parkNanos(this, 1_000_000L); // woken by the leader; the timeout is a safety net
-            }
-        }
-        if (p.failure != null) {
+        Throwable failure = writes.append(rows);
+        if (failure != null) {
             throw errors.io("append to " + what + " " + file + " failed; nothing was appended: "
-                    + p.failure.getMessage(), p.failure);
-        }
-    }
-
-    /** Longest a leader waits for the threads it just woke to come back with their next rows. */
-    private static final long GATHER_NANOS = 50_000;
-
-    /**
-     * After a group of {@code lastSize} rows, gives the woken threads a moment (at most
-     * {@link #GATHER_NANOS}, far less than one force) to queue their next rows, so the next force
-     * carries a full group rather than the first few arrivals. A busy writer pays microseconds of
-     * latency for a force shared by every thread; a lone writer never waits.
-     */
-    private void gather(int lastSize) {
-        long deadline = System.nanoTime() + GATHER_NANOS;
-        int seen = -1;
-        while (System.nanoTime() < deadline) {
-            int queued = 0;
-            for (Pending ignored : queue) {
-                if (++queued >= lastSize) {
-                    return;
-                }
-            }
-            if (queued == seen && queued > 0) {
-                Thread.yield();
-            }
-            seen = queued;
-            Thread.onSpinWait();
-        }
-    }
-
-    private long writeBatch(List<Pending> batch, long start) throws IOException {
-        if (closed) {
-            throw new IOException("closed");
-        }
-        String broken = brokenReason;
-        if (broken != null) {
-            throw new IOException("refusing writes: " + broken);
-        }
-        ByteBuffer buf;
-        if (batch.size() == 1) {
-            buf = ByteBuffer.wrap(batch.get(0).bytes);
-        } else {
-            // one write system call for the whole group, then one force
-            int total = 0;
-            for (Pending p : batch) {
-                total += p.bytes.length;
-            }
-            byte[] all = new byte[total];
-            int off = 0;
-            for (Pending p : batch) {
-                System.arraycopy(p.bytes, 0, all, off, p.bytes.length);
-                off += p.bytes.length;
-            }
-            buf = ByteBuffer.wrap(all);
-        }
-        long pos = start + writeFully(channel, buf, start);
-        channel.force(false);
-        return pos;
-    }
-
-    private void rollback(long start) {
-        try {
-            channel.truncate(start);
-            channel.force(false);
-        } catch (IOException | RuntimeException e) {
-            brokenReason = "a failed write could not be rolled back (" + e.getMessage() + "); reopen it";
-            LOG.error("{} {}: {}", what, file, brokenReason);
+                    + failure.getMessage(), failure);
         }
     }
 
     /** True once {@link #close()} was called. */
     public boolean isClosed() {
-        return closed;
+        return writes.isClosed();
     }
 
     /** Releases the lock and closes the file. Idempotent. */
     @Override
     public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        // wait for a write in progress to finish, then hold the leader flag for good
-        while (!leader.compareAndSet(false, true)) {
-            LockSupport.parkNanos(this, 100_000L);
-        }
-        for (Pending q; (q = queue.poll()) != null; ) {
-            q.failure = new IOException("closed");
-            q.done = true;
-            LockSupport.unpark(q.waiter);
-        }
-        closeQuietly(lock, channel);
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw errors.io(what + " " + file + " is closed", null);
-        }
-    }
-
-    // ---- open-time helpers -------------------------------------------------------------------
-
-    private FileLock acquireLock(FileChannel ch, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            FileLock lk;
-            try {
-                lk = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lk = null;
-            }
-            if (lk != null) {
-                return lk;
-            }
-            if (System.nanoTime() - deadline >= 0) {
-                throw errors.locked(what + " " + file + " is locked by another process or instance (waited "
-                        + timeout.toMillis() + " ms); only one writer may hold a " + what);
-            }
-            try {
-                Thread.sleep(Math.min(50, Math.max(1, timeout.toMillis() / 10)));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw errors.locked("interrupted while waiting for the lock on " + file);
-            }
-        }
-    }
-
-    /**
-     * Scans the bytes with a quote-state machine and returns the offset just after the last
-     * line feed that ends a record (outside quotes). Quote, comma and LF are ASCII, so the scan is
-     * exact on UTF-8.
-     */
-    private static long lastCompleteRecordEnd(FileChannel ch, long size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-        boolean inQuotes = false;
-        long goodEnd = 0;
-        long pos = 0;
-        while (pos < size) {
-            buf.clear();
-            int n = ch.read(buf, pos);
-            if (n <= 0) {
-                break;
-            }
-            byte[] a = buf.array();
-            for (int i = 0; i < n; i++) {
-                byte c = a[i];
-                if (c == '"') {
-                    inQuotes = !inQuotes;
-                } else if (c == '\n' && !inQuotes) {
-                    goodEnd = pos + i + 1;
-                }
-            }
-            pos += n;
-        }
-        return goodEnd;
-    }
-
-    private Path quarantineTail(FileChannel ch, long goodEnd, long size, Clock clock) throws IOException {
-        Path q = file.resolveSibling(file.getFileName() + ".torn-" + clock.millis());
-        int suffix = 0;
-        while (Files.exists(q)) {
-            q = file.resolveSibling(file.getFileName() + ".torn-" + clock.millis() + "-" + (++suffix));
-        }
-        try (FileChannel out = FileChannel.open(q, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long copied = 0;
-            while (copied < size - goodEnd) {
-                copied += ch.transferTo(goodEnd + copied, size - goodEnd - copied, out);
-            }
-            out.force(true);
-        }
-        forceDirectory(file.getParent());
-        ch.truncate(goodEnd);
-        ch.force(true);
-        LOG.warn("{} {}: {} bytes after the last complete row (a write cut short by a crash) were "
-                + "moved to {}; every complete row is kept", what, file, size - goodEnd, q);
-        return q;
-    }
-
-    private static String readHeaderLine(FileChannel ch, int bom) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_HEADER_BYTES);
-        int n = ch.read(buf, bom);
-        String head = new String(buf.array(), 0, Math.max(0, n), StandardCharsets.UTF_8);
-        int nl = head.indexOf('\n');
-        if (nl < 0) {
-            return null;
-        }
-        String line = head.substring(0, nl);
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-    }
-
-    private static int writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        int total = 0;
-        while (buf.hasRemaining()) {
-            total += ch.write(buf, pos + total);
-        }
-        return total;
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, pos + buf.position());
-            if (n < 0) {
-                throw new IOException("unexpected end of file");
-            }
+        if (writes.close()) {
+            FileIo.closeQuietly(lock, channel);
         }
     }
 
     /** Forces a directory's entries to disk where the platform allows it. */
     public static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // some platforms cannot open or force a directory; the file itself is still forced
-            LOG.debug("could not force directory {}: {}", dir, e.toString());
-        }
+        FileIo.forceDirectory(dir);
     }
 
-    private static void closeQuietly(FileLock lk, FileChannel ch) {
-        try {
-            if (lk != null && lk.isValid()) {
-                lk.release();
-            }
-        } catch (IOException ignored) {
-            // closing the channel releases it anyway
-        }
-        try {
-            if (ch != null) {
-                ch.close();
-            }
-        } catch (IOException ignored) {
-            // nothing more to do
-        }
-    }
-
-    /** Reads [start, end) of a channel with positional reads, leaving the channel's position alone. */
-    private static final class BoundedChannelInputStream extends InputStream {
-        private final FileChannel ch;
-        private long pos;
-        private final long end;
-
-        BoundedChannelInputStream(FileChannel ch, long start, long end) {
-            this.ch = ch;
-            this.pos = start;
-            this.end = end;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (pos >= end) {
-                return -1;
-            }
-            int want = (int) Math.min(len, end - pos);
-            int n = ch.read(ByteBuffer.wrap(b, off, want), pos);
-            if (n > 0) {
-                pos += n;
-            }
-            return n;
+    private void ensureOpen() {
+        if (writes.isClosed()) {
+            throw errors.io(what + " " + file + " is closed", null);
         }
     }
 }

@@ -62,14 +62,14 @@ public final class MessageFormatter {
     private final String linkLabel;
     private final SmartEncoding smartEncoding;
 
-    private MessageFormatter(Builder b) {
-        this.segmentBudget = b.segmentBudget;
-        this.overflow = b.overflow;
-        this.brandPrefix = b.brandPrefix;
-        this.footer = b.footer;
-        this.footerMode = b.footerMode;
-        this.linkLabel = b.linkLabel;
-        this.smartEncoding = b.smartEncoding;
+    private MessageFormatter(FormatterSettings s) {
+        this.segmentBudget = s.segmentBudget();
+        this.overflow = s.overflow();
+        this.brandPrefix = s.brandPrefix();
+        this.footer = s.footer();
+        this.footerMode = s.footerMode();
+        this.linkLabel = s.linkLabel();
+        this.smartEncoding = s.smartEncoding();
     }
 
     /** A formatter with the defaults: one segment, reject what does not fit. */
@@ -283,7 +283,10 @@ public final class MessageFormatter {
         return "MessageFormatter[budget=" + segmentBudget + ", overflow=" + overflow + ", " + smartEncoding + "]";
     }
 
-    /** Builds a {@link MessageFormatter}; each setter validates at once. Not thread-safe. */
+    /**
+     * Builds a {@link MessageFormatter}; each setter validates at once, {@link #build()} freezes the
+     * settings and the builder has no getters. Not thread-safe.
+     */
     public static final class Builder {
         private int segmentBudget = DEFAULT_SEGMENT_BUDGET;
         private OverflowPolicy overflow = OverflowPolicy.REJECT;
@@ -342,7 +345,8 @@ public final class MessageFormatter {
         }
 
         public MessageFormatter build() {
-            return new MessageFormatter(this);
+            return new MessageFormatter(new FormatterSettings(segmentBudget, overflow, brandPrefix, footer, footerMode,
+                    linkLabel, smartEncoding));
         }
     }
 }

@@ -48,11 +48,20 @@ public final class PriceTable {
     private final Map<String, BigDecimal> prices;
     private final boolean example;
 
-    private PriceTable(Builder b) {
-        this.currency = b.currency;
-        this.fallback = b.fallback;
-        this.prices = Collections.unmodifiableMap(new TreeMap<>(b.prices));
-        this.example = b.example;
+    private PriceTable(Settings s) {
+        this.currency = s.currency();
+        this.fallback = s.fallback();
+        this.prices = s.prices();
+        this.example = s.example();
+    }
+
+    /** What a {@link Builder} builds: the settings a table reads, validated and frozen. */
+    private record Settings(Currency currency, BigDecimal fallback, Map<String, BigDecimal> prices, boolean example) {
+        Settings {
+            Objects.requireNonNull(currency, "currency");
+            Objects.requireNonNull(fallback, "fallback");
+            prices = Collections.unmodifiableMap(new TreeMap<>(prices));
+        }
     }
 
     /**
@@ -141,7 +150,10 @@ public final class PriceTable {
                 + (example ? ", EXAMPLE" : "") + "]";
     }
 
-    /** Builds a {@link PriceTable}; each setter validates at once. Not thread-safe. */
+    /**
+     * Builds a {@link PriceTable}; each setter validates at once, {@link #build()} freezes the
+     * settings and the builder has no getters. Not thread-safe.
+     */
     public static final class Builder {
         private final Currency currency;
         private final BigDecimal fallback;
@@ -173,7 +185,7 @@ public final class PriceTable {
         }
 
         public PriceTable build() {
-            return new PriceTable(this);
+            return new PriceTable(new Settings(currency, fallback, prices, example));
         }
     }
 }

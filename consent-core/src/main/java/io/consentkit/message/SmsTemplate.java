@@ -57,18 +57,18 @@ public final class SmsTemplate {
     private final FooterMode footerMode;
     private final boolean allowUnusedValues;
 
-    private SmsTemplate(Builder b, List<String> pieces) {
-        this.pattern = b.pattern;
+    private SmsTemplate(TemplateSettings s, List<String> pieces) {
+        this.pattern = s.pattern();
         this.pieces = List.copyOf(pieces);
         Set<String> names = new LinkedHashSet<>();
         for (int i = 1; i < pieces.size(); i += 2) {
             names.add(pieces.get(i));
         }
         this.placeholders = Collections.unmodifiableSet(names);
-        this.brandPrefix = b.brandPrefix;
-        this.footer = b.footer;
-        this.footerMode = b.footerMode;
-        this.allowUnusedValues = b.allowUnusedValues;
+        this.brandPrefix = s.brandPrefix();
+        this.footer = s.footer();
+        this.footerMode = s.footerMode();
+        this.allowUnusedValues = s.allowUnusedValues();
     }
 
     /**
@@ -277,7 +277,10 @@ public final class SmsTemplate {
                 + ", footer=" + !footer.isEmpty() + "]";
     }
 
-    /** Builds an {@link SmsTemplate}; each setter validates at once. Not thread-safe. */
+    /**
+     * Builds an {@link SmsTemplate}; each setter validates at once, {@link #build()} freezes the
+     * settings and the builder has no getters. Not thread-safe.
+     */
     public static final class Builder {
         private final String pattern;
         private String brandPrefix = "";
@@ -325,7 +328,8 @@ public final class SmsTemplate {
          * @throws InvalidInputException naming field "template" if the pattern is malformed
          */
         public SmsTemplate build() {
-            return new SmsTemplate(this, parse(pattern));
+            return new SmsTemplate(new TemplateSettings(pattern, brandPrefix, footer, footerMode, allowUnusedValues),
+                    parse(pattern));
         }
     }
 }

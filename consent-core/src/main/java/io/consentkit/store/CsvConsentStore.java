@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -82,10 +83,31 @@ public final class CsvConsentStore implements ConsentStore {
     private final AppendOnlyFile journal;
     private final int[] columnMap;
 
-    private CsvConsentStore(Builder b) {
-        this.phones = b.phones;
-        ChannelOpener opener = b.opener;
-        this.journal = AppendOnlyFile.open(b.file, WHAT, JournalCodec.HEADER_LINE, b.lockTimeout, b.clock,
+    /**
+     * What a {@link Builder} builds: the validated, immutable settings a store is opened with.
+     *
+     * @param file        the journal file
+     * @param lockTimeout how long to wait for another process's lock (zero or positive)
+     * @param phones      how phone numbers in the file are read
+     * @param clock       names quarantine files
+     * @param opener      opens the journal's channel
+     */
+    record Settings(Path file, Duration lockTimeout, PhoneNumbers phones, Clock clock, ChannelOpener opener) {
+        Settings {
+            Objects.requireNonNull(file, "file");
+            if (lockTimeout == null || lockTimeout.isNegative()) {
+                throw new InvalidInputException("lockTimeout", "must be zero or positive");
+            }
+            Objects.requireNonNull(phones, "phones");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(opener, "channelOpener");
+        }
+    }
+
+    private CsvConsentStore(Settings s) {
+        this.phones = s.phones();
+        ChannelOpener opener = s.opener();
+        this.journal = AppendOnlyFile.open(s.file(), WHAT, JournalCodec.HEADER_LINE, s.lockTimeout(), s.clock(),
                 opener::open, ERRORS);
         try {
             this.columnMap = mapHeader(journal.headerLine(), journal.file().toString());
@@ -170,7 +192,10 @@ public final class CsvConsentStore implements ConsentStore {
         return JournalCodec.mapHeader(names, source);
     }
 
-    /** Configures a {@link CsvConsentStore}. Setters validate at once. Not thread-safe. */
+    /**
+     * Configures a {@link CsvConsentStore}. Setters validate at once; {@link #build()} freezes the
+     * settings and the builder has no getters. Not thread-safe.
+     */
     public static final class Builder {
         private final Path file;
         private Duration lockTimeout = Duration.ofMillis(DEFAULT_LOCK_TIMEOUT_MILLIS);
@@ -197,18 +222,18 @@ public final class CsvConsentStore implements ConsentStore {
 
         /** How phone numbers in the file are read (matters only for non-E.164 legacy rows). */
         public Builder phoneNumbers(PhoneNumbers phones) {
-            this.phones = java.util.Objects.requireNonNull(phones, "phones");
+            this.phones = Objects.requireNonNull(phones, "phones");
             return this;
         }
 
         /** Clock used to name quarantine files. */
         public Builder clock(Clock clock) {
-            this.clock = java.util.Objects.requireNonNull(clock, "clock");
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         Builder channelOpener(ChannelOpener opener) {
-            this.opener = opener;
+            this.opener = Objects.requireNonNull(opener, "channelOpener");
             return this;
         }
 
@@ -220,7 +245,7 @@ public final class CsvConsentStore implements ConsentStore {
          * @throws ConsentStoreException  on I/O failure
          */
         public CsvConsentStore build() {
-            return new CsvConsentStore(this);
+            return new CsvConsentStore(new Settings(file, lockTimeout, phones, clock, opener));
         }
     }
 }

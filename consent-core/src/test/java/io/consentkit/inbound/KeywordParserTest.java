@@ -321,6 +321,36 @@ class KeywordParserTest {
     }
 
     @Test
+    void twilioDefaultsAreAKeywordSetThatEnglishCovers() {
+        KeywordSet twilio = KeywordSet.TWILIO_DEFAULTS;
+        assertThat(twilio.optOut()).containsExactly("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
+                "REVOKE", "OPTOUT");
+        assertThat(twilio.optIn()).containsExactly("START", "YES", "UNSTOP");
+        assertThat(twilio.help()).containsExactly("HELP", "INFO");
+        assertThat(twilio.confirmYes()).isEmpty();
+        assertThat(twilio.revocationWords()).isEmpty();
+        assertThat(KeywordParser.TWILIO_OPT_OUT).isEqualTo(twilio.optOut());
+        assertThat(KeywordParser.TWILIO_OPT_IN).isEqualTo(twilio.optIn());
+        assertThat(KeywordParser.TWILIO_HELP).isEqualTo(twilio.help());
+        assertThat(KeywordSet.ENGLISH.optOut()).containsAll(twilio.optOut());
+        assertThat(KeywordSet.ENGLISH.optIn()).containsAll(twilio.optIn());
+        assertThat(KeywordSet.ENGLISH.help()).containsAll(twilio.help());
+        // adding it to the default builder changes nothing
+        assertThat(KeywordParser.builder().add(twilio).build().toString()).isEqualTo(FCC.toString());
+    }
+
+    @Test
+    void aBuiltParserDoesNotChangeWithItsBuilder() {
+        KeywordParser.Builder b = KeywordParser.builder();
+        KeywordParser before = b.build();
+        b.addOptOut("LEAVE").maxWords(2).mode(KeywordParser.Mode.STRICT);
+        assertThat(before.optOutKeywords()).doesNotContain("LEAVE");
+        assertThat(before.maxWords()).isEqualTo(KeywordParser.DEFAULT_MAX_WORDS);
+        assertThat(before.mode()).isEqualTo(KeywordParser.Mode.FCC_CONSERVATIVE);
+        assertThat(b.build().optOutKeywords()).contains("LEAVE");
+    }
+
+    @Test
     void parsingIsSafeFromManyThreads() {
         ConcurrentLinkedQueue<KeywordMatch> out = new ConcurrentLinkedQueue<>();
         IntStream.range(0, 20_000).parallel().forEach(i -> out.add(FCC.parse(i % 2 == 0 ? "Stop." : "yes", i % 4 == 1)));

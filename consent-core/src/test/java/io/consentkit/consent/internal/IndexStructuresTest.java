@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,23 +44,36 @@ class IndexStructuresTest {
         LongLongMap map = new LongLongMap();
         int n = 300_000;
         AtomicBoolean done = new AtomicBoolean();
+        AtomicLong inserted = new AtomicLong(); // keys 1..inserted are in the map, never to leave it
+        AtomicLong reads = new AtomicLong();
         AtomicReference<String> problem = new AtomicReference<>();
         Thread[] readers = new Thread[2];
         for (int r = 0; r < readers.length; r++) {
             readers[r] = new Thread(() -> {
                 Random rnd = new Random();
+                long count = 0;
                 while (!done.get()) {
-                    long k = 1 + rnd.nextInt(1_000);
-                    long v = map.get(k, -1);
-                    if (v != -1 && v != k * 31 && v != k * 37) {
-                        problem.set("key " + k + " had " + v);
+                    long present = inserted.get();
+                    if (present == 0) {
+                        Thread.onSpinWait();
+                        continue;
                     }
+                    long k = 1 + rnd.nextInt((int) Math.min(present, 1_000));
+                    long v = map.get(k, -1);
+                    if (v == -1) {
+                        problem.compareAndSet(null, "key " + k + " vanished");
+                    } else if (v != k * 31 && v != k * 37) {
+                        problem.compareAndSet(null, "key " + k + " had " + v);
+                    }
+                    count++;
                 }
+                reads.addAndGet(count);
             });
             readers[r].start();
         }
         for (long k = 1; k <= 1_000; k++) {
             map.put(k, k * 31);
+            inserted.set(k);
         }
         for (long k = 1_001; k <= n; k++) {
             map.put(k, k); // grows the table several times under the readers
@@ -73,6 +87,7 @@ class IndexStructuresTest {
             t.join();
         }
         assertThat(problem.get()).isNull();
+        assertThat(reads.get()).as("reads made while the map grew").isPositive();
         assertThat(map.get(1, -1)).isEqualTo(31);
         for (long k = 2; k <= 300; k++) {
             assertThat(map.get(k, -1)).isEqualTo(k * 37);

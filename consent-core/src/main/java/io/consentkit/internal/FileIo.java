@@ -1,0 +1,66 @@
+package io.consentkit.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Positional channel I/O shared by the parts of {@link AppendOnlyFile}. Static and stateless. */
+final class FileIo {
+    private static final Logger LOG = LoggerFactory.getLogger(AppendOnlyFile.class);
+
+    private FileIo() {
+    }
+
+    /** Writes all of {@code buf} at {@code pos}; returns the bytes written. */
+    static int writeFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        int total = 0;
+        while (buf.hasRemaining()) {
+            total += ch.write(buf, pos + total);
+        }
+        return total;
+    }
+
+    /** Fills {@code buf} from {@code pos}, or throws at end of file. */
+    static void readFully(FileChannel ch, ByteBuffer buf, long pos) throws IOException {
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, pos + buf.position());
+            if (n < 0) {
+                throw new IOException("unexpected end of file");
+            }
+        }
+    }
+
+    /** Forces a directory's entries to disk where the platform allows it. */
+    static void forceDirectory(Path dir) {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // some platforms cannot open or force a directory; the file itself is still forced
+            LOG.debug("could not force directory {}: {}", dir, e.toString());
+        }
+    }
+
+    /** Releases {@code lk} and closes {@code ch} (either may be null), ignoring failures. */
+    static void closeQuietly(FileLock lk, FileChannel ch) {
+        try {
+            if (lk != null && lk.isValid()) {
+                lk.release();
+            }
+        } catch (IOException ignored) {
+            // closing the channel releases it anyway
+        }
+        try {
+            if (ch != null) {
+                ch.close();
+            }
+        } catch (IOException ignored) {
+            // nothing more to do
+        }
+    }
+}
