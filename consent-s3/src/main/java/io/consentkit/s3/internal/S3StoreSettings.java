@@ -47,7 +47,7 @@ public record S3StoreSettings(S3Client s3, String bucket, String prefix, String 
             throw new InvalidInputException("bucket", "is required");
         }
         bucket = checkBucket(bucket);
-        prefix = normalisePrefix(prefix);
+        checkNormalisedPrefix(prefix);
         writerId = checkWriterId(writerId);
         Objects.requireNonNull(clock, "clock");
         visibilityBound = checkVisibilityBound(visibilityBound);
@@ -123,6 +123,14 @@ public record S3StoreSettings(S3Client s3, String bucket, String prefix, String 
             throw new InvalidInputException("prefix", "'" + prefix + "' has an empty path segment or is too long");
         }
         return p;
+    }
+
+    /** The invariant of a {@linkplain #normalisePrefix normalised} prefix (which it does not re-normalise). */
+    private static void checkNormalisedPrefix(String prefix) {
+        if (prefix == null || prefix.startsWith("/") || prefix.endsWith("/") || prefix.contains("//")
+                || prefix.length() > 512) {
+            throw new InvalidInputException("prefix", "'" + prefix + "' is not a normalised prefix");
+        }
     }
 
     public static String checkWriterId(String writerId) {
