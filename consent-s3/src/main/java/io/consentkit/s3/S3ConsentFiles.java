@@ -96,7 +96,7 @@ public final class S3ConsentFiles {
             throw new InvalidInputException("bucket", "is empty");
         }
         return new S3Calls(s3, bucket, S3ConsentStore.DEFAULT_MAX_ATTEMPTS, S3ConsentStore.DEFAULT_BASE_DELAY,
-                S3ConsentStore.DEFAULT_MAX_DELAY, sleeper);
+                S3ConsentStore.DEFAULT_MAX_DELAY, sleeper::sleep);
     }
 
     private static void requireTracker(ConsentTracker tracker) {

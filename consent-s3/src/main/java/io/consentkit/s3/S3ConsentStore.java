@@ -2,44 +2,25 @@ package io.consentkit.s3;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.journal.ConsentRecord;
-import io.consentkit.phone.PhoneNumbers;
-import io.consentkit.s3.internal.JournalKeys;
-import io.consentkit.s3.internal.JournalObjects;
-import io.consentkit.s3.internal.Manifest;
-import io.consentkit.s3.internal.S3Calls;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.SharedConsentStore;
 import io.consentkit.journal.StoreCapabilities;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
+import io.consentkit.phone.PhoneNumbers;
+import io.consentkit.s3.internal.Compactor;
+import io.consentkit.s3.internal.JournalAppender;
+import io.consentkit.s3.internal.JournalKeys;
+import io.consentkit.s3.internal.JournalLoader;
+import io.consentkit.s3.internal.JournalReader;
+import io.consentkit.s3.internal.JournalState;
+import io.consentkit.s3.internal.S3Calls;
+import io.consentkit.s3.internal.S3StoreSettings;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 
 /**
  * A consent journal in Amazon S3 that any number of processes and machines append to at once.
@@ -122,17 +103,6 @@ public final class S3ConsentStore implements SharedConsentStore {
     /** Default journal objects after the snapshot that make an open compact: {@value}. */
     public static final int DEFAULT_AUTO_COMPACT_AFTER = 500;
 
-    private static final Logger LOG = LoggerFactory.getLogger(S3ConsentStore.class);
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9_.]{1,64}");
-    private static final String CSV = "text/csv; charset=utf-8";
-    private static final String JSON = "application/json";
-    private static final int MAX_COLLISIONS = 16;
-    private static final int MAX_CAS_ATTEMPTS = 16;
-    private static final int MAX_MANIFEST_REREADS = 5;
-    private static final AtomicInteger POOL_IDS = new AtomicInteger();
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     /**
      * Waits between retries. The default sleeps; tests inject one that records and returns.
      * Implementations must be thread-safe (appends on several threads back off at once).
@@ -146,57 +116,26 @@ public final class S3ConsentStore implements SharedConsentStore {
         void sleep(Duration duration) throws InterruptedException;
     }
 
-    private final S3Calls calls;
-    private final S3Client s3;
-    private final String bucket;
-    private final String prefix;
-    private final JournalKeys keys;
-    private final String writerId;
-    private final Clock clock;
-    private final long windowMillis;
-    private final Duration putAttemptTimeout;
-    private final PhoneNumbers phones;
-    private final int autoCompactAfter;
+    private final S3StoreSettings settings;
     private final StoreCapabilities capabilities;
-    private final ExecutorService readers;
-
-    /** Serialises replay, poll and the seen-key bookkeeping they share. */
-    private final ReentrantLock pollLock = new ReentrantLock();
-    /** Guards the fields below. */
-    private final Object state = new Object();
-    private long lastOwnMillis = -1;
-    private long seq;
-    private long maxReadMillis = -1;
-    private boolean replayed;
-    private long lastListingMillis;
-    private String floorKey;
-    private final TreeSet<String> seen = new TreeSet<>();
-    /** Keys this instance is writing: never handed out by poll. */
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final Set<String> foreignWarned = ConcurrentHashMap.newKeySet();
+    private final JournalLoader loader;
+    private final JournalReader reader;
+    private final JournalAppender appender;
+    private final Compactor compactor;
     private volatile boolean closed;
 
-    private S3ConsentStore(Builder b) {
-        this.s3 = b.s3;
-        this.bucket = b.bucket;
-        this.prefix = b.prefix;
-        this.keys = new JournalKeys(b.prefix);
-        this.writerId = b.writerId != null ? b.writerId : HexFormat.of().formatHex(randomBytes(6));
-        this.clock = b.clock;
-        this.windowMillis = b.lateWriteWindow.toMillis();
-        this.putAttemptTimeout = Duration.ofMillis(Math.max(1000, windowMillis / 4));
-        this.phones = b.phones;
-        this.autoCompactAfter = b.autoCompactAfter;
-        this.capabilities = new StoreCapabilities("s3", true, true, true, b.visibilityBound);
-        this.calls = new S3Calls(b.s3, b.bucket, b.maxAttempts, b.baseDelay, b.maxDelay, b.sleeper);
-        int poolId = POOL_IDS.incrementAndGet();
-        AtomicInteger threadIds = new AtomicInteger();
-        ThreadFactory tf = r -> {
-            Thread t = new Thread(r, "consentkit-s3-read-" + poolId + "-" + threadIds.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        this.readers = Executors.newFixedThreadPool(b.readParallelism, tf);
+    private S3ConsentStore(S3StoreSettings s) {
+        this.settings = s;
+        this.capabilities = new StoreCapabilities("s3", true, true, true, s.visibilityBound());
+        S3Calls calls = s.calls();
+        JournalKeys keys = new JournalKeys(s.prefix());
+        JournalState state = new JournalState(keys, s.writerId(), s.clock(), s.windowMillis());
+        this.loader = new JournalLoader(calls, keys, s.clock(), s.phones(), s.readParallelism());
+        this.compactor = new Compactor(calls, keys, loader, s.clock(), s.windowMillis(), s.writerId(),
+                s.autoCompactAfter(), s.location());
+        this.reader = new JournalReader(loader, state, compactor, s.clock(), s.location());
+        this.appender = new JournalAppender(calls, keys, state, s.clock(), s.windowMillis(), s.putAttemptTimeout(),
+                s.writerId());
     }
 
     /** Starts configuring a store over {@code s3}; {@link Builder#bucket} is required. */
@@ -206,29 +145,22 @@ public final class S3ConsentStore implements SharedConsentStore {
 
     /** The bucket. */
     public String bucket() {
-        return bucket;
+        return settings.bucket();
     }
 
     /** The normalised prefix (no leading or trailing slash; may be empty). */
     public String prefix() {
-        return prefix;
+        return settings.prefix();
     }
 
     /** This instance's writer id, part of every journal key it writes. */
     public String writerId() {
-        return writerId;
+        return settings.writerId();
     }
 
     @Override
     public StoreCapabilities capabilities() {
         return capabilities;
-    }
-
-    // ---- replay -------------------------------------------------------------------------------
-
-    /** Everything read at one point in time: manifest, snapshot and the journal after it. */
-    private record Loaded(Manifest manifest, String manifestEtag, byte[] snapshot, long listingMillis,
-                          List<String> journalKeys, Map<String, byte[]> bodies) {
     }
 
     /**
@@ -243,117 +175,8 @@ public final class S3ConsentStore implements SharedConsentStore {
     public void replay(Consumer<ConsentRecord> sink) {
         Objects.requireNonNull(sink, "sink");
         ensureOpen();
-        pollLock.lock();
-        try {
-            Loaded l = load();
-            List<ConsentRecord> rows = new ArrayList<>();
-            if (l.snapshot() != null) {
-                rows.addAll(JournalObjects.decode(l.snapshot(), uri(l.manifest().snapshotKey()), phones));
-            }
-            for (String k : l.journalKeys()) {
-                rows.addAll(JournalObjects.decode(l.bodies().get(k), uri(k), phones));
-            }
-            synchronized (state) {
-                replayed = true;
-                floorKey = l.manifest() == null ? null : l.manifest().coveredThrough();
-                lastListingMillis = Math.max(lastListingMillis, l.listingMillis());
-                seen.clear();
-                for (String k : l.journalKeys()) {
-                    seen.add(k);
-                    maxReadMillis = Math.max(maxReadMillis, keys.millisOf(k));
-                }
-                trimSeen();
-            }
-            LOG.debug("opened s3://{}/{}: {} snapshot row(s), {} journal object(s)", bucket, prefix,
-                    l.manifest() == null ? 0 : l.manifest().rows(), l.journalKeys().size());
-            for (ConsentRecord r : rows) {
-                sink.accept(r);
-            }
-            if (autoCompactAfter > 0 && l.journalKeys().size() >= autoCompactAfter) {
-                try {
-                    CompactionResult c = compact(l);
-                    LOG.info("compacted s3://{}/{} on open: {} journal object(s) folded into the snapshot", bucket,
-                            prefix, c.journalObjects());
-                } catch (RuntimeException e) {
-                    LOG.warn("compaction on open of s3://{}/{} failed; the store works without it: {}", bucket, prefix,
-                            e.toString());
-                }
-            }
-        } finally {
-            pollLock.unlock();
-        }
+        reader.replay(sink);
     }
-
-    private Loaded load() {
-        for (int round = 1; ; round++) {
-            S3Calls.Fetched mf = calls.getOrNull(keys.manifestKey());
-            Manifest m = mf == null ? null : Manifest.parse(mf.bytes(), uri(keys.manifestKey()));
-            byte[] snapshot = null;
-            if (m != null) {
-                S3Calls.Fetched snap = calls.getOrNull(m.snapshotKey());
-                if (snap == null) {
-                    // a compaction replaced the manifest and removed this snapshot after we read it
-                    if (round < MAX_MANIFEST_REREADS) {
-                        continue;
-                    }
-                    throw new ConsentStoreException("snapshot " + uri(m.snapshotKey())
-                            + " named by the manifest does not exist (read " + round + " times)");
-                }
-                snapshot = snap.bytes();
-            }
-            long listingMillis = clock.millis();
-            List<String> listed = calls.list(keys.journalPrefix(), m == null ? null : m.coveredThrough());
-            List<String> journal = ours(listed);
-            return new Loaded(m, mf == null ? null : mf.etag(), snapshot, listingMillis, journal, fetchAll(journal));
-        }
-    }
-
-    private List<String> ours(List<String> listed) {
-        List<String> out = new ArrayList<>(listed.size());
-        for (String k : listed) {
-            if (keys.millisOf(k) >= 0) {
-                out.add(k);
-            } else if (foreignWarned.add(k)) {
-                LOG.warn("ignoring s3://{}/{}: not a ConsentKit journal key", bucket, k);
-            }
-        }
-        return out;
-    }
-
-    private Map<String, byte[]> fetchAll(List<String> ks) {
-        Map<String, byte[]> out = new HashMap<>();
-        if (ks.size() == 1) {
-            out.put(ks.get(0), calls.get(ks.get(0)).bytes());
-            return out;
-        }
-        List<Future<byte[]>> futures = new ArrayList<>(ks.size());
-        try {
-            for (String k : ks) {
-                futures.add(readers.submit(() -> calls.get(k).bytes()));
-            }
-            for (int i = 0; i < ks.size(); i++) {
-                out.put(ks.get(i), futures.get(i).get());
-            }
-            return out;
-        } catch (ExecutionException e) {
-            Throwable c = e.getCause();
-            if (c instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new ConsentStoreException("reading journal objects failed: " + c, c);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConsentStoreException("interrupted while reading journal objects", e);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new ConsentStoreException("S3 consent store is closed", e);
-        } finally {
-            for (Future<byte[]> f : futures) {
-                f.cancel(true);
-            }
-        }
-    }
-
-    // ---- poll ---------------------------------------------------------------------------------
 
     /**
      * Rows other writers appended since the last {@link #replay} or poll, in key order; never
@@ -365,56 +188,8 @@ public final class S3ConsentStore implements SharedConsentStore {
     @Override
     public List<ConsentRecord> poll() {
         ensureOpen();
-        pollLock.lock();
-        try {
-            String startAfter;
-            synchronized (state) {
-                if (!replayed) {
-                    throw new ConsentStoreException("poll() before replay(): open the store through a ConsentTracker");
-                }
-                startAfter = keys.startAfterMillis(lastListingMillis - windowMillis);
-                if (floorKey != null && floorKey.compareTo(startAfter) > 0) {
-                    startAfter = floorKey;
-                }
-            }
-            long listingMillis = clock.millis();
-            List<String> listed = ours(calls.list(keys.journalPrefix(), startAfter));
-            List<String> fresh = new ArrayList<>();
-            synchronized (state) {
-                for (String k : listed) {
-                    if (!seen.contains(k) && !inFlight.contains(k)) {
-                        fresh.add(k);
-                    }
-                }
-            }
-            Map<String, byte[]> bodies = fetchAll(fresh);
-            List<ConsentRecord> rows = new ArrayList<>();
-            for (String k : fresh) {
-                rows.addAll(JournalObjects.decode(bodies.get(k), uri(k), phones));
-            }
-            synchronized (state) {
-                for (String k : fresh) {
-                    seen.add(k);
-                    maxReadMillis = Math.max(maxReadMillis, keys.millisOf(k));
-                }
-                lastListingMillis = Math.max(lastListingMillis, listingMillis);
-                trimSeen();
-            }
-            if (!fresh.isEmpty()) {
-                LOG.debug("poll of s3://{}/{}: {} new object(s), {} row(s)", bucket, prefix, fresh.size(), rows.size());
-            }
-            return rows;
-        } finally {
-            pollLock.unlock();
-        }
+        return reader.poll();
     }
-
-    /** Forgets seen keys that the next listing cannot return. Caller holds {@code state}. */
-    private void trimSeen() {
-        seen.headSet(keys.startAfterMillis(lastListingMillis - windowMillis)).clear();
-    }
-
-    // ---- append -------------------------------------------------------------------------------
 
     /**
      * Writes the rows as one new journal object; durable in S3 when this returns.
@@ -429,94 +204,8 @@ public final class S3ConsentStore implements SharedConsentStore {
         if (rows.isEmpty()) {
             return;
         }
-        byte[] body = JournalObjects.encode(rows);
-        String[] key = {mintKey()};
-        boolean landed = false;
-        try {
-            putJournalObject(key, body);
-            landed = true;
-        } finally {
-            if (landed) {
-                synchronized (state) {
-                    seen.add(key[0]);
-                }
-            }
-            inFlight.remove(key[0]);
-        }
+        appender.append(rows);
     }
-
-    private String mintKey() {
-        synchronized (state) {
-            long now = clock.millis();
-            long m = Math.max(now, lastOwnMillis);
-            if (maxReadMillis >= 0) {
-                m = Math.max(m, Math.min(maxReadMillis + 1, now + windowMillis / 4));
-            }
-            lastOwnMillis = m;
-            String k = keys.journalKey(m, writerId, ++seq);
-            inFlight.add(k);
-            return k;
-        }
-    }
-
-    private void remint(String[] key) {
-        String fresh = mintKey();
-        inFlight.remove(key[0]);
-        key[0] = fresh;
-    }
-
-    private void putJournalObject(String[] key, byte[] body) {
-        int collisions = 0;
-        for (int attempt = 1; ; attempt++) {
-            PutObjectRequest req = PutObjectRequest.builder().bucket(bucket).key(key[0]).ifNoneMatch("*")
-                    .contentType(CSV).overrideConfiguration(o -> o.apiCallAttemptTimeout(putAttemptTimeout)).build();
-            try {
-                s3.putObject(req, RequestBody.fromBytes(body));
-                return;
-            } catch (S3Exception e) {
-                if (e.statusCode() == 412) {
-                    S3Calls.Fetched existing = calls.getOrNull(key[0]);
-                    if (existing != null && Arrays.equals(existing.bytes(), body)) {
-                        return; // an earlier attempt of ours landed
-                    }
-                    if (++collisions > MAX_COLLISIONS) {
-                        throw calls.wrap("PUT (key taken " + collisions + " times)", key[0], e);
-                    }
-                    LOG.warn("journal key s3://{}/{} is taken by another writer (are two stores using writer id '{}'?);"
-                            + " writing the batch under a new key", bucket, key[0], writerId);
-                    remint(key);
-                    attempt--;
-                    continue;
-                }
-                if (e.statusCode() != 409 && !S3Calls.isRetryable(e)) {
-                    throw calls.wrap("PUT", key[0], e);
-                }
-                retryPause(key, body, attempt, e);
-            } catch (SdkException e) {
-                if (!S3Calls.isRetryable(e)) {
-                    throw calls.wrap("PUT", key[0], e);
-                }
-                retryPause(key, body, attempt, e);
-            }
-        }
-    }
-
-    private void retryPause(String[] key, byte[] body, int attempt, SdkException e) {
-        if (attempt >= calls.maxAttempts()) {
-            throw calls.wrap("PUT (append not acknowledged after " + attempt + " attempts)", key[0], e);
-        }
-        LOG.debug("PUT {} attempt {} failed ({}), retrying", key[0], attempt, e.toString());
-        calls.pause(attempt);
-        if (clock.millis() - keys.millisOf(key[0]) > windowMillis / 2) {
-            // Too old to be listed in time by pollers: keep it only if an earlier attempt landed.
-            S3Calls.Fetched existing = calls.getOrNull(key[0]);
-            if (existing == null || !Arrays.equals(existing.bytes(), body)) {
-                remint(key);
-            }
-        }
-    }
-
-    // ---- compaction ---------------------------------------------------------------------------
 
     /**
      * Folds every journal object older than the late-write window into a new snapshot and
@@ -529,91 +218,26 @@ public final class S3ConsentStore implements SharedConsentStore {
      */
     public CompactionResult compact() {
         ensureOpen();
-        return compact(null);
+        Compactor.Outcome o = compactor.compact();
+        return new CompactionResult(o.compacted(), o.journalObjects(), o.snapshotRows(), o.conflicts());
     }
-
-    private CompactionResult compact(Loaded first) {
-        Loaded l = first;
-        int conflicts = 0;
-        for (int attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-            if (l == null) {
-                l = load();
-            }
-            long cutoff = clock.millis() - windowMillis;
-            List<String> covered = new ArrayList<>();
-            for (String k : l.journalKeys()) {
-                if (keys.millisOf(k) <= cutoff) {
-                    covered.add(k);
-                }
-            }
-            Manifest prev = l.manifest();
-            long prevRows = prev == null ? 0 : prev.rows();
-            if (covered.isEmpty()) {
-                return new CompactionResult(false, 0, prevRows, conflicts);
-            }
-            List<ConsentRecord> rows = new ArrayList<>();
-            for (String k : covered) {
-                rows.addAll(JournalObjects.decode(l.bodies().get(k), uri(k), phones));
-            }
-            byte[] snapshot = JournalObjects.concat(l.snapshot(), rows);
-            String through = covered.get(covered.size() - 1);
-            String snapshotKey = keys.snapshotKey(keys.millisOf(through), writerId,
-                    HexFormat.of().formatHex(randomBytes(6)));
-            if (!calls.putConditional(snapshotKey, snapshot, "*", null, CSV).written()) {
-                l = null; // a random key taken: start over with a new one
-                continue;
-            }
-            Manifest next = new Manifest(snapshotKey, through, prevRows + rows.size(),
-                    (prev == null ? 0 : prev.journalObjects()) + covered.size(), clock.instant(), writerId);
-            S3Calls.PutOutcome cas = l.manifestEtag() == null
-                    ? calls.putConditional(keys.manifestKey(), next.toJson(), "*", null, JSON)
-                    : calls.putConditional(keys.manifestKey(), next.toJson(), null, l.manifestEtag(), JSON);
-            if (cas.written()) {
-                if (prev != null) {
-                    calls.deleteQuietly(prev.snapshotKey());
-                }
-                LOG.info("compacted s3://{}/{}: {} journal object(s), {} row(s) added; snapshot has {} row(s)", bucket,
-                        prefix, covered.size(), rows.size(), next.rows());
-                return new CompactionResult(true, covered.size(), next.rows(), conflicts);
-            }
-            conflicts++;
-            LOG.debug("compaction of s3://{}/{} lost the manifest race (attempt {}), re-reading", bucket, prefix,
-                    attempt);
-            calls.deleteQuietly(snapshotKey);
-            l = null;
-        }
-        throw new ConsentStoreException("compaction of s3://" + bucket + "/" + prefix + " lost the manifest race "
-                + MAX_CAS_ATTEMPTS + " times in a row; try again later");
-    }
-
-    // ---- lifecycle ----------------------------------------------------------------------------
 
     /** Stops reader threads; appends and reads afterwards throw. Does not close the S3Client. */
     @Override
     public void close() {
         closed = true;
-        readers.shutdownNow();
+        loader.close();
     }
 
     private void ensureOpen() {
         if (closed) {
-            throw new ConsentStoreException("S3 consent store s3://" + bucket + "/" + prefix + " is closed");
+            throw new ConsentStoreException("S3 consent store " + settings.location() + " is closed");
         }
-    }
-
-    private String uri(String key) {
-        return "s3://" + bucket + "/" + key;
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
     }
 
     @Override
     public String toString() {
-        return "S3ConsentStore[s3://" + bucket + "/" + prefix + ", writer " + writerId + "]";
+        return "S3ConsentStore[" + settings.location() + ", writer " + settings.writerId() + "]";
     }
 
     /**
@@ -637,18 +261,12 @@ public final class S3ConsentStore implements SharedConsentStore {
         private int autoCompactAfter = DEFAULT_AUTO_COMPACT_AFTER;
 
         private Builder(S3Client s3) {
-            if (s3 == null) {
-                throw new InvalidInputException("s3", "is null");
-            }
-            this.s3 = s3;
+            this.s3 = S3StoreSettings.checkS3(s3);
         }
 
         /** The bucket (required): an S3 bucket name, 3 to 63 lower-case letters, digits, dots, hyphens. */
         public Builder bucket(String bucket) {
-            if (bucket == null || !BUCKET.matcher(bucket).matches()) {
-                throw new InvalidInputException("bucket", "'" + bucket + "' is not an S3 bucket name");
-            }
-            this.bucket = bucket;
+            this.bucket = S3StoreSettings.checkBucket(bucket);
             return this;
         }
 
@@ -659,20 +277,7 @@ public final class S3ConsentStore implements SharedConsentStore {
          * Every writer of one journal uses the same bucket and prefix.
          */
         public Builder prefix(String prefix) {
-            if (prefix == null) {
-                throw new InvalidInputException("prefix", "is null");
-            }
-            String p = prefix.strip();
-            while (p.startsWith("/")) {
-                p = p.substring(1);
-            }
-            while (p.endsWith("/")) {
-                p = p.substring(0, p.length() - 1);
-            }
-            if (p.contains("//") || p.length() > 512) {
-                throw new InvalidInputException("prefix", "'" + prefix + "' has an empty path segment or is too long");
-            }
-            this.prefix = p;
+            this.prefix = S3StoreSettings.normalisePrefix(prefix);
             return this;
         }
 
@@ -682,11 +287,7 @@ public final class S3ConsentStore implements SharedConsentStore {
          * request). Default: 12 random hex digits per store instance.
          */
         public Builder writerId(String writerId) {
-            if (writerId == null || !WRITER_ID.matcher(writerId).matches()) {
-                throw new InvalidInputException("writerId", "'" + writerId
-                        + "' must be 1 to 64 letters, digits, '_' or '.'");
-            }
-            this.writerId = writerId;
+            this.writerId = S3StoreSettings.checkWriterId(writerId);
             return this;
         }
 
@@ -703,10 +304,7 @@ public final class S3ConsentStore implements SharedConsentStore {
          * LIST request.
          */
         public Builder visibilityBound(Duration bound) {
-            if (bound == null || bound.isNegative() || bound.isZero()) {
-                throw new InvalidInputException("visibilityBound", "must be positive");
-            }
-            this.visibilityBound = bound;
+            this.visibilityBound = S3StoreSettings.checkVisibilityBound(bound);
             return this;
         }
 
@@ -716,10 +314,7 @@ public final class S3ConsentStore implements SharedConsentStore {
          * compaction leaves objects younger than this in the journal. Default 30 s.
          */
         public Builder lateWriteWindow(Duration window) {
-            if (window == null || window.toMillis() < 1 || window.compareTo(Duration.ofHours(1)) > 0) {
-                throw new InvalidInputException("lateWriteWindow", "must be between 1 ms and 1 hour");
-            }
-            this.lateWriteWindow = window;
+            this.lateWriteWindow = S3StoreSettings.checkLateWriteWindow(window);
             return this;
         }
 
@@ -730,15 +325,7 @@ public final class S3ConsentStore implements SharedConsentStore {
          * Default 6 attempts, 100 ms, 5 s.
          */
         public Builder retries(int maxAttempts, Duration baseDelay, Duration maxDelay) {
-            if (maxAttempts < 1 || maxAttempts > 20) {
-                throw new InvalidInputException("maxAttempts", "must be between 1 and 20, was " + maxAttempts);
-            }
-            if (baseDelay == null || baseDelay.isNegative()) {
-                throw new InvalidInputException("baseDelay", "must be zero or positive");
-            }
-            if (maxDelay == null || maxDelay.compareTo(baseDelay) < 0) {
-                throw new InvalidInputException("maxDelay", "must be at least baseDelay");
-            }
+            S3StoreSettings.checkRetries(maxAttempts, baseDelay, maxDelay);
             this.maxAttempts = maxAttempts;
             this.baseDelay = baseDelay;
             this.maxDelay = maxDelay;
@@ -759,10 +346,7 @@ public final class S3ConsentStore implements SharedConsentStore {
 
         /** Journal objects read at once on open and poll (1 to 64). Default 8. */
         public Builder readParallelism(int n) {
-            if (n < 1 || n > 64) {
-                throw new InvalidInputException("readParallelism", "must be between 1 and 64, was " + n);
-            }
-            this.readParallelism = n;
+            this.readParallelism = S3StoreSettings.checkReadParallelism(n);
             return this;
         }
 
@@ -771,24 +355,22 @@ public final class S3ConsentStore implements SharedConsentStore {
          * it off (call {@link S3ConsentStore#compact()} yourself). Default 500.
          */
         public Builder autoCompactAfter(int journalObjects) {
-            if (journalObjects < 0) {
-                throw new InvalidInputException("autoCompactAfter", "must be zero or positive");
-            }
-            this.autoCompactAfter = journalObjects;
+            this.autoCompactAfter = S3StoreSettings.checkAutoCompactAfter(journalObjects);
             return this;
         }
 
         /**
-         * Builds the store. Makes no request: the tracker's open ({@link S3ConsentStore#replay})
-         * reads the journal.
+         * Validates the settings as a whole and builds the store; the builder can be changed
+         * and used again afterwards without affecting it. Makes no request: the tracker's open
+         * ({@link S3ConsentStore#replay}) reads the journal.
          *
          * @throws InvalidInputException if the bucket was not set
          */
         public S3ConsentStore build() {
-            if (bucket == null) {
-                throw new InvalidInputException("bucket", "is required");
-            }
-            return new S3ConsentStore(this);
+            return new S3ConsentStore(new S3StoreSettings(s3, bucket, prefix,
+                    writerId != null ? writerId : S3StoreSettings.randomWriterId(), clock, visibilityBound,
+                    lateWriteWindow, maxAttempts, baseDelay, maxDelay, sleeper::sleep, phones, readParallelism,
+                    autoCompactAfter));
         }
     }
 }

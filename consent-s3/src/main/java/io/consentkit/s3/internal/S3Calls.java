@@ -1,6 +1,5 @@
 package io.consentkit.s3.internal;
 
-import io.consentkit.s3.S3ConsentStore;
 import io.consentkit.journal.ConsentStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -45,10 +45,9 @@ public final class S3Calls {
     private final int maxAttempts;
     private final Duration baseDelay;
     private final Duration maxDelay;
-    private final S3ConsentStore.Sleeper sleeper;
+    private final Pause sleeper;
 
-    public S3Calls(S3Client s3, String bucket, int maxAttempts, Duration baseDelay, Duration maxDelay,
-                   S3ConsentStore.Sleeper sleeper) {
+    public S3Calls(S3Client s3, String bucket, int maxAttempts, Duration baseDelay, Duration maxDelay, Pause sleeper) {
         this.s3 = s3;
         this.bucket = bucket;
         this.maxAttempts = maxAttempts;
@@ -69,8 +68,26 @@ public final class S3Calls {
         return maxAttempts;
     }
 
+    /** {@code s3://bucket/key}, for messages. */
+    public String uri(String key) {
+        return "s3://" + bucket + "/" + key;
+    }
+
     /** An object's bytes and ETag. */
     public record Fetched(byte[] bytes, String etag) {
+    }
+
+    /**
+     * How one call is retried.
+     *
+     * @param retryable    which failures get another attempt
+     * @param exhausted    what the failure says when the attempts run out ("gave up", "append not
+     *                     acknowledged"), before " after N attempts"
+     * @param afterBackoff runs after each backoff, before the next attempt
+     */
+    public record Retry(Predicate<SdkException> retryable, String exhausted, Runnable afterBackoff) {
+        /** Retries {@linkplain S3Calls#isRetryable retryable} failures and does nothing between attempts. */
+        public static final Retry STANDARD = new Retry(S3Calls::isRetryable, "gave up", () -> { });
     }
 
     /** Result of a conditional PUT: written (with the new ETag) or the precondition failed. */
@@ -147,18 +164,29 @@ public final class S3Calls {
      * they are so the caller can act on 404 or 412; exhausted retries throw {@link ConsentStoreException}.
      */
     public <T> T retrying(String what, String key, Supplier<T> call) {
+        return retrying(what, () -> key, Retry.STANDARD, call);
+    }
+
+    /**
+     * The one retry loop: runs {@code call}, retrying the failures {@code retry} accepts, pausing
+     * the backoff and then running its {@code afterBackoff} before each new attempt.
+     * Non-retryable SDK exceptions are rethrown as they are; exhausted retries throw
+     * {@link ConsentStoreException} naming the key {@code key} supplies at that moment.
+     */
+    public <T> T retrying(String what, Supplier<String> key, Retry retry, Supplier<T> call) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
             } catch (SdkException e) {
-                if (!isRetryable(e)) {
+                if (!retry.retryable().test(e)) {
                     throw e;
                 }
                 if (attempt >= maxAttempts) {
-                    throw wrap(what + " (gave up after " + attempt + " attempts)", key, e);
+                    throw wrap(what + " (" + retry.exhausted() + " after " + attempt + " attempts)", key.get(), e);
                 }
-                LOG.debug("S3 {} {} attempt {} failed ({}), retrying", what, key, attempt, e.getMessage());
+                LOG.debug("S3 {} {} attempt {} failed ({}), retrying", what, key.get(), attempt, e.getMessage());
                 pause(attempt);
+                retry.afterBackoff().run();
             }
         }
     }
