@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Idle states are dropped by an occasional sweep (one thread at a time, others skip it), so
  * memory follows the number of recipients texted recently, not ever. Thread-safe.
  */
-public final class RecipientLimits {
+final class RecipientLimits {
     private static final long HOUR = 3_600_000L;
     private static final int SWEEP_MIN_SIZE = 1024;
     private static final long SWEEP_EVERY = 60_000L;
