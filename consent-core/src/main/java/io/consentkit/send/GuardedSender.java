@@ -102,7 +102,11 @@ public interface GuardedSender {
         return new Builder(tracker, gateway);
     }
 
-    /** Configures a {@link GuardedSender}. Setters validate at once. Not thread-safe. */
+    /**
+     * Configures a {@link GuardedSender}. Setters validate at once, naming the field and the bad
+     * value. {@link #build()} copies the settings, so changing the builder afterwards (or building
+     * again) leaves the senders it built as they were. Not thread-safe.
+     */
     final class Builder {
         /** Default fraction of the global daily cap at which the listener is alerted: {@value}. */
         public static final double DEFAULT_ALERT_FRACTION = 0.9;
