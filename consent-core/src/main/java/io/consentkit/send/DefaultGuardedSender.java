@@ -177,18 +177,7 @@ final class DefaultGuardedSender implements GuardedSender {
         // 9. the gateway
         GatewayRequest request = new GatewayRequest(to, m.from().isEmpty() ? defaultFrom : m.from(), content.body(),
                 m.mediaUrls(), m.statusCallback() != null ? m.statusCallback() : defaultStatusCallback);
-        GatewayResult result;
-        try {
-            result = gateway.send(request);
-            if (result == null) {
-                throw new IllegalStateException("gateway returned null");
-            }
-        } catch (RuntimeException e) {
-            // the SPI returns failures; a throw is a bug, and we cannot know whether it sent
-            LOG.error("gateway {} threw for {}; treating the outcome as unknown", gateway.name(), to.masked(), e);
-            result = new GatewayResult.Failed(FailureKind.UNKNOWN_OUTCOME, 0,
-                    "gateway threw " + e.getClass().getSimpleName(), Duration.ZERO);
-        }
+        GatewayResult result = call(request);
         if (result instanceof GatewayResult.Accepted a) {
             if (reservation != null) {
                 limits.commit(reservation);
@@ -210,6 +199,22 @@ final class DefaultGuardedSender implements GuardedSender {
             providerOptOut(to, f.code());
         }
         return finish(m, to, now, content, new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()));
+    }
+
+    /** The gateway's answer; a throw or a null (bugs of the gateway) is an unknown outcome. */
+    private GatewayResult call(GatewayRequest request) {
+        try {
+            GatewayResult result = gateway.send(request);
+            if (result == null) {
+                throw new IllegalStateException("gateway returned null");
+            }
+            return result;
+        } catch (RuntimeException e) {
+            // the SPI returns failures; a throw is a bug, and we cannot know whether it sent
+            LOG.error("gateway {} threw for {}; treating the outcome as unknown", gateway.name(), request.to().masked(), e);
+            return new GatewayResult.Failed(FailureKind.UNKNOWN_OUTCOME, 0,
+                    "gateway threw " + e.getClass().getSimpleName(), Duration.ZERO);
+        }
     }
 
     private SendOutcome.Blocked checkConsent(PhoneNumber to, MessageCategory category) {
