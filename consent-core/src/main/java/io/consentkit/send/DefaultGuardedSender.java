@@ -1,45 +1,24 @@
 package io.consentkit.send;
 
-import io.consentkit.send.internal.DailyCounter;
-import io.consentkit.send.internal.Days;
-import io.consentkit.send.internal.RateLimiter;
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.support.Masking;
 import io.consentkit.message.CostEstimate;
-import io.consentkit.message.FormattedMessage;
-import io.consentkit.message.MessageFormatter;
-import io.consentkit.message.PriceTable;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
-import io.consentkit.send.DeliveryStatus;
-import io.consentkit.send.DeliveryUpdate;
-import io.consentkit.send.GatewayRequest;
-import io.consentkit.send.GatewayResult;
 import io.consentkit.send.GatewayResult.FailureKind;
-import io.consentkit.send.GuardedSender;
-import io.consentkit.send.MessageCategory;
-import io.consentkit.send.OutboundMessage;
-import io.consentkit.send.QuietHours;
-import io.consentkit.send.SendListener;
-import io.consentkit.send.SendLog;
-import io.consentkit.send.SendLogEntry;
-import io.consentkit.send.SendOutcome;
+import io.consentkit.send.MessageContent.Content;
 import io.consentkit.send.SendOutcome.Reason;
-import io.consentkit.send.SmsGateway;
+import io.consentkit.send.internal.DailyCounter;
+import io.consentkit.send.internal.Days;
+import io.consentkit.send.internal.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -47,20 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
- * The default {@link GuardedSender}. No lock is held across the whole pipeline: the recipient
- * limits lock one recipient's state briefly, the daily cap and the rate limiter are atomic, and
- * the send log and listener are called without any lock. Thread-safe.
+ * The default {@link GuardedSender}, built from the {@link SenderSettings} of
+ * {@link GuardedSender.Builder#build()}. It runs the guards in order, reserves the limits, calls
+ * the gateway and handles what the provider reports; the content guard is {@link MessageContent}
+ * and every decision is recorded by {@link SendRecorder}. No lock is held across the whole
+ * pipeline: the recipient limits lock one recipient's state briefly, the daily cap and the rate
+ * limiter are atomic, and the send log and listener are called without any lock. Thread-safe.
  */
-public final class DefaultGuardedSender implements GuardedSender {
+final class DefaultGuardedSender implements GuardedSender {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultGuardedSender.class);
-    private static final int REGION_CACHE_LIMIT = 100_000;
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
-        }
-    });
 
     private final ConsentTracker tracker;
     private final PhoneNumbers phones;
@@ -79,47 +53,35 @@ public final class DefaultGuardedSender implements GuardedSender {
     private final BooleanSupplier externalKillSwitch;
     private final String defaultFrom;
     private final URI defaultStatusCallback;
+    private final MessageContent contents;
+    private final SendRecorder recorder;
     /** Numbers the provider reported as opted out whose revocation is not yet recorded. */
-    private final EnumMap<MessageCategory, MessageFormatter> formatters = new EnumMap<>(MessageCategory.class);
-    private final PriceTable prices;
-    private final ConcurrentHashMap<String, String> regions = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> pendingRevocations = new ConcurrentHashMap<>();
     private volatile String haltReason;
 
-    public DefaultGuardedSender(GuardedSender.Builder b) {
-        this.tracker = b.tracker();
+    DefaultGuardedSender(SenderSettings s) {
+        this.tracker = s.tracker();
         this.phones = tracker.phoneNumbers();
-        this.gateway = b.gateway();
-        this.clock = b.clock();
-        this.log = b.sendLog();
-        this.listener = b.listener();
-        this.quietHours = b.quietHours();
-        this.quietExempt = b.quietHoursExemptions();
-        this.cooldownExempt = b.cooldownExemptions();
-        Days days = new Days(b.zone());
-        RecipientLimits rl = new RecipientLimits(b.cooldown().toMillis(), b.recipientHourlyCap(),
-                b.recipientDailyCap(), days);
+        this.gateway = s.gateway();
+        this.clock = s.clock();
+        this.log = s.sendLog();
+        this.listener = s.listener();
+        this.quietHours = s.quietHours();
+        this.quietExempt = s.quietHoursExempt();
+        this.cooldownExempt = s.cooldownExempt();
+        Days days = new Days(s.zone());
+        RecipientLimits rl = new RecipientLimits(s.cooldown().toMillis(), s.recipientHourlyCap(),
+                s.recipientDailyCap(), days);
         this.limits = rl.enabled() ? rl : null;
-        this.daily = b.globalDailyCap() > 0 ? new DailyCounter(days, b.globalDailyCap()) : null;
-        this.alertAt = Math.max(1, (long) Math.ceil(b.dailyCapAlertAt() * b.globalDailyCap()));
-        this.rate = b.segmentsPerSecond() > 0 ? new RateLimiter(b.segmentsPerSecond()) : null;
-        this.dryRun = b.isDryRun();
-        this.externalKillSwitch = b.killSwitch();
-        this.defaultFrom = b.defaultFrom();
-        this.defaultStatusCallback = b.defaultStatusCallback();
-        for (MessageCategory c : MessageCategory.values()) {
-            MessageFormatter f = b.formatterFor(c);
-            formatters.put(c, f != null ? f : NO_BUDGET);
-        }
-        this.prices = b.prices();
-    }
-
-    /** Counts segments and joins parts, with no budget (Twilio's 1,600-character limit still holds). */
-    private static final MessageFormatter NO_BUDGET = MessageFormatter.builder().segmentBudget(Integer.MAX_VALUE)
-            .build();
-
-    /** What the content guard produced: the text to send, its segments and estimated cost (or null). */
-    private record Content(String body, int segments, CostEstimate cost) {
+        this.daily = s.globalDailyCap() > 0 ? new DailyCounter(days, s.globalDailyCap()) : null;
+        this.alertAt = s.dailyCapAlertCount();
+        this.rate = s.segmentsPerSecond() > 0 ? new RateLimiter(s.segmentsPerSecond()) : null;
+        this.dryRun = s.dryRun();
+        this.externalKillSwitch = s.killSwitch();
+        this.defaultFrom = s.defaultFrom();
+        this.defaultStatusCallback = s.defaultStatusCallback();
+        this.contents = new MessageContent(s.formatters(), s.prices());
+        this.recorder = new SendRecorder(log, listener, gateway);
     }
 
     @Override
@@ -160,16 +122,10 @@ public final class DefaultGuardedSender implements GuardedSender {
 
         // 5. content: format within the segment budget, footer when required
         Content content;
-        if (m.body().isEmpty()) {
-            content = new Content("", 0, null); // media only: billed as MMS, no segments
-        } else {
-            try {
-                MessageFormatter f = formatters.get(m.category());
-                FormattedMessage fm = m.parts() != null ? f.format(m.parts()) : f.format(m.body());
-                content = new Content(fm.text(), fm.segments(), estimate(to, fm.segments()));
-            } catch (InvalidInputException e) {
-                return finish(m, to, now, null, new SendOutcome.Blocked(Reason.CONTENT, e.getMessage()));
-            }
+        try {
+            content = contents.format(m, to);
+        } catch (InvalidInputException e) {
+            return finish(m, to, now, null, new SendOutcome.Blocked(Reason.CONTENT, e.getMessage()));
         }
 
         // 6. recipient cooldown and caps (reserved)
@@ -221,24 +177,13 @@ public final class DefaultGuardedSender implements GuardedSender {
         // 9. the gateway
         GatewayRequest request = new GatewayRequest(to, m.from().isEmpty() ? defaultFrom : m.from(), content.body(),
                 m.mediaUrls(), m.statusCallback() != null ? m.statusCallback() : defaultStatusCallback);
-        GatewayResult result;
-        try {
-            result = gateway.send(request);
-            if (result == null) {
-                throw new IllegalStateException("gateway returned null");
-            }
-        } catch (RuntimeException e) {
-            // the SPI returns failures; a throw is a bug, and we cannot know whether it sent
-            LOG.error("gateway {} threw for {}; treating the outcome as unknown", gateway.name(), to.masked(), e);
-            result = new GatewayResult.Failed(FailureKind.UNKNOWN_OUTCOME, 0,
-                    "gateway threw " + e.getClass().getSimpleName(), Duration.ZERO);
-        }
+        GatewayResult result = call(request);
         if (result instanceof GatewayResult.Accepted a) {
             if (reservation != null) {
                 limits.commit(reservation);
             }
             int segments = a.segments() > 0 ? a.segments() : content.segments();
-            CostEstimate cost = segments == content.segments() ? content.cost() : estimate(to, segments);
+            CostEstimate cost = segments == content.segments() ? content.cost() : contents.estimate(to, segments);
             return finish(m, to, now, new Content(content.body(), segments, cost),
                     new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, gateway.name()));
         }
@@ -256,19 +201,20 @@ public final class DefaultGuardedSender implements GuardedSender {
         return finish(m, to, now, content, new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()));
     }
 
-    private CostEstimate estimate(PhoneNumber to, int segments) {
-        if (prices == null) {
-            return null;
-        }
-        // the region lookup walks libphonenumber's patterns for every NANP region: cache it per number
-        String region = regions.get(to.e164());
-        if (region == null) {
-            region = PriceTable.regionOf(to);
-            if (regions.size() < REGION_CACHE_LIMIT) {
-                regions.putIfAbsent(to.e164(), region);
+    /** The gateway's answer; a throw or a null (bugs of the gateway) is an unknown outcome. */
+    private GatewayResult call(GatewayRequest request) {
+        try {
+            GatewayResult result = gateway.send(request);
+            if (result == null) {
+                throw new IllegalStateException("gateway returned null");
             }
+            return result;
+        } catch (RuntimeException e) {
+            // the SPI returns failures; a throw is a bug, and we cannot know whether it sent
+            LOG.error("gateway {} threw for {}; treating the outcome as unknown", gateway.name(), request.to().masked(), e);
+            return new GatewayResult.Failed(FailureKind.UNKNOWN_OUTCOME, 0,
+                    "gateway threw " + e.getClass().getSimpleName(), Duration.ZERO);
         }
-        return prices.estimate(region, segments);
     }
 
     private SendOutcome.Blocked checkConsent(PhoneNumber to, MessageCategory category) {
@@ -386,75 +332,11 @@ public final class DefaultGuardedSender implements GuardedSender {
     // ---- logging ------------------------------------------------------------------------------
 
     private SendOutcome finish(OutboundMessage m, PhoneNumber to, Instant now, Content content, SendOutcome outcome) {
-        String body = content != null ? content.body() : m.body();
-        int segments = content != null ? content.segments() : 0;
-        CostEstimate cost = content != null ? content.cost() : null;
-        SendLogEntry.Decision decision;
-        String reason = "";
-        String providerId = "";
-        int errorCode = 0;
-        String detail = "";
-        Instant until = null;
-        String gatewayName = "";
-        DeliveryStatus status = null;
-        if (outcome instanceof SendOutcome.Sent s) {
-            decision = SendLogEntry.Decision.SENT;
-            providerId = s.providerId();
-            gatewayName = s.gateway();
-            status = DeliveryStatus.find(s.providerStatus()).orElse(null);
-        } else if (outcome instanceof SendOutcome.DryRun) {
-            decision = SendLogEntry.Decision.DRY_RUN;
-        } else if (outcome instanceof SendOutcome.Blocked b) {
-            decision = SendLogEntry.Decision.BLOCKED;
-            reason = b.reason().name();
-            detail = b.detail();
-        } else if (outcome instanceof SendOutcome.Deferred d) {
-            decision = SendLogEntry.Decision.DEFERRED;
-            reason = d.reason().name();
-            detail = d.detail();
-            until = d.until();
-        } else {
-            SendOutcome.Failed f = (SendOutcome.Failed) outcome;
-            decision = SendLogEntry.Decision.FAILED;
-            reason = f.kind().name();
-            errorCode = f.code();
-            detail = f.message();
-            gatewayName = gateway.name();
-        }
-        String masked = to != null ? to.masked() : Masking.phone(m.to());
-        SendLogEntry entry = new SendLogEntry(now, decision, reason, masked, m.category(), m.templateId(), sha256(body),
-                body.length(), segments, cost == null ? null : cost.total(),
-                cost == null ? "" : cost.currency().getCurrencyCode(), providerId, errorCode, detail, until, gatewayName, status, 0,
-                status == null ? null : now);
-        try {
-            log.record(entry);
-        } catch (RuntimeException e) {
-            sendLogFailed(e);
-        }
-        if (LOG.isDebugEnabled()) {
-            LOG.debug("{} {} to {}: {}", decision, m.category().label(), masked, outcome);
-        }
-        try {
-            listener.onOutcome(m, outcome);
-        } catch (RuntimeException e) {
-            LOG.warn("send listener failed in onOutcome", e);
-        }
-        return outcome;
+        return recorder.record(m, to, now, content, outcome);
     }
 
     private void sendLogFailed(RuntimeException e) {
-        LOG.error("send log could not record a decision: {}", e.getMessage(), e);
-        try {
-            listener.onSendLogFailure(e);
-        } catch (RuntimeException le) {
-            LOG.warn("send listener failed in onSendLogFailure", le);
-        }
-    }
-
-    static String sha256(String body) {
-        MessageDigest md = SHA256.get();
-        md.reset();
-        return HexFormat.of().formatHex(md.digest(body.getBytes(StandardCharsets.UTF_8)));
+        recorder.sendLogFailed(e);
     }
 
     // ---- controls -----------------------------------------------------------------------------

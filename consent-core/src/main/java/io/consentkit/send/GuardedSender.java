@@ -4,7 +4,6 @@ import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.message.MessageFormatter;
 import io.consentkit.message.PriceTable;
-import io.consentkit.send.DefaultGuardedSender;
 
 import java.net.URI;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.time.ZoneId;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -104,7 +102,11 @@ public interface GuardedSender {
         return new Builder(tracker, gateway);
     }
 
-    /** Configures a {@link GuardedSender}. Setters validate at once. Not thread-safe. */
+    /**
+     * Configures a {@link GuardedSender}. Setters validate at once, naming the field and the bad
+     * value. {@link #build()} copies the settings, so changing the builder afterwards (or building
+     * again) leaves the senders it built as they were. Not thread-safe.
+     */
     final class Builder {
         /** Default fraction of the global daily cap at which the listener is alerted: {@value}. */
         public static final double DEFAULT_ALERT_FRACTION = 0.9;
@@ -155,6 +157,7 @@ public interface GuardedSender {
             return this;
         }
 
+        /** Told of every outcome, of daily-cap alerts and of provider opt-outs. Default {@link SendListener#NO_OP}. */
         public Builder listener(SendListener listener) {
             this.listener = Objects.requireNonNull(listener, "listener");
             return this;
@@ -284,8 +287,22 @@ public interface GuardedSender {
             return this;
         }
 
+        /**
+         * Builds the sender from these settings, resolving the defaults once: the tracker's clock,
+         * that clock's zone, a new {@link InMemorySendLog}, and for every category its own formatter,
+         * else the default formatter, else one with no segment budget.
+         */
         public GuardedSender build() {
-            return new DefaultGuardedSender(this);
+            Clock c = clock != null ? clock : tracker.clock();
+            EnumMap<MessageCategory, MessageFormatter> perCategory = new EnumMap<>(MessageCategory.class);
+            for (MessageCategory category : MessageCategory.values()) {
+                MessageFormatter f = formatters.getOrDefault(category, formatter);
+                perCategory.put(category, f != null ? f : SenderSettings.NO_BUDGET);
+            }
+            return new DefaultGuardedSender(new SenderSettings(tracker, gateway, c, zone != null ? zone : c.getZone(),
+                    sendLog != null ? sendLog : new InMemorySendLog(), listener, quietHours, quietHoursExempt, cooldown,
+                    cooldownExempt, recipientHourlyCap, recipientDailyCap, globalDailyCap, alertFraction,
+                    segmentsPerSecond, dryRun, killSwitch, defaultFrom, defaultStatusCallback, perCategory, prices));
         }
 
         private static EnumSet<MessageCategory> categories(MessageCategory... categories) {
@@ -302,94 +319,6 @@ public interface GuardedSender {
                 throw new InvalidInputException(field, "must be zero or positive (" + value + ")");
             }
             return value;
-        }
-
-        // ---- read by the implementation ----
-
-        public ConsentTracker tracker() {
-            return tracker;
-        }
-
-        public SmsGateway gateway() {
-            return gateway;
-        }
-
-        public Clock clock() {
-            return clock != null ? clock : tracker.clock();
-        }
-
-        public ZoneId zone() {
-            return zone != null ? zone : clock().getZone();
-        }
-
-        public SendLog sendLog() {
-            return sendLog != null ? sendLog : new InMemorySendLog();
-        }
-
-        public SendListener listener() {
-            return listener;
-        }
-
-        public QuietHours quietHours() {
-            return quietHours;
-        }
-
-        public Set<MessageCategory> quietHoursExemptions() {
-            return quietHoursExempt.clone();
-        }
-
-        public Duration cooldown() {
-            return cooldown;
-        }
-
-        public Set<MessageCategory> cooldownExemptions() {
-            return cooldownExempt.clone();
-        }
-
-        public int recipientHourlyCap() {
-            return recipientHourlyCap;
-        }
-
-        public int recipientDailyCap() {
-            return recipientDailyCap;
-        }
-
-        public long globalDailyCap() {
-            return globalDailyCap;
-        }
-
-        public double dailyCapAlertAt() {
-            return alertFraction;
-        }
-
-        public int segmentsPerSecond() {
-            return segmentsPerSecond;
-        }
-
-        public boolean isDryRun() {
-            return dryRun;
-        }
-
-        public BooleanSupplier killSwitch() {
-            return killSwitch;
-        }
-
-        public String defaultFrom() {
-            return defaultFrom;
-        }
-
-        public URI defaultStatusCallback() {
-            return defaultStatusCallback;
-        }
-
-        /** The formatter for {@code category}, or null for none (no budget). */
-        public MessageFormatter formatterFor(MessageCategory category) {
-            return formatters.getOrDefault(category, formatter);
-        }
-
-        /** The price table, or null for none. */
-        public PriceTable prices() {
-            return prices;
         }
     }
 }

@@ -88,7 +88,8 @@ public final class QuietHours {
     private static final int CACHE_LIMIT = 100_000;
     private static final Duration HORIZON = Duration.ofDays(8);
     private static final int MAX_STEPS = 64;
-    private static final QuietHours NONE = new QuietHours(null);
+    private static final QuietHours NONE = new QuietHours(new Settings(false, new Window(DEFAULT_START, DEFAULT_END),
+            Map.of(), DEFAULT_FALLBACK_ZONES));
 
     private final Window window;
     private final Map<String, Window> overrides;
@@ -131,24 +132,33 @@ public final class QuietHours {
     private record Plan(List<ZoneId> zones, Window window, boolean fallback, List<ZoneId> ownZones) {
     }
 
-    private QuietHours(Builder b) {
-        if (b == null) {
-            this.enabled = false;
-            this.window = new Window(DEFAULT_START, DEFAULT_END);
-            this.overrides = Map.of();
-            this.prefixLengths = new int[0];
-            this.fallbackZones = DEFAULT_FALLBACK_ZONES;
-            return;
+    /**
+     * What {@link Builder#build()} hands to the constructor: the rules, collections copied.
+     *
+     * @param enabled       false only for {@link #none()}
+     * @param window        the window everywhere without an override
+     * @param overrides     windows by E.164 prefix
+     * @param fallbackZones zones used when a number's own zones are unknown or share no window
+     */
+    private record Settings(boolean enabled, Window window, Map<String, Window> overrides,
+                            List<ZoneId> fallbackZones) {
+        private Settings {
+            Objects.requireNonNull(window, "window");
+            overrides = Map.copyOf(overrides);
+            fallbackZones = List.copyOf(fallbackZones);
         }
-        this.enabled = true;
-        this.window = b.window;
-        this.overrides = Map.copyOf(b.overrides);
+    }
+
+    private QuietHours(Settings s) {
+        this.enabled = s.enabled();
+        this.window = s.window();
+        this.overrides = s.overrides();
         TreeSet<Integer> lengths = new TreeSet<>((x, y) -> Integer.compare(y, x));
         for (String p : overrides.keySet()) {
             lengths.add(p.length());
         }
         this.prefixLengths = lengths.stream().mapToInt(Integer::intValue).toArray();
-        this.fallbackZones = List.copyOf(b.fallbackZones);
+        this.fallbackZones = s.fallbackZones();
     }
 
     /**
@@ -377,7 +387,7 @@ public final class QuietHours {
          *                               in all fallback zones at once
          */
         public QuietHours build() {
-            QuietHours q = new QuietHours(this);
+            QuietHours q = new QuietHours(new Settings(true, window, overrides, fallbackZones));
             if (search(q.fallbackZones, q.window, Instant.parse("2026-01-15T12:00:00Z")) == null) {
                 throw new InvalidInputException("fallbackZones", q.fallbackZones + " share no time inside " + q.window);
             }

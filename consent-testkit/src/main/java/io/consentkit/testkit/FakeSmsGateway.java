@@ -95,11 +95,27 @@ public final class FakeSmsGateway implements SmsGateway {
         }
     }
 
-    private FakeSmsGateway(Builder b) {
-        this.clock = b.clock;
-        this.record = b.record;
-        this.name = b.name;
-        this.defaultOutcome = b.defaultOutcome;
+    /**
+     * What {@link Builder#build()} hands to the constructor.
+     *
+     * @param clock          stamps recorded requests
+     * @param record         whether requests are kept
+     * @param name           the gateway's name
+     * @param defaultOutcome the answer when nothing is queued, or null for an acceptance
+     */
+    private record Settings(Clock clock, boolean record, String name,
+                            Function<GatewayRequest, GatewayResult> defaultOutcome) {
+        private Settings {
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(name, "name");
+        }
+    }
+
+    private FakeSmsGateway(Settings s) {
+        this.clock = s.clock();
+        this.record = s.record();
+        this.name = s.name();
+        this.defaultOutcome = s.defaultOutcome();
     }
 
     /** A fake that accepts everything unless told otherwise, with the system clock. */
@@ -279,7 +295,7 @@ public final class FakeSmsGateway implements SmsGateway {
         }
 
         public FakeSmsGateway build() {
-            return new FakeSmsGateway(this);
+            return new FakeSmsGateway(new Settings(clock, record, name, defaultOutcome));
         }
     }
 }

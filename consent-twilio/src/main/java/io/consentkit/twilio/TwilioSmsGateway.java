@@ -81,17 +81,47 @@ public final class TwilioSmsGateway implements SmsGateway, AutoCloseable {
     private final HttpTransport transport;
     private final URI apiBaseUrl;
 
-    private TwilioSmsGateway(Builder b) {
-        this.credentials = b.credentials;
-        this.from = b.from;
-        this.messagingServiceSid = b.messagingServiceSid;
-        this.statusCallback = b.statusCallback;
-        this.smartEncoded = b.smartEncoded;
-        this.retryPolicy = b.retryPolicy;
-        this.sleeper = b.sleeper;
-        this.clock = b.clock;
-        this.apiBaseUrl = b.apiBaseUrl;
-        this.transport = new HttpTransport(b.connectTimeout, b.responseTimeout, b.apiBaseUrl);
+    /**
+     * What {@link Builder#build()} hands to the constructor, validated there.
+     *
+     * @param credentials         account and secret
+     * @param from                default sender; empty when a messaging service sends
+     * @param messagingServiceSid {@code MG...}; empty for none
+     * @param statusCallback      default status callback, or null
+     * @param smartEncoded        {@code SmartEncoded}, or null for the account's setting
+     * @param retryPolicy         which failures are retried, how often
+     * @param sleeper             pauses between attempts
+     * @param clock               for {@code Retry-After} dates
+     * @param connectTimeout      limit for opening a connection
+     * @param responseTimeout     limit for waiting on the answer
+     * @param apiBaseUrl          replaces {@code https://api.twilio.com}, or null
+     */
+    private record Settings(TwilioCredentials credentials, String from, String messagingServiceSid, URI statusCallback,
+                            Boolean smartEncoded, RetryPolicy retryPolicy, Sleeper sleeper, Clock clock,
+                            Duration connectTimeout, Duration responseTimeout, URI apiBaseUrl) {
+        private Settings {
+            Objects.requireNonNull(credentials, "credentials");
+            Objects.requireNonNull(from, "from");
+            Objects.requireNonNull(messagingServiceSid, "messagingServiceSid");
+            Objects.requireNonNull(retryPolicy, "retryPolicy");
+            Objects.requireNonNull(sleeper, "sleeper");
+            Objects.requireNonNull(clock, "clock");
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(responseTimeout, "responseTimeout");
+        }
+    }
+
+    private TwilioSmsGateway(Settings s) {
+        this.credentials = s.credentials();
+        this.from = s.from();
+        this.messagingServiceSid = s.messagingServiceSid();
+        this.statusCallback = s.statusCallback();
+        this.smartEncoded = s.smartEncoded();
+        this.retryPolicy = s.retryPolicy();
+        this.sleeper = s.sleeper();
+        this.clock = s.clock();
+        this.apiBaseUrl = s.apiBaseUrl();
+        this.transport = new HttpTransport(s.connectTimeout(), s.responseTimeout(), s.apiBaseUrl());
     }
 
     /** A builder; {@link Builder#credentials} and a sender ({@code from} or a messaging service) are required. */
@@ -408,7 +438,8 @@ public final class TwilioSmsGateway implements SmsGateway, AutoCloseable {
                 throw new InvalidInputException("from",
                         "is not set: set from (" + ENV_FROM_NUMBER + ") or messagingServiceSid (" + ENV_MESSAGING_SERVICE_SID + ")");
             }
-            return new TwilioSmsGateway(this);
+            return new TwilioSmsGateway(new Settings(credentials, from, messagingServiceSid, statusCallback, smartEncoded,
+                    retryPolicy, sleeper, clock, connectTimeout, responseTimeout, apiBaseUrl));
         }
 
         private static boolean isHttpUrl(URI u) {

@@ -64,18 +64,36 @@ public final class TwilioWebhookServer implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closing;
 
-    private TwilioWebhookServer(Builder b) throws IOException {
-        this.routes = Map.copyOf(b.routes);
-        this.healthPath = b.healthPath;
-        this.maxBodyBytes = b.maxBodyBytes;
-        this.server = HttpServer.create(b.address, 64);
+    /**
+     * What {@link Builder#start()} hands to the constructor, validated there.
+     *
+     * @param address      where to listen
+     * @param routes       handlers by exact path
+     * @param healthPath   the health route (not one of the routes)
+     * @param maxBodyBytes largest request body accepted
+     * @param threads      handler threads
+     */
+    private record Settings(InetSocketAddress address, Map<String, WebhookHandler> routes, String healthPath,
+                            int maxBodyBytes, int threads) {
+        private Settings {
+            Objects.requireNonNull(address, "address");
+            routes = Map.copyOf(routes);
+            Objects.requireNonNull(healthPath, "healthPath");
+        }
+    }
+
+    private TwilioWebhookServer(Settings s) throws IOException {
+        this.routes = s.routes();
+        this.healthPath = s.healthPath();
+        this.maxBodyBytes = s.maxBodyBytes();
+        this.server = HttpServer.create(s.address(), 64);
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, "consentkit-webhook-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
-        this.executor = Executors.newFixedThreadPool(b.threads, threads);
+        this.executor = Executors.newFixedThreadPool(s.threads(), threads);
         server.setExecutor(executor);
         server.createContext("/", this::exchange);
         server.start();
@@ -336,7 +354,7 @@ public final class TwilioWebhookServer implements AutoCloseable {
                 throw new InvalidInputException("healthPath", "is also a webhook route: " + healthPath);
             }
             try {
-                return new TwilioWebhookServer(this);
+                return new TwilioWebhookServer(new Settings(address, routes, healthPath, maxBodyBytes, threads));
             } catch (IOException e) {
                 throw new ConsentKitException("cannot listen on " + address + ": " + e.getMessage(), e);
             }

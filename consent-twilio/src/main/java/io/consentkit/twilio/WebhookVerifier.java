@@ -47,15 +47,29 @@ public final class WebhookVerifier {
     private final PublicUrl publicUrl;
     private final boolean enabled;
 
-    private WebhookVerifier(List<String> tokens, PublicUrl publicUrl, boolean enabled) {
-        this.tokens = List.copyOf(tokens);
+    /**
+     * What {@link Builder#build()} (or {@link #disabled()}) hands to the constructor.
+     *
+     * @param tokens    the Auth Tokens accepted; empty only when disabled
+     * @param publicUrl how the requested URL is worked out
+     * @param enabled   false for {@link #disabled()}
+     */
+    private record Settings(List<String> tokens, PublicUrl publicUrl, boolean enabled) {
+        private Settings {
+            tokens = List.copyOf(tokens);
+            Objects.requireNonNull(publicUrl, "publicUrl");
+        }
+    }
+
+    private WebhookVerifier(Settings s) {
+        this.tokens = s.tokens();
         List<RequestValidator> v = new ArrayList<>();
         for (String t : tokens) {
             v.add(new RequestValidator(t));
         }
         this.validators = Collections.unmodifiableList(v);
-        this.publicUrl = publicUrl;
-        this.enabled = enabled;
+        this.publicUrl = s.publicUrl();
+        this.enabled = s.enabled();
     }
 
     /** A builder for verification with {@code authToken} (the account's primary Auth Token). */
@@ -79,7 +93,7 @@ public final class WebhookVerifier {
      */
     public static WebhookVerifier disabled() {
         LOG.warn("Twilio webhook signature verification is DISABLED: anyone can forge webhooks");
-        return new WebhookVerifier(List.of(), PublicUrl.asReceived(), false);
+        return new WebhookVerifier(new Settings(List.of(), PublicUrl.asReceived(), false));
     }
 
     /** True unless made by {@link #disabled()}. */
@@ -219,7 +233,7 @@ public final class WebhookVerifier {
         }
 
         public WebhookVerifier build() {
-            return new WebhookVerifier(tokens, publicUrl, true);
+            return new WebhookVerifier(new Settings(tokens, publicUrl, true));
         }
 
         private static String token(String t) {

@@ -1,0 +1,88 @@
+package io.consentkit.send;
+
+import io.consentkit.consent.ConsentTracker;
+import io.consentkit.message.MessageFormatter;
+import io.consentkit.message.PriceTable;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+
+/**
+ * What {@link GuardedSender.Builder#build()} produces and {@link DefaultGuardedSender} reads: the
+ * sender's configuration with every default resolved (clock, zone, send log, one formatter per
+ * category) and every collection copied. The builder validated each value when it was set; the
+ * compact constructor checks only what the record itself relies on. Immutable and thread-safe.
+ *
+ * @param tracker             consent checks and provider opt-out revocations
+ * @param gateway             where messages go
+ * @param clock               time for every guard
+ * @param zone                whose midnight resets the daily caps
+ * @param sendLog             where decisions are recorded
+ * @param listener            outcome, alert and failure callbacks
+ * @param quietHours          the quiet-hour rules ({@link QuietHours#none()} for none)
+ * @param quietHoursExempt    categories sent during quiet hours
+ * @param cooldown            minimum time between two messages to one recipient; zero for none
+ * @param cooldownExempt      categories the cooldown does not apply to
+ * @param recipientHourlyCap  most messages to one recipient in any 60 minutes; 0 for no cap
+ * @param recipientDailyCap   most messages to one recipient per day; 0 for no cap
+ * @param globalDailyCap      most messages in all per day; 0 for no cap
+ * @param dailyCapAlertAt     fraction of the global daily cap at which the listener is alerted
+ * @param segmentsPerSecond   global rate in segments per second; 0 for no limit
+ * @param dryRun              evaluate and log, never send
+ * @param killSwitch          an external kill switch, read on every send
+ * @param defaultFrom         sender when a message names none; empty for the gateway's default
+ * @param defaultStatusCallback status-callback URL when a message names none, or null
+ * @param formatters          the formatter of every category (a category without one set gets the
+ *                            builder's default formatter, or a formatter with no budget)
+ * @param prices              prices for cost estimates, or null for none
+ */
+record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, ZoneId zone, SendLog sendLog,
+                      SendListener listener, QuietHours quietHours, Set<MessageCategory> quietHoursExempt,
+                      Duration cooldown, Set<MessageCategory> cooldownExempt, int recipientHourlyCap,
+                      int recipientDailyCap, long globalDailyCap, double dailyCapAlertAt, int segmentsPerSecond,
+                      boolean dryRun, BooleanSupplier killSwitch, String defaultFrom, URI defaultStatusCallback,
+                      Map<MessageCategory, MessageFormatter> formatters, PriceTable prices) {
+
+    /** Counts segments and joins parts, with no budget (Twilio's 1,600-character limit still holds). */
+    static final MessageFormatter NO_BUDGET = MessageFormatter.builder().segmentBudget(Integer.MAX_VALUE).build();
+
+    SenderSettings {
+        Objects.requireNonNull(tracker, "tracker");
+        Objects.requireNonNull(gateway, "gateway");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(sendLog, "sendLog");
+        Objects.requireNonNull(listener, "listener");
+        Objects.requireNonNull(quietHours, "quietHours");
+        Objects.requireNonNull(cooldown, "cooldown");
+        Objects.requireNonNull(killSwitch, "killSwitch");
+        Objects.requireNonNull(defaultFrom, "defaultFrom");
+        quietHoursExempt = categories(quietHoursExempt);
+        cooldownExempt = categories(cooldownExempt);
+        EnumMap<MessageCategory, MessageFormatter> all = new EnumMap<>(MessageCategory.class);
+        for (MessageCategory c : MessageCategory.values()) {
+            all.put(c, Objects.requireNonNull(formatters.get(c), "formatter for " + c));
+        }
+        formatters = Collections.unmodifiableMap(all);
+    }
+
+    /** The global daily count at which the threshold alert fires (at least 1). */
+    long dailyCapAlertCount() {
+        return Math.max(1, (long) Math.ceil(dailyCapAlertAt * globalDailyCap));
+    }
+
+    private static Set<MessageCategory> categories(Set<MessageCategory> given) {
+        EnumSet<MessageCategory> s = EnumSet.noneOf(MessageCategory.class);
+        s.addAll(given);
+        return Collections.unmodifiableSet(s);
+    }
+}
