@@ -7,8 +7,10 @@ import picocli.CommandLine.Command;
 import java.io.PrintWriter;
 
 /**
- * The {@code consent} command. Every sub-command works on a CSV journal ({@code --store},
- * default {@code ./consent-data/consents.csv}); errors print one line on stderr and exit non-zero.
+ * The {@code consent} command. The journal commands (status, record, revoke, history, export, import,
+ * inbound, send, serve) work on a CSV journal ({@code --store}, default
+ * {@code ./consent-data/consents.csv}); {@code demo} takes {@code --dir}; {@code parse} and
+ * {@code segments} need no journal. Errors print one line on stderr and exit non-zero (docs/cli.md).
  */
 @Command(name = "consent", mixinStandardHelpOptions = true, version = "ConsentKit 0.1.0-SNAPSHOT",
         description = "SMS consent records on the embedded CSV journal.",

@@ -8,7 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Prints records as text or JSON lines. JSON field names are stable (documented in README):
+ * Prints records as text or JSON lines. JSON field names are stable (documented in docs/cli.md):
  * consentId, timestamp, phoneNumber, optInMethod, consentMessage, customerId, customerName,
  * customerEmail, ipAddress, screenshotUrl, metadata, status, revokedAt, revokedMethod.
  */
