@@ -1,53 +1,36 @@
 package io.consentkit.consent;
 
+import io.consentkit.InvalidInputException;
 import io.consentkit.consent.internal.Index;
 import io.consentkit.consent.internal.NumberState;
-import io.consentkit.InvalidInputException;
 import io.consentkit.journal.ConsentRecord;
-import io.consentkit.consent.ConsentRequest;
 import io.consentkit.journal.ConsentStatus;
-import io.consentkit.consent.ConsentTexts;
-import io.consentkit.consent.ConsentTracker;
-import io.consentkit.consent.ImportResult;
-import io.consentkit.journal.OptInMethod;
-import io.consentkit.journal.JournalCodec;
-import io.consentkit.support.Masking;
-import io.consentkit.phone.PhoneNumber;
-import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.journal.ConsentStore;
 import io.consentkit.journal.ConsentStoreException;
-import io.consentkit.journal.JournalFormatException;
+import io.consentkit.journal.OptInMethod;
 import io.consentkit.journal.SharedConsentStore;
+import io.consentkit.phone.PhoneNumber;
+import io.consentkit.phone.PhoneNumbers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -55,9 +38,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Reads are lock-free map lookups; writes to one number are serialised by a striped lock, writes
  * to different numbers run concurrently (so the store can group-commit them). Thread-safe.
  */
-public final class DefaultConsentTracker implements ConsentTracker {
+final class DefaultConsentTracker implements ConsentTracker {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultConsentTracker.class);
-    private static final int STRIPES = 64;
     private static final Comparator<ConsentRecord> BY_TIME =
             Comparator.comparing(ConsentRecord::timestamp).thenComparing(ConsentRecord::consentId);
 
@@ -66,26 +48,23 @@ public final class DefaultConsentTracker implements ConsentTracker {
     private final Clock clock;
     private final PhoneNumbers phones;
     private final Index index = new Index();
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-    private final long idSeed;
-    private final AtomicLong idCounter = new AtomicLong();
+    private final NumberLocks locks = new NumberLocks();
+    private final ConsentIds ids = new ConsentIds(index::containsId);
+    private final LegacyImport legacyImport;
     private final long refreshMillis;
     private volatile long lastRefresh;
     private volatile boolean closed;
 
-    public DefaultConsentTracker(ConsentTracker.Builder b) {
+    DefaultConsentTracker(ConsentTracker.Builder b) {
         this.store = b.store();
         this.texts = b.texts();
         this.clock = b.clock();
         this.phones = b.phoneNumbers();
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
-        this.idSeed = new SecureRandom().nextLong();
+        this.legacyImport = new LegacyImport(index, locks, phones, this::ensureOpen, this::commit);
         Duration bound = b.refreshInterval().isZero() ? store.capabilities().visibilityBound() : b.refreshInterval();
         this.refreshMillis = bound.toMillis();
         try {
-            replay();
+            JournalReplay.run(store, this::apply);
         } catch (RuntimeException e) {
             try {
                 store.close();
@@ -95,88 +74,6 @@ public final class DefaultConsentTracker implements ConsentTracker {
             throw e;
         }
         this.lastRefresh = clock.millis();
-    }
-
-    private static final int REPLAY_BATCH = 4096;
-    private static final List<ConsentRecord> END_OF_REPLAY = List.of();
-
-    /**
-     * Loads the journal into the index. With more than one processor, reading and decoding the
-     * store (this thread) and indexing (a helper thread) overlap, in journal order; nobody else can
-     * see the tracker yet, so no locks are needed.
-     */
-    private void replay() {
-        if (Runtime.getRuntime().availableProcessors() < 2) {
-            store.replay(this::apply);
-            return;
-        }
-        java.util.concurrent.ArrayBlockingQueue<List<ConsentRecord>> handoff =
-                new java.util.concurrent.ArrayBlockingQueue<>(8);
-        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
-        Thread indexer = new Thread(() -> {
-            try {
-                for (List<ConsentRecord> batch; (batch = handoff.take()) != END_OF_REPLAY; ) {
-                    for (ConsentRecord r : batch) {
-                        apply(r);
-                    }
-                }
-            } catch (Throwable t) {
-                failed.set(t);
-                handoff.clear(); // unblock the reader; it checks failed
-            }
-        }, "consentkit-replay-indexer");
-        indexer.setDaemon(true);
-        indexer.start();
-        java.util.concurrent.atomic.AtomicReference<List<ConsentRecord>> batch =
-                new java.util.concurrent.atomic.AtomicReference<>(new ArrayList<>(REPLAY_BATCH));
-        try {
-            store.replay(r -> {
-                List<ConsentRecord> b = batch.get();
-                b.add(r);
-                if (b.size() == REPLAY_BATCH) {
-                    handOff(handoff, b, failed);
-                    batch.set(new ArrayList<>(REPLAY_BATCH));
-                }
-            });
-            handOff(handoff, batch.get(), failed);
-        } finally {
-            try {
-                while (indexer.isAlive() && !handoff.offer(END_OF_REPLAY, 10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    if (failed.get() != null) {
-                        handoff.clear();
-                    }
-                }
-                indexer.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                indexer.interrupt();
-                throw new ConsentStoreException("interrupted while loading the consent journal", e);
-            }
-        }
-        Throwable t = failed.get();
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error err) {
-            throw err;
-        }
-        if (t != null) {
-            throw new ConsentStoreException("loading the consent journal failed: " + t, t);
-        }
-    }
-
-    private static void handOff(java.util.concurrent.BlockingQueue<List<ConsentRecord>> q, List<ConsentRecord> batch,
-                                java.util.concurrent.atomic.AtomicReference<Throwable> failed) {
-        try {
-            while (!q.offer(batch, 10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                if (failed.get() != null) {
-                    return; // the indexer died: stop feeding it; the failure is thrown after replay
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConsentStoreException("interrupted while loading the consent journal", e);
-        }
     }
 
     // ---- recording ---------------------------------------------------------------------------
@@ -229,17 +126,17 @@ public final class DefaultConsentTracker implements ConsentTracker {
         if (ts.isAfter(now.plus(Duration.ofMinutes(5)))) {
             throw new InvalidInputException("timestamp", "is in the future (" + ts + ")");
         }
-        ReentrantLock lock = stripe(phone);
+        ReentrantLock lock = locks.of(phone);
         lock.lock();
         try {
             ensureOpen();
             NumberState st = index.get(Index.key(phone.e164()));
-            java.time.Instant lastRevocation = st == null ? null : st.lastRevocation();
+            Instant lastRevocation = st == null ? null : st.lastRevocation();
             if (request.timestamp() != null && lastRevocation != null && ts.isBefore(lastRevocation)) {
                 throw new InvalidInputException("timestamp", "is before the number's last opt-out ("
                         + lastRevocation + "); a back-filled consent cannot outrank a later opt-out");
             }
-            ConsentRecord row = new ConsentRecord(newId(phone, ts), ts, phone, request.optInMethod(),
+            ConsentRecord row = new ConsentRecord(ids.next(phone, ts), ts, phone, request.optInMethod(),
                     request.consentMessage(), request.customerId(), request.customerName(), request.customerEmail(),
                     request.ipAddress(), request.screenshotUrl(), request.metadata(), ConsentStatus.ACTIVE, null, "");
             commit(List.of(row));
@@ -261,7 +158,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
         if (evidence != null) {
             evidence.forEach((k, v) -> extra.put(k.startsWith("revoke_") ? k : "revoke_" + k, v == null ? "" : v));
         }
-        ReentrantLock lock = stripe(pn);
+        ReentrantLock lock = locks.of(pn);
         lock.lock();
         try {
             ensureOpen();
@@ -274,7 +171,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
                 }
             }
             if (rows.isEmpty()) {
-                rows.add(new ConsentRecord(newId(pn, now), now, pn, "", "", "", "", "", "", "", extra,
+                rows.add(new ConsentRecord(ids.next(pn, now), now, pn, "", "", "", "", "", "", "", extra,
                         ConsentStatus.REVOKED, now, how));
             }
             commit(rows);
@@ -287,8 +184,8 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public ConsentRecord append(ConsentRecord row) {
-        java.util.Objects.requireNonNull(row, "row");
-        ReentrantLock lock = stripe(row.phoneNumber());
+        Objects.requireNonNull(row, "row");
+        ReentrantLock lock = locks.of(row.phoneNumber());
         lock.lock();
         try {
             ensureOpen();
@@ -316,23 +213,6 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     private void apply(ConsentRecord row) {
         index.apply(row);
-    }
-
-    private String newId(PhoneNumber phone, Instant ts) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        while (true) {
-            String material = phone.e164() + "|" + ts + "|" + idSeed + "|" + idCounter.incrementAndGet();
-            byte[] d = sha.digest(material.getBytes(StandardCharsets.UTF_8));
-            String id = HexFormat.of().formatHex(d, 0, 8);
-            if (!index.containsId(id)) {
-                return id;
-            }
-        }
     }
 
     // ---- reading -----------------------------------------------------------------------------
@@ -432,61 +312,25 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public int exportAudit(Writer out) {
-        List<ConsentRecord> all = new ArrayList<>();
-        index.forEach(st -> all.addAll(st.current(index.codec)));
-        all.sort(BY_TIME);
-        int[] map = JournalCodec.identityMap();
-        try {
-            out.write(JournalCodec.HEADER_LINE);
-            out.write('\n');
-            StringBuilder sb = new StringBuilder(512);
-            for (ConsentRecord r : all) {
-                sb.setLength(0);
-                JournalCodec.appendLine(sb, r, map, true);
-                out.append(sb);
-            }
-            out.flush();
-        } catch (IOException e) {
-            throw new ConsentStoreException("audit export failed: " + e.getMessage(), e);
-        }
-        return all.size();
+        return AuditExport.write(foldedJournal(), out);
     }
 
     @Override
     public int exportAudit(Path file) {
-        Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + Long.toHexString(idSeed ^ clock.millis()));
-        try {
-            Files.createDirectories(target.getParent());
-            int n;
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                n = exportAudit(w);
-            }
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return n;
-        } catch (IOException e) {
-            throw new ConsentStoreException("cannot write audit export " + target + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort
-            }
-        }
+        return AuditExport.write(foldedJournal(), file, ids.tempTag(clock.millis()));
+    }
+
+    private List<ConsentRecord> foldedJournal() {
+        List<ConsentRecord> all = new ArrayList<>();
+        index.forEach(st -> all.addAll(st.current(index.codec)));
+        all.sort(BY_TIME);
+        return all;
     }
 
     @Override
     public ImportResult importLegacy(Path file) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return importLegacy(r, file.getFileName().toString());
+            return legacyImport.run(r, file.getFileName().toString());
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read " + file + ": " + e.getMessage(), e);
         }
@@ -494,57 +338,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public ImportResult importLegacy(Reader in) {
-        return importLegacy(in, "import");
-    }
-
-    private ImportResult importLegacy(Reader in, String source) {
-        List<ConsentRecord> parsed = parseAll(in, source);
-        // Lock every stripe (in order) so the import is one step against concurrent writers.
-        for (ReentrantLock l : stripes) {
-            l.lock();
-        }
-        try {
-            ensureOpen();
-            List<ConsentRecord> fresh = new ArrayList<>();
-            Map<String, ConsentRecord> pendingById = new java.util.HashMap<>();
-            int skipped = 0;
-            for (ConsentRecord r : parsed) {
-                long owner = index.phoneOf(r.consentId());
-                ConsentRecord existing = pendingById.get(r.consentId());
-                if (owner >= 0 && owner != Index.key(r.phoneNumber().e164())
-                        || existing != null && !existing.phoneNumber().equals(r.phoneNumber())) {
-                    throw new JournalFormatException(source, 0, "consent_id",
-                            "'" + r.consentId() + "' belongs to two different numbers; nothing was imported");
-                }
-                if (existing == null && owner >= 0) {
-                    existing = index.get(owner).find(index.codec, r.consentId());
-                }
-                if (existing != null && existing.equals(r)) {
-                    skipped++;
-                    continue;
-                }
-                fresh.add(r);
-                pendingById.put(r.consentId(), r);
-            }
-            if (!fresh.isEmpty()) {
-                commit(fresh);
-            }
-            LOG.info("legacy import from {}: {} rows read, {} imported, {} already present", source, parsed.size(),
-                    fresh.size(), skipped);
-            return new ImportResult(parsed.size(), fresh.size(), skipped);
-        } finally {
-            for (int i = stripes.length - 1; i >= 0; i--) {
-                stripes[i].unlock();
-            }
-        }
-    }
-
-    private List<ConsentRecord> parseAll(Reader in, String source) {
-        try {
-            return JournalCodec.readAll(in, source, phones);
-        } catch (IOException e) {
-            throw new ConsentStoreException("cannot read " + source + ": " + e.getMessage(), e);
-        }
+        return legacyImport.run(in, "import");
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------
@@ -556,7 +350,7 @@ public final class DefaultConsentTracker implements ConsentTracker {
         }
         List<ConsentRecord> fresh = shared.poll();
         for (ConsentRecord r : fresh) {
-            ReentrantLock lock = stripe(r.phoneNumber());
+            ReentrantLock lock = locks.of(r.phoneNumber());
             lock.lock();
             try {
                 apply(r);
@@ -607,10 +401,6 @@ public final class DefaultConsentTracker implements ConsentTracker {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private ReentrantLock stripe(PhoneNumber phone) {
-        return stripes[(phone.e164().hashCode() & 0x7fffffff) % STRIPES];
     }
 
     @Override
