@@ -13,8 +13,8 @@ import java.util.function.Predicate;
 
 /**
  * Mints consent ids: 16 hex digits of a SHA-256 over the number, the time, a per-tracker random seed
- * and a counter, retried until {@code taken} says the id is free. The one id source of a tracker.
- * Thread-safe.
+ * and a counter, retried until {@code taken} says the id is free. The one id source of a tracker
+ * (flows such as Y/N confirmations get theirs through {@link ConsentTracker#newConsentId}). Thread-safe.
  */
 final class ConsentIds {
     private final long seed = new SecureRandom().nextLong();

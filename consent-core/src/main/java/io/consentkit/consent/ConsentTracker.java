@@ -2,6 +2,7 @@ package io.consentkit.consent;
 
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStatus;
+import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.journal.ConsentStore;
 
@@ -10,9 +11,11 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Proof of SMS consent: records every opt-in with when, how and the exact text agreed to,
@@ -94,6 +97,25 @@ public interface ConsentTracker extends AutoCloseable {
      * or expired rows); most code wants the {@code record...} methods.
      */
     ConsentRecord append(ConsentRecord row);
+
+    /**
+     * Runs {@code step} while holding the number's write lock, the one every write of this tracker to
+     * the number takes: no other write to it interleaves, so a flow can read the number's rows and
+     * append the rows they lead to as one step (Y/N confirmations and inbound handling do). The lock
+     * is reentrant, so {@code step} may call this tracker's writes. A step must not take another
+     * number's lock (that could deadlock); rows of other writers of a shared store are picked up just
+     * before the lock is taken, not inside the step. Keep steps short: they hold up writes to numbers
+     * of the same lock stripe.
+     *
+     * @return what {@code step} returned
+     */
+    <T> T withNumberLock(PhoneNumber phone, Supplier<T> step);
+
+    /**
+     * A new consent id (16 hex digits), unused in this tracker's journal, for rows written with
+     * {@link #append(ConsentRecord)}. The tracker's own writes mint theirs the same way.
+     */
+    String newConsentId(PhoneNumber phone, Instant at);
 
     /**
      * The number's most relevant consent: its latest active consent if the number may be

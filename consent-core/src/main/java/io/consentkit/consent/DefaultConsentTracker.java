@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /**
  * The default {@link ConsentTracker}: an in-memory index over a {@link ConsentStore} journal.
@@ -203,6 +204,25 @@ final class DefaultConsentTracker implements ConsentTracker {
         }
     }
 
+    @Override
+    public <T> T withNumberLock(PhoneNumber phone, Supplier<T> step) {
+        Objects.requireNonNull(phone, "phone");
+        Objects.requireNonNull(step, "step");
+        maybeRefresh(); // lookups inside the step do not refresh (see maybeRefresh)
+        ReentrantLock lock = locks.of(phone);
+        lock.lock();
+        try {
+            return step.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String newConsentId(PhoneNumber phone, Instant at) {
+        return ids.next(Objects.requireNonNull(phone, "phone"), Objects.requireNonNull(at, "at"));
+    }
+
     /** Writes durably, then indexes. Caller holds the stripe lock(s) of every row's number. */
     private void commit(List<ConsentRecord> rows) {
         store.append(rows);
@@ -364,8 +384,12 @@ final class DefaultConsentTracker implements ConsentTracker {
         }
     }
 
+    /**
+     * Refreshes when the last refresh is older than the bound; not while the calling thread holds a
+     * write lock (refresh takes other numbers' locks, and {@link #withNumberLock} refreshed already).
+     */
     private void maybeRefresh() {
-        if (refreshMillis > 0 && clock.millis() - lastRefresh >= refreshMillis) {
+        if (refreshMillis > 0 && clock.millis() - lastRefresh >= refreshMillis && !locks.heldByCurrentThread()) {
             refresh();
         }
     }

@@ -11,25 +11,18 @@ import io.consentkit.phone.PhoneNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Y/N confirmation flows ("Reply Y to confirm your participation ... Reply N if you do not wish to
@@ -68,7 +61,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Confirmations {
     private static final Logger LOG = LoggerFactory.getLogger(Confirmations.class);
-    private static final int STRIPES = 64;
 
     /** Longest time-to-live accepted. */
     public static final Duration MAX_TIME_TO_LIVE = Duration.ofDays(365);
@@ -93,17 +85,11 @@ public final class Confirmations {
     private final ConsentTracker tracker;
     private final Clock clock;
     private final ConfirmationListener listener;
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-    private final long idSeed = new SecureRandom().nextLong();
-    private final AtomicLong idCounter = new AtomicLong();
 
     private Confirmations(Builder b) {
         this.tracker = b.tracker;
         this.clock = tracker.clock();
         this.listener = b.listener;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
     }
 
     /** A builder over {@code tracker} (whose journal, number normaliser and clock are used). */
@@ -151,29 +137,25 @@ public final class Confirmations {
             }
         }
         List<ConfirmationEvent> events = new ArrayList<>(2);
-        String id;
-        ReentrantLock lock = lockFor(pn);
-        lock.lock();
-        try {
+        String id = tracker.withNumberLock(pn, () -> {
             if (tracker.isOptedOut(pn.e164())) {
                 throw new ConfirmationRejectedException(pn, "the number has opted out");
             }
             Instant now = now();
             ConsentRecord old = pendingRow(pn);
-            id = newId(pn, now);
+            String newId = tracker.newConsentId(pn, now);
             meta.put(EXPIRES_AT, now.plus(timeToLive).toString());
-            ConsentRecord row = new ConsentRecord(id, now, pn, OptInMethod.SMS_CONFIRMATION, question, "", "", "", "",
-                    "", meta, ConsentStatus.PENDING, null, "");
+            ConsentRecord row = new ConsentRecord(newId, now, pn, OptInMethod.SMS_CONFIRMATION, question, "", "", "",
+                    "", "", meta, ConsentStatus.PENDING, null, "");
             tracker.append(row);
             events.add(event(row, ConfirmationEvent.Outcome.REQUESTED, now, null, row));
             if (old != null) {
                 events.add(isOverdue(old, now) ? close(old, ConfirmationEvent.Outcome.EXPIRED, now, null)
-                        : close(old, ConfirmationEvent.Outcome.REPLACED, now, id));
+                        : close(old, ConfirmationEvent.Outcome.REPLACED, now, newId));
             }
-            LOG.debug("confirmation {} requested of {}", id, pn.masked());
-        } finally {
-            lock.unlock();
-        }
+            LOG.debug("confirmation {} requested of {}", newId, pn.masked());
+            return newId;
+        });
         fire(events);
         return id;
     }
@@ -184,25 +166,21 @@ public final class Confirmations {
      */
     public Optional<PendingConfirmation> pending(String phone) {
         PhoneNumber pn = tracker.phoneNumbers().parse(phone, "phone_number");
-        ConfirmationEvent expired = null;
-        PendingConfirmation result = null;
-        ReentrantLock lock = lockFor(pn);
-        lock.lock();
-        try {
+        ConfirmationEvent[] expired = new ConfirmationEvent[1];
+        PendingConfirmation result = tracker.withNumberLock(pn, () -> {
             ConsentRecord row = pendingRow(pn);
-            if (row != null) {
-                Instant now = now();
-                if (isOverdue(row, now)) {
-                    expired = close(row, ConfirmationEvent.Outcome.EXPIRED, now, null);
-                } else {
-                    result = toPending(row);
-                }
+            if (row == null) {
+                return null;
             }
-        } finally {
-            lock.unlock();
-        }
-        if (expired != null) {
-            fire(List.of(expired));
+            Instant now = now();
+            if (isOverdue(row, now)) {
+                expired[0] = close(row, ConfirmationEvent.Outcome.EXPIRED, now, null);
+                return null;
+            }
+            return toPending(row);
+        });
+        if (expired[0] != null) {
+            fire(List.of(expired[0]));
         }
         return Optional.ofNullable(result);
     }
@@ -231,16 +209,13 @@ public final class Confirmations {
             if (!OptInMethod.SMS_CONFIRMATION.equals(r.optInMethod()) || !isOverdue(r, now)) {
                 continue;
             }
-            ReentrantLock lock = lockFor(r.phoneNumber());
-            lock.lock();
-            try {
+            tracker.withNumberLock(r.phoneNumber(), () -> {
                 Optional<ConsentRecord> current = tracker.findById(r.consentId());
                 if (current.isPresent() && current.get().status() == ConsentStatus.PENDING) {
                     events.add(close(current.get(), ConfirmationEvent.Outcome.EXPIRED, now, null));
                 }
-            } finally {
-                lock.unlock();
-            }
+                return null;
+            });
         }
         if (!events.isEmpty()) {
             LOG.info("expired {} unanswered confirmation(s)", events.size());
@@ -259,11 +234,7 @@ public final class Confirmations {
         return "Confirmations[" + tracker + "]";
     }
 
-    // ---- used by InboundHandler (callers hold lockFor(number)) ---------------------------------
-
-    ReentrantLock lockFor(PhoneNumber pn) {
-        return stripes[(pn.e164().hashCode() & 0x7fffffff) % STRIPES];
-    }
+    // ---- used by InboundHandler (callers hold the tracker's number lock) ---------------------------------
 
     /** The number's newest pending confirmation row, overdue or not; null if none. */
     ConsentRecord pendingRow(PhoneNumber pn) {
@@ -386,22 +357,6 @@ public final class Confirmations {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    private String newId(PhoneNumber phone, Instant ts) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        while (true) {
-            String material = phone.e164() + "|" + ts + "|confirmation|" + idSeed + "|" + idCounter.incrementAndGet();
-            String id = HexFormat.of().formatHex(sha.digest(material.getBytes(StandardCharsets.UTF_8)), 0, 8);
-            if (tracker.findById(id).isEmpty()) {
-                return id;
-            }
-        }
     }
 
     /** Configures {@link Confirmations}. Not thread-safe. */

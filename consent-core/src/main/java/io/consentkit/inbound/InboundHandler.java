@@ -140,24 +140,19 @@ public final class InboundHandler {
         PhoneNumber from = tracker.phoneNumbers().parse(message.from(), "from");
         String sid = message.messageSid();
         List<ConfirmationEvent> events = new ArrayList<>(2);
-        InboundResult result;
-        var lock = confirmations.lockFor(from);
-        lock.lock();
-        try {
+        InboundResult result = tracker.withNumberLock(from, () -> {
             if (!sid.isEmpty() && seen(from, sid)) {
                 boolean pending = confirmations.pendingRow(from) != null;
-                result = new InboundResult(message, parser.parse(message.body(), pending),
-                        InboundResult.Change.DUPLICATE, List.of(), "", null);
                 LOG.info("duplicate delivery of {} from {} ignored", sid, from.masked());
-            } else {
-                result = process(from, message, events);
-                if (!sid.isEmpty()) {
-                    recentSids.put(sid, Boolean.TRUE);
-                }
+                return new InboundResult(message, parser.parse(message.body(), pending),
+                        InboundResult.Change.DUPLICATE, List.of(), "", null);
             }
-        } finally {
-            lock.unlock();
-        }
+            InboundResult r = process(from, message, events);
+            if (!sid.isEmpty()) {
+                recentSids.put(sid, Boolean.TRUE);
+            }
+            return r;
+        });
         confirmations.fire(events);
         notifyListener(result);
         return result;
