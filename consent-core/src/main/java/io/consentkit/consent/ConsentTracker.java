@@ -2,6 +2,7 @@ package io.consentkit.consent;
 
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStatus;
+import io.consentkit.journal.RevocationMethod;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.journal.ConsentStore;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +42,12 @@ import java.util.function.Supplier;
  */
 public interface ConsentTracker extends AutoCloseable {
 
-    /** Revocation method recorded for an inbound STOP-type keyword. */
-    String REVOKED_BY_KEYWORD = "stop_keyword";
+    /**
+     * Revocation method recorded for an inbound STOP-type keyword. Alias of
+     * {@link RevocationMethod#STOP_KEYWORD}, kept for existing code; the revocation methods live in
+     * {@link RevocationMethod}.
+     */
+    String REVOKED_BY_KEYWORD = RevocationMethod.STOP_KEYWORD;
 
     /**
      * Records a web-form opt-in with the standardized web-form text.
@@ -77,7 +83,8 @@ public interface ConsentTracker extends AutoCloseable {
      * Revokes every active consent of the number (each gets a {@code revoked} row). If the
      * number has none, records a suppression row so the number is still never texted.
      *
-     * @param method how it was revoked, e.g. {@link #REVOKED_BY_KEYWORD}, {@code customer_request}
+     * @param method how it was revoked, e.g. {@link RevocationMethod#STOP_KEYWORD},
+     *               {@link RevocationMethod#CUSTOMER_REQUEST}
      * @param notes  optional free text (kept in metadata as {@code revoke_notes})
      * @return the rows appended (at least one)
      */
@@ -90,6 +97,37 @@ public interface ConsentTracker extends AutoCloseable {
      * SID and body), kept in metadata with the prefix {@code revoke_}.
      */
     List<ConsentRecord> revoke(String phone, String method, String notes, Map<String, String> evidence);
+
+    /** {@link #revoke(String, String, String)} for a number already parsed. */
+    default List<ConsentRecord> revoke(PhoneNumber phone, String method, String notes) {
+        return revoke(phone, method, notes, Map.of());
+    }
+
+    /** {@link #revoke(String, String, String, Map)} for a number already parsed. */
+    List<ConsentRecord> revoke(PhoneNumber phone, String method, String notes, Map<String, String> evidence);
+
+    /**
+     * The one "the provider says this number opted out" step (Twilio 21610 or 30004 on a send or in a
+     * status callback): revokes with method {@link RevocationMethod#PROVIDER_OPT_OUT}, the notes
+     * "the provider reported that the recipient opted out" and the evidence {@code revoke_provider_code},
+     * {@code revoke_gateway} and, when known, {@code revoke_message_sid}. Used by the guarded sender and
+     * by provider adapters' status callbacks alike.
+     *
+     * @param gateway    the gateway that reported it (e.g. {@code twilio})
+     * @param code       the provider's error code
+     * @param messageSid the provider's id of the message that failed; empty or null if unknown
+     * @return the rows appended (at least one)
+     */
+    default List<ConsentRecord> revokeByProvider(PhoneNumber phone, String gateway, int code, String messageSid) {
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("provider_code", Integer.toString(code));
+        evidence.put("gateway", gateway == null ? "" : gateway);
+        if (messageSid != null && !messageSid.isBlank()) {
+            evidence.put("message_sid", messageSid.strip());
+        }
+        return revoke(phone, RevocationMethod.PROVIDER_OPT_OUT, "the provider reported that the recipient opted out",
+                evidence);
+    }
 
     /**
      * Appends a journal row as it is, after validating it, and updates the index. This is the
@@ -124,17 +162,32 @@ public interface ConsentTracker extends AutoCloseable {
      */
     Optional<ConsentRecord> status(String phone);
 
+    /** {@link #status(String)} for a number already parsed (no parsing, one index probe). */
+    Optional<ConsentRecord> status(PhoneNumber phone);
+
     /** True if the number has an active consent given after its last opt-out. */
     boolean isActive(String phone);
+
+    /** {@link #isActive(String)} for a number already parsed (no parsing, one index probe). */
+    boolean isActive(PhoneNumber phone);
 
     /** True if the number's last word was an opt-out: it must not be texted at all. */
     boolean isOptedOut(String phone);
 
+    /** {@link #isOptedOut(String)} for a number already parsed (no parsing, one index probe). */
+    boolean isOptedOut(PhoneNumber phone);
+
     /** Every journal row for the number, oldest first (a grant and its revocation are two rows). */
     List<ConsentRecord> history(String phone);
 
+    /** {@link #history(String)} for a number already parsed (no parsing, one index probe). */
+    List<ConsentRecord> history(PhoneNumber phone);
+
     /** The current (folded) state of every consent of the number, by grant time. */
     List<ConsentRecord> consents(String phone);
+
+    /** {@link #consents(String)} for a number already parsed (no parsing, one index probe). */
+    List<ConsentRecord> consents(PhoneNumber phone);
 
     /** Every consent that is active now, across all numbers. */
     List<ConsentRecord> activeConsents();

@@ -8,7 +8,6 @@ import io.consentkit.journal.ConsentStatus;
 import io.consentkit.journal.ConsentStore;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.OptInMethod;
-import io.consentkit.journal.SharedConsentStore;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
 import org.slf4j.Logger;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,8 +39,6 @@ import java.util.function.Supplier;
  */
 final class DefaultConsentTracker implements ConsentTracker {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultConsentTracker.class);
-    private static final Comparator<ConsentRecord> BY_TIME =
-            Comparator.comparing(ConsentRecord::timestamp).thenComparing(ConsentRecord::consentId);
 
     private final ConsentStore store;
     private final ConsentTexts texts;
@@ -51,9 +47,9 @@ final class DefaultConsentTracker implements ConsentTracker {
     private final Index index = new Index();
     private final NumberLocks locks = new NumberLocks();
     private final ConsentIds ids = new ConsentIds(index::containsId);
+    private final TrackerReads reads;
     private final LegacyImport legacyImport;
-    private final long refreshMillis;
-    private volatile long lastRefresh;
+    private final StoreRefresh refresher;
     private volatile boolean closed;
 
     DefaultConsentTracker(ConsentTracker.Builder b) {
@@ -61,9 +57,10 @@ final class DefaultConsentTracker implements ConsentTracker {
         this.texts = b.texts();
         this.clock = b.clock();
         this.phones = b.phoneNumbers();
+        this.reads = new TrackerReads(index, phones, this::maybeRefresh);
         this.legacyImport = new LegacyImport(index, locks, phones, this::ensureOpen, this::commit);
         Duration bound = b.refreshInterval().isZero() ? store.capabilities().visibilityBound() : b.refreshInterval();
-        this.refreshMillis = bound.toMillis();
+        this.refresher = new StoreRefresh(store, locks, index::apply, clock, bound);
         try {
             JournalReplay.run(store, this::apply);
         } catch (RuntimeException e) {
@@ -74,7 +71,7 @@ final class DefaultConsentTracker implements ConsentTracker {
             }
             throw e;
         }
-        this.lastRefresh = clock.millis();
+        refresher.markRefreshed();
     }
 
     // ---- recording ---------------------------------------------------------------------------
@@ -82,41 +79,20 @@ final class DefaultConsentTracker implements ConsentTracker {
     @Override
     public ConsentRecord recordWebFormConsent(String phone, String customerId, String customerName,
                                               String customerEmail, String ipAddress, String formUrl) {
-        ConsentRequest.Builder req = ConsentRequest.builder(phone, OptInMethod.WEB_FORM, texts.webForm())
-                .customerId(customerId).customerName(customerName).customerEmail(customerEmail).ipAddress(ipAddress);
-        if (formUrl != null && !formUrl.isBlank()) {
-            req.metadata("form_url", formUrl.strip());
-        }
-        return recordConsent(req.build());
+        return recordConsent(StandardConsents.webForm(texts, phone, customerId, customerName, customerEmail, ipAddress,
+                formUrl));
     }
 
     @Override
     public ConsentRecord recordKeywordConsent(String phone, String keyword, String customerId, String messageSid,
                                               String inboundBody) {
-        String kw = InvalidInputException.requireText("keyword", keyword);
-        ConsentRequest.Builder req = ConsentRequest.builder(phone, OptInMethod.KEYWORD, texts.keyword(kw))
-                .customerId(customerId).metadata("keyword", kw);
-        if (messageSid != null && !messageSid.isBlank()) {
-            req.metadata("message_sid", messageSid.strip());
-        }
-        if (inboundBody != null) {
-            req.metadata("inbound_body", inboundBody);
-        }
-        return recordConsent(req.build());
+        return recordConsent(StandardConsents.keyword(texts, phone, keyword, customerId, messageSid, inboundBody));
     }
 
     @Override
     public ConsentRecord recordInPersonConsent(String phone, String customerId, String customerName,
                                                String staffMember, String location) {
-        ConsentRequest.Builder req = ConsentRequest.builder(phone, OptInMethod.IN_PERSON, texts.inPerson())
-                .customerId(customerId).customerName(customerName);
-        if (staffMember != null && !staffMember.isBlank()) {
-            req.metadata("staff_member", staffMember.strip());
-        }
-        if (location != null && !location.isBlank()) {
-            req.metadata("location", location.strip());
-        }
-        return recordConsent(req.build());
+        return recordConsent(StandardConsents.inPerson(texts, phone, customerId, customerName, staffMember, location));
     }
 
     @Override
@@ -150,7 +126,12 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public List<ConsentRecord> revoke(String phone, String method, String notes, Map<String, String> evidence) {
-        PhoneNumber pn = phones.parse(phone);
+        return revoke(phones.parse(phone), method, notes, evidence);
+    }
+
+    @Override
+    public List<ConsentRecord> revoke(PhoneNumber pn, String method, String notes, Map<String, String> evidence) {
+        Objects.requireNonNull(pn, "phone");
         String how = InvalidInputException.requireText("revoked_method", method);
         Map<String, String> extra = new LinkedHashMap<>();
         if (notes != null && !notes.isBlank()) {
@@ -237,114 +218,81 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     // ---- reading -----------------------------------------------------------------------------
 
-    private static final NumberState NONE = NumberState.empty(1);
-
-    private NumberState lookup(String phone) {
-        maybeRefresh();
-        long key = phone == null ? -1 : Index.key(phone);
-        NumberState st = key > 0 ? index.get(key) : null;
-        if (st != null) {
-            return st; // canonical input already in the index: no parsing needed
-        }
-        PhoneNumber pn = phones.parse(phone);
-        st = index.get(Index.key(pn.e164()));
-        return st == null ? NONE : st;
+    @Override
+    public Optional<ConsentRecord> status(String phone) {
+        return reads.status(phone);
     }
 
     @Override
-    public Optional<ConsentRecord> status(String phone) {
-        NumberState st = lookup(phone);
-        return st.isEmpty() ? Optional.empty() : Optional.ofNullable(st.status(index.codec));
+    public Optional<ConsentRecord> status(PhoneNumber phone) {
+        return reads.status(Objects.requireNonNull(phone, "phone"));
     }
 
     @Override
     public boolean isActive(String phone) {
-        maybeRefresh();
-        int flags = phone == null ? -1 : index.flags(Index.key(phone));
-        if (flags >= 0) {
-            return (flags & NumberState.ACTIVE) != 0; // canonical and known: one hash probe
-        }
-        return lookup(phone).isActive();
+        return reads.isActive(phone);
+    }
+
+    @Override
+    public boolean isActive(PhoneNumber phone) {
+        return reads.isActive(Objects.requireNonNull(phone, "phone"));
     }
 
     @Override
     public boolean isOptedOut(String phone) {
-        maybeRefresh();
-        int flags = phone == null ? -1 : index.flags(Index.key(phone));
-        if (flags >= 0) {
-            return (flags & NumberState.OPTED_OUT) != 0;
-        }
-        return lookup(phone).isOptedOut();
+        return reads.isOptedOut(phone);
+    }
+
+    @Override
+    public boolean isOptedOut(PhoneNumber phone) {
+        return reads.isOptedOut(Objects.requireNonNull(phone, "phone"));
     }
 
     @Override
     public List<ConsentRecord> history(String phone) {
-        NumberState st = lookup(phone);
-        return st.isEmpty() ? List.of() : List.copyOf(st.history(index.codec));
+        return reads.history(phone);
+    }
+
+    @Override
+    public List<ConsentRecord> history(PhoneNumber phone) {
+        return reads.history(Objects.requireNonNull(phone, "phone"));
     }
 
     @Override
     public List<ConsentRecord> consents(String phone) {
-        NumberState st = lookup(phone);
-        if (st.isEmpty()) {
-            return List.of();
-        }
-        List<ConsentRecord> cur = new ArrayList<>(st.current(index.codec));
-        cur.sort(BY_TIME);
-        return List.copyOf(cur);
+        return reads.consents(phone);
+    }
+
+    @Override
+    public List<ConsentRecord> consents(PhoneNumber phone) {
+        return reads.consents(Objects.requireNonNull(phone, "phone"));
     }
 
     @Override
     public List<ConsentRecord> activeConsents() {
-        maybeRefresh();
-        List<ConsentRecord> out = new ArrayList<>();
-        index.forEach(st -> {
-            if (st.isActive()) {
-                out.addAll(st.withStatus(index.codec, ConsentStatus.ACTIVE));
-            }
-        });
-        out.sort(BY_TIME);
-        return out;
+        return reads.withStatus(ConsentStatus.ACTIVE);
     }
 
     @Override
     public List<ConsentRecord> pendingConsents() {
-        maybeRefresh();
-        List<ConsentRecord> out = new ArrayList<>();
-        index.forEach(st -> {
-            if (st.hasPending()) {
-                out.addAll(st.withStatus(index.codec, ConsentStatus.PENDING));
-            }
-        });
-        out.sort(BY_TIME);
-        return out;
+        return reads.withStatus(ConsentStatus.PENDING);
     }
 
     @Override
     public Optional<ConsentRecord> findById(String consentId) {
-        maybeRefresh();
-        long phone = index.phoneOf(consentId);
-        NumberState st = phone < 0 ? null : index.get(phone);
-        return st == null ? Optional.empty() : Optional.ofNullable(st.find(index.codec, consentId));
+        return reads.findById(consentId);
     }
 
     // ---- audit export and legacy import --------------------------------------------------------
 
     @Override
     public int exportAudit(Writer out) {
-        return AuditExport.write(foldedJournal(), out);
+        return AuditExport.write(reads.all(), out);
     }
 
     @Override
     public int exportAudit(Path file) {
-        return AuditExport.write(foldedJournal(), file, ids.tempTag(clock.millis()));
-    }
-
-    private List<ConsentRecord> foldedJournal() {
-        List<ConsentRecord> all = new ArrayList<>();
-        index.forEach(st -> all.addAll(st.current(index.codec)));
-        all.sort(BY_TIME);
-        return all;
+        return AuditExport.write(reads.all(), file, ids.tempTag(clock.millis()));
     }
 
     @Override
@@ -365,33 +313,11 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public void refresh() {
-        if (!(store instanceof SharedConsentStore shared)) {
-            return;
-        }
-        List<ConsentRecord> fresh = shared.poll();
-        for (ConsentRecord r : fresh) {
-            ReentrantLock lock = locks.of(r.phoneNumber());
-            lock.lock();
-            try {
-                apply(r);
-            } finally {
-                lock.unlock();
-            }
-        }
-        lastRefresh = clock.millis();
-        if (!fresh.isEmpty()) {
-            LOG.debug("refresh picked up {} row(s) from other writers", fresh.size());
-        }
+        refresher.refresh();
     }
 
-    /**
-     * Refreshes when the last refresh is older than the bound; not while the calling thread holds a
-     * write lock (refresh takes other numbers' locks, and {@link #withNumberLock} refreshed already).
-     */
     private void maybeRefresh() {
-        if (refreshMillis > 0 && clock.millis() - lastRefresh >= refreshMillis && !locks.heldByCurrentThread()) {
-            refresh();
-        }
+        refresher.maybeRefresh();
     }
 
     @Override
