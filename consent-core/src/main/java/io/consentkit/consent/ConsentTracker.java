@@ -247,13 +247,16 @@ public interface ConsentTracker extends AutoCloseable {
         return new Builder(store);
     }
 
-    /** Configures the default tracker. Setters validate at once. Not thread-safe. */
+    /**
+     * Configures the default tracker. Setters validate at once, naming the setting; {@link #build()}
+     * hands the implementation an immutable copy. Not thread-safe.
+     */
     final class Builder {
-        final ConsentStore store;
-        ConsentTexts texts = ConsentTexts.of("our business");
-        Clock clock = Clock.systemUTC();
-        PhoneNumbers phoneNumbers = PhoneNumbers.defaults();
-        Duration refreshInterval = Duration.ZERO;
+        private final ConsentStore store;
+        private ConsentTexts texts = ConsentTexts.of("our business");
+        private Clock clock = Clock.systemUTC();
+        private PhoneNumbers phoneNumbers = PhoneNumbers.defaults();
+        private Duration refreshInterval = Duration.ZERO;
 
         private Builder(ConsentStore store) {
             this.store = java.util.Objects.requireNonNull(store, "store");
@@ -300,29 +303,13 @@ public interface ConsentTracker extends AutoCloseable {
             return this;
         }
 
-        /** Opens the tracker: replays the store's journal into the index. */
+        /**
+         * Opens the tracker over the settings as they are now (later changes to this builder do not
+         * reach it): replays the store's journal into the index.
+         */
         public ConsentTracker build() {
-            return new io.consentkit.consent.DefaultConsentTracker(this);
-        }
-
-        public ConsentStore store() {
-            return store;
-        }
-
-        public ConsentTexts texts() {
-            return texts;
-        }
-
-        public Clock clock() {
-            return clock;
-        }
-
-        public PhoneNumbers phoneNumbers() {
-            return phoneNumbers;
-        }
-
-        public Duration refreshInterval() {
-            return refreshInterval;
+            Duration bound = refreshInterval.isZero() ? store.capabilities().visibilityBound() : refreshInterval;
+            return new DefaultConsentTracker(new TrackerSettings(store, texts, clock, phoneNumbers, bound));
         }
     }
 }

@@ -52,15 +52,14 @@ final class DefaultConsentTracker implements ConsentTracker {
     private final StoreRefresh refresher;
     private volatile boolean closed;
 
-    DefaultConsentTracker(ConsentTracker.Builder b) {
-        this.store = b.store();
-        this.texts = b.texts();
-        this.clock = b.clock();
-        this.phones = b.phoneNumbers();
+    DefaultConsentTracker(TrackerSettings settings) {
+        this.store = settings.store();
+        this.texts = settings.texts();
+        this.clock = settings.clock();
+        this.phones = settings.phoneNumbers();
         this.reads = new TrackerReads(index, phones, this::maybeRefresh);
         this.legacyImport = new LegacyImport(index, locks, phones, this::ensureOpen, this::commit);
-        Duration bound = b.refreshInterval().isZero() ? store.capabilities().visibilityBound() : b.refreshInterval();
-        this.refresher = new StoreRefresh(store, locks, index::apply, clock, bound);
+        this.refresher = new StoreRefresh(store, locks, index::apply, clock, settings.visibilityBound());
         try {
             JournalReplay.run(store, this::apply);
         } catch (RuntimeException e) {

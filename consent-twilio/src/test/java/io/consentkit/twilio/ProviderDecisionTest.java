@@ -29,6 +29,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Twilio's own decisions (Advanced Opt-Out's OptOutType, opt-out error codes) reach consent through the
@@ -165,5 +166,15 @@ class ProviderDecisionTest {
         assertThat(TwilioWebhooks.providerIntent("HELP")).isEqualTo(Intent.HELP);
         assertThat(TwilioWebhooks.providerIntent("")).isEqualTo(Intent.NONE);
         assertThat(TwilioWebhooks.providerIntent("SOMETHING_NEW")).isEqualTo(Intent.NONE);
+    }
+
+    @Test
+    void theBuilderHasNoPublicGettersAndStillRequiresAnInboundHandler() {
+        assertThat(java.util.Arrays.stream(TwilioWebhooks.Builder.class.getDeclaredMethods())
+                .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers()))
+                .filter(m -> m.getReturnType() != TwilioWebhooks.Builder.class && !m.getName().equals("build")))
+                .isEmpty();
+        assertThatThrownBy(() -> TwilioWebhooks.builder(WebhookVerifier.builder(TOKEN).build(), tracker).build())
+                .isInstanceOf(io.consentkit.InvalidInputException.class).hasMessageContaining("inboundHandler");
     }
 }
