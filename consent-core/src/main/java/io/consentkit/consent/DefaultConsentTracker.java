@@ -36,6 +36,12 @@ import java.util.function.Supplier;
  * The default {@link ConsentTracker}: an in-memory index over a {@link ConsentStore} journal.
  * Reads are lock-free map lookups; writes to one number are serialised by a striped lock, writes
  * to different numbers run concurrently (so the store can group-commit them). Thread-safe.
+ *
+ * <p>This class is the write path and the wiring; its parts live beside it: {@link TrackerReads} (the
+ * lock-free reads), {@link NumberLocks} and {@link ConsentIds} (the one copy of write locks and id
+ * minting, which flows reach through {@link #withNumberLock} and {@link #newConsentId}),
+ * {@link JournalReplay} (open-time replay), {@link StoreRefresh} (rows of other writers),
+ * {@link AuditExport} and {@link LegacyImport}.
  */
 final class DefaultConsentTracker implements ConsentTracker {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultConsentTracker.class);

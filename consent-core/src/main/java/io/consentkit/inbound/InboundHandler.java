@@ -57,7 +57,10 @@ import java.util.Set;
  * records nothing either. (A HELP or ordinary message writes no row, so after a restart its redelivery is
  * answered again; nothing is recorded twice.)
  *
- * <p>Thread-safe: messages from one number are handled one at a time, different numbers in parallel.
+ * <p>Thread-safe: messages from one number are handled one at a time, under the tracker's lock for the
+ * number ({@link ConsentTracker#withNumberLock}, the one its own writes and {@link Confirmations} take),
+ * different numbers in parallel. This class is the facade (sender, duplicates, lock, listeners); the
+ * keyword and Y/N transitions above are decided in one place inside the package.
  * Listeners are called after the journal writes, outside the lock; their exceptions are logged and never
  * change the result. No provider types: a Twilio adapter maps its webhook into {@link InboundMessage} and
  * the reply into TwiML.

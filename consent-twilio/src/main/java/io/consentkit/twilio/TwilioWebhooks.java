@@ -78,8 +78,8 @@ public final class TwilioWebhooks {
      * A builder.
      *
      * @param verifier checks every request's signature
-     * @param tracker  the consent tracker the inbound handler writes to (also used to honour
-     *                 Advanced Opt-Out decisions)
+     * @param tracker  the consent tracker the inbound handler writes to (its clock is the default;
+     *                 without a sender, status callbacks revoke through it)
      */
     public static Builder builder(WebhookVerifier verifier, ConsentTracker tracker) {
         return new Builder(verifier, tracker);
