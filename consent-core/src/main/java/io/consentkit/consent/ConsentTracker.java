@@ -2,6 +2,8 @@ package io.consentkit.consent;
 
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStatus;
+import io.consentkit.journal.RevocationMethod;
+import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.journal.ConsentStore;
 
@@ -10,9 +12,12 @@ import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Proof of SMS consent: records every opt-in with when, how and the exact text agreed to,
@@ -37,8 +42,12 @@ import java.util.Optional;
  */
 public interface ConsentTracker extends AutoCloseable {
 
-    /** Revocation method recorded for an inbound STOP-type keyword. */
-    String REVOKED_BY_KEYWORD = "stop_keyword";
+    /**
+     * Revocation method recorded for an inbound STOP-type keyword. Alias of
+     * {@link RevocationMethod#STOP_KEYWORD}, kept for existing code; the revocation methods live in
+     * {@link RevocationMethod}.
+     */
+    String REVOKED_BY_KEYWORD = RevocationMethod.STOP_KEYWORD;
 
     /**
      * Records a web-form opt-in with the standardized web-form text.
@@ -74,7 +83,8 @@ public interface ConsentTracker extends AutoCloseable {
      * Revokes every active consent of the number (each gets a {@code revoked} row). If the
      * number has none, records a suppression row so the number is still never texted.
      *
-     * @param method how it was revoked, e.g. {@link #REVOKED_BY_KEYWORD}, {@code customer_request}
+     * @param method how it was revoked, e.g. {@link RevocationMethod#STOP_KEYWORD},
+     *               {@link RevocationMethod#CUSTOMER_REQUEST}
      * @param notes  optional free text (kept in metadata as {@code revoke_notes})
      * @return the rows appended (at least one)
      */
@@ -88,6 +98,37 @@ public interface ConsentTracker extends AutoCloseable {
      */
     List<ConsentRecord> revoke(String phone, String method, String notes, Map<String, String> evidence);
 
+    /** {@link #revoke(String, String, String)} for a number already parsed. */
+    default List<ConsentRecord> revoke(PhoneNumber phone, String method, String notes) {
+        return revoke(phone, method, notes, Map.of());
+    }
+
+    /** {@link #revoke(String, String, String, Map)} for a number already parsed. */
+    List<ConsentRecord> revoke(PhoneNumber phone, String method, String notes, Map<String, String> evidence);
+
+    /**
+     * The one "the provider says this number opted out" step (Twilio 21610 or 30004 on a send or in a
+     * status callback): revokes with method {@link RevocationMethod#PROVIDER_OPT_OUT}, the notes
+     * "the provider reported that the recipient opted out" and the evidence {@code revoke_provider_code},
+     * {@code revoke_gateway} and, when known, {@code revoke_message_sid}. Used by the guarded sender and
+     * by provider adapters' status callbacks alike.
+     *
+     * @param gateway    the gateway that reported it (e.g. {@code twilio})
+     * @param code       the provider's error code
+     * @param messageSid the provider's id of the message that failed; empty or null if unknown
+     * @return the rows appended (at least one)
+     */
+    default List<ConsentRecord> revokeByProvider(PhoneNumber phone, String gateway, int code, String messageSid) {
+        Map<String, String> evidence = new LinkedHashMap<>();
+        evidence.put("provider_code", Integer.toString(code));
+        evidence.put("gateway", gateway == null ? "" : gateway);
+        if (messageSid != null && !messageSid.isBlank()) {
+            evidence.put("message_sid", messageSid.strip());
+        }
+        return revoke(phone, RevocationMethod.PROVIDER_OPT_OUT, "the provider reported that the recipient opted out",
+                evidence);
+    }
+
     /**
      * Appends a journal row as it is, after validating it, and updates the index. This is the
      * low-level door used by flows such as Y/N confirmations (pending, then active, declined
@@ -96,23 +137,57 @@ public interface ConsentTracker extends AutoCloseable {
     ConsentRecord append(ConsentRecord row);
 
     /**
+     * Runs {@code step} while holding the number's write lock, the one every write of this tracker to
+     * the number takes: no other write to it interleaves, so a flow can read the number's rows and
+     * append the rows they lead to as one step (Y/N confirmations and inbound handling do). The lock
+     * is reentrant, so {@code step} may call this tracker's writes. A step must not take another
+     * number's lock (that could deadlock); rows of other writers of a shared store are picked up just
+     * before the lock is taken, not inside the step. Keep steps short: they hold up writes to numbers
+     * of the same lock stripe.
+     *
+     * @return what {@code step} returned
+     */
+    <T> T withNumberLock(PhoneNumber phone, Supplier<T> step);
+
+    /**
+     * A new consent id (16 hex digits), unused in this tracker's journal, for rows written with
+     * {@link #append(ConsentRecord)}. The tracker's own writes mint theirs the same way.
+     */
+    String newConsentId(PhoneNumber phone, Instant at);
+
+    /**
      * The number's most relevant consent: its latest active consent if the number may be
      * texted, else its most recent record of any status (revoked, pending...); empty if the number
      * has never been seen.
      */
     Optional<ConsentRecord> status(String phone);
 
+    /** {@link #status(String)} for a number already parsed (no parsing, one index probe). */
+    Optional<ConsentRecord> status(PhoneNumber phone);
+
     /** True if the number has an active consent given after its last opt-out. */
     boolean isActive(String phone);
+
+    /** {@link #isActive(String)} for a number already parsed (no parsing, one index probe). */
+    boolean isActive(PhoneNumber phone);
 
     /** True if the number's last word was an opt-out: it must not be texted at all. */
     boolean isOptedOut(String phone);
 
+    /** {@link #isOptedOut(String)} for a number already parsed (no parsing, one index probe). */
+    boolean isOptedOut(PhoneNumber phone);
+
     /** Every journal row for the number, oldest first (a grant and its revocation are two rows). */
     List<ConsentRecord> history(String phone);
 
+    /** {@link #history(String)} for a number already parsed (no parsing, one index probe). */
+    List<ConsentRecord> history(PhoneNumber phone);
+
     /** The current (folded) state of every consent of the number, by grant time. */
     List<ConsentRecord> consents(String phone);
+
+    /** {@link #consents(String)} for a number already parsed (no parsing, one index probe). */
+    List<ConsentRecord> consents(PhoneNumber phone);
 
     /** Every consent that is active now, across all numbers. */
     List<ConsentRecord> activeConsents();
@@ -172,13 +247,16 @@ public interface ConsentTracker extends AutoCloseable {
         return new Builder(store);
     }
 
-    /** Configures the default tracker. Setters validate at once. Not thread-safe. */
+    /**
+     * Configures the default tracker. Setters validate at once, naming the setting; {@link #build()}
+     * hands the implementation an immutable copy. Not thread-safe.
+     */
     final class Builder {
-        final ConsentStore store;
-        ConsentTexts texts = ConsentTexts.of("our business");
-        Clock clock = Clock.systemUTC();
-        PhoneNumbers phoneNumbers = PhoneNumbers.defaults();
-        Duration refreshInterval = Duration.ZERO;
+        private final ConsentStore store;
+        private ConsentTexts texts = ConsentTexts.of("our business");
+        private Clock clock = Clock.systemUTC();
+        private PhoneNumbers phoneNumbers = PhoneNumbers.defaults();
+        private Duration refreshInterval = Duration.ZERO;
 
         private Builder(ConsentStore store) {
             this.store = java.util.Objects.requireNonNull(store, "store");
@@ -225,29 +303,13 @@ public interface ConsentTracker extends AutoCloseable {
             return this;
         }
 
-        /** Opens the tracker: replays the store's journal into the index. */
+        /**
+         * Opens the tracker over the settings as they are now (later changes to this builder do not
+         * reach it): replays the store's journal into the index.
+         */
         public ConsentTracker build() {
-            return new io.consentkit.consent.DefaultConsentTracker(this);
-        }
-
-        public ConsentStore store() {
-            return store;
-        }
-
-        public ConsentTexts texts() {
-            return texts;
-        }
-
-        public Clock clock() {
-            return clock;
-        }
-
-        public PhoneNumbers phoneNumbers() {
-            return phoneNumbers;
-        }
-
-        public Duration refreshInterval() {
-            return refreshInterval;
+            Duration bound = refreshInterval.isZero() ? store.capabilities().visibilityBound() : refreshInterval;
+            return new DefaultConsentTracker(new TrackerSettings(store, texts, clock, phoneNumbers, bound));
         }
     }
 }

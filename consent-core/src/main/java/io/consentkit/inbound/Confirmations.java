@@ -1,35 +1,24 @@
 package io.consentkit.inbound;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentRequest;
-import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.journal.OptInMethod;
-import io.consentkit.support.Masking;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 import io.consentkit.phone.PhoneNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Y/N confirmation flows ("Reply Y to confirm your participation ... Reply N if you do not wish to
@@ -59,7 +48,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>State lives only in the journal: pending confirmations are read back from the tracker
  * ({@link ConsentTracker#consents(String)}, {@link ConsentTracker#pendingConsents()}), so a new
  * instance over a reopened store picks up where the old one stopped. Time comes from the tracker's
- * clock. Listeners hear every outcome. Thread-safe: work on one number is serialised.
+ * clock. Listeners hear every outcome. Thread-safe: work on one number is serialised under the
+ * tracker's lock for the number ({@link ConsentTracker#withNumberLock}), the same one its own writes and
+ * the {@link InboundHandler} take.
+ *
+ * <p>This class is the app's side of the flow (asking, looking up, expiring); the answers are
+ * resolved by the {@link InboundHandler}'s state machine. Both write the rows through one package-private
+ * collaborator, so the journal format of a confirmation is defined once.
  *
  * <pre>{@code
  * Confirmations confirmations = Confirmations.builder(tracker).listener(sheet::update).build();
@@ -68,7 +63,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class Confirmations {
     private static final Logger LOG = LoggerFactory.getLogger(Confirmations.class);
-    private static final int STRIPES = 64;
 
     /** Longest time-to-live accepted. */
     public static final Duration MAX_TIME_TO_LIVE = Duration.ofDays(365);
@@ -87,23 +81,14 @@ public final class Confirmations {
     /** Metadata key on a replaced row: the id of the confirmation that replaced it. */
     public static final String REPLACED_BY = "replaced_by";
 
-    private static final Set<String> RESERVED = Set.of(EXPIRES_AT, REQUESTED_AT, REPLY_SID, REPLY_BODY, REPLY_AT,
-            CLOSED_REASON, REPLACED_BY);
-
     private final ConsentTracker tracker;
     private final Clock clock;
-    private final ConfirmationListener listener;
-    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-    private final long idSeed = new SecureRandom().nextLong();
-    private final AtomicLong idCounter = new AtomicLong();
+    private final ConfirmationRows rows;
 
-    private Confirmations(Builder b) {
-        this.tracker = b.tracker;
+    private Confirmations(Settings settings) {
+        this.tracker = settings.tracker();
         this.clock = tracker.clock();
-        this.listener = b.listener;
-        for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
-        }
+        this.rows = new ConfirmationRows(tracker, settings.listener());
     }
 
     /** A builder over {@code tracker} (whose journal, number normaliser and clock are used). */
@@ -144,37 +129,29 @@ public final class Confirmations {
                 if (k == null || k.isBlank()) {
                     throw new InvalidInputException("context", "has an empty key");
                 }
-                if (RESERVED.contains(k) || k.startsWith("revoke_")) {
+                if (ConfirmationRows.RESERVED.contains(k) || k.startsWith("revoke_")) {
                     throw new InvalidInputException("context", "key '" + k + "' is reserved for the confirmation flow");
                 }
                 meta.put(k, e.getValue() == null ? "" : e.getValue());
             }
         }
         List<ConfirmationEvent> events = new ArrayList<>(2);
-        String id;
-        ReentrantLock lock = lockFor(pn);
-        lock.lock();
-        try {
-            if (tracker.isOptedOut(pn.e164())) {
+        String id = tracker.withNumberLock(pn, () -> {
+            if (tracker.isOptedOut(pn)) {
                 throw new ConfirmationRejectedException(pn, "the number has opted out");
             }
             Instant now = now();
-            ConsentRecord old = pendingRow(pn);
-            id = newId(pn, now);
-            meta.put(EXPIRES_AT, now.plus(timeToLive).toString());
-            ConsentRecord row = new ConsentRecord(id, now, pn, OptInMethod.SMS_CONFIRMATION, question, "", "", "", "",
-                    "", meta, ConsentStatus.PENDING, null, "");
-            tracker.append(row);
-            events.add(event(row, ConfirmationEvent.Outcome.REQUESTED, now, null, row));
+            ConsentRecord old = rows.pendingRow(pn);
+            ConfirmationEvent asked = rows.ask(pn, question, meta, now, now.plus(timeToLive));
+            events.add(asked);
             if (old != null) {
-                events.add(isOverdue(old, now) ? close(old, ConfirmationEvent.Outcome.EXPIRED, now, null)
-                        : close(old, ConfirmationEvent.Outcome.REPLACED, now, id));
+                events.add(ConfirmationRows.isOverdue(old, now)
+                        ? rows.close(old, ConfirmationEvent.Outcome.EXPIRED, now, null)
+                        : rows.close(old, ConfirmationEvent.Outcome.REPLACED, now, asked.confirmationId()));
             }
-            LOG.debug("confirmation {} requested of {}", id, pn.masked());
-        } finally {
-            lock.unlock();
-        }
-        fire(events);
+            return asked.confirmationId();
+        });
+        rows.fire(events);
         return id;
     }
 
@@ -184,26 +161,20 @@ public final class Confirmations {
      */
     public Optional<PendingConfirmation> pending(String phone) {
         PhoneNumber pn = tracker.phoneNumbers().parse(phone, "phone_number");
-        ConfirmationEvent expired = null;
-        PendingConfirmation result = null;
-        ReentrantLock lock = lockFor(pn);
-        lock.lock();
-        try {
-            ConsentRecord row = pendingRow(pn);
-            if (row != null) {
-                Instant now = now();
-                if (isOverdue(row, now)) {
-                    expired = close(row, ConfirmationEvent.Outcome.EXPIRED, now, null);
-                } else {
-                    result = toPending(row);
-                }
+        List<ConfirmationEvent> expired = new ArrayList<>(1);
+        PendingConfirmation result = tracker.withNumberLock(pn, () -> {
+            ConsentRecord row = rows.pendingRow(pn);
+            if (row == null) {
+                return null;
             }
-        } finally {
-            lock.unlock();
-        }
-        if (expired != null) {
-            fire(List.of(expired));
-        }
+            Instant now = now();
+            if (ConfirmationRows.isOverdue(row, now)) {
+                expired.add(rows.close(row, ConfirmationEvent.Outcome.EXPIRED, now, null));
+                return null;
+            }
+            return ConfirmationRows.toPending(row);
+        });
+        rows.fire(expired);
         return Optional.ofNullable(result);
     }
 
@@ -211,8 +182,8 @@ public final class Confirmations {
     public List<PendingConfirmation> pendingConfirmations() {
         List<PendingConfirmation> out = new ArrayList<>();
         for (ConsentRecord r : tracker.pendingConsents()) {
-            if (OptInMethod.SMS_CONFIRMATION.equals(r.optInMethod())) {
-                out.add(toPending(r));
+            if (ConfirmationRows.isConfirmation(r)) {
+                out.add(ConfirmationRows.toPending(r));
             }
         }
         return out;
@@ -228,24 +199,21 @@ public final class Confirmations {
         Instant now = now();
         List<ConfirmationEvent> events = new ArrayList<>();
         for (ConsentRecord r : tracker.pendingConsents()) {
-            if (!OptInMethod.SMS_CONFIRMATION.equals(r.optInMethod()) || !isOverdue(r, now)) {
+            if (!ConfirmationRows.isConfirmation(r) || !ConfirmationRows.isOverdue(r, now)) {
                 continue;
             }
-            ReentrantLock lock = lockFor(r.phoneNumber());
-            lock.lock();
-            try {
+            tracker.withNumberLock(r.phoneNumber(), () -> {
                 Optional<ConsentRecord> current = tracker.findById(r.consentId());
                 if (current.isPresent() && current.get().status() == ConsentStatus.PENDING) {
-                    events.add(close(current.get(), ConfirmationEvent.Outcome.EXPIRED, now, null));
+                    events.add(rows.close(current.get(), ConfirmationEvent.Outcome.EXPIRED, now, null));
                 }
-            } finally {
-                lock.unlock();
-            }
+                return null;
+            });
         }
         if (!events.isEmpty()) {
             LOG.info("expired {} unanswered confirmation(s)", events.size());
         }
-        fire(events);
+        rows.fire(events);
         return List.copyOf(events);
     }
 
@@ -254,157 +222,25 @@ public final class Confirmations {
         return tracker;
     }
 
+    /** The rows collaborator the inbound state machine resolves answers through. */
+    ConfirmationRows rows() {
+        return rows;
+    }
+
     @Override
     public String toString() {
         return "Confirmations[" + tracker + "]";
-    }
-
-    // ---- used by InboundHandler (callers hold lockFor(number)) ---------------------------------
-
-    ReentrantLock lockFor(PhoneNumber pn) {
-        return stripes[(pn.e164().hashCode() & 0x7fffffff) % STRIPES];
-    }
-
-    /** The number's newest pending confirmation row, overdue or not; null if none. */
-    ConsentRecord pendingRow(PhoneNumber pn) {
-        ConsentRecord best = null;
-        for (ConsentRecord r : tracker.consents(pn.e164())) {
-            if (r.status() == ConsentStatus.PENDING && OptInMethod.SMS_CONFIRMATION.equals(r.optInMethod())
-                    && (best == null || !r.timestamp().isBefore(best.timestamp()))) {
-                best = r;
-            }
-        }
-        return best;
-    }
-
-    /** Appends the answer row (active for yes, declined for no). */
-    ConfirmationEvent answer(ConsentRecord pending, boolean yes, InboundMessage reply, Instant now) {
-        Map<String, String> extra = new LinkedHashMap<>();
-        extra.put(REQUESTED_AT, pending.timestamp().toString());
-        extra.put(REPLY_SID, reply.messageSid());
-        extra.put(REPLY_BODY, reply.body());
-        extra.put(REPLY_AT, reply.receivedAt().toString());
-        ConsentRecord row = successor(pending, yes ? ConsentStatus.ACTIVE : ConsentStatus.DECLINED, now, extra);
-        tracker.append(row);
-        LOG.info("confirmation {} {} by {}", pending.consentId(), yes ? "confirmed" : "declined",
-                pending.phoneNumber().masked());
-        return event(pending, yes ? ConfirmationEvent.Outcome.CONFIRMED : ConfirmationEvent.Outcome.DECLINED, now,
-                reply, row);
-    }
-
-    /** Reports an unrecognised reply; writes nothing. */
-    ConfirmationEvent invalid(ConsentRecord pending, InboundMessage reply, Instant now) {
-        LOG.debug("confirmation {}: unrecognised reply {} from {}", pending.consentId(), Masking.body(reply.body()),
-                pending.phoneNumber().masked());
-        return event(pending, ConfirmationEvent.Outcome.INVALID, now, reply, null);
-    }
-
-    /** Reports a confirmation revoked by an opt-out ({@code revoked} is its revoked row). */
-    ConfirmationEvent optedOut(ConsentRecord pending, ConsentRecord revoked, InboundMessage reply, Instant now) {
-        return event(pending, ConfirmationEvent.Outcome.OPTED_OUT, now, reply, revoked);
-    }
-
-    /** Closes a pending confirmation as expired (or replaced, when {@code replacedBy} is set). */
-    ConfirmationEvent close(ConsentRecord pending, ConfirmationEvent.Outcome outcome, Instant now, String replacedBy) {
-        Map<String, String> extra = new LinkedHashMap<>();
-        extra.put(REQUESTED_AT, pending.timestamp().toString());
-        extra.put(CLOSED_REASON, outcome == ConfirmationEvent.Outcome.REPLACED ? "replaced" : "expired");
-        if (replacedBy != null) {
-            extra.put(REPLACED_BY, replacedBy);
-        }
-        ConsentRecord row = successor(pending, ConsentStatus.EXPIRED, now, extra);
-        tracker.append(row);
-        LOG.debug("confirmation {} of {} closed: {}", pending.consentId(), pending.phoneNumber().masked(), outcome);
-        return event(pending, outcome, now, null, row);
-    }
-
-    /** Delivers events to the listener; a failing listener is logged and skipped. */
-    void fire(List<ConfirmationEvent> events) {
-        for (ConfirmationEvent e : events) {
-            try {
-                listener.onEvent(e);
-            } catch (RuntimeException ex) {
-                LOG.warn("confirmation listener failed on {} for {}; handling goes on", e.outcome(),
-                        e.phoneNumber().masked(), ex);
-            }
-        }
-    }
-
-    static boolean isOverdue(ConsentRecord pending, Instant at) {
-        Instant deadline = expiresAt(pending);
-        return deadline != null && !at.isBefore(deadline);
-    }
-
-    // ---- internals ------------------------------------------------------------------------------
-
-    private static Instant expiresAt(ConsentRecord r) {
-        String s = r.metadata().get(EXPIRES_AT);
-        if (s == null || s.isBlank()) {
-            return null;
-        }
-        try {
-            return Instant.parse(s.strip());
-        } catch (DateTimeParseException e) {
-            LOG.warn("confirmation {} has an unreadable {} ('{}'); it never expires", r.consentId(), EXPIRES_AT, s);
-            return null;
-        }
-    }
-
-    private static Map<String, String> context(ConsentRecord r) {
-        Map<String, String> out = new LinkedHashMap<>();
-        r.metadata().forEach((k, v) -> {
-            if (!RESERVED.contains(k) && !k.startsWith("revoke_")) {
-                out.put(k, v);
-            }
-        });
-        return out;
-    }
-
-    private static PendingConfirmation toPending(ConsentRecord r) {
-        Instant deadline = expiresAt(r);
-        return new PendingConfirmation(r.consentId(), r.phoneNumber(), r.consentMessage(), context(r), r.timestamp(),
-                deadline == null ? Instant.MAX : deadline);
-    }
-
-    private static ConfirmationEvent event(ConsentRecord pending, ConfirmationEvent.Outcome outcome, Instant at,
-                                           InboundMessage reply, ConsentRecord row) {
-        Instant deadline = expiresAt(pending);
-        return new ConfirmationEvent(pending.consentId(), pending.phoneNumber(), outcome, at,
-                pending.consentMessage(), context(pending), pending.timestamp(),
-                deadline == null ? Instant.MAX : deadline, reply == null ? "" : reply.body(),
-                reply == null ? "" : reply.messageSid(), row);
-    }
-
-    private static ConsentRecord successor(ConsentRecord pending, ConsentStatus status, Instant now,
-                                           Map<String, String> extra) {
-        Map<String, String> meta = new LinkedHashMap<>(pending.metadata());
-        meta.putAll(extra);
-        return new ConsentRecord(pending.consentId(), now, pending.phoneNumber(), pending.optInMethod(),
-                pending.consentMessage(), pending.customerId(), pending.customerName(), pending.customerEmail(),
-                pending.ipAddress(), pending.screenshotUrl(), meta, status, null, "");
     }
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
     }
 
-    private String newId(PhoneNumber phone, Instant ts) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        while (true) {
-            String material = phone.e164() + "|" + ts + "|confirmation|" + idSeed + "|" + idCounter.incrementAndGet();
-            String id = HexFormat.of().formatHex(sha.digest(material.getBytes(StandardCharsets.UTF_8)), 0, 8);
-            if (tracker.findById(id).isEmpty()) {
-                return id;
-            }
-        }
+    /** The validated settings a {@link Builder} builds. */
+    private record Settings(ConsentTracker tracker, ConfirmationListener listener) {
     }
 
-    /** Configures {@link Confirmations}. Not thread-safe. */
+    /** Configures {@link Confirmations}. Setters validate at once. Not thread-safe. */
     public static final class Builder {
         private final ConsentTracker tracker;
         private ConfirmationListener listener = ConfirmationListener.NO_OP;
@@ -420,7 +256,7 @@ public final class Confirmations {
         }
 
         public Confirmations build() {
-            return new Confirmations(this);
+            return new Confirmations(new Settings(tracker, listener));
         }
     }
 }

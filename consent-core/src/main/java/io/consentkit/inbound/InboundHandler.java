@@ -1,22 +1,15 @@
 package io.consentkit.inbound;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
-import io.consentkit.support.Masking;
+import io.consentkit.journal.RevocationMethod;
 import io.consentkit.phone.PhoneNumber;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -26,7 +19,7 @@ import java.util.Set;
  *
  * <ul>
  * <li><b>Opt-out</b> (STOP, "please stop texting me"...): revokes every active consent of the number
- * (or records a suppression) with method {@value ConsentTracker#REVOKED_BY_KEYWORD} and the evidence
+ * (or records a suppression) with method {@value RevocationMethod#STOP_KEYWORD} and the evidence
  * {@code revoke_message_sid}, {@code revoke_inbound_body}, {@code revoke_received_at},
  * {@code revoke_keyword}, {@code revoke_match} ({@code whole_message} or {@code in_reply}) and
  * {@code revoke_to}. Reply: one confirmation text (brand, no marketing), by default only
@@ -47,6 +40,15 @@ import java.util.Set;
  * <li>Anything else: no change, no reply; {@link InboundListener#onUnmatched} hears it.</li>
  * </ul>
  *
+ * <p><b>The provider's decision.</b> When the provider's own keyword handling has already acted on the
+ * message ({@link InboundMessage#providerIntent()}, Twilio Advanced Opt-Out's {@code OptOutType}), that
+ * decision is honoured under the same lock and duplicate rules as everything else: a provider STOP
+ * revokes even for a word the parser does not know (method {@value RevocationMethod#TWILIO_OPT_OUT},
+ * evidence {@code revoke_match=twilio_opt_out_type}) and no opt-out text of ours is sent, since the
+ * provider sent the one allowed; a provider START records a keyword consent for a word the parser does
+ * not read as opt-in or yes; a provider HELP suppresses our HELP reply. An opt-out the parser read is
+ * never overridden.
+ *
  * <p><b>Duplicates.</b> Providers retry webhooks, so the same message SID can arrive twice. A SID seen
  * before is answered with {@link InboundResult.Change#DUPLICATE}: nothing is written or replied again.
  * The handler remembers the last {@link Builder#recentSids(int)} SIDs in memory and, for any other,
@@ -55,7 +57,10 @@ import java.util.Set;
  * records nothing either. (A HELP or ordinary message writes no row, so after a restart its redelivery is
  * answered again; nothing is recorded twice.)
  *
- * <p>Thread-safe: messages from one number are handled one at a time, different numbers in parallel.
+ * <p>Thread-safe: messages from one number are handled one at a time, under the tracker's lock for the
+ * number ({@link ConsentTracker#withNumberLock}, the one its own writes and {@link Confirmations} take),
+ * different numbers in parallel. This class is the facade (sender, duplicates, lock, listeners); the
+ * keyword and Y/N transitions above are decided in one place inside the package.
  * Listeners are called after the journal writes, outside the lock; their exceptions are logged and never
  * change the result. No provider types: a Twilio adapter maps its webhook into {@link InboundMessage} and
  * the reply into TwiML.
@@ -77,49 +82,15 @@ public final class InboundHandler {
     public static final Set<String> SID_KEYS = Set.of("message_sid", "revoke_message_sid", Confirmations.REPLY_SID);
 
     private final ConsentTracker tracker;
-    private final KeywordParser parser;
-    private final Confirmations confirmations;
-    private final InboundListener listener;
-    private final Clock clock;
-    private final ReplyPolicy optOutPolicy;
-    private final ReplyPolicy optInPolicy;
-    private final ReplyPolicy helpPolicy;
-    private final Set<String> providerKeywords;
-    private final String optOutReply;
-    private final String helpReply;
-    private final String confirmedReply;
-    private final String declinedReply;
-    private final String invalidReply;
-    private final Map<String, Boolean> recentSids;
+    private final InboundSettings settings;
+    private final InboundStateMachine machine;
+    private final SeenSids seen;
 
-    private InboundHandler(Builder b) {
-        this.tracker = b.tracker;
-        this.parser = b.parser;
-        this.confirmations = b.confirmations != null ? b.confirmations : Confirmations.builder(b.tracker).build();
-        this.listener = b.listener;
-        this.clock = tracker.clock();
-        this.optOutPolicy = b.optOutPolicy;
-        this.optInPolicy = b.optInPolicy;
-        this.helpPolicy = b.helpPolicy;
-        this.providerKeywords = Set.copyOf(b.providerKeywords);
-        String brand = tracker.texts().brand();
-        this.optOutReply = b.optOutReply != null ? b.optOutReply
-                : brand + ": you are unsubscribed and will receive no further messages. Reply START to resubscribe.";
-        this.helpReply = b.helpReply != null ? b.helpReply
-                : b.supportContact == null ? ""
-                : brand + ": for help contact " + b.supportContact + ". Reply STOP to opt out. Msg & data rates may apply.";
-        this.confirmedReply = b.confirmedReply;
-        this.declinedReply = b.declinedReply;
-        this.invalidReply = b.invalidReply;
-        int capacity = b.recentSids;
-        this.recentSids = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-                return size() > capacity;
-            }
-        });
+    private InboundHandler(ConsentTracker tracker, InboundSettings settings) {
+        this.tracker = tracker;
+        this.settings = settings;
+        this.machine = new InboundStateMachine(tracker, settings);
+        this.seen = new SeenSids(tracker, settings.recentSids());
     }
 
     /** A builder over {@code tracker}. */
@@ -140,146 +111,35 @@ public final class InboundHandler {
         PhoneNumber from = tracker.phoneNumbers().parse(message.from(), "from");
         String sid = message.messageSid();
         List<ConfirmationEvent> events = new ArrayList<>(2);
-        InboundResult result;
-        var lock = confirmations.lockFor(from);
-        lock.lock();
-        try {
-            if (!sid.isEmpty() && seen(from, sid)) {
-                boolean pending = confirmations.pendingRow(from) != null;
-                result = new InboundResult(message, parser.parse(message.body(), pending),
-                        InboundResult.Change.DUPLICATE, List.of(), "", null);
+        InboundResult result = tracker.withNumberLock(from, () -> {
+            if (!sid.isEmpty() && seen.seen(from, sid)) {
                 LOG.info("duplicate delivery of {} from {} ignored", sid, from.masked());
-            } else {
-                result = process(from, message, events);
-                if (!sid.isEmpty()) {
-                    recentSids.put(sid, Boolean.TRUE);
-                }
+                return new InboundResult(message, machine.read(from, message), InboundResult.Change.DUPLICATE,
+                        List.of(), "", null);
             }
-        } finally {
-            lock.unlock();
-        }
-        confirmations.fire(events);
+            InboundResult r = machine.step(from, message, events);
+            if (!sid.isEmpty()) {
+                seen.remember(sid);
+            }
+            return r;
+        });
+        settings.confirmations().rows().fire(events);
         notifyListener(result);
         return result;
     }
 
     /** The parser in use. */
     public KeywordParser parser() {
-        return parser;
+        return settings.parser();
     }
 
     /** The confirmations whose answers this handler records. */
     public Confirmations confirmations() {
-        return confirmations;
-    }
-
-    private InboundResult process(PhoneNumber from, InboundMessage msg, List<ConfirmationEvent> events) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        List<ConsentRecord> rows = new ArrayList<>();
-        ConsentRecord pending = confirmations.pendingRow(from);
-        ConfirmationEvent expired = null;
-        if (pending != null && Confirmations.isOverdue(pending, msg.receivedAt())) {
-            expired = confirmations.close(pending, ConfirmationEvent.Outcome.EXPIRED, now, null);
-            rows.add(expired.record());
-            events.add(expired);
-            pending = null;
-        }
-        KeywordMatch match = parser.parse(msg.body(), pending != null);
-        InboundResult.Change change;
-        String reply = "";
-        ConfirmationEvent confirmation = null;
-        switch (match.intent()) {
-            case OPT_OUT -> {
-                Map<String, String> evidence = new LinkedHashMap<>();
-                evidence.put("message_sid", msg.messageSid());
-                evidence.put("inbound_body", msg.body());
-                evidence.put("received_at", msg.receivedAt().toString());
-                evidence.put("keyword", match.keyword());
-                evidence.put("match", match.wholeMessage() ? "whole_message" : "in_reply");
-                if (!msg.to().isEmpty()) {
-                    evidence.put("to", msg.to());
-                }
-                List<ConsentRecord> revoked = tracker.revoke(from.e164(), ConsentTracker.REVOKED_BY_KEYWORD,
-                        "inbound " + match.keyword(), evidence);
-                rows.addAll(revoked);
-                if (pending != null) {
-                    for (ConsentRecord r : revoked) {
-                        if (r.consentId().equals(pending.consentId())) {
-                            confirmation = confirmations.optedOut(pending, r, msg, now);
-                            events.add(confirmation);
-                        }
-                    }
-                }
-                change = InboundResult.Change.OPTED_OUT;
-                reply = replies(optOutPolicy, match) ? optOutReply : "";
-                LOG.info("opt-out from {} ({}, {})", from.masked(), match.keyword(),
-                        match.wholeMessage() ? "whole message" : "in reply");
-            }
-            case OPT_IN -> {
-                ConsentRecord row = tracker.recordKeywordConsent(from.e164(), match.keyword(), "", msg.messageSid(),
-                        msg.body());
-                rows.add(row);
-                change = InboundResult.Change.OPTED_IN;
-                reply = replies(optInPolicy, match) ? row.consentMessage() : "";
-                LOG.info("keyword opt-in from {} ({})", from.masked(), match.keyword());
-            }
-            case HELP -> {
-                change = InboundResult.Change.NONE;
-                reply = replies(helpPolicy, match) ? helpReply : "";
-            }
-            case CONFIRM_YES, CONFIRM_NO -> {
-                boolean yes = match.intent() == Intent.CONFIRM_YES;
-                confirmation = confirmations.answer(pending, yes, msg, now);
-                rows.add(confirmation.record());
-                events.add(confirmation);
-                change = yes ? InboundResult.Change.CONFIRMED : InboundResult.Change.DECLINED;
-                reply = yes ? confirmedReply : declinedReply;
-            }
-            default -> {
-                if (pending != null) {
-                    confirmation = confirmations.invalid(pending, msg, now);
-                    events.add(confirmation);
-                    change = InboundResult.Change.CONFIRMATION_INVALID;
-                    reply = invalidReply;
-                } else {
-                    change = InboundResult.Change.NONE;
-                    LOG.debug("no keyword in {} from {}", Masking.body(msg.body()), from.masked());
-                }
-            }
-        }
-        if (confirmation == null) {
-            confirmation = expired;
-        }
-        if (change == InboundResult.Change.NONE && expired != null) {
-            change = InboundResult.Change.CONFIRMATION_EXPIRED;
-        }
-        return new InboundResult(msg, match, change, rows, reply, confirmation);
-    }
-
-    private boolean replies(ReplyPolicy policy, KeywordMatch match) {
-        return switch (policy) {
-            case ALWAYS -> true;
-            case NEVER -> false;
-            case UNLESS_PROVIDER_REPLIED -> !(match.wholeMessage() && providerKeywords.contains(match.keyword()));
-        };
-    }
-
-    private boolean seen(PhoneNumber from, String sid) {
-        if (recentSids.containsKey(sid)) {
-            return true;
-        }
-        for (ConsentRecord r : tracker.history(from.e164())) {
-            for (String key : SID_KEYS) {
-                if (sid.equals(r.metadata().get(key))) {
-                    recentSids.put(sid, Boolean.TRUE);
-                    return true;
-                }
-            }
-        }
-        return false;
+        return settings.confirmations();
     }
 
     private void notifyListener(InboundResult result) {
+        InboundListener listener = settings.listener();
         try {
             listener.onResult(result);
         } catch (RuntimeException e) {
@@ -296,7 +156,8 @@ public final class InboundHandler {
 
     @Override
     public String toString() {
-        return "InboundHandler[" + parser.mode() + ", opt-out reply " + optOutPolicy + ", " + tracker + "]";
+        return "InboundHandler[" + settings.parser().mode() + ", opt-out reply " + settings.optOutPolicy() + ", "
+                + tracker + "]";
     }
 
     /**
@@ -441,12 +302,25 @@ public final class InboundHandler {
             return this;
         }
 
+        /**
+         * Validates (HELP must be answerable) and builds the handler over immutable settings; the
+         * builder may be changed and built again.
+         */
         public InboundHandler build() {
             if (helpPolicy != ReplyPolicy.NEVER && helpReply == null && supportContact == null) {
                 throw new InvalidInputException("supportContact", "is required to answer HELP (brand and a contact "
                         + "method); set supportContact(..), helpReply(..) or helpReplyPolicy(NEVER)");
             }
-            return new InboundHandler(this);
+            String brand = tracker.texts().brand();
+            String optOut = optOutReply != null ? optOutReply
+                    : brand + ": you are unsubscribed and will receive no further messages. Reply START to resubscribe.";
+            String help = helpReply != null ? helpReply
+                    : supportContact == null ? ""
+                    : brand + ": for help contact " + supportContact + ". Reply STOP to opt out. Msg & data rates may apply.";
+            Confirmations conf = confirmations != null ? confirmations : Confirmations.builder(tracker).build();
+            return new InboundHandler(tracker, new InboundSettings(parser, conf, listener, optOutPolicy, optInPolicy,
+                    helpPolicy, providerKeywords, optOut, help, confirmedReply, declinedReply, invalidReply,
+                    recentSids));
         }
     }
 }

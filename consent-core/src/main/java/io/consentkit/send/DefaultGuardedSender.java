@@ -19,8 +19,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -225,10 +223,10 @@ final class DefaultGuardedSender implements GuardedSender {
             return new SendOutcome.Blocked(Reason.OPTED_OUT, "the provider reported an opt-out (code " + pending + ")");
         }
         try {
-            if (tracker.isOptedOut(e164)) {
+            if (tracker.isOptedOut(to)) {
                 return new SendOutcome.Blocked(Reason.OPTED_OUT, "the number opted out");
             }
-            if (category == MessageCategory.MARKETING && !tracker.isActive(e164)) {
+            if (category == MessageCategory.MARKETING && !tracker.isActive(to)) {
                 return new SendOutcome.Blocked(Reason.NO_CONSENT, "no active consent for marketing");
             }
         } catch (RuntimeException e) {
@@ -290,12 +288,8 @@ final class DefaultGuardedSender implements GuardedSender {
 
     /** Revokes through the tracker; on failure the number stays suppressed here and is retried. */
     private void recordRevocation(PhoneNumber to, int code) {
-        Map<String, String> evidence = new LinkedHashMap<>();
-        evidence.put("provider_code", Integer.toString(code));
-        evidence.put("gateway", gateway.name());
         try {
-            tracker.revoke(to.e164(), REVOKED_BY_PROVIDER, "the provider reported that the recipient opted out",
-                    evidence);
+            tracker.revokeByProvider(to, gateway.name(), code, "");
             pendingRevocations.remove(to.e164());
         } catch (RuntimeException e) {
             LOG.error("provider opt-out of {} could not be recorded; the number stays blocked in memory and the "

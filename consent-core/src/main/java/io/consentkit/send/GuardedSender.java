@@ -64,8 +64,11 @@ import java.util.function.BooleanSupplier;
  */
 public interface GuardedSender {
 
-    /** Revocation method recorded when the provider reports an opt-out: {@value}. */
-    String REVOKED_BY_PROVIDER = "provider_opt_out";
+    /**
+     * Revocation method recorded when the provider reports an opt-out: {@value}. Alias of
+     * {@link io.consentkit.journal.RevocationMethod#PROVIDER_OPT_OUT}, kept for existing code.
+     */
+    String REVOKED_BY_PROVIDER = io.consentkit.journal.RevocationMethod.PROVIDER_OPT_OUT;
 
     /**
      * Runs the guards and, if they all pass, sends. Never throws for a refused or failed send: those

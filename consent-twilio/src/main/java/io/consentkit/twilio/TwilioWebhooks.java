@@ -2,13 +2,12 @@ package io.consentkit.twilio;
 
 import io.consentkit.ConsentKitException;
 import io.consentkit.InvalidInputException;
-import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.RevocationMethod;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.inbound.InboundHandler;
 import io.consentkit.inbound.InboundMessage;
 import io.consentkit.inbound.InboundResult;
 import io.consentkit.inbound.Intent;
-import io.consentkit.inbound.KeywordParser;
 import io.consentkit.support.Masking;
 import io.consentkit.send.DeliveryStatus;
 import io.consentkit.send.DeliveryUpdate;
@@ -18,10 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -35,15 +32,17 @@ import java.util.function.Consumer;
  *       {@code Body} and {@code MessageSid} go to the {@link InboundHandler}; its reply comes back as
  *       TwiML ({@code <Message>}, XML-escaped) or as an empty {@code <Response/>}. When Twilio's
  *       Advanced Opt-Out has already acted ({@code OptOutType} = {@code STOP}, {@code START} or
- *       {@code HELP}) that decision is honoured even for a keyword our parser does not know
- *       (a custom opt-out word revokes consent; a custom opt-in word records a keyword consent), and
- *       no second opt-out or help text is sent because Twilio has answered.</li>
+ *       {@code HELP}), that decision travels with the message
+ *       ({@link InboundMessage#providerIntent()}) and the handler honours it under its lock and
+ *       duplicate check, even for a keyword our parser does not know (a custom opt-out word revokes
+ *       consent; a custom opt-in word records a keyword consent); no second opt-out or help text is
+ *       sent because Twilio has answered.</li>
  *   <li>{@link #status}: the {@code StatusCallback} of sent messages. {@code MessageSid},
  *       {@code MessageStatus} ({@code delivered}, {@code undelivered}, {@code failed}, ...),
  *       {@code ErrorCode} and {@code To} become a {@link DeliveryUpdate} for the
  *       {@link GuardedSender} (or a {@link SendLog}). A failure whose code means the recipient
  *       blocked us ({@link TwilioErrors#revokesConsent}: 21610, 30004) revokes the number's
- *       consent.</li>
+ *       consent, through {@link ConsentTracker#revokeByProvider} (the sender's path too).</li>
  *   <li>{@link #debugger}: Twilio's Debugger webhook; each event goes to
  *       {@link TwilioWebhookListener#onDebuggerEvent}.</li>
  * </ul>
@@ -53,50 +52,34 @@ import java.util.function.Consumer;
  * ignores message SIDs it has seen). Thread-safe.
  */
 public final class TwilioWebhooks {
-    /** Revocation method when Twilio's Advanced Opt-Out reported a keyword our parser did not read as opt-out: {@value}. */
-    public static final String REVOKED_BY_TWILIO_OPT_OUT = "twilio_opt_out";
+    /**
+     * Revocation method when Twilio's Advanced Opt-Out reported a keyword our parser did not read as
+     * opt-out: {@value}. Alias of {@link RevocationMethod#TWILIO_OPT_OUT}, kept for existing code.
+     */
+    public static final String REVOKED_BY_TWILIO_OPT_OUT = RevocationMethod.TWILIO_OPT_OUT;
 
     private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhooks.class);
 
     private final WebhookVerifier verifier;
-    private final ConsentTracker tracker;
     private final InboundHandler inboundHandler;
     private final TwilioWebhookListener listener;
     private final Consumer<DeliveryUpdate> statusSink;
     private final Clock clock;
 
-    private TwilioWebhooks(Builder b) {
-        this.verifier = b.verifier;
-        this.tracker = b.tracker;
-        this.inboundHandler = b.inboundHandler;
-        this.listener = b.listener;
-        this.clock = b.clock != null ? b.clock : b.tracker.clock();
-        if (b.sender != null) {
-            this.statusSink = b.sender::onDeliveryStatus;
-        } else {
-            SendLog log = b.sendLog;
-            this.statusSink = update -> {
-                if (log != null) {
-                    log.recordStatus(update);
-                }
-                if (update.recipientOptedOut() && !update.to().isEmpty()) {
-                    Map<String, String> evidence = new LinkedHashMap<>();
-                    evidence.put("provider_code", Integer.toString(update.errorCode()));
-                    evidence.put("gateway", "twilio");
-                    evidence.put("message_sid", update.providerId());
-                    tracker.revoke(update.to(), GuardedSender.REVOKED_BY_PROVIDER,
-                            "Twilio reported that the recipient opted out", evidence);
-                }
-            };
-        }
+    private TwilioWebhooks(Settings settings) {
+        this.verifier = settings.verifier();
+        this.inboundHandler = settings.inboundHandler();
+        this.listener = settings.listener();
+        this.clock = settings.clock();
+        this.statusSink = settings.statusSink();
     }
 
     /**
      * A builder.
      *
      * @param verifier checks every request's signature
-     * @param tracker  the consent tracker the inbound handler writes to (also used to honour
-     *                 Advanced Opt-Out decisions)
+     * @param tracker  the consent tracker the inbound handler writes to (its clock is the default;
+     *                 without a sender, status callbacks revoke through it)
      */
     public static Builder builder(WebhookVerifier verifier, ConsentTracker tracker) {
         return new Builder(verifier, tracker);
@@ -115,12 +98,10 @@ public final class TwilioWebhooks {
         String sid = firstOf(request, "MessageSid", "SmsMessageSid", "SmsSid");
         String to = request.parameter("To").orElse("");
         String body = request.parameter("Body").orElse("");
-        String optOutType = request.parameter("OptOutType").orElse("").strip().toUpperCase(Locale.ROOT);
-        InboundMessage message;
+        Intent decided = providerIntent(request.parameter("OptOutType").orElse(""));
         InboundResult result;
         try {
-            message = new InboundMessage(from, to, body, sid, clock.instant());
-            result = inboundHandler.handle(message);
+            result = inboundHandler.handle(new InboundMessage(from, to, body, sid, clock.instant(), decided));
         } catch (InvalidInputException e) {
             // not a phone number we can keep consent for (e.g. a channel address): answer, change nothing
             LOG.warn("inbound message {} from {} not handled: {}", sid, Masking.phone(from), e.getMessage());
@@ -129,59 +110,17 @@ public final class TwilioWebhooks {
             LOG.error("inbound message {} from {} could not be recorded", sid, Masking.phone(from), e);
             return WebhookResponse.text(500, "consent store unavailable\n");
         }
-        String reply = result.reply();
-        try {
-            reply = honourOptOutType(optOutType, message, result, reply);
-        } catch (ConsentKitException e) {
-            LOG.error("Twilio OptOutType {} for {} could not be recorded", optOutType, Masking.phone(from), e);
-            return WebhookResponse.text(500, "consent store unavailable\n");
-        }
-        return WebhookResponse.twiml(reply);
+        return WebhookResponse.twiml(result.reply());
     }
 
-    /**
-     * Applies Twilio's Advanced Opt-Out decision where our handler did not reach the same one,
-     * and returns the reply to send.
-     */
-    private String honourOptOutType(String optOutType, InboundMessage msg, InboundResult result, String reply) {
-        if (optOutType.isEmpty() || result.isDuplicate()) {
-            return reply;
-        }
-        switch (optOutType) {
-            case "STOP" -> {
-                if (result.change() != InboundResult.Change.OPTED_OUT) {
-                    Map<String, String> evidence = new LinkedHashMap<>();
-                    evidence.put("message_sid", msg.messageSid());
-                    evidence.put("inbound_body", msg.body());
-                    evidence.put("received_at", msg.receivedAt().toString());
-                    evidence.put("keyword", KeywordParser.normalize(msg.body()));
-                    evidence.put("match", "twilio_opt_out_type");
-                    if (!msg.to().isEmpty()) {
-                        evidence.put("to", msg.to());
-                    }
-                    tracker.revoke(msg.from(), REVOKED_BY_TWILIO_OPT_OUT, "Twilio OptOutType STOP", evidence);
-                    LOG.info("opt-out from {} by Twilio Advanced Opt-Out (keyword not ours)", Masking.phone(msg.from()));
-                }
-                return ""; // Twilio sent the one opt-out confirmation allowed
-            }
-            case "START" -> {
-                if (result.change() == InboundResult.Change.OPTED_IN || result.change() == InboundResult.Change.CONFIRMED
-                        || result.change() == InboundResult.Change.OPTED_OUT) {
-                    return reply;
-                }
-                String keyword = KeywordParser.normalize(msg.body());
-                ConsentRecord row = tracker.recordKeywordConsent(msg.from(), keyword.isEmpty() ? "START" : keyword, "",
-                        msg.messageSid(), msg.body());
-                LOG.info("keyword opt-in from {} by Twilio Advanced Opt-Out (keyword not ours)", Masking.phone(msg.from()));
-                return row.consentMessage(); // the recorded text is evidence only if it is sent
-            }
-            case "HELP" -> {
-                return result.intent() == Intent.HELP ? "" : reply; // Twilio answered HELP itself
-            }
-            default -> {
-                return reply;
-            }
-        }
+    /** Twilio Advanced Opt-Out's {@code OptOutType} as the decision the handler honours. */
+    static Intent providerIntent(String optOutType) {
+        return switch (optOutType.strip().toUpperCase(Locale.ROOT)) {
+            case "STOP" -> Intent.OPT_OUT;
+            case "START" -> Intent.OPT_IN;
+            case "HELP" -> Intent.HELP;
+            default -> Intent.NONE;
+        };
     }
 
     /**
@@ -279,6 +218,11 @@ public final class TwilioWebhooks {
         return "TwilioWebhooks[" + verifier + ", " + inboundHandler + "]";
     }
 
+    /** The validated settings a {@link Builder} builds. */
+    private record Settings(WebhookVerifier verifier, InboundHandler inboundHandler, TwilioWebhookListener listener,
+                            Clock clock, Consumer<DeliveryUpdate> statusSink) {
+    }
+
     /** Configures {@link TwilioWebhooks}. Setters check at once. Not thread-safe. */
     public static final class Builder {
         private final WebhookVerifier verifier;
@@ -333,11 +277,27 @@ public final class TwilioWebhooks {
             return this;
         }
 
+        /** Validates (an inbound handler is required) and builds over immutable settings. */
         public TwilioWebhooks build() {
             if (inboundHandler == null) {
                 throw new InvalidInputException("inboundHandler", "is not set");
             }
-            return new TwilioWebhooks(this);
+            Consumer<DeliveryUpdate> sink = sender != null ? sender::onDeliveryStatus : trackerSink(tracker, sendLog);
+            return new TwilioWebhooks(new Settings(verifier, inboundHandler, listener,
+                    clock != null ? clock : tracker.clock(), sink));
+        }
+
+        /** Without a sender: record in the log (if any); a provider opt-out revokes through the tracker. */
+        private static Consumer<DeliveryUpdate> trackerSink(ConsentTracker tracker, SendLog log) {
+            return update -> {
+                if (log != null) {
+                    log.recordStatus(update);
+                }
+                if (update.recipientOptedOut() && !update.to().isEmpty()) {
+                    tracker.revokeByProvider(tracker.phoneNumbers().parse(update.to()), "twilio", update.errorCode(),
+                            update.providerId());
+                }
+            };
         }
     }
 }

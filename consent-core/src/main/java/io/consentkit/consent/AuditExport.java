@@ -1,0 +1,79 @@
+package io.consentkit.consent;
+
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalCodec;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * The audit export: the folded journal in the journal schema, formula-looking cells neutralised,
+ * to a writer or atomically to a file. Stateless; thread-safe.
+ */
+final class AuditExport {
+    private AuditExport() {
+    }
+
+    /** Writes {@code rows} (already in export order) to {@code out}; returns how many. */
+    static int write(List<ConsentRecord> rows, Writer out) {
+        int[] map = JournalCodec.identityMap();
+        try {
+            out.write(JournalCodec.HEADER_LINE);
+            out.write('\n');
+            StringBuilder sb = new StringBuilder(512);
+            for (ConsentRecord r : rows) {
+                sb.setLength(0);
+                JournalCodec.appendLine(sb, r, map, true);
+                out.append(sb);
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new ConsentStoreException("audit export failed: " + e.getMessage(), e);
+        }
+        return rows.size();
+    }
+
+    /**
+     * Writes {@code rows} to a temporary sibling of {@code file} (named with {@code tmpTag}), forces it
+     * to disk and moves it over {@code file}.
+     */
+    static int write(List<ConsentRecord> rows, Path file, String tmpTag) {
+        Path target = file.toAbsolutePath();
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + tmpTag);
+        try {
+            Files.createDirectories(target.getParent());
+            int n;
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                n = write(rows, w);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return n;
+        } catch (IOException e) {
+            throw new ConsentStoreException("cannot write audit export " + target + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // best effort
+            }
+        }
+    }
+}

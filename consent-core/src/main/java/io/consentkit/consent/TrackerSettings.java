@@ -1,0 +1,26 @@
+package io.consentkit.consent;
+
+import io.consentkit.journal.ConsentStore;
+import io.consentkit.phone.PhoneNumbers;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@link ConsentTracker.Builder#build()} hands the default tracker: validated and immutable.
+ *
+ * @param visibilityBound how stale a lookup may be before it refreshes from a shared store (the
+ *                        builder's refresh interval, or the store's own bound when that was zero);
+ *                        zero for never
+ */
+record TrackerSettings(ConsentStore store, ConsentTexts texts, Clock clock, PhoneNumbers phoneNumbers,
+                       Duration visibilityBound) {
+    TrackerSettings {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(texts, "texts");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(phoneNumbers, "phoneNumbers");
+        Objects.requireNonNull(visibilityBound, "visibilityBound");
+    }
+}

@@ -1,0 +1,22 @@
+package io.consentkit.inbound;
+
+import java.util.Set;
+
+/**
+ * What an {@link InboundHandler.Builder} builds: validated, with the default replies already filled in
+ * from the tracker's brand. Immutable.
+ *
+ * @param optOutReply    the opt-out confirmation text
+ * @param helpReply      the HELP reply; empty only when HELP replies are off
+ * @param confirmedReply reply to a yes; empty for none
+ * @param declinedReply  reply to a no; empty for none
+ * @param invalidReply   reply to an unrecognised answer; empty for none
+ */
+record InboundSettings(KeywordParser parser, Confirmations confirmations, InboundListener listener,
+                       ReplyPolicy optOutPolicy, ReplyPolicy optInPolicy, ReplyPolicy helpPolicy,
+                       Set<String> providerKeywords, String optOutReply, String helpReply, String confirmedReply,
+                       String declinedReply, String invalidReply, int recentSids) {
+    InboundSettings {
+        providerKeywords = Set.copyOf(providerKeywords);
+    }
+}

@@ -1,0 +1,52 @@
+package io.consentkit.inbound;
+
+import io.consentkit.consent.ConsentTracker;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.phone.PhoneNumber;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The handler's duplicate check: the last {@code capacity} message SIDs in memory and, for any other,
+ * the SIDs the number's journal rows carry ({@link InboundHandler#SID_KEYS}), so a redelivery after a
+ * restart is recognised too. Callers hold the number's lock. Thread-safe.
+ */
+final class SeenSids {
+    private final ConsentTracker tracker;
+    private final Map<String, Boolean> recent;
+
+    SeenSids(ConsentTracker tracker, int capacity) {
+        this.tracker = tracker;
+        this.recent = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, false) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                return size() > capacity;
+            }
+        });
+    }
+
+    /** True if {@code sid} from {@code from} was handled before. */
+    boolean seen(PhoneNumber from, String sid) {
+        if (recent.containsKey(sid)) {
+            return true;
+        }
+        for (ConsentRecord r : tracker.history(from)) {
+            for (String key : InboundHandler.SID_KEYS) {
+                if (sid.equals(r.metadata().get(key))) {
+                    recent.put(sid, Boolean.TRUE);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Remembers a SID once its message has been handled (and its rows written). */
+    void remember(String sid) {
+        recent.put(sid, Boolean.TRUE);
+    }
+}
