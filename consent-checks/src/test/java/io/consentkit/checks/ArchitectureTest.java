@@ -72,7 +72,7 @@ class ArchitectureTest {
         floor("io.consentkit.inbound.internal", "io.consentkit", "io.consentkit.support", "io.consentkit.internal");
         floor("io.consentkit.inbound", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
                 "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent",
-                "io.consentkit.consent.internal", "io.consentkit.inbound.internal");
+                "io.consentkit.inbound.internal");
         floor("io.consentkit.send.internal", "io.consentkit", "io.consentkit.support", "io.consentkit.internal");
         floor("io.consentkit.send", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
                 "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent", "io.consentkit.message",
