@@ -21,9 +21,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarFile;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import java.util.stream.Collectors;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -94,8 +103,8 @@ class ArchitectureTest {
     @Test
     void everyCorePackageHasAFloor() {
         Set<String> packages = MODULES.get("consent-core").stream().map(JavaClass::getPackageName)
-                .collect(Collectors.toCollection(java.util.TreeSet::new));
-        org.assertj.core.api.Assertions.assertThat(CORE_FLOORS.keySet())
+                .collect(Collectors.toCollection(TreeSet::new));
+        assertThat(CORE_FLOORS.keySet())
                 .as("every consent-core package is placed on a floor in ArchitectureTest and docs/architecture.md")
                 .containsAll(packages);
     }
@@ -155,10 +164,57 @@ class ArchitectureTest {
                 .check(classes));
     }
 
+    /**
+     * The same rules on the source's import lines, which also catch an import used only by Javadoc
+     * (bytecode does not record those): every module's main sources import no other module's
+     * {@code internal} package, and consent-core's sources import only their floors.
+     */
+    @Test
+    void sourceImportsKeepTheRules() throws IOException {
+        Path root = Docs.root();
+        Map<String, String> internalOwner = new HashMap<>();
+        Map<Path, String> moduleOf = new LinkedHashMap<>();
+        for (String module : MODULES.keySet()) {
+            Path src = root.resolve(module).resolve("src/main/java");
+            try (Stream<Path> files = Files.walk(src)) {
+                for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+                    moduleOf.put(f, module);
+                    String pkg = src.relativize(f.getParent()).toString().replace(File.separatorChar, '.');
+                    if (isInternal(pkg)) {
+                        internalOwner.put(pkg, module);
+                    }
+                }
+            }
+        }
+        Pattern importLine = Pattern.compile(
+                "^import\\s+(?:static\\s+)?(io\\.consentkit[\\w.]*?)\\.[A-Z][\\w.]*;", Pattern.MULTILINE);
+        List<String> broken = new ArrayList<>();
+        for (Map.Entry<Path, String> e : moduleOf.entrySet()) {
+            String text = Files.readString(e.getKey());
+            Matcher pm = Pattern.compile("^package\\s+([\\w.]+);", Pattern.MULTILINE)
+                    .matcher(text);
+            String from = pm.find() ? pm.group(1) : "";
+            Matcher m = importLine.matcher(text);
+            while (m.find()) {
+                String to = m.group(1);
+                String owner = internalOwner.get(to);
+                if (isInternal(to) && !e.getValue().equals(owner)) {
+                    broken.add(root.relativize(e.getKey()) + " imports " + to + " (internal to " + owner + ")");
+                }
+                if (e.getValue().equals("consent-core") && !to.equals(from)
+                        && !CORE_FLOORS.getOrDefault(from, Set.of()).contains(to)) {
+                    broken.add(root.relativize(e.getKey()) + ": " + from + " may not import " + to);
+                }
+            }
+        }
+        assertThat(moduleOf).as("main sources found").isNotEmpty();
+        assertThat(broken).as("imports that break the layering").isEmpty();
+    }
+
     /** The rules must see classes: an empty import would make every rule pass vacuously. */
     @Test
     void everyModuleWasImported() {
-        MODULES.forEach((module, classes) -> org.assertj.core.api.Assertions.assertThat(classes.size())
+        MODULES.forEach((module, classes) -> assertThat(classes.size())
                 .as(module + " classes imported").isPositive());
     }
 

@@ -1,11 +1,8 @@
 package io.consentkit.journal;
 
-import io.consentkit.consent.ConsentRequest;
-
-
 /**
  * Well-known values of the {@code opt_in_method} column. The column is open: any lower-case
- * word of letters, digits and underscores is accepted (see {@link ConsentRequest}), so an app can
+ * word of letters, digits and underscores is accepted ({@link #isWellFormed}), so an app can
  * use its own (e.g. {@code "kiosk"}). A suppression row (an opt-out from a number that never
  * opted in) has an empty method.
  */
