@@ -31,17 +31,30 @@ class NumberLockTest {
     void aWriteToTheNumberWaitsForAStepHoldingItsLock() throws Exception {
         List<String> order = new CopyOnWriteArrayList<>();
         CountDownLatch inStep = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Void> step = CompletableFuture.runAsync(() -> tracker.withNumberLock(ann, () -> {
             inStep.countDown();
-            sleep(300);
+            await(release);
             order.add("step done, " + tracker.history(ann.e164()).size() + " rows");
             return null;
         }));
         assertThat(inStep.await(5, TimeUnit.SECONDS)).isTrue();
 
-        tracker.revoke("+15125551234", ConsentTracker.REVOKED_BY_KEYWORD, "STOP");
-        order.add("revoked");
+        Thread revoker = new Thread(() -> {
+            tracker.revoke("+15125551234", ConsentTracker.REVOKED_BY_KEYWORD, "STOP");
+            order.add("revoked");
+        });
+        revoker.start();
+        // the revoke must park on the number's lock (not finish) while the step holds it
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (revoker.getState() != Thread.State.WAITING && revoker.getState() != Thread.State.BLOCKED
+                && revoker.isAlive() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(order).as("nothing written while the step holds the lock").isEmpty();
+        release.countDown();
         step.get(5, TimeUnit.SECONDS);
+        revoker.join(5_000);
 
         assertThat(order).containsExactly("step done, 0 rows", "revoked");
     }
@@ -66,9 +79,11 @@ class NumberLockTest {
         assertThat(ids).hasSize(1000).doesNotContain(existing.consentId()).allMatch(id -> id.matches("[0-9a-f]{16}"));
     }
 
-    private static void sleep(long millis) {
+    private static void await(CountDownLatch latch) {
         try {
-            Thread.sleep(millis);
+            if (!latch.await(5, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("not released in 5 s");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
