@@ -54,6 +54,36 @@ final class Docs {
         throw new IllegalStateException("no directory holding .ci/run above " + Path.of("").toAbsolutePath());
     }
 
+    /**
+     * Checks that the generated part {@code name} of {@code doc} (the text between
+     * {@code <!-- generated:name -->} and {@code <!-- /generated:name -->}) is {@code content}; with
+     * {@code -Dconsentkit.updateDocs=true} it rewrites that part first. Fails naming the markers when
+     * they are missing.
+     */
+    static void checkGenerated(Path doc, String name, String content) {
+        String begin = "<!-- generated:" + name + " -->";
+        String end = "<!-- /generated:" + name + " -->";
+        String text = read(doc);
+        int b = text.indexOf(begin);
+        int e = text.indexOf(end);
+        if (b < 0 || e < b) {
+            throw new AssertionError(root().relativize(doc) + " lacks the markers " + begin + " ... " + end);
+        }
+        String expected = "\n" + content.strip() + "\n";
+        if (Boolean.getBoolean("consentkit.updateDocs")) {
+            text = text.substring(0, b + begin.length()) + expected + text.substring(e);
+            try {
+                Files.writeString(doc, text, StandardCharsets.UTF_8);
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        }
+        org.assertj.core.api.Assertions.assertThat(text.substring(b + begin.length(), e).strip())
+                .as("%s, generated part '%s' is stale: run the test with -Dconsentkit.updateDocs=true",
+                        root().relativize(doc), name)
+                .isEqualTo(content.strip());
+    }
+
     /** README.md, then every {@code docs/*.md} in name order. */
     static List<Path> documents() {
         Path root = root();

@@ -1,10 +1,12 @@
-package io.consentkit.inbound;
+package io.consentkit.checks;
+
+import io.consentkit.inbound.Intent;
+import io.consentkit.inbound.KeywordMatch;
+import io.consentkit.inbound.KeywordParser;
+import io.consentkit.inbound.KeywordSet;
 
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -14,21 +16,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps docs/inbound.md true: its keyword tables are generated here from the parser. (Its Java example is
- * the code {@link InboundExampleTest} runs; the docs harness in consent-checks compares the two.) Run with
+ * the code consent-core's {@code InboundExampleTest} runs; the docs harness in consent-checks compares the two.) Run with
  * {@code -Dconsentkit.updateDocs=true} to rewrite the generated parts after changing the parser.
  */
 class InboundDocsTest {
-    static final Path DOC = repositoryRoot().resolve("docs").resolve("inbound.md");
-
-    /** The nearest directory from here up that holds the CI entry point {@code .ci/run}. */
-    static Path repositoryRoot() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve(".ci").resolve("run"))) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no directory holding .ci/run above " + Path.of("").toAbsolutePath());
-    }
+    static final Path DOC = Docs.root().resolve("docs").resolve("inbound.md");
 
     /** Sample replies for the modes table. */
     static final List<String> SAMPLES = List.of(
@@ -87,16 +79,9 @@ class InboundDocsTest {
     }
 
     @Test
-    void generatedPartsOfTheDocAreCurrent() throws IOException {
-        String doc = Files.readString(DOC, StandardCharsets.UTF_8);
-        String updated = replace(doc, "keyword-sets", keywordSetsTable());
-        updated = replace(updated, "samples", samplesTable());
-        if (!updated.equals(doc) && Boolean.getBoolean("consentkit.updateDocs")) {
-            Files.writeString(DOC, updated, StandardCharsets.UTF_8);
-            doc = updated;
-        }
-        assertThat(doc).as("docs/inbound.md is stale: run this test with -Dconsentkit.updateDocs=true")
-                .isEqualTo(updated);
+    void generatedPartsOfTheDocAreCurrent() {
+        Docs.checkGenerated(DOC, "keyword-sets", keywordSetsTable());
+        Docs.checkGenerated(DOC, "samples", samplesTable());
     }
 
     @Test
@@ -113,15 +98,5 @@ class InboundDocsTest {
         assertThat(fcc.parse("YES", false).intent()).isEqualTo(Intent.OPT_IN);
         assertThat(fcc.parse("YES", true).intent()).isEqualTo(Intent.CONFIRM_YES);
         assertThat(samplesTable().lines().count()).isEqualTo(SAMPLES.size() + 2L);
-    }
-
-    private static String replace(String doc, String name, String content) {
-        String begin = "<!-- generated:" + name + " -->\n";
-        String end = "<!-- /generated:" + name + " -->";
-        int b = doc.indexOf(begin);
-        int e = doc.indexOf(end);
-        assertThat(b).as("marker %s in %s", begin.strip(), DOC).isNotNegative();
-        assertThat(e).as("marker %s in %s", end, DOC).isGreaterThan(b);
-        return doc.substring(0, b + begin.length()) + content + doc.substring(e);
     }
 }

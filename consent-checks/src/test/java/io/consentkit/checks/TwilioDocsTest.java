@@ -1,33 +1,18 @@
-package io.consentkit.twilio;
+package io.consentkit.checks;
 
 import io.consentkit.send.GatewayResult.FailureKind;
+import io.consentkit.twilio.TwilioErrors;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Keeps docs/twilio.md honest: its error table must be {@link TwilioErrors#table()}
  * ({@code -Dconsentkit.updateDocs=true} rewrites the table). Its Java blocks are the regions
- * {@link TwilioReadmeTest} runs; the docs harness in consent-checks compares them.
+ * consent-twilio's {@code TwilioReadmeTest} runs; the docs harness in consent-checks compares them.
  */
 class TwilioDocsTest {
-    static final String BEGIN = "<!-- generated:twilio-errors -->";
-    static final String END = "<!-- /generated:twilio-errors -->";
-
-    static Path doc() {
-        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve(".ci").resolve("run"))) {
-                return p.resolve("docs").resolve("twilio.md");
-            }
-        }
-        throw new IllegalStateException("no directory holding .ci/run above " + Path.of("").toAbsolutePath());
-    }
-
     static String errorTable() {
         StringBuilder sb = new StringBuilder();
         sb.append("| Twilio code | meaning | outcome (`FailureKind`) | retry safe |\n|---|---|---|---|\n");
@@ -47,19 +32,8 @@ class TwilioDocsTest {
     }
 
     @Test
-    void errorTableMatchesTheCode() throws IOException {
-        Path doc = doc();
-        String text = Files.readString(doc, StandardCharsets.UTF_8);
-        int b = text.indexOf(BEGIN);
-        int e = text.indexOf(END);
-        assertThat(b).as("%s has %s", doc, BEGIN).isNotNegative();
-        assertThat(e).isGreaterThan(b);
-        String expected = errorTable();
-        if (Boolean.getBoolean("consentkit.updateDocs")) {
-            text = text.substring(0, b + BEGIN.length()) + "\n" + expected + text.substring(e);
-            Files.writeString(doc, text, StandardCharsets.UTF_8);
-        }
-        assertThat(text.substring(b + BEGIN.length(), e).strip()).isEqualTo(expected.strip());
+    void errorTableMatchesTheCode() {
+        Docs.checkGenerated(Docs.root().resolve("docs").resolve("twilio.md"), "twilio-errors", errorTable());
         assertThat(TwilioErrors.forRestError(21610, 400)).isEqualTo(FailureKind.OPTED_OUT);
     }
 }
