@@ -21,10 +21,16 @@ public final class JournalLimits {
     public static final int MAX_FIELD_CHARS = 8_192;
     /** Longest {@code metadata} cell written: the JSON object's length in chars. */
     public static final int MAX_METADATA_CHARS = 262_144;
+    /**
+     * Longest {@code metadata} cell of a revocation (or a decline or an expiry), in chars: twice
+     * {@link #MAX_METADATA_CHARS}, because such a row carries the metadata of the consent it ends plus its
+     * own evidence. A STOP is never refused because the consent it revokes is near the limit.
+     */
+    public static final int MAX_FINAL_METADATA_CHARS = 2 * MAX_METADATA_CHARS;
     /** Deepest nesting of a {@code metadata} JSON value read (an object holding an array is depth 2). */
     public static final int MAX_METADATA_DEPTH = Json.MAX_DEPTH;
     /** Longest row written, in UTF-8 bytes with its CSV quoting (the field limits imply it). */
-    public static final int MAX_ROW_BYTES = 2 << 20;
+    public static final int MAX_ROW_BYTES = 4 << 20;
     /** Longest row a reader accepts, in bytes: larger than anything a writer may produce. */
     public static final int MAX_READ_ROW_BYTES = 16 << 20;
 
@@ -50,9 +56,11 @@ public final class JournalLimits {
         field("ip_address", r.ipAddress());
         field("screenshot_url", r.screenshotUrl());
         field("revoked_method", r.revokedMethod());
-        long md = metadataChars(r.metadata());
-        if (md > MAX_METADATA_CHARS) {
-            throw tooLong("metadata", md, MAX_METADATA_CHARS, "chars of JSON");
+        int mdLimit = r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING
+                ? MAX_METADATA_CHARS : MAX_FINAL_METADATA_CHARS;
+        long md = metadataChars(r.metadata(), mdLimit);
+        if (md > mdLimit) {
+            throw tooLong("metadata", md, mdLimit, "chars of JSON");
         }
         long chars = md + r.consentId().length() + r.optInMethod().length() + r.consentMessage().length()
                 + r.customerId().length() + r.customerName().length() + r.customerEmail().length()
@@ -73,7 +81,7 @@ public final class JournalLimits {
     }
 
     /** The metadata cell's length: exact when it could be near the limit, a cheap upper bound otherwise. */
-    private static long metadataChars(Map<String, String> metadata) {
+    private static long metadataChars(Map<String, String> metadata, int limit) {
         if (metadata.isEmpty()) {
             return 0;
         }
@@ -81,7 +89,7 @@ public final class JournalLimits {
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             raw += e.getKey().length() + (e.getValue() == null ? 0 : e.getValue().length()) + 6;
         }
-        if (raw * 6 <= MAX_METADATA_CHARS) { // an escape is at most 6 chars per char
+        if (raw * 6 <= limit) { // an escape is at most 6 chars per char
             return raw * 6;
         }
         return Json.object(metadata).length();

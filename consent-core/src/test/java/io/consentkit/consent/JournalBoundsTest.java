@@ -68,6 +68,19 @@ class JournalBoundsTest {
     }
 
     @Test
+    void aStopIsNeverRefusedBecauseTheConsentItRevokesIsNearTheLimit() {
+        InMemoryConsentStore store = new InMemoryConsentStore();
+        try (ConsentTracker t = ConsentTracker.builder(store).build()) {
+            String big = repeat('m', io.consentkit.journal.JournalLimits.MAX_METADATA_CHARS - 20);
+            t.recordConsent(ConsentRequest.builder(NUMBER, "web_form", "text").metadata("form", big).build());
+            assertThat(t.revoke(NUMBER, "stop_keyword", "texted STOP",
+                    java.util.Map.of("message_sid", "SM" + repeat('0', 32), "inbound_body", "STOP"))).hasSize(1);
+            assertThat(t.isOptedOut(NUMBER)).isTrue();
+            assertThat(store.rows()).hasSize(2);
+        }
+    }
+
+    @Test
     void anOversizeRowAppendedAsARecordIsRefusedByTheInMemoryStoreToo() {
         InMemoryConsentStore store = new InMemoryConsentStore();
         try (ConsentTracker t = ConsentTracker.builder(store).build()) {

@@ -52,7 +52,7 @@ class CellEscapingTest {
     void theWriteLimitIsBelowTheReadLimit() {
         assertThat(JournalLimits.MAX_ROW_BYTES).isLessThan(JournalLimits.MAX_READ_ROW_BYTES);
         long worst = 3L * (JournalCodec.MAX_ID_LENGTH + JournalLimits.MAX_CONSENT_MESSAGE_CHARS
-                + 7L * JournalLimits.MAX_FIELD_CHARS + JournalLimits.MAX_METADATA_CHARS + 128);
+                + 7L * JournalLimits.MAX_FIELD_CHARS + JournalLimits.MAX_FINAL_METADATA_CHARS + 128);
         assertThat(worst).as("the field limits imply the row limit").isLessThanOrEqualTo(JournalLimits.MAX_ROW_BYTES);
     }
 }
