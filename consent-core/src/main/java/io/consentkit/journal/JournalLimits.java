@@ -19,14 +19,19 @@ public final class JournalLimits {
     public static final int MAX_CONSENT_MESSAGE_CHARS = 65_536;
     /** Longest value of any other text column (names, emails, URLs, methods), in chars. */
     public static final int MAX_FIELD_CHARS = 8_192;
-    /** Longest {@code metadata} cell written: the JSON object's length in chars. */
-    public static final int MAX_METADATA_CHARS = 262_144;
     /**
-     * Longest {@code metadata} cell of a revocation (or a decline or an expiry), in chars: twice
-     * {@link #MAX_METADATA_CHARS}, because such a row carries the metadata of the consent it ends plus its
-     * own evidence. A STOP is never refused because the consent it revokes is near the limit.
+     * Longest {@code metadata} cell of a pending row: the JSON object's length in chars. Each later step
+     * of a consent (confirmed, then ended) carries the metadata before it plus its own evidence, so each
+     * may add as much again: a STOP or a confirmation is never refused because of the row it follows.
      */
-    public static final int MAX_FINAL_METADATA_CHARS = 2 * MAX_METADATA_CHARS;
+    public static final int MAX_METADATA_CHARS = 262_144;
+    /** Longest {@code metadata} cell of an active row, in chars (twice {@link #MAX_METADATA_CHARS}). */
+    public static final int MAX_ACTIVE_METADATA_CHARS = 2 * MAX_METADATA_CHARS;
+    /**
+     * Longest {@code metadata} cell of a row that ends a consent (revoked, declined, expired), in chars
+     * (three times {@link #MAX_METADATA_CHARS}).
+     */
+    public static final int MAX_FINAL_METADATA_CHARS = 3 * MAX_METADATA_CHARS;
     /** Deepest nesting of a {@code metadata} JSON value read (an object holding an array is depth 2). */
     public static final int MAX_METADATA_DEPTH = Json.MAX_DEPTH;
     /** Longest row written, in UTF-8 bytes with its CSV quoting (the field limits imply it). */
@@ -56,8 +61,11 @@ public final class JournalLimits {
         field("ip_address", r.ipAddress());
         field("screenshot_url", r.screenshotUrl());
         field("revoked_method", r.revokedMethod());
-        int mdLimit = r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING
-                ? MAX_METADATA_CHARS : MAX_FINAL_METADATA_CHARS;
+        int mdLimit = switch (r.status()) {
+            case PENDING -> MAX_METADATA_CHARS;
+            case ACTIVE -> MAX_ACTIVE_METADATA_CHARS;
+            case REVOKED, DECLINED, EXPIRED -> MAX_FINAL_METADATA_CHARS;
+        };
         long md = metadataChars(r.metadata(), mdLimit);
         if (md > mdLimit) {
             throw tooLong("metadata", md, mdLimit, "chars of JSON");

@@ -71,7 +71,7 @@ class JournalBoundsTest {
     void aStopIsNeverRefusedBecauseTheConsentItRevokesIsNearTheLimit() {
         InMemoryConsentStore store = new InMemoryConsentStore();
         try (ConsentTracker t = ConsentTracker.builder(store).build()) {
-            String big = repeat('m', io.consentkit.journal.JournalLimits.MAX_METADATA_CHARS - 20);
+            String big = repeat('m', io.consentkit.journal.JournalLimits.MAX_ACTIVE_METADATA_CHARS - 20);
             t.recordConsent(ConsentRequest.builder(NUMBER, "web_form", "text").metadata("form", big).build());
             assertThat(t.revoke(NUMBER, "stop_keyword", "texted STOP",
                     java.util.Map.of("message_sid", "SM" + repeat('0', 32), "inbound_body", "STOP"))).hasSize(1);
