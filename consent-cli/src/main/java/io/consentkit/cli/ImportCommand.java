@@ -14,8 +14,11 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = "Imports a consent CSV written by the existing tool (same schema). Every row is validated "
-                + "first; one bad row rejects the import with its line number and changes nothing.")
+        description = {"Imports a consent CSV in the journal schema: a file written by the existing tool, a journal, "
+                + "a backup ('consent export --journal') or an audit export. Every row is validated first; one bad "
+                + "row rejects the import with its line number and changes nothing.",
+            "Rows already present are skipped, and a row older than its consent's present state (an old export "
+                    + "after a STOP) is left out, so importing again adds nothing."})
 final class ImportCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,10 +36,14 @@ final class ImportCommand implements Callable<Integer> {
                 m.put("rowsRead", r.rowsRead());
                 m.put("rowsImported", r.rowsImported());
                 m.put("rowsSkipped", r.rowsSkipped());
+                if (r.rowsSuperseded() > 0) {
+                    m.put("rowsSuperseded", r.rowsSuperseded());
+                }
                 spec.commandLine().getOut().println(Output.json(m));
             } else {
                 spec.commandLine().getOut().println("read " + r.rowsRead() + " rows: imported " + r.rowsImported()
-                        + ", already present " + r.rowsSkipped());
+                        + ", already present " + r.rowsSkipped() + (r.rowsSuperseded() == 0 ? ""
+                        : ", older than the journal's state " + r.rowsSuperseded()));
             }
         }
         return 0;

@@ -17,15 +17,31 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * The audit export: the folded journal in the journal schema, formula-looking cells neutralised,
- * to a writer or atomically to a file. Stateless; thread-safe.
+ * The exports, to a writer or atomically to a file: the audit export (the folded journal in the
+ * journal schema, formula-looking cells neutralised so it is safe to open in a spreadsheet; an import
+ * undoes the neutralisation) and the journal export (every row as the journal holds it, nothing
+ * neutralised: the lossless backup, restored by importing it). Stateless; thread-safe.
  */
 final class AuditExport {
     private AuditExport() {
     }
 
-    /** Writes {@code rows} (already in export order) to {@code out}; returns how many. */
+    /** Writes {@code rows} (already in export order) to {@code out}, spreadsheet-safe; returns how many. */
     static int write(List<ConsentRecord> rows, Writer out) {
+        return write(rows, out, true);
+    }
+
+    /** Writes every journal row, as it is, to {@code out}; returns how many. */
+    static int writeJournal(List<ConsentRecord> rows, Writer out) {
+        return write(rows, out, false);
+    }
+
+    /** Writes every journal row, as it is, atomically to {@code file}; returns how many. */
+    static int writeJournal(List<ConsentRecord> rows, Path file, String tmpTag) {
+        return write(rows, file, tmpTag, false);
+    }
+
+    private static int write(List<ConsentRecord> rows, Writer out, boolean formulaSafe) {
         int[] map = JournalCodec.identityMap();
         try {
             out.write(JournalCodec.HEADER_LINE);
@@ -33,12 +49,12 @@ final class AuditExport {
             StringBuilder sb = new StringBuilder(512);
             for (ConsentRecord r : rows) {
                 sb.setLength(0);
-                JournalCodec.appendLine(sb, r, map, true);
+                JournalCodec.appendLine(sb, r, map, formulaSafe);
                 out.append(sb);
             }
             out.flush();
         } catch (IOException e) {
-            throw new ConsentStoreException("audit export failed: " + e.getMessage(), e);
+            throw new ConsentStoreException((formulaSafe ? "audit" : "journal") + " export failed: " + e.getMessage(), e);
         }
         return rows.size();
     }
@@ -48,6 +64,10 @@ final class AuditExport {
      * to disk and moves it over {@code file}.
      */
     static int write(List<ConsentRecord> rows, Path file, String tmpTag) {
+        return write(rows, file, tmpTag, true);
+    }
+
+    private static int write(List<ConsentRecord> rows, Path file, String tmpTag, boolean formulaSafe) {
         Path target = file.toAbsolutePath();
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + tmpTag);
         try {
@@ -55,7 +75,7 @@ final class AuditExport {
             int n;
             try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE)) {
-                n = write(rows, w);
+                n = write(rows, w, formulaSafe);
             }
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
@@ -67,7 +87,7 @@ final class AuditExport {
             }
             return n;
         } catch (IOException e) {
-            throw new ConsentStoreException("cannot write audit export " + target + ": " + e.getMessage(), e);
+            throw new ConsentStoreException("cannot write " + (formulaSafe ? "audit" : "journal") + " export " + target + ": " + e.getMessage(), e);
         } finally {
             try {
                 Files.deleteIfExists(tmp);

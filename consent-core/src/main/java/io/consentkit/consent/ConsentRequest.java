@@ -43,7 +43,7 @@ public record ConsentRequest(
         if (!OptInMethod.isWellFormed(optInMethod)) {
             throw new InvalidInputException("opt_in_method",
                     "must be a lower-case word of letters, digits and '_' (at most 64), got '"
-                            + (optInMethod == null ? "null" : optInMethod) + "'");
+                            + (optInMethod == null ? "null" : io.consentkit.support.Masking.printable(optInMethod)) + "'");
         }
         consentMessage = InvalidInputException.requireText("consent_message", consentMessage);
         if (consentMessage.length() > MAX_CONSENT_MESSAGE) {

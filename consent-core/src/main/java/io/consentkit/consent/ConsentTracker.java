@@ -214,13 +214,34 @@ public interface ConsentTracker extends AutoCloseable {
     int exportAudit(Path file);
 
     /**
-     * Imports a CSV written by the existing tool (same schema; rows may have been rewritten in
-     * place, so each consent_id may appear once). Every row is validated first; one bad row
-     * rejects the whole import with its line number and changes nothing.
+     * Writes the lossless backup: every row of the journal (all history, not the fold), in the journal
+     * schema, with nothing neutralised. Importing it into an empty store restores every row; importing
+     * it into the store it came from (or any store that already holds its rows) adds nothing.
+     *
+     * @return the number of rows written
+     */
+    int exportJournal(Writer out);
+
+    /** Writes the lossless backup to a file, replacing it atomically; see {@link #exportJournal(Writer)}. */
+    int exportJournal(Path file);
+
+    /**
+     * Imports a CSV in the journal schema: a file written by the existing tool (rows may have been
+     * rewritten in place), a journal, a {@link #exportJournal journal export} or an
+     * {@link #exportAudit audit export} (the apostrophes its formula neutralisation added are taken
+     * off again). Every row is validated first, and held to {@link io.consentkit.journal.JournalLimits};
+     * one bad row rejects the whole import with its line number and field and changes nothing. A row
+     * never overrides a newer state of its consent (an old export re-imported after a STOP leaves the
+     * consent revoked); rows already present are skipped, so importing a file again, or a journal
+     * into itself, adds nothing. See {@link ImportResult}.
      */
     ImportResult importLegacy(Reader in);
 
-    /** Imports a legacy CSV file; see {@link #importLegacy(Reader)}. */
+    /**
+     * Imports a file; see {@link #importLegacy(Reader)}. The file is decoded as strict UTF-8: a byte
+     * that is not UTF-8 fails with {@link io.consentkit.journal.JournalFormatException} naming its line
+     * and column.
+     */
     ImportResult importLegacy(Path file);
 
     /**

@@ -7,17 +7,15 @@ import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStatus;
 import io.consentkit.journal.ConsentStore;
 import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalLimits;
 import io.consentkit.journal.OptInMethod;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -178,7 +176,8 @@ final class DefaultConsentTracker implements ConsentTracker {
             ensureOpen();
             long owner = index.phoneOf(row.consentId());
             if (owner >= 0 && owner != Index.key(row.phoneNumber().e164())) {
-                throw new InvalidInputException("consent_id", "'" + row.consentId() + "' belongs to another number");
+                throw new InvalidInputException("consent_id", "'" + io.consentkit.support.Masking.printable(row.consentId())
+                        + "' belongs to another number");
             }
             if (!row.optInMethod().isEmpty() && !OptInMethod.isWellFormed(row.optInMethod())) {
                 throw new InvalidInputException("opt_in_method", "is not a lower-case word");
@@ -209,8 +208,11 @@ final class DefaultConsentTracker implements ConsentTracker {
         return ids.next(Objects.requireNonNull(phone, "phone"), Objects.requireNonNull(at, "at"));
     }
 
-    /** Writes durably, then indexes. Caller holds the stripe lock(s) of every row's number. */
+    /** Checks the bounds, writes durably, then indexes. Caller holds the stripe lock(s) of every row's number. */
     private void commit(List<ConsentRecord> rows) {
+        for (ConsentRecord r : rows) {
+            JournalLimits.check(r); // before anything is written: no acknowledged row can make the journal unopenable
+        }
         store.append(rows);
         for (ConsentRecord r : rows) {
             apply(r);
@@ -301,12 +303,18 @@ final class DefaultConsentTracker implements ConsentTracker {
     }
 
     @Override
+    public int exportJournal(Writer out) {
+        return AuditExport.writeJournal(reads.journal(), out);
+    }
+
+    @Override
+    public int exportJournal(Path file) {
+        return AuditExport.writeJournal(reads.journal(), file, ids.tempTag(clock.millis()));
+    }
+
+    @Override
     public ImportResult importLegacy(Path file) {
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return legacyImport.run(r, file.getFileName().toString());
-        } catch (IOException e) {
-            throw new ConsentStoreException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return legacyImport.run(file);
     }
 
     @Override

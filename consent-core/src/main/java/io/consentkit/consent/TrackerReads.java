@@ -149,4 +149,22 @@ final class TrackerReads {
         all.sort(BY_TIME);
         return all;
     }
+
+    /**
+     * Every row of the journal (each number's history in journal order; numbers by their first row's
+     * time, then number), for the lossless journal export; no refresh.
+     */
+    List<ConsentRecord> journal() {
+        List<List<ConsentRecord>> numbers = new ArrayList<>();
+        index.forEach(st -> {
+            if (!st.isEmpty()) {
+                numbers.add(st.history(index.codec));
+            }
+        });
+        numbers.sort(Comparator.comparing((List<ConsentRecord> h) -> h.get(0).timestamp())
+                .thenComparing(h -> h.get(0).phoneNumber().e164()));
+        List<ConsentRecord> all = new ArrayList<>();
+        numbers.forEach(all::addAll);
+        return all;
+    }
 }

@@ -34,7 +34,7 @@ public enum ConsentStatus {
             case "pending": return PENDING;
             case "declined": return DECLINED;
             case "expired": return EXPIRED;
-            default: throw new IllegalArgumentException("'" + s + "' is not one of active, revoked, pending, declined, expired");
+            default: throw new IllegalArgumentException("'" + io.consentkit.support.Masking.printable(s) + "' is not one of active, revoked, pending, declined, expired");
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * the whole stream, no token objects, one {@code String} per non-empty cell. About twice as fast
  * as a general CSV library on journal replay, which is what opening a store costs. Quotes, commas,
  * CR LF and LF line ends, and line breaks inside quoted cells are handled; a quoted cell followed
- * by anything but a separator is an error naming the line. Part of the journal codec for store
+ * by anything but a separator is an error naming the line, and so are bytes that are not UTF-8 (with
+ * their column) and a record longer than {@link JournalLimits#MAX_READ_ROW_BYTES}. Part of the journal codec for store
  * authors (the CSV store replays its file with it); one instance per reading thread: not thread-safe.
  */
 public final class CsvRecordReader {
@@ -28,12 +29,13 @@ public final class CsvRecordReader {
     }
 
     private static final int CHUNK = 1 << 20;
-    private static final int MAX_RECORD = 16 << 20;
+    private static final int MAX_RECORD = JournalLimits.MAX_READ_ROW_BYTES;
 
     private final String source;
     private byte[] buf;
     private byte[] scratch = new byte[256];
     private String[] cells = new String[16];
+    private boolean malformed; // a cell of the current record decoded to U+FFFD
 
     public CsvRecordReader(String source) {
         this(source, CHUNK);
@@ -96,6 +98,7 @@ public final class CsvRecordReader {
      * record is not complete in {@code [p, limit)} and more input may follow.
      */
     private int parseRecord(byte[] b, int p, int limit, boolean last, long line, RecordSink sink) {
+        malformed = false;
         int count = 0;
         int i = p;
         while (true) {
@@ -121,8 +124,7 @@ public final class CsvRecordReader {
                         continue;
                     }
                     if (c == '\n' || c == '\r' && i + 1 < limit && b[i + 1] == '\n') {
-                        sink.accept(cells, count, line);
-                        return c == '\n' ? i + 1 : i + 2;
+                        return emit(count, line, b, p, c == '\n' ? i + 1 : i + 2, sink);
                     }
                     if (!(c == '\r' && i + 1 >= limit)) {
                         throw new JournalFormatException(source, line, "row",
@@ -157,8 +159,7 @@ public final class CsvRecordReader {
                     if (!last) {
                         return -1;
                     }
-                    sink.accept(cells, count, line);
-                    return i;
+                    return emit(count, line, b, p, i, sink);
                 }
                 byte c = b[i];
                 if (c == ',') {
@@ -166,8 +167,7 @@ public final class CsvRecordReader {
                     continue;
                 }
                 if (c == '\n' || c == '\r' && i + 1 < limit && b[i + 1] == '\n') {
-                    sink.accept(cells, count, line);
-                    return c == '\n' ? i + 1 : i + 2;
+                    return emit(count, line, b, p, c == '\n' ? i + 1 : i + 2, sink);
                 }
                 if (c == '\r' && i + 1 >= limit && !last) {
                     return -1;
@@ -193,16 +193,46 @@ public final class CsvRecordReader {
             }
             cells[count++] = cell(b, i, cellEnd - i);
             if (j >= limit) {
-                sink.accept(cells, count, line);
-                return j;
+                return emit(count, line, b, p, j, sink);
             }
             if (b[j] == ',') {
                 i = j + 1;
                 continue;
             }
-            sink.accept(cells, count, line);
-            return j + 1;
+            return emit(count, line, b, p, j + 1, sink);
         }
+    }
+
+    /**
+     * Hands a complete record {@code [start, end)} to the sink, unless a cell held bytes that are not
+     * UTF-8: then fails naming the line and byte column. Returns {@code end}.
+     */
+    private int emit(int count, long line, byte[] b, int start, int end, RecordSink sink) {
+        if (malformed) {
+            checkUtf8(b, start, end, line);
+        }
+        sink.accept(cells, count, line);
+        return end;
+    }
+
+    private void checkUtf8(byte[] b, int start, int end, long line) {
+        java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b, start, end - start);
+        java.nio.charset.CoderResult r = d.decode(in, java.nio.CharBuffer.allocate(end - start + 1), true);
+        if (!r.isError()) {
+            return; // a real U+FFFD in the text
+        }
+        int bad = in.position();
+        int lineStart = start;
+        for (int i = start; i < bad; i++) {
+            if (b[i] == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        throw new JournalFormatException(source, line, "encoding", String.format(
+                "is not valid UTF-8: byte 0x%02X at column %d", b[bad] & 0xff, bad - lineStart + 1));
     }
 
     private static final int SHARE_MIN = 48;
@@ -218,7 +248,7 @@ public final class CsvRecordReader {
             return "";
         }
         if (len < SHARE_MIN) {
-            return new String(b, off, len, StandardCharsets.UTF_8);
+            return checked(new String(b, off, len, StandardCharsets.UTF_8));
         }
         int h = len;
         for (int k = 0; k < 8; k++) {
@@ -229,9 +259,20 @@ public final class CsvRecordReader {
         if (known != null && Arrays.equals(known, 0, known.length, b, off, off + len)) {
             return sharedStrings[slot];
         }
-        String s = new String(b, off, len, StandardCharsets.UTF_8);
+        String s = checked(new String(b, off, len, StandardCharsets.UTF_8));
+        if (malformed) {
+            return s; // not shared: the record fails or is checked again
+        }
         sharedBytes[slot] = Arrays.copyOfRange(b, off, off + len);
         sharedStrings[slot] = s;
+        return s;
+    }
+
+    /** Notes a replacement character (the decoder's mark for bytes that are not UTF-8). */
+    private String checked(String s) {
+        if (s.indexOf('\uFFFD') >= 0) {
+            malformed = true;
+        }
         return s;
     }
 

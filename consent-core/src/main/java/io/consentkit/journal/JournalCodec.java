@@ -53,11 +53,11 @@ public final class JournalCodec {
                 name = name.substring(1);
             }
             if (!seen.add(name)) {
-                throw new JournalFormatException(source, 1, "header", "repeats column '" + name + "'");
+                throw new JournalFormatException(source, 1, "header", "repeats column '" + Masking.printable(name) + "'");
             }
             int idx = ConsentRecord.COLUMNS.indexOf(name);
             if (idx < 0) {
-                unknown.add(name);
+                unknown.add(Masking.printable(name));
             } else {
                 map[idx] = i;
             }
@@ -127,7 +127,7 @@ public final class JournalCodec {
         String method = cells.get(map[3]).strip();
         if (!method.isEmpty() && !OptInMethod.isWellFormed(method)) {
             throw new JournalFormatException(source, line, "opt_in_method",
-                    "'" + truncate(method) + "' is not a lower-case word of letters, digits and '_'");
+                    "'" + Masking.printable(method) + "' is not a lower-case word of letters, digits and '_'");
         }
         String md = cells.get(map[10]).strip();
         Map<String, String> metadata;
@@ -146,10 +146,6 @@ public final class JournalCodec {
         return new ConsentRecord(id, ts, phone, method, cells.get(map[4]), cells.get(map[5]), cells.get(map[6]),
                 cells.get(map[7]), cells.get(map[8]), cells.get(map[9]), metadata, status, revokedAt,
                 cells.get(map[13]).strip());
-    }
-
-    private static String truncate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
     }
 
     /**
@@ -185,7 +181,7 @@ public final class JournalCodec {
         try {
             return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw new JournalFormatException(source, line, field, "'" + truncate(raw) + "' is not an ISO-8601 time");
+            throw new JournalFormatException(source, line, field, "'" + Masking.printable(raw) + "' is not an ISO-8601 time");
         }
     }
 
@@ -254,7 +250,28 @@ public final class JournalCodec {
      */
     public static List<ConsentRecord> readAll(java.io.Reader in, String source, PhoneNumbers phones)
             throws IOException {
+        return readAll(in, source, phones, false);
+    }
+
+    /**
+     * Reads a whole journal-schema CSV as {@link #readAll(java.io.Reader, String, PhoneNumbers)} does; with
+     * {@code forImport} every row is also held to {@link JournalLimits} (a row that could not be written
+     * is refused before anything is), and an audit export's formula neutralisation is undone
+     * ({@link #unFormulaSafe}) so that it restores to the rows it was written from. A file is taken as
+     * an audit export when no cell but a phone number starts with {@code = + - @}, tab or CR, as in every
+     * audit export; a journal or legacy file that has such a cell is read as it is.
+     *
+     * @throws JournalFormatException naming the line and field of the first bad row
+     * @throws IOException            if {@code in} fails
+     */
+    public static List<ConsentRecord> readAll(java.io.Reader in, String source, PhoneNumbers phones,
+                                              boolean forImport) throws IOException {
         List<ConsentRecord> out = new ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
+        List<Long> lines = new ArrayList<>();
+        boolean neutralised = true;
+        int[] map;
+        long line = 1;
         try (org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVFormat.RFC4180.builder().get()
                 .parse(new java.io.BufferedReader(in))) {
             java.util.Iterator<org.apache.commons.csv.CSVRecord> it = parser.iterator();
@@ -263,8 +280,8 @@ public final class JournalCodec {
             }
             List<String> names = new ArrayList<>();
             it.next().forEach(names::add);
-            int[] map = mapHeader(names, source);
-            long line = parser.getCurrentLineNumber() + 1;
+            map = mapHeader(names, source);
+            line = parser.getCurrentLineNumber() + 1;
             while (true) {
                 org.apache.commons.csv.CSVRecord rec;
                 try {
@@ -273,16 +290,63 @@ public final class JournalCodec {
                     }
                     rec = it.next();
                 } catch (java.io.UncheckedIOException e) {
-                    throw new JournalFormatException(source, line, "row", "is not valid CSV ("
-                            + e.getCause().getMessage() + ")");
+                    throw notCsv(source, line, e.getCause());
                 }
                 if (!(rec.size() == 1 && rec.get(0).isBlank())) {
-                    out.add(decode(rec::get, rec.size(), map, phones, source, line));
+                    if (forImport) {
+                        String[] cells = rec.values();
+                        for (int i = 0; i < cells.length && neutralised; i++) {
+                            neutralised = i == map[2] || cells[i].isEmpty() || cells[i].charAt(0) == '\''
+                                    || !formulaLike(cells[i]);
+                        }
+                        rows.add(cells);
+                        lines.add(line);
+                    } else {
+                        out.add(decode(rec::get, rec.size(), map, phones, source, line));
+                    }
                 }
                 line = parser.getCurrentLineNumber() + 1;
             }
+        } catch (java.io.UncheckedIOException e) {
+            throw notCsv(source, line, e.getCause());
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw notCsv(source, line, e);
+        }
+        for (int i = 0; i < rows.size(); i++) {
+            out.add(decodeForImport(rows.get(i), map, neutralised, phones, source, lines.get(i)));
         }
         return out;
+    }
+
+    private static JournalFormatException notCsv(String source, long line, IOException cause) {
+        if (cause instanceof java.nio.charset.CharacterCodingException) {
+            return new JournalFormatException(source, line, "encoding", "is not valid UTF-8 ("
+                    + Masking.printable(String.valueOf(cause.getMessage())) + ")");
+        }
+        return new JournalFormatException(source, line, "row", "is not valid CSV ("
+                + Masking.printable(String.valueOf(cause.getMessage())) + ")");
+    }
+
+    private static ConsentRecord decodeForImport(String[] cells, int[] map, boolean neutralised, PhoneNumbers phones,
+                                                 String source, long line) {
+        int phoneCell = map[2];
+        ConsentRecord r = decode(i -> !neutralised || i == phoneCell ? cells[i] : unFormulaSafe(cells[i]), cells.length,
+                map, phones, source, line);
+        try {
+            JournalLimits.check(r);
+        } catch (io.consentkit.InvalidInputException e) {
+            throw new JournalFormatException(source, line, e.field(), e.problem() + "; nothing was imported");
+        }
+        return r;
+    }
+
+    /**
+     * A strict UTF-8 reader over {@code in}: a byte that is not UTF-8 fails the read with a
+     * {@link JournalFormatException} naming its line and column (in bytes), never with a bare
+     * {@code MalformedInputException} or a silent replacement character.
+     */
+    public static java.io.Reader utf8Reader(java.io.InputStream in, String source) {
+        return new Utf8Reader(in, source);
     }
 
     /** The 14 cells of a row in schema order. */
@@ -370,16 +434,33 @@ public final class JournalCodec {
 
     /**
      * Neutralises a cell that a spreadsheet would evaluate (OWASP CSV injection): a leading
-     * {@code = + - @}, tab or carriage return gets a leading apostrophe.
+     * {@code = + - @}, tab or carriage return gets a leading apostrophe. A cell that already starts
+     * with apostrophes before such a character gets one more, so {@link #unFormulaSafe} can always
+     * tell the apostrophe this added from one that was there.
      */
     public static String formulaSafe(String cell) {
-        if (cell.isEmpty()) {
-            return cell;
+        return formulaLike(cell) ? "'" + cell : cell;
+    }
+
+    /**
+     * Undoes {@link #formulaSafe}: a cell of one or more apostrophes followed by {@code = + - @}, tab
+     * or carriage return loses its first apostrophe; any other cell is returned as it is.
+     */
+    public static String unFormulaSafe(String cell) {
+        return !cell.isEmpty() && cell.charAt(0) == '\'' && formulaLike(cell) ? cell.substring(1) : cell;
+    }
+
+    /** True if {@code cell} is zero or more apostrophes and then a character a spreadsheet evaluates. */
+    private static boolean formulaLike(String cell) {
+        int i = 0;
+        int n = cell.length();
+        while (i < n && cell.charAt(i) == '\'') {
+            i++;
         }
-        char c = cell.charAt(0);
-        if (c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r') {
-            return "'" + cell;
+        if (i == n) {
+            return false;
         }
-        return cell;
+        char c = cell.charAt(i);
+        return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
     }
 }

@@ -8,9 +8,13 @@ import java.util.Map;
  * metadata, CLI output). Shared by ConsentKit modules (see the package documentation); thread-safe.
  *
  * <p>Parsing accepts any JSON object; values that are not strings are kept as their JSON
- * text (numbers, booleans, null, nested objects and arrays), so nothing is lost.
+ * text (numbers, booleans, null, nested objects and arrays), so nothing is lost. Nesting deeper than
+ * {@link #MAX_DEPTH} is rejected (parsing never recurses without bound).
  */
 public final class Json {
+    /** Deepest nesting {@link #parseObject} accepts: the object itself is depth 1. */
+    public static final int MAX_DEPTH = 64;
+
     private Json() {
     }
 
@@ -62,7 +66,8 @@ public final class Json {
     /**
      * Parses a JSON object into an insertion-ordered map of strings.
      *
-     * @throws IllegalArgumentException if {@code text} is not one JSON object
+     * @throws IllegalArgumentException if {@code text} is not one JSON object, or nests deeper than
+     *                                  {@link #MAX_DEPTH}
      */
     public static Map<String, String> parseObject(String text) {
         Parser p = new Parser(text);
@@ -139,7 +144,7 @@ public final class Json {
                 ws();
                 String value = peek() == '"' ? string() : rawValue();
                 if (out.put(key, value) != null) {
-                    throw error("duplicate key \"" + key + "\"");
+                    throw error("duplicate key \"" + Masking.printable(key) + "\"");
                 }
                 ws();
                 char c = peek();
@@ -156,15 +161,19 @@ public final class Json {
 
         String rawValue() {
             int start = pos;
-            skipValue();
+            skipValue(2);
             return s.substring(start, pos);
         }
 
-        void skipValue() {
+        /** Skips one value at nesting {@code depth} (recursion is bounded by {@link #MAX_DEPTH}). */
+        void skipValue(int depth) {
             char c = peek();
             if (c == '"') {
                 string();
             } else if (c == '{' || c == '[') {
+                if (depth > MAX_DEPTH) {
+                    throw error("nested deeper than " + MAX_DEPTH + " levels");
+                }
                 char close = c == '{' ? '}' : ']';
                 pos++;
                 ws();
@@ -180,7 +189,7 @@ public final class Json {
                         expect(':');
                         ws();
                     }
-                    skipValue();
+                    skipValue(depth + 1);
                     ws();
                     char d = peek();
                     pos++;
@@ -250,7 +259,7 @@ public final class Json {
                             }
                             pos += 4;
                         }
-                        default -> throw error("bad escape \\" + e);
+                        default -> throw error("bad escape \\" + Masking.printable(String.valueOf(e)));
                     }
                 } else if (c < 0x20) {
                     pos--;
