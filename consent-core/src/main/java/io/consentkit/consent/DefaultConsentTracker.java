@@ -52,6 +52,9 @@ final class DefaultConsentTracker implements ConsentTracker {
     private final PhoneNumbers phones;
     private final Index index = new Index();
     private final NumberLocks locks = new NumberLocks();
+    private final SendFence fence = new SendFence();
+    /** Numbers this thread revoked under a number lock still held: fenced once it holds none. */
+    private final ThreadLocal<List<PhoneNumber>> unfenced = ThreadLocal.withInitial(ArrayList::new);
     private final ConsentIds ids = new ConsentIds(index::containsId);
     private final TrackerReads reads;
     private final LegacyImport legacyImport;
@@ -166,6 +169,7 @@ final class DefaultConsentTracker implements ConsentTracker {
             return List.copyOf(rows);
         } finally {
             lock.unlock();
+            fenceOptOuts();
         }
     }
 
@@ -187,6 +191,7 @@ final class DefaultConsentTracker implements ConsentTracker {
             return row;
         } finally {
             lock.unlock();
+            fenceOptOuts();
         }
     }
 
@@ -201,6 +206,30 @@ final class DefaultConsentTracker implements ConsentTracker {
             return step.get();
         } finally {
             lock.unlock();
+            fenceOptOuts();
+        }
+    }
+
+    @Override
+    public <T> T withSendFence(PhoneNumber phone, Supplier<T> send) {
+        return fence.run(Objects.requireNonNull(phone, "phone"), Objects.requireNonNull(send, "send"));
+    }
+
+    /**
+     * Waits for the sends in flight to every number this thread has revoked, once it holds no number
+     * lock (waiting under one could deadlock with a send's refresh or its gateway's writes).
+     */
+    private void fenceOptOuts() {
+        List<PhoneNumber> revoked = unfenced.get();
+        if (revoked.isEmpty() || locks.heldByCurrentThread()) {
+            return;
+        }
+        try {
+            for (PhoneNumber pn : revoked) {
+                fence.awaitSendsBefore(pn);
+            }
+        } finally {
+            revoked.clear();
         }
     }
 
@@ -214,6 +243,9 @@ final class DefaultConsentTracker implements ConsentTracker {
         store.append(rows);
         for (ConsentRecord r : rows) {
             apply(r);
+            if (r.status() == ConsentStatus.REVOKED) {
+                unfenced.get().add(r.phoneNumber()); // fenced after the lock is released
+            }
         }
     }
 
@@ -306,12 +338,18 @@ final class DefaultConsentTracker implements ConsentTracker {
             return legacyImport.run(r, file.getFileName().toString());
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read " + file + ": " + e.getMessage(), e);
+        } finally {
+            fenceOptOuts();
         }
     }
 
     @Override
     public ImportResult importLegacy(Reader in) {
-        return legacyImport.run(in, "import");
+        try {
+            return legacyImport.run(in, "import");
+        } finally {
+            fenceOptOuts();
+        }
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------
