@@ -156,10 +156,10 @@ public interface ConsentTracker extends AutoCloseable {
      * or imported, an inbound STOP) returns only after every send to the number that entered the fence
      * before the opt-out was recorded has returned; a send that enters later sees the opt-out in its
      * check. So once an opt-out returns, no gateway call for the number starts. The check must be made
-     * inside {@code send}, and a send that sees an opt-out must not call the gateway. Opt-outs recorded
-     * by {@code send} itself (a gateway that reports an opt-out) do not wait for it, and an opt-out
-     * recorded inside {@link #withNumberLock} waits when the outermost lock is released, so the fence
-     * never deadlocks with the number locks. Opt-outs written by other processes sharing the store
+     * inside {@code send}, and a send that sees an opt-out must not call the gateway. An opt-out
+     * recorded inside {@code send} (a gateway that reports one) waits when {@code send} has left the
+     * fence, before this method returns, and one recorded inside {@link #withNumberLock} when the
+     * outermost lock is released, so the fence never deadlocks with sends or number locks. Opt-outs written by other processes sharing the store
      * cannot be fenced. {@link io.consentkit.send.GuardedSender} runs every gateway call through this.
      *
      * <p>The default runs {@code send} unfenced; the default tracker overrides it. A custom tracker

@@ -212,16 +212,21 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public <T> T withSendFence(PhoneNumber phone, Supplier<T> send) {
-        return fence.run(Objects.requireNonNull(phone, "phone"), Objects.requireNonNull(send, "send"));
+        try {
+            return fence.run(Objects.requireNonNull(phone, "phone"), Objects.requireNonNull(send, "send"));
+        } finally {
+            fenceOptOuts(); // opt-outs the send itself recorded (its gateway's, say) wait now
+        }
     }
 
     /**
      * Waits for the sends in flight to every number this thread has revoked, once it holds no number
-     * lock (waiting under one could deadlock with a send's refresh or its gateway's writes).
+     * lock and is inside no send (waiting then could deadlock with a send's refresh, its gateway's
+     * writes or another send's opt-out).
      */
     private void fenceOptOuts() {
         List<PhoneNumber> revoked = unfenced.get();
-        if (revoked.isEmpty() || locks.heldByCurrentThread()) {
+        if (revoked.isEmpty() || locks.heldByCurrentThread() || fence.insideSend()) {
             return;
         }
         try {

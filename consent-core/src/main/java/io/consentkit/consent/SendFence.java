@@ -19,10 +19,11 @@ import java.util.function.Supplier;
  *
  * <p>Each send takes a ticket (a sequence number and its thread) in its stripe's table; an opt-out
  * waits only for tickets of its number older than its own horizon and held by other threads, so a
- * steady stream of later sends cannot starve it and a send whose gateway itself records an opt-out
- * does not wait for itself. Waiting holds no tracker lock ({@link DefaultConsentTracker} defers it
- * until the thread holds no number lock), and a send holds no number lock while it waits for one, so
- * the two cannot deadlock. Thread-safe.
+ * steady stream of later sends cannot starve it. A thread never waits while it holds a ticket or a
+ * number lock ({@link DefaultConsentTracker} defers the wait of an opt-out recorded inside a send,
+ * e.g. by a gateway that reports one, until the send has left the fence, and of one recorded under a
+ * number lock until the outermost lock is released): waiters hold nothing a send could need, so
+ * sends, opt-outs and number locks cannot deadlock. Thread-safe.
  */
 final class SendFence {
     private static final Logger LOG = LoggerFactory.getLogger(SendFence.class);
@@ -38,6 +39,8 @@ final class SendFence {
     }
 
     private final Stripe[] stripes = new Stripe[STRIPES];
+    /** How many sends the calling thread is inside (nested when a gateway sends again). */
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
     SendFence() {
         for (int i = 0; i < STRIPES; i++) {
@@ -49,8 +52,14 @@ final class SendFence {
         return stripes[(phone.e164().hashCode() & 0x7fffffff) % STRIPES];
     }
 
+    /** True while the calling thread is inside a send (it must not wait on the fence then). */
+    boolean insideSend() {
+        return depth.get()[0] > 0;
+    }
+
     /** Runs {@code send} as a send to {@code phone} in flight. */
     <T> T run(PhoneNumber phone, Supplier<T> send) {
+        int[] d = depth.get();
         Stripe s = of(phone);
         String key = phone.e164();
         Ticket t;
@@ -58,9 +67,11 @@ final class SendFence {
             t = new Ticket(s.next++, Thread.currentThread());
             s.open.computeIfAbsent(key, k -> new ArrayList<>(2)).add(t);
         }
+        d[0]++;
         try {
             return send.get();
         } finally {
+            d[0]--;
             synchronized (s) {
                 List<Ticket> list = s.open.get(key);
                 list.remove(t);

@@ -126,23 +126,34 @@ class RevokeFenceTest {
         EntryRecordingGateway gateway = new EntryRecordingGateway();
         InboundHandler inbound = InboundHandler.builder(tracker).supportContact("help@basin.example").build();
         AtomicInteger sid = new AtomicInteger();
-        List<String> late = race(ROUNDS / 2, gateway, phone -> inbound.handle(
+        List<String> late = race(ROUNDS / 3, gateway, phone -> inbound.handle(
                 InboundMessage.of(phone.e164(), "STOP", String.format("SM%032x", sid.incrementAndGet()), clock.instant())));
         assertThat(late).as("%d gateway calls entered after the opt-out returned, in %d rounds", late.size(),
                 late.stream().map(l -> l.substring(0, l.indexOf(':'))).distinct().count()).isEmpty();
     }
 
     @Test
-    void aGatewayThatRecordsAnOptOutWhileSendingDoesNotDeadlock() throws Exception {
+    void gatewaysThatRecordOptOutsWhileSendingDoNotDeadlock() throws Exception {
         EntryRecordingGateway gateway = new EntryRecordingGateway();
-        gateway.inside = r -> tracker.revokeByProvider(r.to(), "recording", 21610, "");
+        CountDownLatch both = new CountDownLatch(2);
+        gateway.inside = r -> {
+            both.countDown();
+            try {
+                both.await(5, TimeUnit.SECONDS); // both sends are inside the gateway, each holding the fence
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            tracker.revokeByProvider(r.to(), "recording", 21610, "");
+        };
         GuardedSender sender = GuardedSender.builder(tracker, gateway).clock(clock).quietHours(QuietHours.none()).build();
         PhoneNumber phone = PhoneNumber.of("+15125559876");
-        Future<SendOutcome> first = pool.submit(() -> sender.send(OutboundMessage.transactional(phone.e164(), "hi")));
-        assertThat(first.get(20, TimeUnit.SECONDS)).isInstanceOf(SendOutcome.Sent.class);
+        Future<SendOutcome> a = pool.submit(() -> sender.send(OutboundMessage.transactional(phone.e164(), "a")));
+        Future<SendOutcome> b = pool.submit(() -> sender.send(OutboundMessage.transactional(phone.e164(), "b")));
+        assertThat(a.get(10, TimeUnit.SECONDS)).isInstanceOf(SendOutcome.Sent.class);
+        assertThat(b.get(10, TimeUnit.SECONDS)).isInstanceOf(SendOutcome.Sent.class);
         assertThat(tracker.isOptedOut(phone)).isTrue();
         assertThat(sender.send(OutboundMessage.transactional(phone.e164(), "again"))).isInstanceOf(SendOutcome.Blocked.class);
-        assertThat(gateway.entries).hasSize(1);
+        assertThat(gateway.entries).hasSize(2);
     }
 
     @Test
