@@ -150,6 +150,28 @@ public interface ConsentTracker extends AutoCloseable {
     <T> T withNumberLock(PhoneNumber phone, Supplier<T> step);
 
     /**
+     * Runs {@code send} (the final consent check of one message to {@code phone} and its gateway call)
+     * as a send in flight, fenced against opt-outs: an opt-out of the number recorded through this
+     * tracker ({@link #revoke}, {@link #revokeByProvider}, a revoked row {@linkplain #append appended}
+     * or imported, an inbound STOP) returns only after every send to the number that entered the fence
+     * before the opt-out was recorded has returned; a send that enters later sees the opt-out in its
+     * check. So once an opt-out returns, no gateway call for the number starts. The check must be made
+     * inside {@code send}, and a send that sees an opt-out must not call the gateway. An opt-out
+     * recorded inside {@code send} (a gateway that reports one) waits when {@code send} has left the
+     * fence, before this method returns, and one recorded inside {@link #withNumberLock} when the
+     * outermost lock is released, so the fence never deadlocks with sends or number locks. Opt-outs written by other processes sharing the store
+     * cannot be fenced. {@link io.consentkit.send.GuardedSender} runs every gateway call through this.
+     *
+     * <p>The default runs {@code send} unfenced; the default tracker overrides it. A custom tracker
+     * that records opt-outs must override it to keep the guarantee.
+     *
+     * @return what {@code send} returned
+     */
+    default <T> T withSendFence(PhoneNumber phone, Supplier<T> send) {
+        return send.get();
+    }
+
+    /**
      * A new consent id (16 hex digits), unused in this tracker's journal, for rows written with
      * {@link #append(ConsentRecord)}. The tracker's own writes mint theirs the same way.
      */

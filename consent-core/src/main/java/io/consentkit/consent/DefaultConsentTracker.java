@@ -50,6 +50,9 @@ final class DefaultConsentTracker implements ConsentTracker {
     private final PhoneNumbers phones;
     private final Index index = new Index();
     private final NumberLocks locks = new NumberLocks();
+    private final SendFence fence = new SendFence();
+    /** Numbers this thread revoked under a number lock still held: fenced once it holds none. */
+    private final ThreadLocal<List<PhoneNumber>> unfenced = ThreadLocal.withInitial(ArrayList::new);
     private final ConsentIds ids = new ConsentIds(index::containsId);
     private final TrackerReads reads;
     private final LegacyImport legacyImport;
@@ -164,6 +167,7 @@ final class DefaultConsentTracker implements ConsentTracker {
             return List.copyOf(rows);
         } finally {
             lock.unlock();
+            fenceOptOuts();
         }
     }
 
@@ -186,6 +190,7 @@ final class DefaultConsentTracker implements ConsentTracker {
             return row;
         } finally {
             lock.unlock();
+            fenceOptOuts();
         }
     }
 
@@ -200,6 +205,35 @@ final class DefaultConsentTracker implements ConsentTracker {
             return step.get();
         } finally {
             lock.unlock();
+            fenceOptOuts();
+        }
+    }
+
+    @Override
+    public <T> T withSendFence(PhoneNumber phone, Supplier<T> send) {
+        try {
+            return fence.run(Objects.requireNonNull(phone, "phone"), Objects.requireNonNull(send, "send"));
+        } finally {
+            fenceOptOuts(); // opt-outs the send itself recorded (its gateway's, say) wait now
+        }
+    }
+
+    /**
+     * Waits for the sends in flight to every number this thread has revoked, once it holds no number
+     * lock and is inside no send (waiting then could deadlock with a send's refresh, its gateway's
+     * writes or another send's opt-out).
+     */
+    private void fenceOptOuts() {
+        List<PhoneNumber> revoked = unfenced.get();
+        if (revoked.isEmpty() || locks.heldByCurrentThread() || fence.insideSend()) {
+            return;
+        }
+        try {
+            for (PhoneNumber pn : revoked) {
+                fence.awaitSendsBefore(pn);
+            }
+        } finally {
+            revoked.clear();
         }
     }
 
@@ -216,6 +250,9 @@ final class DefaultConsentTracker implements ConsentTracker {
         store.append(rows);
         for (ConsentRecord r : rows) {
             apply(r);
+            if (r.status() == ConsentStatus.REVOKED) {
+                unfenced.get().add(r.phoneNumber()); // fenced after the lock is released
+            }
         }
     }
 
@@ -314,12 +351,20 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public ImportResult importLegacy(Path file) {
-        return legacyImport.run(file);
+        try {
+            return legacyImport.run(file);
+        } finally {
+            fenceOptOuts();
+        }
     }
 
     @Override
     public ImportResult importLegacy(Reader in) {
-        return legacyImport.run(in, "import");
+        try {
+            return legacyImport.run(in, "import");
+        } finally {
+            fenceOptOuts();
+        }
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------

@@ -49,6 +49,22 @@ import java.util.Set;
  * not read as opt-in or yes; a provider HELP suppresses our HELP reply. An opt-out the parser read is
  * never overridden.
  *
+ * <p><b>Channels.</b> Only messages on the {@linkplain Builder#consentChannels consent channels}
+ * (default {@link Channel#SMS} and {@link Channel#RCS}, which Twilio opts out together since
+ * 2026-03-16) change SMS consent. A message on any other channel (WhatsApp, Messenger, an unknown
+ * prefix) is answered {@link InboundResult.Change#OTHER_CHANNEL}: nothing written, no reply (empty
+ * TwiML), the listener hears it. Its sender address is not parsed as a phone number.
+ *
+ * <p><b>Floods from one number.</b> Automatic replies to one number are capped
+ * ({@link Builder#replyLimit}, default {@value #DEFAULT_REPLY_LIMIT} per
+ * {@value #DEFAULT_REPLY_WINDOW_MINUTES} minutes, sliding, on the tracker's clock), so a bot or a
+ * prankster looping STOP/START cannot run up a bill. An opt-out is always applied and written,
+ * whatever the count; past the cap it just gets no reply. A keyword opt-in takes a slot too: past the
+ * cap it is <em>not applied</em> ({@link InboundResult.Change#RATE_LIMITED}: no consent row, no reply,
+ * the number stays as it was, opted out after a STOP), because the recorded consent text is evidence
+ * only if it was sent; the person can text START again once the window has room. Every message is still
+ * handed to the listener as received, with what was done.
+ *
  * <p><b>Duplicates.</b> Providers retry webhooks, so the same message SID can arrive twice. A SID seen
  * before is answered with {@link InboundResult.Change#DUPLICATE}: nothing is written or replied again.
  * The handler remembers the last {@link Builder#recentSids(int)} SIDs in memory and, for any other,
@@ -78,6 +94,10 @@ public final class InboundHandler {
 
     /** Default number of message SIDs remembered in memory. */
     public static final int DEFAULT_RECENT_SIDS = 10_000;
+    /** Default cap of automatic replies to one number per window: {@value}. */
+    public static final int DEFAULT_REPLY_LIMIT = 6;
+    /** Default window of the reply cap, in minutes: {@value}. */
+    public static final int DEFAULT_REPLY_WINDOW_MINUTES = 60;
     /** The metadata keys under which handled message SIDs are written to the journal. */
     public static final Set<String> SID_KEYS = Set.of("message_sid", "revoke_message_sid", Confirmations.REPLY_SID);
 
@@ -101,14 +121,19 @@ public final class InboundHandler {
     /**
      * Handles one message.
      *
-     * @throws io.consentkit.phone.InvalidPhoneNumberException if {@code from} is not a phone number
+     * @throws io.consentkit.phone.InvalidPhoneNumberException if {@code from} (on a consent channel,
+     *                                                          without its channel prefix) is not a
+     *                                                          phone number
      * @throws io.consentkit.journal.ConsentStoreException       if the journal cannot be written; nothing
      *                                                          is then remembered, so a redelivery is
      *                                                          handled afresh
      */
     public InboundResult handle(InboundMessage message) {
         Objects.requireNonNull(message, "message");
-        PhoneNumber from = tracker.phoneNumbers().parse(message.from(), "from");
+        if (!settings.consentChannels().contains(message.channel())) {
+            return otherChannel(message);
+        }
+        PhoneNumber from = tracker.phoneNumbers().parse(message.address(), "from");
         String sid = message.messageSid();
         List<ConfirmationEvent> events = new ArrayList<>(2);
         InboundResult result = tracker.withNumberLock(from, () -> {
@@ -124,6 +149,16 @@ public final class InboundHandler {
             return r;
         });
         settings.confirmations().rows().fire(events);
+        notifyListener(result);
+        return result;
+    }
+
+    /** A message on a channel that does not change SMS consent: nothing written, no reply. */
+    private InboundResult otherChannel(InboundMessage message) {
+        LOG.info("{} message {} from {} changes no SMS consent; not handled", message.channel(),
+                message.messageSid(), io.consentkit.support.Masking.phone(message.from()));
+        InboundResult result = new InboundResult(message, settings.parser().parse(message.body()),
+                InboundResult.Change.OTHER_CHANNEL, List.of(), "", null);
         notifyListener(result);
         return result;
     }
@@ -181,6 +216,9 @@ public final class InboundHandler {
         private String declinedReply = "";
         private String invalidReply = "";
         private int recentSids = DEFAULT_RECENT_SIDS;
+        private Set<Channel> consentChannels = java.util.EnumSet.of(Channel.SMS, Channel.RCS);
+        private int replyLimit = DEFAULT_REPLY_LIMIT;
+        private java.time.Duration replyWindow = java.time.Duration.ofMinutes(DEFAULT_REPLY_WINDOW_MINUTES);
 
         private Builder(ConsentTracker tracker) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -303,6 +341,40 @@ public final class InboundHandler {
         }
 
         /**
+         * The channels whose messages change SMS consent (opt-out, opt-in, confirmations). Default
+         * {@link Channel#SMS} and {@link Channel#RCS}; messages on any other channel are answered
+         * {@link InboundResult.Change#OTHER_CHANNEL} with no reply. Adding {@link Channel#WHATSAPP} makes a
+         * WhatsApp STOP revoke SMS consent too (a policy choice: Twilio keeps them apart).
+         */
+        public Builder consentChannels(Channel... channels) {
+            Objects.requireNonNull(channels, "consentChannels");
+            Set<Channel> s = java.util.EnumSet.noneOf(Channel.class);
+            for (Channel c : channels) {
+                s.add(Objects.requireNonNull(c, "consentChannels"));
+            }
+            this.consentChannels = s;
+            return this;
+        }
+
+        /**
+         * At most {@code maxReplies} automatic replies (and applied keyword opt-ins) to one number within
+         * any sliding {@code window}; opt-outs are always applied. {@code maxReplies} 0 turns the cap off.
+         * Default {@value InboundHandler#DEFAULT_REPLY_LIMIT} per
+         * {@value InboundHandler#DEFAULT_REPLY_WINDOW_MINUTES} minutes.
+         */
+        public Builder replyLimit(int maxReplies, java.time.Duration window) {
+            if (maxReplies < 0 || maxReplies > 10_000) {
+                throw new InvalidInputException("replyLimit", "must be between 0 and 10000, got " + maxReplies);
+            }
+            if (window == null || window.isNegative() || window.isZero()) {
+                throw new InvalidInputException("replyWindow", "must be positive, got " + window);
+            }
+            this.replyLimit = maxReplies;
+            this.replyWindow = window;
+            return this;
+        }
+
+        /**
          * Validates (HELP must be answerable) and builds the handler over immutable settings; the
          * builder may be changed and built again.
          */
@@ -320,7 +392,7 @@ public final class InboundHandler {
             Confirmations conf = confirmations != null ? confirmations : Confirmations.builder(tracker).build();
             return new InboundHandler(tracker, new InboundSettings(parser, conf, listener, optOutPolicy, optInPolicy,
                     helpPolicy, providerKeywords, optOut, help, confirmedReply, declinedReply, invalidReply,
-                    recentSids));
+                    recentSids, consentChannels, replyLimit, replyWindow.toMillis()));
         }
     }
 }

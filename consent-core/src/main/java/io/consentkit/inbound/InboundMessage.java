@@ -22,9 +22,12 @@ import java.util.Objects;
  *                       {@link Intent#OPT_IN} or {@link Intent#HELP}; {@link Intent#NONE} (the default,
  *                       also for null) when the provider decided nothing. See {@link InboundHandler}
  *                       for how it is honoured.
+ * @param channel        the channel it came on; null derives it from the prefix of {@code from}
+ *                       ({@link Channel#ofAddress}: none is SMS, {@code whatsapp:} WhatsApp...). Only
+ *                       the handler's consent channels (default SMS and RCS) change SMS consent.
  */
 public record InboundMessage(String from, String to, String body, String messageSid, Instant receivedAt,
-                             Intent providerIntent) {
+                             Intent providerIntent, Channel channel) {
 
     public InboundMessage {
         from = InvalidInputException.requireText("from", from);
@@ -37,6 +40,13 @@ public record InboundMessage(String from, String to, String body, String message
             throw new InvalidInputException("providerIntent", "must be OPT_OUT, OPT_IN, HELP or NONE, got "
                     + providerIntent);
         }
+        channel = channel == null ? Channel.ofAddress(from) : channel;
+    }
+
+    /** A message with its channel read from the prefix of {@code from} ({@link Channel#ofAddress}). */
+    public InboundMessage(String from, String to, String body, String messageSid, Instant receivedAt,
+                          Intent providerIntent) {
+        this(from, to, body, messageSid, receivedAt, providerIntent, null);
     }
 
     /** A message the provider decided nothing about. */
@@ -51,7 +61,18 @@ public record InboundMessage(String from, String to, String body, String message
 
     /** This message with the provider's decision (see {@link #providerIntent()}). */
     public InboundMessage withProviderIntent(Intent intent) {
-        return new InboundMessage(from, to, body, messageSid, receivedAt, intent);
+        return new InboundMessage(from, to, body, messageSid, receivedAt, intent, channel);
+    }
+
+    /** This message as received on {@code channel}. */
+    public InboundMessage withChannel(Channel channel) {
+        return new InboundMessage(from, to, body, messageSid, receivedAt, providerIntent,
+                Objects.requireNonNull(channel, "channel"));
+    }
+
+    /** The sender's address without its channel prefix: the phone number to parse. */
+    public String address() {
+        return Channel.stripPrefix(from);
     }
 
     /** True if the provider's keyword handling already decided (and answered) this message. */
@@ -63,6 +84,7 @@ public record InboundMessage(String from, String to, String body, String message
     public String toString() {
         return "InboundMessage[from=" + Masking.phone(from) + ", to=" + Masking.phone(to) + ", body="
                 + Masking.body(body) + ", sid=" + messageSid + ", receivedAt=" + receivedAt
-                + (providerDecided() ? ", provider=" + providerIntent : "") + "]";
+                + (providerDecided() ? ", provider=" + providerIntent : "")
+                + (channel == Channel.SMS ? "" : ", channel=" + channel) + "]";
     }
 }

@@ -38,7 +38,17 @@ public record InboundResult(InboundMessage message, KeywordMatch match, Change c
         /** The reply came after the confirmation's deadline: it was closed as expired, nothing else changed. */
         CONFIRMATION_EXPIRED,
         /** The message SID was already handled: nothing done again, no reply. */
-        DUPLICATE
+        DUPLICATE,
+        /**
+         * The message came on a channel that does not change SMS consent (WhatsApp, Messenger...; see
+         * {@link InboundHandler.Builder#consentChannels}): nothing written, no reply.
+         */
+        OTHER_CHANNEL,
+        /**
+         * A keyword opt-in over the number's reply cap ({@link InboundHandler.Builder#replyLimit}): not
+         * applied, nothing written, no reply; the number stays as it was.
+         */
+        RATE_LIMITED
     }
 
     public InboundResult {

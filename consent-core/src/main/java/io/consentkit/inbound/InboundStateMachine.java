@@ -37,11 +37,13 @@ final class InboundStateMachine {
     private final ConsentTracker tracker;
     private final ConfirmationRows confirmations;
     private final InboundSettings settings;
+    private final ReplyLimiter limiter;
 
     InboundStateMachine(ConsentTracker tracker, InboundSettings settings) {
         this.tracker = tracker;
         this.confirmations = settings.confirmations().rows();
         this.settings = settings;
+        this.limiter = new ReplyLimiter(settings.replyLimit(), settings.replyWindowMillis());
     }
 
     /** The parser's reading of a message, as a duplicate is reported. */
@@ -84,6 +86,13 @@ final class InboundStateMachine {
                 reply = msg.providerIntent() != Intent.OPT_OUT && replies(settings.optOutPolicy(), match) ? settings.optOutReply() : "";
             }
             case OPT_IN -> {
+                if (!limiter.tryTake(from.e164(), now.toEpochMilli())) {
+                    // over the number's cap: recorded as evidence by the result, not applied
+                    LOG.warn("keyword opt-in from {} ({}) not applied: over {} replies per window", from.masked(),
+                            match.keyword(), settings.replyLimit());
+                    return new InboundResult(msg, match, InboundResult.Change.RATE_LIMITED, rows, "",
+                            expired);
+                }
                 ConsentRecord row = tracker.recordKeywordConsent(from.e164(), match.keyword(), "", msg.messageSid(),
                         msg.body());
                 rows.add(row);
@@ -119,6 +128,11 @@ final class InboundStateMachine {
         }
         if (confirmation == null) {
             confirmation = expired;
+        }
+        if (!reply.isEmpty() && match.intent() != Intent.OPT_IN && !limiter.tryTake(from.e164(), now.toEpochMilli())) {
+            LOG.info("reply to {} ({}) not sent: over {} replies per window", from.masked(), change,
+                    settings.replyLimit());
+            reply = ""; // the change itself stands (an opt-out is always applied)
         }
         if (change == InboundResult.Change.NONE && expired != null) {
             change = InboundResult.Change.CONFIRMATION_EXPIRED;

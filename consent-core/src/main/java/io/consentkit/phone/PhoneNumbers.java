@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>National input ("512-555-1234", "(206) 555-0199") is read in the default region (US
  * unless configured); international input ("+44 20 7946 0958") in its own. Input that is already
- * canonical E.164 ({@code +} and 8 to 15 digits, nothing else) takes a fast path: the country
+ * canonical E.164 ({@code +} and {@value #MIN_DIGITS} to 15 digits, nothing else) takes a fast path: the country
  * code is split off directly and the number checked with libphonenumber's metadata, skipping the
  * string parser. Input that passes, in any form, is cached (bounded: {@value #CACHE_LIMIT}
  * entries), so checking the same input again is a map lookup.
@@ -26,6 +26,16 @@ public final class PhoneNumbers {
     public static final String DEFAULT_REGION = "US";
     /** Longest input examined, in characters; longer input is rejected as too long. */
     public static final int MAX_INPUT_LENGTH = 64;
+
+    /**
+     * Fewest digits (country code included) a canonical E.164 number may have: {@value}. E.164 sets
+     * only a maximum (15); the shortest numbers in service are a country code and a 4-digit subscriber
+     * number (Germany and Austria +49/+43 with 4-digit national numbers, Saint Helena +290, Tokelau
+     * +690, Niue +683, Luxembourg +352), the shortest length libphonenumber's metadata calls
+     * possible for any region. This floor only decides the <em>shape</em>; whether a number is
+     * assigned is still libphonenumber's check, so short garbage is rejected as before.
+     */
+    public static final int MIN_DIGITS = 6;
 
     /** Most inputs remembered as valid. */
     public static final int CACHE_LIMIT = 65_536;
@@ -120,10 +130,10 @@ public final class PhoneNumbers {
         }
     }
 
-    /** '+' then 8..15 ASCII digits, the first not 0. */
+    /** '+' then {@value #MIN_DIGITS}..15 ASCII digits, the first not 0. */
     static boolean looksCanonical(String s) {
         int n = s.length();
-        if (n < 9 || n > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
+        if (n < MIN_DIGITS + 1 || n > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
             return false;
         }
         for (int i = 1; i < n; i++) {

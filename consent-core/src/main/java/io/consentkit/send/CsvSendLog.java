@@ -14,6 +14,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -38,7 +39,7 @@ import java.util.Optional;
  *
  * <p>Columns ({@link #HEADER}): {@code row_type} ({@code decision} or {@code status}),
  * {@code time}, {@code decision}, {@code reason}, {@code to} (masked), {@code category},
- * {@code template_id}, {@code body_sha256}, {@code body_length}, {@code segments},
+ * {@code template_id}, {@code body_digest}, {@code body_length}, {@code segments},
  * {@code estimated_cost}, {@code currency}, {@code provider_id}, {@code error_code}, {@code detail}, {@code until},
  * {@code gateway}, {@code status}, {@code status_error_code}. A status row fills {@code time},
  * {@code provider_id}, {@code status} and {@code status_error_code}.
@@ -47,9 +48,14 @@ import java.util.Optional;
  */
 public final class CsvSendLog implements SendLog {
     /** The header line. */
-    public static final String HEADER = "row_type,time,decision,reason,to,category,template_id,body_sha256,"
+    public static final String HEADER = "row_type,time,decision,reason,to,category,template_id,body_digest,"
             + "body_length,segments,estimated_cost,currency,provider_id,error_code,detail,until,gateway,status,"
             + "status_error_code";
+    /**
+     * The header of logs written before body digests were keyed: the same columns, the digest column
+     * named {@code body_sha256}. Such logs are read and appended to as they are.
+     */
+    public static final String LEGACY_HEADER = HEADER.replace(",body_digest,", ",body_sha256,");
 
     private static final int COLUMNS = HEADER.split(",").length;
     private static final String WHAT = "send log";
@@ -66,14 +72,36 @@ public final class CsvSendLog implements SendLog {
     };
 
     private final AppendOnlyFile file;
+    private final BodyDigestKey key;
 
     private CsvSendLog(Path path, Duration lockTimeout, Clock clock) {
         this.file = AppendOnlyFile.open(path, WHAT, HEADER, lockTimeout, clock, AppendOnlyFile.DEFAULT_OPENER, ERRORS);
         String header = file.headerLine();
-        if (!HEADER.equals(header)) {
+        if (!HEADER.equals(header) && !LEGACY_HEADER.equals(header)) {
             file.close();
             throw new SendLogException("send log " + file.file() + " line 1: header is not the send log's ("
                     + (header == null ? "missing" : "'" + truncate(header) + "'") + "); expected '" + HEADER + "'");
+        }
+        try {
+            // the key is read or created under the log's lock, so two openers never make two keys
+            this.key = BodyDigestKey.load(file.file(), Files.exists(BodyDigestKey.keyFile(file.file()))
+                    || !holdsKeyedDigests());
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    private boolean holdsKeyedDigests() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(file.read(), StandardCharsets.UTF_8), 1 << 16)) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.contains(BodyDigestKey.PREFIX)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            throw file.readFailure(e);
         }
     }
 
@@ -102,6 +130,21 @@ public final class CsvSendLog implements SendLog {
     /** The file. */
     public Path file() {
         return file.file();
+    }
+
+    /** The sidecar file holding this log's digest key ({@code <log>.key}). */
+    public Path keyFile() {
+        return BodyDigestKey.keyFile(file.file());
+    }
+
+    /**
+     * The keyed digest this log records for {@code body}: {@code hmac-sha256:} and the lower-case hex
+     * HMAC-SHA256 of its UTF-8 bytes under this log's secret. Equal bodies give equal digests in
+     * this log; without the key file the digest reveals nothing about a short body.
+     */
+    @Override
+    public String bodyDigest(String body) {
+        return key.digest(Objects.requireNonNull(body, "body"));
     }
 
     /** Where a torn last row found on open was moved, if one was. */

@@ -172,10 +172,20 @@ final class DefaultGuardedSender implements GuardedSender {
                     content.cost()));
         }
 
-        // 9. the gateway
+        // 9. the gateway, fenced against opt-outs: consent checked again inside the fence, so an
+        // opt-out that returned before this send entered it is seen, and one recorded meanwhile waits
+        // for this call to return (ConsentTracker#withSendFence)
         GatewayRequest request = new GatewayRequest(to, m.from().isEmpty() ? defaultFrom : m.from(), content.body(),
                 m.mediaUrls(), m.statusCallback() != null ? m.statusCallback() : defaultStatusCallback);
-        GatewayResult result = call(request);
+        Object fenced = tracker.withSendFence(to, () -> {
+            SendOutcome.Blocked late = checkConsent(to, m.category());
+            return late != null ? late : call(request);
+        });
+        if (fenced instanceof SendOutcome.Blocked late) {
+            release(reservation, day);
+            return finish(m, to, now, content, late);
+        }
+        GatewayResult result = (GatewayResult) fenced;
         if (result instanceof GatewayResult.Accepted a) {
             if (reservation != null) {
                 limits.commit(reservation);

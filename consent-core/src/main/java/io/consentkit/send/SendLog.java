@@ -14,6 +14,17 @@ import java.util.Optional;
 public interface SendLog extends AutoCloseable {
 
     /**
+     * The digest of {@code body} that entries for this log carry in {@link SendLogEntry#bodySha256()}:
+     * what lets an auditor check whether a given text was sent without the log holding it. The
+     * default is the plain lower-case hex SHA-256 of the UTF-8 bytes, fit only for a log that never
+     * leaves memory ({@link InMemorySendLog}): a short body is recovered from it by brute force. A log
+     * that persists entries should key it, as {@link CsvSendLog#bodyDigest} does.
+     */
+    default String bodyDigest(String body) {
+        return SendRecorder.sha256(body);
+    }
+
+    /**
      * Records one decision.
      *
      * @throws SendLogException if it could not be recorded (the sender logs this and carries on;

@@ -7,8 +7,9 @@ import java.util.Objects;
 /**
  * One decision of the {@link GuardedSender} (sent, dry run, blocked, deferred or failed) as the
  * {@link SendLog} keeps it, with the latest delivery status folded in. It holds no personal data
- * in clear: the number is masked and the body is kept only as its SHA-256 and length, so the log
- * can show what was sent (compare a body's hash) without storing it. Immutable and thread-safe.
+ * in clear: the number is masked and the body is kept only as a digest and its length, so the log
+ * can show what was sent (compare {@link SendLog#bodyDigest} of a body) without storing it.
+ * Immutable and thread-safe.
  *
  * @param time            when the decision was made
  * @param decision        what was decided
@@ -18,7 +19,10 @@ import java.util.Objects;
  *                        when it was not a valid number
  * @param category        the message category
  * @param templateId      the template that produced the body, or empty
- * @param bodySha256      SHA-256 of the body's UTF-8 bytes, lower-case hex
+ * @param bodySha256      the body's digest as the log makes it ({@link SendLog#bodyDigest}): in a
+ *                        {@link CsvSendLog}, {@code hmac-sha256:} and the HMAC-SHA256 keyed with
+ *                        the log's secret; in an {@link InMemorySendLog} (and rows of send logs
+ *                        written before digests were keyed) the plain SHA-256; lower-case hex
  * @param bodyLength      the body's length in UTF-16 units
  * @param segments        segments (the provider's count if known, else the estimate; 0 if neither)
  * @param estimatedCost   estimated cost, or null when the sender has no price table

@@ -14,7 +14,7 @@ import java.util.HexFormat;
 
 /**
  * The last step of every send, whatever the decision: one {@link SendLogEntry} to the send log
- * (masked number, body hash, never the body), a debug line, and the listener's
+ * (masked number, the log's {@link SendLog#bodyDigest} of the body, never the body), a debug line, and the listener's
  * {@link SendListener#onOutcome}. A failing log or listener is logged and never changes the
  * outcome. Logs under {@link DefaultGuardedSender}'s name. Thread-safe (holds no lock; the send
  * log and listener must be thread-safe).
@@ -83,7 +83,7 @@ final class SendRecorder {
             gatewayName = gateway.name();
         }
         String masked = to != null ? to.masked() : Masking.phone(m.to());
-        SendLogEntry entry = new SendLogEntry(now, decision, reason, masked, m.category(), m.templateId(), sha256(body),
+        SendLogEntry entry = new SendLogEntry(now, decision, reason, masked, m.category(), m.templateId(), log.bodyDigest(body),
                 body.length(), segments, cost == null ? null : cost.total(),
                 cost == null ? "" : cost.currency().getCurrencyCode(), providerId, errorCode, detail, until, gatewayName, status, 0,
                 status == null ? null : now);

@@ -4,6 +4,7 @@ import io.consentkit.ConsentKitException;
 import io.consentkit.InvalidInputException;
 import io.consentkit.journal.RevocationMethod;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.inbound.Channel;
 import io.consentkit.inbound.InboundHandler;
 import io.consentkit.inbound.InboundMessage;
 import io.consentkit.inbound.InboundResult;
@@ -99,11 +100,15 @@ public final class TwilioWebhooks {
         String to = request.parameter("To").orElse("");
         String body = request.parameter("Body").orElse("");
         Intent decided = providerIntent(request.parameter("OptOutType").orElse(""));
+        // the channel is From's prefix: whatsapp:, messenger:, rcs: (none for SMS/MMS); the handler
+        // changes SMS consent only for its consent channels (default SMS and RCS) and answers the rest
+        // with no reply, so they get empty TwiML
+        Channel channel = Channel.ofAddress(from);
         InboundResult result;
         try {
-            result = inboundHandler.handle(new InboundMessage(from, to, body, sid, clock.instant(), decided));
+            result = inboundHandler.handle(new InboundMessage(from, to, body, sid, clock.instant(), decided, channel));
         } catch (InvalidInputException e) {
-            // not a phone number we can keep consent for (e.g. a channel address): answer, change nothing
+            // not a phone number we can keep consent for: answer, change nothing
             LOG.warn("inbound message {} from {} not handled: {}", sid, Masking.phone(from), e.getMessage());
             return WebhookResponse.emptyTwiml();
         } catch (ConsentKitException e) {

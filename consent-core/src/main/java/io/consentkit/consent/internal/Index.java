@@ -26,12 +26,12 @@ public final class Index {
     private final ThreadLocal<RowCodec.Out> stateBuffers = ThreadLocal.withInitial(() -> new RowCodec.Out(512));
 
     /**
-     * The key of a canonical E.164 string ('+' and 8 to 15 digits, the first not 0), or -1 if
-     * {@code s} is not one.
+     * The key of a canonical E.164 string ('+' and 6 to 15 digits, the first not 0: the same shape
+     * as {@code PhoneNumbers.MIN_DIGITS} allows), or -1 if {@code s} is not one.
      */
     public static long key(String s) {
         int n = s.length();
-        if (n < 9 || n > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
+        if (n < 7 || n > 16 || s.charAt(0) != '+' || s.charAt(1) == '0') {
             return -1;
         }
         long v = 0;
