@@ -130,7 +130,8 @@ public final class S3ConsentStore implements SharedConsentStore {
         S3Calls calls = s.calls();
         JournalKeys keys = new JournalKeys(s.prefix());
         JournalState state = new JournalState(keys, s.writerId(), s.clock(), s.windowMillis());
-        this.loader = new JournalLoader(calls, keys, s.clock(), s.phones(), s.readParallelism());
+        this.loader = new JournalLoader(calls, keys, s.clock(), state::earliestInFlight, s.phones(),
+                s.readParallelism());
         this.compactor = new Compactor(calls, keys, loader, s.clock(), s.windowMillis(), s.writerId(),
                 s.autoCompactAfter(), s.location());
         this.reader = new JournalReader(loader, state, compactor, s.clock(), s.location());

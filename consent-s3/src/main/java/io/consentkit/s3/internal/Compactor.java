@@ -7,13 +7,34 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Compaction: folds the journal objects older than the late-write window into a new snapshot
- * (the previous snapshot followed by their rows) and advances the manifest to it by
- * compare-and-swap on its ETag; the loser of a race deletes its unused snapshot, re-reads and
- * tries again. Not public API. Thread-safe (any number of compactions may run at once).
+ * Compaction: folds journal objects into a new snapshot (the previous snapshot followed by their
+ * rows) and advances the manifest to it by compare-and-swap on its ETag; the loser of a race
+ * deletes its unused snapshot, re-reads and tries again.
+ *
+ * <p><b>Invariant</b>: the manifest's {@code covered_through} key K promises that every journal
+ * key sorting at or before K has its rows in the snapshot, because opens list only after K. A
+ * compaction therefore covers exactly the keys it read, and no key that could still be in
+ * flight sorts before the last of them:
+ * <ul>
+ *   <li>the cut-off is taken from the clock just before the listing request, not after the
+ *       objects were fetched (which can take longer than the window), and only keys strictly
+ *       older than the late-write window at that moment are covered. Keys sort by their time
+ *       field first, so every younger key, in flight or not, sorts after the covered ones. An
+ *       older key is visible by then under the store's assumption (a writer's clock within the
+ *       margin of the reader's, a PUT landing within the window of its key's time; the appender
+ *       re-keys retries at half a window and times attempts out at a quarter);</li>
+ *   <li>this instance's own uploads in flight when the listing was sent are known exactly: the
+ *       covered keys stop before the earliest of them even if it is older than the window;</li>
+ *   <li>just before the manifest is advanced the journal is listed again; a key at or before
+ *       the last covered one that was not read (an upload that broke the assumption and landed
+ *       during the compaction) makes the compaction start over rather than hide it.</li>
+ * </ul>
+ * Not public API. Thread-safe (any number of compactions may run at once).
  */
 public final class Compactor {
     private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
@@ -89,13 +110,7 @@ public final class Compactor {
             if (l == null) {
                 l = loader.load();
             }
-            long cutoff = clock.millis() - windowMillis;
-            List<String> covered = new ArrayList<>();
-            for (String k : l.journalKeys()) {
-                if (keys.millisOf(k) <= cutoff) {
-                    covered.add(k);
-                }
-            }
+            List<String> covered = coverable(l);
             Manifest prev = l.manifest();
             long prevRows = prev == null ? 0 : prev.rows();
             if (covered.isEmpty()) {
@@ -110,6 +125,16 @@ public final class Compactor {
             String snapshotKey = keys.snapshotKey(keys.millisOf(through), writerId, S3StoreSettings.randomHex(6));
             if (!calls.putConditional(snapshotKey, snapshot, "*", null, CSV).written()) {
                 l = null; // a random key taken: start over with a new one
+                continue;
+            }
+            String late = firstUnreadAtOrBefore(prev, through, covered);
+            if (late != null) {
+                LOG.warn("compaction of {}: journal object {} appeared after the listing although it sorts before the"
+                        + " compaction's cut-off (it became visible more than the late-write window after the time"
+                        + " in its key: are the writers' clocks in step, are PUTs slow?); compacting again from a"
+                        + " fresh read", location, calls.uri(late));
+                calls.deleteQuietly(snapshotKey);
+                l = null;
                 continue;
             }
             Manifest next = new Manifest(snapshotKey, through, prevRows + rows.size(),
@@ -132,5 +157,45 @@ public final class Compactor {
         }
         throw new ConsentStoreException("compaction of " + location + " lost the manifest race "
                 + MAX_CAS_ATTEMPTS + " times in a row; try again later");
+    }
+
+    /**
+     * The journal keys this compaction may cover: the listed keys, in key order, up to (not
+     * including) the first that is either not older than the late-write window at the time the
+     * listing was sent, or not before this instance's own earliest upload in flight at that time.
+     * Keys sort by their time field first, so every key that could still have been in flight
+     * when the listing was sent (one younger than the window, or one of our own uploads) sorts
+     * after the last key returned here: the snapshot covers exactly the keys it read.
+     */
+    private List<String> coverable(JournalLoader.Loaded l) {
+        long cutoff = l.listingMillis() - windowMillis;
+        String ownInFlight = l.ownInFlight();
+        List<String> out = new ArrayList<>();
+        for (String k : l.journalKeys()) {
+            if (keys.millisOf(k) >= cutoff || (ownInFlight != null && k.compareTo(ownInFlight) >= 0)) {
+                break;
+            }
+            out.add(k);
+        }
+        return out;
+    }
+
+    /**
+     * Lists again just before the manifest is advanced: the first journal key at or before
+     * {@code through} that this compaction did not read, or null. Finding one means an object
+     * landed later than the late-write window allows; covering it would hide it from every later
+     * open, so the compaction starts over from a fresh read instead.
+     */
+    private String firstUnreadAtOrBefore(Manifest prev, String through, List<String> covered) {
+        Set<String> read = new HashSet<>(covered);
+        for (String k : loader.list(prev == null ? null : prev.coveredThrough())) {
+            if (k.compareTo(through) > 0) {
+                return null;
+            }
+            if (!read.contains(k)) {
+                return k;
+            }
+        }
+        return null;
     }
 }
