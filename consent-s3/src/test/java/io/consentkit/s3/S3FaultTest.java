@@ -92,6 +92,7 @@ class S3FaultTest {
     void retriesAreBoundedAndAFailedAppendChangesNothing() {
         server.faults.fail(FaultBlobStore.Op.PUT, S3FaultTest::journal, 100, 503, "SlowDown");
         try (ConsentTracker tracker = ConsentTracker.builder(store().build()).clock(clock).build()) {
+            server.counter.reset(); // count the append alone, not the open's conditional-write probe
             assertThatThrownBy(() -> tracker.recordWebFormConsent("+15125550002", "c", "Ann", "", "", ""))
                     .isInstanceOf(ConsentStoreException.class)
                     .hasMessageContaining("not acknowledged after 4 attempts").hasMessageContaining("503")

@@ -175,6 +175,46 @@ class S3LateWriteTest {
         }
     }
 
+    /**
+     * Beyond the assumption: another writer's upload takes longer than the window, so its key is
+     * older than the cut-off but missing from the listing, and it lands while the compaction
+     * reads. The second listing, just before the manifest is advanced, finds it and the
+     * compaction starts over from a fresh read instead of hiding it.
+     */
+    @Test
+    void anUploadLandingBelowTheCutOffDuringTheCompactionMakesItStartOver() throws Exception {
+        try (S3ConsentStore w = store("w").build(); S3ConsentStore c = store("c").build()) {
+            c.append(List.of(ConsentRecordFixtures.row("consent", PHONE, clock.instant())));
+            clock.advance(Duration.ofSeconds(1));
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            holdNextPut("w", entered, release);
+            Future<?> stop = pool.submit(() -> w.append(List.of(revocation("consent", clock))));
+            await(entered);
+            clock.advance(Duration.ofSeconds(1));
+            c.append(List.of(ConsentRecordFixtures.row("later", "+15125550141", clock.instant())));
+            String laterKey = server.keys(bucket, "late/journal/").get(1);
+            clock.advance(WINDOW.plusSeconds(6));
+            server.faults.before(FaultBlobStore.Op.GET, laterKey::equals, () -> {
+                release.countDown();
+                try {
+                    stop.get(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+
+            assertThat(c.compact()).as("started over and folded all three in")
+                    .isEqualTo(new CompactionResult(true, 3, 3, 0));
+            assertThat(server.keys(bucket, "late/snapshots/")).as("the abandoned snapshot is removed").hasSize(1);
+            assertThat(optedOutOnAFreshOpen()).isTrue();
+            try (S3ConsentStore reader = store("reader").build()) {
+                assertThat(Events.replayAll(reader)).extracting(ConsentRecord::status)
+                        .containsExactly(ConsentStatus.ACTIVE, ConsentStatus.REVOKED, ConsentStatus.ACTIVE);
+            }
+        }
+    }
+
     private static ConsentRecord revocation(String consentId, SettableClock clock) {
         ConsentRecord r = ConsentRecordFixtures.row(consentId, PHONE, clock.instant());
         return new ConsentRecord(r.consentId(), r.timestamp(), r.phoneNumber(), r.optInMethod(), r.consentMessage(),
