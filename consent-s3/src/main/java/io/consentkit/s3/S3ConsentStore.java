@@ -82,9 +82,12 @@ import java.util.function.Consumer;
  *   <li><b>Assumption.</b> A journal object becomes visible within the
  *       {@linkplain Builder#lateWriteWindow late-write window} (default 30 s) of the time in its
  *       key, measured on the reader's clock: writers' clocks must agree to well within it. The
- *       store keeps its own part: a retried PUT whose key has become older than half the window is
- *       re-sent under a fresh key (after checking the first attempt did not land), and each PUT
- *       attempt times out after a quarter of the window (at least one second).</li>
+ *       store keeps its own part: each PUT attempt times out after a quarter of the window (at
+ *       least one second) and a retry whose key is older than three quarters of the window minus
+ *       that timeout (half the window by default) is re-sent under a fresh key (after checking the
+ *       first attempt did not land), so an acknowledged object landed at most three quarters of a
+ *       window (or one attempt timeout, if longer) after its key's time on its writer's clock;
+ *       writers' clocks must agree to within the rest.</li>
  *   <li><b>Retries.</b> HTTP 500/502/503 (SlowDown)/504 and I/O errors are retried with
  *       exponential backoff and jitter, {@linkplain Builder#retries bounded}; anything else, and
  *       exhausted retries, throw {@link ConsentStoreException} with the SDK exception as cause.

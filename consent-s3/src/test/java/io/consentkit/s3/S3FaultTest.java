@@ -176,4 +176,23 @@ class S3FaultTest {
             assertThat(Events.replayAll(store)).containsExactly(r);
         }
     }
+
+    @Test
+    void withASmallWindowARetryIsReKeyedSoTheObjectLandsWithinThreeQuartersOfIt() {
+        // window 2 s, attempts time out after 1 s: a retry keeps its key only while it is at most 0.5 s old
+        S3ConsentStore.Sleeper slowSleeper = d -> {
+            sleeps.add(d);
+            clock.advance(Duration.ofMillis(600));
+        };
+        server.faults.fail(FaultBlobStore.Op.PUT, S3FaultTest::journal, 1, 503, "SlowDown");
+        try (S3ConsentStore store = store().lateWriteWindow(Duration.ofSeconds(2)).sleeper(slowSleeper).writerId("w")
+                .build()) {
+            ConsentRecord r = ConsentRecordFixtures.row("r", "+15125550009", clock.instant());
+            store.append(List.of(r));
+            List<String> keys = server.keys(bucket, "f/journal/");
+            assertThat(keys).hasSize(1);
+            assertThat(keys.get(0)).as("re-minted at the later time").contains("1754042400600-w-");
+            assertThat(Events.replayAll(store)).containsExactly(r);
+        }
+    }
 }

@@ -27,7 +27,8 @@ import java.util.Set;
  *       field first, so every younger key, in flight or not, sorts after the covered ones. An
  *       older key is visible by then under the store's assumption (a writer's clock within the
  *       margin of the reader's, a PUT landing within the window of its key's time; the appender
- *       re-keys retries at half a window and times attempts out at a quarter);</li>
+ *       times attempts out at a quarter window and re-keys retries so that an acknowledged object
+ *       landed within three quarters of a window of its key's time);</li>
  *   <li>this instance's own uploads in flight when the listing was sent are known exactly: the
  *       covered keys stop before the earliest of them even if it is older than the window;</li>
  *   <li>just before the manifest is advanced the journal is listed again; a key at or before
