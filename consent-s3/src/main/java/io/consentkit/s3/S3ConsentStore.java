@@ -60,9 +60,8 @@ import java.util.function.Consumer;
  *       and stops before any key that could still be in flight: the keys strictly older than
  *       the late-write window <em>at the moment the listing request was sent</em> (keys sort by
  *       their time first, so every younger key sorts after them), never one at or after this
- *       instance's own earliest upload then in flight, and, if a second listing just before the
- *       manifest is advanced shows a key at or before the last covered one that was not read,
- *       the compaction starts over.</li>
+ *       instance's own earliest upload then in flight, and never one after a key that a second
+ *       listing, just before the snapshot is written, shows but the compaction did not read.</li>
  *   <li><b>Conditional writes are checked</b> on the first open or compaction of each
  *       instance: a throwaway object under {@code <prefix>/probe/} (never listed) is created with
  *       {@code If-None-Match: *}, created again (must fail 412), written with {@code If-Match} on

@@ -31,9 +31,10 @@ import java.util.Set;
  *       landed within three quarters of a window of its key's time);</li>
  *   <li>this instance's own uploads in flight when the listing was sent are known exactly: the
  *       covered keys stop before the earliest of them even if it is older than the window;</li>
- *   <li>just before the manifest is advanced the journal is listed again; a key at or before
- *       the last covered one that was not read (an upload that broke the assumption and landed
- *       during the compaction) makes the compaction start over rather than hide it.</li>
+ *   <li>once the objects are read, just before the snapshot is written and the manifest
+ *       advanced, the journal is listed again, and the covered keys stop before the first key
+ *       there that sorts before their end but was not read (an upload that broke the assumption
+ *       and landed during the compaction): the next compaction reads it.</li>
  * </ul>
  * Not public API. Thread-safe (any number of compactions may run at once).
  */
@@ -111,9 +112,12 @@ public final class Compactor {
             if (l == null) {
                 l = loader.load();
             }
-            List<String> covered = coverable(l);
             Manifest prev = l.manifest();
             long prevRows = prev == null ? 0 : prev.rows();
+            List<String> covered = coverable(l);
+            if (!covered.isEmpty()) {
+                covered = beforeLateArrivals(prev, covered);
+            }
             if (covered.isEmpty()) {
                 return new Outcome(false, 0, prevRows, conflicts);
             }
@@ -126,16 +130,6 @@ public final class Compactor {
             String snapshotKey = keys.snapshotKey(keys.millisOf(through), writerId, S3StoreSettings.randomHex(6));
             if (!calls.putConditional(snapshotKey, snapshot, "*", null, CSV).written()) {
                 l = null; // a random key taken: start over with a new one
-                continue;
-            }
-            String late = firstUnreadAtOrBefore(prev, through, covered);
-            if (late != null) {
-                LOG.warn("compaction of {}: journal object {} appeared after the listing although it sorts before the"
-                        + " compaction's cut-off (it became visible more than the late-write window after the time"
-                        + " in its key: are the writers' clocks in step, are PUTs slow?); compacting again from a"
-                        + " fresh read", location, calls.uri(late));
-                calls.deleteQuietly(snapshotKey);
-                l = null;
                 continue;
             }
             Manifest next = new Manifest(snapshotKey, through, prevRows + rows.size(),
@@ -182,21 +176,33 @@ public final class Compactor {
     }
 
     /**
-     * Lists again just before the manifest is advanced: the first journal key at or before
-     * {@code through} that this compaction did not read, or null. Finding one means an object
-     * landed later than the late-write window allows; covering it would hide it from every later
-     * open, so the compaction starts over from a fresh read instead.
+     * Lists again once the objects are read, just before the snapshot is written and the
+     * manifest advanced: {@code covered} cut before the first listed key that sorts before its
+     * end but was not read. Finding one means an object landed later than the late-write window
+     * allows; covering keys after it would hide it from every later open, so this compaction
+     * stops before it and the next one reads it.
      */
-    private String firstUnreadAtOrBefore(Manifest prev, String through, List<String> covered) {
+    private List<String> beforeLateArrivals(Manifest prev, List<String> covered) {
+        String through = covered.get(covered.size() - 1);
         Set<String> read = new HashSet<>(covered);
         for (String k : loader.list(prev == null ? null : prev.coveredThrough())) {
             if (k.compareTo(through) > 0) {
-                return null;
+                break;
             }
             if (!read.contains(k)) {
-                return k;
+                LOG.warn("compaction of {}: journal object {} appeared after the listing although it sorts before the"
+                        + " cut-off (it became visible more than the late-write window after the time in its key:"
+                        + " are the writers' clocks in step, are PUTs slow?); this compaction stops before it",
+                        location, calls.uri(k));
+                List<String> cut = new ArrayList<>();
+                for (String c : covered) {
+                    if (c.compareTo(k) < 0) {
+                        cut.add(c);
+                    }
+                }
+                return cut;
             }
         }
-        return null;
+        return covered;
     }
 }
