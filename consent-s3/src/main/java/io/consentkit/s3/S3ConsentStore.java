@@ -238,11 +238,15 @@ public final class S3ConsentStore implements SharedConsentStore {
     }
 
     /**
-     * Folds every journal object older than the late-write window into a new snapshot and
-     * advances the manifest to it by compare-and-swap; retries from a fresh read when another
+     * Folds the journal objects older than the late-write window at the moment the journal is
+     * listed into a new snapshot (stopping before any append of this instance still in flight,
+     * and before any key that turns up unread below the cut-off) and advances the manifest to
+     * it by compare-and-swap; retries from a fresh read when another
      * compaction wins. Safe to run from any number of writers at once. Costs 1 GET (manifest),
-     * 1 GET (snapshot), 1 LIST per 1000 newer journal keys, 1 GET per journal object, 1 PUT
-     * (snapshot), 1 PUT (manifest) and 1 DELETE (the superseded snapshot).
+     * 1 GET (snapshot), 2 LIST per 1000 newer journal keys (before reading, and again before
+     * writing the snapshot), 1 GET per journal object, 1 PUT (snapshot), 1 PUT (manifest) and 1
+     * DELETE (the superseded snapshot); on the instance's first call, also the conditional-write
+     * probe (3 PUT, 1 DELETE).
      *
      * @throws ConditionalWritesUnsupportedException if this instance has not probed the server
      *                                               yet and the probe finds conditional writes

@@ -7,8 +7,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -108,10 +110,14 @@ public final class Compactor {
     private Outcome compact(JournalLoader.Loaded first) {
         JournalLoader.Loaded l = first;
         int conflicts = 0;
+        // bodies read by earlier attempts: a retry reads only the new objects, so the loser of a
+        // race is not always a full read behind the winner's next compaction
+        Map<String, byte[]> read = new HashMap<>();
         for (int attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
             if (l == null) {
-                l = loader.load();
+                l = loader.load(read);
             }
+            read.putAll(l.bodies());
             Manifest prev = l.manifest();
             long prevRows = prev == null ? 0 : prev.rows();
             List<String> covered = coverable(l);

@@ -75,6 +75,14 @@ public final class JournalLoader implements AutoCloseable {
      * compaction removed the snapshot it names in between.
      */
     public Loaded load() {
+        return load(Map.of());
+    }
+
+    /**
+     * As {@link #load()}, taking the bodies of journal objects already in {@code known} from there
+     * instead of reading them again (journal objects are never overwritten).
+     */
+    public Loaded load(Map<String, byte[]> known) {
         for (int round = 1; ; round++) {
             S3Calls.Fetched mf = calls.getOrNull(keys.manifestKey());
             Manifest m = mf == null ? null : Manifest.parse(mf.bytes(), calls.uri(keys.manifestKey()));
@@ -97,8 +105,20 @@ public final class JournalLoader implements AutoCloseable {
             long listingMillis = clock.millis();
             String inFlight = ownInFlight.get();
             List<String> journal = list(m == null ? null : m.coveredThrough());
-            return new Loaded(m, mf == null ? null : mf.etag(), snapshot, listingMillis, inFlight, journal,
-                    fetchAll(journal));
+            List<String> missing = new ArrayList<>();
+            Map<String, byte[]> bodies = new HashMap<>();
+            for (String k : journal) {
+                byte[] b = known.get(k);
+                if (b == null) {
+                    missing.add(k);
+                } else {
+                    bodies.put(k, b);
+                }
+            }
+            if (!missing.isEmpty()) {
+                bodies.putAll(fetchAll(missing));
+            }
+            return new Loaded(m, mf == null ? null : mf.etag(), snapshot, listingMillis, inFlight, journal, bodies);
         }
     }
 
