@@ -7,6 +7,7 @@ import io.consentkit.journal.SharedConsentStore;
 import io.consentkit.journal.StoreCapabilities;
 import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.s3.internal.Compactor;
+import io.consentkit.s3.internal.ConditionalWriteProbe;
 import io.consentkit.s3.internal.JournalAppender;
 import io.consentkit.s3.internal.JournalKeys;
 import io.consentkit.s3.internal.JournalLoader;
@@ -49,11 +50,24 @@ import java.util.function.Consumer;
  *   <li><b>Compaction</b> ({@link #compact()}, and automatically on open once
  *       {@link Builder#autoCompactAfter} journal objects follow the snapshot): writes a snapshot
  *       {@code <prefix>/snapshots/...csv}, the previous snapshot followed by every row of the journal
- *       objects old enough to be complete (older than the late-write window), nothing folded
- *       away, so history stays whole; then advances {@code <prefix>/manifest.json} with
- *       {@code If-Match} on the ETag it read (compare-and-swap). A compaction that loses the race
- *       deletes its unused snapshot, re-reads and tries again. Journal objects are never
- *       deleted by the store (they are the raw audit trail); superseded snapshots are.</li>
+ *       objects old enough to be complete, nothing folded away, so history stays whole; then
+ *       advances {@code <prefix>/manifest.json} with {@code If-Match} on the ETag it read
+ *       (compare-and-swap). A compaction that loses the race deletes its unused snapshot,
+ *       re-reads and tries again. Journal objects are never deleted by the store (they are the
+ *       raw audit trail); superseded snapshots are.</li>
+ *   <li><b>What a snapshot covers.</b> The manifest names the last journal key in the snapshot,
+ *       and opens list only the keys after it, so a compaction covers exactly the keys it read
+ *       and stops before any key that could still be in flight: the keys strictly older than
+ *       the late-write window <em>at the moment the listing request was sent</em> (keys sort by
+ *       their time first, so every younger key sorts after them), never one at or after this
+ *       instance's own earliest upload then in flight, and never one after a key that a second
+ *       listing, just before the snapshot is written, shows but the compaction did not read.</li>
+ *   <li><b>Conditional writes are checked</b> on the first open or compaction of each
+ *       instance: a throwaway object under {@code <prefix>/probe/} (never listed) is created with
+ *       {@code If-None-Match: *}, created again (must fail 412), written with {@code If-Match} on
+ *       a wrong ETag (must fail 412) and deleted. A server that ignores or rejects either header
+ *       is refused with {@link ConditionalWritesUnsupportedException}
+ *       ({@link Builder#conditionalWriteProbe} turns the check off).</li>
  *   <li><b>Open</b> ({@link #replay}): manifest, snapshot, then every journal key after the one
  *       the snapshot covers, read in parallel.</li>
  *   <li><b>Poll</b> ({@link #poll}, called by {@code ConsentTracker.refresh()} and, when the last
@@ -67,9 +81,12 @@ import java.util.function.Consumer;
  *   <li><b>Assumption.</b> A journal object becomes visible within the
  *       {@linkplain Builder#lateWriteWindow late-write window} (default 30 s) of the time in its
  *       key, measured on the reader's clock: writers' clocks must agree to well within it. The
- *       store keeps its own part: a retried PUT whose key has become older than half the window is
- *       re-sent under a fresh key (after checking the first attempt did not land), and each PUT
- *       attempt times out after a quarter of the window (at least one second).</li>
+ *       store keeps its own part: each PUT attempt times out after a quarter of the window (at
+ *       least one second) and a retry whose key is older than three quarters of the window minus
+ *       that timeout (half the window by default) is re-sent under a fresh key (after checking the
+ *       first attempt did not land), so an acknowledged object landed at most three quarters of a
+ *       window (or one attempt timeout, if longer) after its key's time on its writer's clock;
+ *       writers' clocks must agree to within the rest.</li>
  *   <li><b>Retries.</b> HTTP 500/502/503 (SlowDown)/504 and I/O errors are retried with
  *       exponential backoff and jitter, {@linkplain Builder#retries bounded}; anything else, and
  *       exhausted retries, throw {@link ConsentStoreException} with the SDK exception as cause.
@@ -80,8 +97,9 @@ import java.util.function.Consumer;
  * </ul>
  *
  * <p>IAM: {@code s3:GetObject}, {@code s3:PutObject} and {@code s3:ListBucket} on the prefix;
- * {@code s3:DeleteObject} on {@code <prefix>/snapshots/*} for removing superseded snapshots
- * (without it compaction still works and logs a warning).
+ * {@code s3:DeleteObject} on {@code <prefix>/snapshots/*} and {@code <prefix>/probe/*} for
+ * removing superseded snapshots and probe objects (without it the store still works and logs a
+ * warning).
  *
  * <p>{@link #close()} does not close the {@code S3Client}: it belongs to the caller. Thread-safe.
  */
@@ -122,6 +140,10 @@ public final class S3ConsentStore implements SharedConsentStore {
     private final JournalReader reader;
     private final JournalAppender appender;
     private final Compactor compactor;
+    /** Null when the builder turned the probe off. */
+    private final ConditionalWriteProbe probe;
+    private final Object probeLock = new Object();
+    private volatile boolean probed;
     private volatile boolean closed;
 
     private S3ConsentStore(S3StoreSettings s) {
@@ -130,12 +152,14 @@ public final class S3ConsentStore implements SharedConsentStore {
         S3Calls calls = s.calls();
         JournalKeys keys = new JournalKeys(s.prefix());
         JournalState state = new JournalState(keys, s.writerId(), s.clock(), s.windowMillis());
-        this.loader = new JournalLoader(calls, keys, s.clock(), s.phones(), s.readParallelism());
+        this.loader = new JournalLoader(calls, keys, s.clock(), state::earliestInFlight, s.phones(),
+                s.readParallelism());
         this.compactor = new Compactor(calls, keys, loader, s.clock(), s.windowMillis(), s.writerId(),
                 s.autoCompactAfter(), s.location());
         this.reader = new JournalReader(loader, state, compactor, s.clock(), s.location());
         this.appender = new JournalAppender(calls, keys, state, s.clock(), s.windowMillis(), s.putAttemptTimeout(),
                 s.writerId());
+        this.probe = s.probeConditionalWrites() ? new ConditionalWriteProbe(calls, keys, s.writerId()) : null;
     }
 
     /** Starts configuring a store over {@code s3}; {@link Builder#bucket} is required. */
@@ -168,6 +192,11 @@ public final class S3ConsentStore implements SharedConsentStore {
      * {@code sink} in journal order. Every object is decoded before the first row is fed, so a
      * malformed object fails the call without a partial replay.
      *
+     * The first call (or the first {@link #compact()}) of this instance first checks that the
+     * server enforces conditional writes (see {@link Builder#conditionalWriteProbe}).
+     *
+     * @throws ConditionalWritesUnsupportedException if the server ignores or rejects
+     *                                               {@code If-None-Match} or {@code If-Match}
      * @throws io.consentkit.journal.JournalFormatException if an object is not in the journal schema
      * @throws ConsentStoreException                      if S3 cannot be read
      */
@@ -175,6 +204,7 @@ public final class S3ConsentStore implements SharedConsentStore {
     public void replay(Consumer<ConsentRecord> sink) {
         Objects.requireNonNull(sink, "sink");
         ensureOpen();
+        ensureConditionalWrites();
         reader.replay(sink);
     }
 
@@ -208,16 +238,24 @@ public final class S3ConsentStore implements SharedConsentStore {
     }
 
     /**
-     * Folds every journal object older than the late-write window into a new snapshot and
-     * advances the manifest to it by compare-and-swap; retries from a fresh read when another
+     * Folds the journal objects older than the late-write window at the moment the journal is
+     * listed into a new snapshot (stopping before any append of this instance still in flight,
+     * and before any key that turns up unread below the cut-off) and advances the manifest to
+     * it by compare-and-swap; retries from a fresh read when another
      * compaction wins. Safe to run from any number of writers at once. Costs 1 GET (manifest),
-     * 1 GET (snapshot), 1 LIST per 1000 newer journal keys, 1 GET per journal object, 1 PUT
-     * (snapshot), 1 PUT (manifest) and 1 DELETE (the superseded snapshot).
+     * 1 GET (snapshot), 2 LIST per 1000 newer journal keys (before reading, and again before
+     * writing the snapshot), 1 GET per journal object, 1 PUT (snapshot), 1 PUT (manifest) and 1
+     * DELETE (the superseded snapshot); on the instance's first call, also the conditional-write
+     * probe (3 PUT, 1 DELETE).
      *
+     * @throws ConditionalWritesUnsupportedException if this instance has not probed the server
+     *                                               yet and the probe finds conditional writes
+     *                                               not enforced
      * @throws ConsentStoreException if S3 fails, or the race was lost 16 times in a row
      */
     public CompactionResult compact() {
         ensureOpen();
+        ensureConditionalWrites();
         Compactor.Outcome o = compactor.compact();
         return new CompactionResult(o.compacted(), o.journalObjects(), o.snapshotRows(), o.conflicts());
     }
@@ -227,6 +265,22 @@ public final class S3ConsentStore implements SharedConsentStore {
     public void close() {
         closed = true;
         loader.close();
+    }
+
+    /** Runs the conditional-write probe once per instance; a failed probe is run again next time. */
+    private void ensureConditionalWrites() {
+        if (probed || probe == null) {
+            return;
+        }
+        synchronized (probeLock) {
+            if (!probed) {
+                String wrong = probe.run();
+                if (wrong != null) {
+                    throw new ConditionalWritesUnsupportedException(settings.location(), wrong);
+                }
+                probed = true;
+            }
+        }
     }
 
     private void ensureOpen() {
@@ -259,6 +313,7 @@ public final class S3ConsentStore implements SharedConsentStore {
         private PhoneNumbers phones = PhoneNumbers.defaults();
         private int readParallelism = DEFAULT_READ_PARALLELISM;
         private int autoCompactAfter = DEFAULT_AUTO_COMPACT_AFTER;
+        private boolean conditionalWriteProbe = true;
 
         private Builder(S3Client s3) {
             this.s3 = S3StoreSettings.checkS3(s3);
@@ -360,6 +415,20 @@ public final class S3ConsentStore implements SharedConsentStore {
         }
 
         /**
+         * Whether this store checks, on its first open ({@link S3ConsentStore#replay}) or
+         * compaction, that the server enforces {@code If-None-Match: *} and {@code If-Match} on
+         * PUT, and refuses to work with {@link ConditionalWritesUnsupportedException} if it does
+         * not. The check writes one object under {@code <prefix>/probe/}, which no listing reads,
+         * and deletes it: 3 PUT and 1 DELETE per store instance. Default true. Turn it off only
+         * for a server you have verified yourself: over one that ignores either header, writers
+         * can overwrite each other's journal objects and concurrent compactions can drop rows.
+         */
+        public Builder conditionalWriteProbe(boolean probe) {
+            this.conditionalWriteProbe = probe;
+            return this;
+        }
+
+        /**
          * Validates the settings as a whole and builds the store; the builder can be changed
          * and used again afterwards without affecting it. Makes no request: the tracker's open
          * ({@link S3ConsentStore#replay}) reads the journal.
@@ -370,7 +439,7 @@ public final class S3ConsentStore implements SharedConsentStore {
             return new S3ConsentStore(new S3StoreSettings(s3, bucket, prefix,
                     writerId != null ? writerId : S3StoreSettings.randomWriterId(), clock, visibilityBound,
                     lateWriteWindow, maxAttempts, baseDelay, maxDelay, sleeper::sleep, phones, readParallelism,
-                    autoCompactAfter));
+                    autoCompactAfter, conditionalWriteProbe));
         }
     }
 }

@@ -6,6 +6,7 @@ import org.gaul.s3proxy.auth.AuthenticationType;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -62,16 +63,33 @@ final class LocalS3 implements AutoCloseable {
         return c;
     }
 
+    /**
+     * A counted client whose requests also pass through {@code interceptor} before they are
+     * signed and sent (to emulate a server or proxy that drops headers).
+     */
+    S3Client client(ExecutionInterceptor interceptor) {
+        S3Client c = newClient(endpoint, counter, interceptor);
+        clients.add(c);
+        return c;
+    }
+
     /** A client with nothing counted, for setup and checks. */
     S3Client admin() {
         return admin;
     }
 
     static S3Client newClient(URI endpoint, RequestCounter counter) {
+        return newClient(endpoint, counter, null);
+    }
+
+    private static S3Client newClient(URI endpoint, RequestCounter counter, ExecutionInterceptor extra) {
         return S3Client.builder().endpointOverride(endpoint).region(Region.US_EAST_1).forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS, SECRET)))
                 .overrideConfiguration(o -> {
                     o.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    if (extra != null) {
+                        o.addExecutionInterceptor(extra);
+                    }
                     if (counter != null) {
                         o.addExecutionInterceptor(counter);
                     }

@@ -92,6 +92,7 @@ class S3FaultTest {
     void retriesAreBoundedAndAFailedAppendChangesNothing() {
         server.faults.fail(FaultBlobStore.Op.PUT, S3FaultTest::journal, 100, 503, "SlowDown");
         try (ConsentTracker tracker = ConsentTracker.builder(store().build()).clock(clock).build()) {
+            server.counter.reset(); // count the append alone, not the open's conditional-write probe
             assertThatThrownBy(() -> tracker.recordWebFormConsent("+15125550002", "c", "Ann", "", "", ""))
                     .isInstanceOf(ConsentStoreException.class)
                     .hasMessageContaining("not acknowledged after 4 attempts").hasMessageContaining("503")
@@ -172,6 +173,25 @@ class S3FaultTest {
             List<String> keys = server.keys(bucket, "f/journal/");
             assertThat(keys).hasSize(1);
             assertThat(keys.get(0)).as("re-minted at the later time").contains("1754042420000-w-");
+            assertThat(Events.replayAll(store)).containsExactly(r);
+        }
+    }
+
+    @Test
+    void withASmallWindowARetryIsReKeyedSoTheObjectLandsWithinThreeQuartersOfIt() {
+        // window 2 s, attempts time out after 1 s: a retry keeps its key only while it is at most 0.5 s old
+        S3ConsentStore.Sleeper slowSleeper = d -> {
+            sleeps.add(d);
+            clock.advance(Duration.ofMillis(600));
+        };
+        server.faults.fail(FaultBlobStore.Op.PUT, S3FaultTest::journal, 1, 503, "SlowDown");
+        try (S3ConsentStore store = store().lateWriteWindow(Duration.ofSeconds(2)).sleeper(slowSleeper).writerId("w")
+                .build()) {
+            ConsentRecord r = ConsentRecordFixtures.row("r", "+15125550009", clock.instant());
+            store.append(List.of(r));
+            List<String> keys = server.keys(bucket, "f/journal/");
+            assertThat(keys).hasSize(1);
+            assertThat(keys.get(0)).as("re-minted at the later time").contains("1754042400600-w-");
             assertThat(Events.replayAll(store)).containsExactly(r);
         }
     }

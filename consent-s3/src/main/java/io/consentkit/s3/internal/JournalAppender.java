@@ -18,9 +18,12 @@ import java.util.List;
  * {@link JournalState}, written with {@code If-None-Match: *} through {@link S3Calls}'s retry
  * loop. A 412 means the key exists: if the object there is ours (an earlier attempt landed) the
  * append is done, otherwise another writer uses our writer id and the batch is written at once
- * under a fresh key. A retry whose key has become older than half the late-write window is
- * re-sent under a fresh key unless an earlier attempt landed. Each PUT attempt times out after a
- * quarter of the window (at least one second). Not public API. Thread-safe.
+ * under a fresh key. Each PUT attempt times out after a quarter of the window (at least one
+ * second), and a retry whose key has become older than three quarters of the window minus that
+ * timeout (half the window by default) is re-sent under a fresh key unless an earlier attempt
+ * landed, so an acknowledged object landed at most {@code max(3/4 window, attempt timeout)} after
+ * the time in its key, on this writer's clock: what lets a compaction trust that every key older
+ * than the window at its listing has landed (see {@link Compactor}). Not public API. Thread-safe.
  */
 public final class JournalAppender {
     private static final Logger LOG = LoggerFactory.getLogger(JournalAppender.class);
@@ -31,7 +34,7 @@ public final class JournalAppender {
     private final JournalKeys keys;
     private final JournalState state;
     private final Clock clock;
-    private final long windowMillis;
+    private final long rekeyAfterMillis;
     private final Duration putAttemptTimeout;
     private final String writerId;
 
@@ -41,7 +44,7 @@ public final class JournalAppender {
         this.keys = keys;
         this.state = state;
         this.clock = clock;
-        this.windowMillis = windowMillis;
+        this.rekeyAfterMillis = Math.max(0, windowMillis * 3 / 4 - putAttemptTimeout.toMillis());
         this.putAttemptTimeout = putAttemptTimeout;
         this.writerId = writerId;
     }
@@ -112,9 +115,12 @@ public final class JournalAppender {
         }
     }
 
-    /** After a backoff: a key too old to be listed in time by pollers is kept only if an earlier attempt landed. */
+    /**
+     * After a backoff: a key whose next attempt could land later than three quarters of the
+     * window after its time is kept only if an earlier attempt landed.
+     */
     private void freshenIfStale(String[] key, byte[] body) {
-        if (clock.millis() - keys.millisOf(key[0]) > windowMillis / 2 && !landed(key[0], body)) {
+        if (clock.millis() - keys.millisOf(key[0]) > rekeyAfterMillis && !landed(key[0], body)) {
             remint(key);
         }
     }

@@ -7,10 +7,13 @@ package io.consentkit.s3.internal;
  * &lt;prefix&gt;/manifest.json                                   the manifest (compare-and-swap)
  * &lt;prefix&gt;/journal/&lt;millis:13&gt;-&lt;writer&gt;-&lt;seq:12&gt;.csv       one object per append batch
  * &lt;prefix&gt;/snapshots/&lt;millis:13&gt;-&lt;writer&gt;-&lt;nonce&gt;.csv      compacted journal
+ * &lt;prefix&gt;/probe/&lt;writer&gt;-&lt;nonce&gt;.txt                       conditional-write probe, deleted at once
  * </pre>
  *
  * Journal keys sort by time (zero-padded epoch millis), then writer, then the writer's sequence,
- * so lexical order is journal order. Not public API. Thread-safe (immutable).
+ * so lexical order is journal order. Nothing but journal objects is ever listed (listings use
+ * the journal prefix), so snapshots and probe objects never reach a reader. Not public API.
+ * Thread-safe (immutable).
  */
 public final class JournalKeys {
     /** Digits of the millis field: epoch millis fit until the year 2286. */
@@ -20,6 +23,7 @@ public final class JournalKeys {
     private final String root;
     private final String journalPrefix;
     private final String snapshotPrefix;
+    private final String probePrefix;
     private final String manifestKey;
 
     /** @param prefix normalised prefix without leading or trailing '/', may be empty */
@@ -27,6 +31,7 @@ public final class JournalKeys {
         this.root = prefix.isEmpty() ? "" : prefix + "/";
         this.journalPrefix = root + "journal/";
         this.snapshotPrefix = root + "snapshots/";
+        this.probePrefix = root + "probe/";
         this.manifestKey = root + "manifest.json";
     }
 
@@ -50,6 +55,11 @@ public final class JournalKeys {
     /** A key for a snapshot covering journal keys up to one written at {@code coveredMillis}. */
     public String snapshotKey(long coveredMillis, String writerId, String nonce) {
         return snapshotPrefix + pad(coveredMillis, MILLIS_DIGITS) + "-" + writerId + "-" + nonce + ".csv";
+    }
+
+    /** A key for one conditional-write probe object, outside every listed prefix. */
+    public String probeKey(String writerId, String nonce) {
+        return probePrefix + writerId + "-" + nonce + ".txt";
     }
 
     /**

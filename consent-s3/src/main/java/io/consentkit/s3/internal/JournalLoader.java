@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * Reads the journal: manifest, snapshot, listings of journal keys, and journal objects fetched
@@ -33,22 +34,31 @@ public final class JournalLoader implements AutoCloseable {
     private final S3Calls calls;
     private final JournalKeys keys;
     private final Clock clock;
+    private final Supplier<String> ownInFlight;
     private final PhoneNumbers phones;
     private final ExecutorService readers;
     private final Set<String> foreignWarned = ConcurrentHashMap.newKeySet();
 
     /**
      * Everything read at one point in time: manifest (null if none) with its ETag, snapshot (null
-     * if none), when the journal was listed, the journal keys after the snapshot and their bodies.
+     * if none), the clock's time just before the listing request was sent, this instance's
+     * smallest journal key still being written at that moment (null if none), the journal keys
+     * after the snapshot and their bodies.
      */
     public record Loaded(Manifest manifest, String manifestEtag, byte[] snapshot, long listingMillis,
-                         List<String> journalKeys, Map<String, byte[]> bodies) {
+                         String ownInFlight, List<String> journalKeys, Map<String, byte[]> bodies) {
     }
 
-    public JournalLoader(S3Calls calls, JournalKeys keys, Clock clock, PhoneNumbers phones, int readParallelism) {
+    /**
+     * @param ownInFlight this instance's smallest journal key still being written, or null
+     *                    ({@link JournalState#earliestInFlight})
+     */
+    public JournalLoader(S3Calls calls, JournalKeys keys, Clock clock, Supplier<String> ownInFlight,
+                         PhoneNumbers phones, int readParallelism) {
         this.calls = calls;
         this.keys = keys;
         this.clock = clock;
+        this.ownInFlight = ownInFlight;
         this.phones = phones;
         int poolId = POOL_IDS.incrementAndGet();
         AtomicInteger threadIds = new AtomicInteger();
@@ -65,6 +75,14 @@ public final class JournalLoader implements AutoCloseable {
      * compaction removed the snapshot it names in between.
      */
     public Loaded load() {
+        return load(Map.of());
+    }
+
+    /**
+     * As {@link #load()}, taking the bodies of journal objects already in {@code known} from there
+     * instead of reading them again (journal objects are never overwritten).
+     */
+    public Loaded load(Map<String, byte[]> known) {
         for (int round = 1; ; round++) {
             S3Calls.Fetched mf = calls.getOrNull(keys.manifestKey());
             Manifest m = mf == null ? null : Manifest.parse(mf.bytes(), calls.uri(keys.manifestKey()));
@@ -81,9 +99,26 @@ public final class JournalLoader implements AutoCloseable {
                 }
                 snapshot = snap.bytes();
             }
+            // Time first, then our uploads in flight, then the request: a key minted after the
+            // clock was read sorts at or after that time (JournalState.mint never goes behind the
+            // clock), and one that landed before the request is in the listing.
             long listingMillis = clock.millis();
+            String inFlight = ownInFlight.get();
             List<String> journal = list(m == null ? null : m.coveredThrough());
-            return new Loaded(m, mf == null ? null : mf.etag(), snapshot, listingMillis, journal, fetchAll(journal));
+            List<String> missing = new ArrayList<>();
+            Map<String, byte[]> bodies = new HashMap<>();
+            for (String k : journal) {
+                byte[] b = known.get(k);
+                if (b == null) {
+                    missing.add(k);
+                } else {
+                    bodies.put(k, b);
+                }
+            }
+            if (!missing.isEmpty()) {
+                bodies.putAll(fetchAll(missing));
+            }
+            return new Loaded(m, mf == null ? null : mf.etag(), snapshot, listingMillis, inFlight, journal, bodies);
         }
     }
 

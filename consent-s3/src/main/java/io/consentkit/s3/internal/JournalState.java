@@ -69,6 +69,21 @@ public final class JournalState {
         inFlight.remove(key);
     }
 
+    /**
+     * The smallest key this instance is writing right now, or null. A key minted after this call
+     * sorts at or after the clock's time of the call, since {@link #mint} never goes behind the
+     * clock.
+     */
+    public String earliestInFlight() {
+        String min = null;
+        for (String k : inFlight) {
+            if (min == null || k.compareTo(min) < 0) {
+                min = k;
+            }
+        }
+        return min;
+    }
+
     // ---- reader side --------------------------------------------------------------------------
 
     /**

@@ -282,11 +282,16 @@ public final class S3Calls {
 
     /** DELETE, logging instead of failing: used only to tidy superseded snapshots. */
     public void deleteQuietly(String key) {
+        deleteQuietly(key, "superseded snapshot");
+    }
+
+    /** DELETE, logging instead of failing; {@code what} names the object in the warning. */
+    public void deleteQuietly(String key, String what) {
         try {
             retrying("DELETE", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
         } catch (RuntimeException e) {
-            LOG.warn("could not delete superseded snapshot s3://{}/{} ({}); it is unused and can be removed by hand",
-                    bucket, key, e.getMessage());
+            LOG.warn("could not delete {} s3://{}/{} ({}); it is unused and can be removed by hand",
+                    what, bucket, key, e.getMessage());
         }
     }
 }

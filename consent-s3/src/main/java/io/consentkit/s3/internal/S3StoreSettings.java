@@ -31,11 +31,13 @@ import java.util.regex.Pattern;
  * @param phones           how phone numbers in objects are read
  * @param readParallelism  journal objects read at once
  * @param autoCompactAfter journal objects after the snapshot that make an open compact (0: never)
+ * @param probeConditionalWrites whether the first open or compaction checks that the server
+ *                               enforces {@code If-None-Match} and {@code If-Match}
  */
 public record S3StoreSettings(S3Client s3, String bucket, String prefix, String writerId, Clock clock,
                               Duration visibilityBound, Duration lateWriteWindow, int maxAttempts, Duration baseDelay,
                               Duration maxDelay, Pause pause, PhoneNumbers phones, int readParallelism,
-                              int autoCompactAfter) {
+                              int autoCompactAfter, boolean probeConditionalWrites) {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern WRITER_ID = Pattern.compile("[A-Za-z0-9_.]{1,64}");
     private static final SecureRandom RANDOM = new SecureRandom();

@@ -38,7 +38,8 @@ class S3StoreSettingsTest {
 
     private static S3StoreSettings settings(String bucket, String prefix, Duration window, List<Duration> sleeps) {
         return new S3StoreSettings(s3, bucket, prefix, "w1", Clock.systemUTC(), Duration.ofSeconds(5), window, 3,
-                Duration.ofMillis(10), Duration.ofMillis(40), sleeps::add, PhoneNumbers.defaults(), 8, 500);
+                Duration.ofMillis(10), Duration.ofMillis(40), sleeps::add, PhoneNumbers.defaults(), 8, 500,
+                true);
     }
 
     @Test
