@@ -23,7 +23,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ConsentTracker tracker = opts.openTracker()) {
+        try (ConsentTracker tracker = opts.openReadOnlyTracker()) {
             int n = tracker.exportAudit(file);
             if (opts.format == OutputFormat.json) {
                 spec.commandLine().getOut().println(Output.json(Map.of("file", file.toString(), "consents", n)));

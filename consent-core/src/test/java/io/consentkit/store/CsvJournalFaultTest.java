@@ -56,7 +56,7 @@ class CsvJournalFaultTest {
     }
 
     /** Runs a child JVM that tries to open the journal (200 ms lock timeout) and says what happened. */
-    private static String childTriesToOpen(Path journal) throws Exception {
+    static String childTriesToOpen(Path journal) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                 CrashChild.class.getName(), journal.toString(), "try");
