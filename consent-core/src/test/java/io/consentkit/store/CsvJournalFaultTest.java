@@ -24,7 +24,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -57,8 +61,8 @@ class CsvJournalFaultTest {
 
     /** Runs a child JVM that tries to open the journal (200 ms lock timeout) and says what happened. */
     static String childTriesToOpen(Path journal) throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(javaBin, "-Xmx64m", "-cp", System.getProperty("java.class.path"),
                 CrashChild.class.getName(), journal.toString(), "try");
         pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process child = pb.start();
@@ -95,6 +99,51 @@ class CsvJournalFaultTest {
         }
         try (CsvConsentStore s = CsvConsentStore.open(f)) {
             assertThat(replay(s)).extracting(ConsentRecord::consentId).containsExactly("a", "b");
+        }
+    }
+
+    @Test
+    void aSecondProcessIsRefusedWhileAWriterProcessAppendsAndReadersDoNotBreakTheLock() throws Exception {
+        Path f = dir.resolve("busy.csv");
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process writer = new ProcessBuilder(javaBin, "-Xmx128m", "-cp", System.getProperty("java.class.path"),
+                CrashChild.class.getName(), f.toString(), "2").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Set<String> acked = ConcurrentHashMap.newKeySet();
+        CountDownLatch some = new CountDownLatch(200);
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(writer.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    if (line.startsWith("ACK ")) {
+                        acked.add(line.substring(4));
+                        some.countDown();
+                    }
+                }
+            } catch (IOException ignored) {
+                // the child was killed
+            }
+        });
+        reader.start();
+        try {
+            assertThat(some.await(30, TimeUnit.SECONDS)).as("the writer process appends").isTrue();
+            for (int i = 0; i < 2; i++) {
+                assertThat(Files.readAllBytes(f)).isNotEmpty();
+                try (CsvConsentStore ro = CsvConsentStore.openReadOnly(f)) {
+                    assertThat(replay(ro)).isNotEmpty();
+                }
+                assertThat(childTriesToOpen(f)).as("a second process while the first appends").isEqualTo("LOCKED");
+                assertThatThrownBy(() -> CsvConsentStore.builder(f).lockTimeout(Duration.ZERO).build())
+                        .isInstanceOf(StoreLockedException.class);
+            }
+        } finally {
+            writer.destroyForcibly();
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(10_000);
+        }
+        try (CsvConsentStore s = CsvConsentStore.open(f)) {
+            Set<String> found = new HashSet<>();
+            s.replay(r -> found.add(r.consentId()));
+            assertThat(found).as("every acknowledged row of the writer process").containsAll(acked);
         }
     }
 
