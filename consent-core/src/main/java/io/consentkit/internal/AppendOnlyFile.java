@@ -107,7 +107,7 @@ public final class AppendOnlyFile implements AutoCloseable {
     }
 
     /**
-     * What {@link Format#scan} found.
+     * What {@link Format#scan} found. Immutable.
      *
      * @param lastLine  the line the last record starts on
      * @param error     the owner's exception for the first record that does not parse, or null
