@@ -86,9 +86,9 @@ final class FileRecovery {
             }
             if (before == null) {
                 FileIo.forceDirectory(dir);
-                if (key != null) {
-                    wl.bindFileKey(key, what, file, errors);
-                }
+            }
+            if (key != null) {
+                wl.bindFileKey(key, what, file, errors); // a hard link of a journal open here is refused
             }
             legacy = legacyLock(ch, deadline, lockTimeout);
             FileScan.Result scan = FileScan.scan(ch, header, format);

@@ -129,8 +129,18 @@ final class WriterLock {
         }
     }
 
-    /** Records the data file's key, refusing a second writer of the same file under another name. */
+    /**
+     * Records the data file's key, refusing a second writer of the same file under another name
+     * (a hard link). Idempotent for the same key; on refusal this lock is released.
+     */
     void bindFileKey(Object k, String what, Path file, AppendOnlyFile.Errors errors) {
+        Object previous = fileKey;
+        if (k.equals(previous)) {
+            return;
+        }
+        if (previous != null) {
+            HELD_KEYS.remove(previous, key); // the path was replaced between the lock and the open
+        }
         Path other = HELD_KEYS.putIfAbsent(k, key);
         if (other != null && !other.equals(key)) {
             release();
