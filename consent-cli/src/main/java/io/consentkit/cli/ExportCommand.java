@@ -28,7 +28,7 @@ final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (ConsentTracker tracker = opts.openTracker()) {
+        try (ConsentTracker tracker = opts.openReadOnlyTracker()) {
             int n = journal ? tracker.exportJournal(file) : tracker.exportAudit(file);
             String what = journal ? "rows" : "consents";
             if (opts.format == OutputFormat.json) {

@@ -24,7 +24,7 @@ final class HistoryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ConsentTracker tracker = opts.openTracker()) {
+        try (ConsentTracker tracker = opts.openReadOnlyTracker()) {
             for (ConsentRecord r : tracker.history(phone)) {
                 Output.record(out, opts.format, r);
             }

@@ -2,6 +2,7 @@ package io.consentkit.cli;
 
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.phone.PhoneNumbers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -27,8 +28,8 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try (ConsentTracker tracker = opts.openTracker()) {
-            String e164 = tracker.phoneNumbers().parse(phone).e164();
+        String e164 = PhoneNumbers.defaults().parse(phone).e164(); // bad input is reported before the journal is read
+        try (ConsentTracker tracker = opts.openReadOnlyTracker()) {
             boolean active = tracker.isActive(e164);
             boolean optedOut = tracker.isOptedOut(e164);
             Optional<ConsentRecord> st = tracker.status(e164);

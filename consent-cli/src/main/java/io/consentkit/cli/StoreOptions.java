@@ -12,7 +12,8 @@ final class StoreOptions {
     static final String DEFAULT_STORE = "consent-data/consents.csv";
 
     @Option(names = "--store", paramLabel = "<csv file>", defaultValue = DEFAULT_STORE,
-            description = "CSV consent journal (created if missing). Default: ${DEFAULT-VALUE}")
+            description = "CSV consent journal (created if missing by commands that write; read by status, history "
+                    + "and export without locking or changing it). Default: ${DEFAULT-VALUE}")
     Path store;
 
     @Option(names = "--brand", defaultValue = "Our Business",
@@ -25,5 +26,13 @@ final class StoreOptions {
 
     ConsentTracker openTracker() {
         return ConsentTracker.builder(CsvConsentStore.open(store)).brand(brand).build();
+    }
+
+    /**
+     * A tracker over a read-only open of the journal: works while a writer holds it, and changes,
+     * creates and locks nothing (a missing journal is an error).
+     */
+    ConsentTracker openReadOnlyTracker() {
+        return ConsentTracker.builder(CsvConsentStore.openReadOnly(store)).brand(brand).build();
     }
 }

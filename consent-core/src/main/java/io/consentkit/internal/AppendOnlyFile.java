@@ -19,19 +19,27 @@ import java.util.Objects;
  *   <li><b>Durable appends with group commit.</b> {@link #append} returns after the bytes are
  *       written and forced ({@code fdatasync}); concurrent appends are written and forced together
  *       by one leader thread. A new file's directory entry is forced too.</li>
- *   <li><b>One writer.</b> The file is locked ({@link FileChannel#lock}) while open; another
- *       process or instance waits up to the lock timeout and then fails.</li>
- *   <li><b>Torn tails.</b> Bytes after the last complete row (outside quotes) found on open are
- *       moved to a quarantine file ({@code <name>.torn-<millis>}) and the file is cut back to its
- *       last complete row.</li>
+ *   <li><b>One writer.</b> A per-JVM registry and an OS lock on {@code <name>.lock} (see
+ *       {@code WriterLock}); another process or instance waits up to the lock timeout and then
+ *       fails. Reading the file itself, from anywhere, cannot release that lock.</li>
+ *   <li><b>Fail closed.</b> Before and after every group the writer checks that its lock holds, that
+ *       the path still names the file it opened (not deleted, not replaced) and that the file ends
+ *       exactly where its rows end (nobody else wrote to it or cut it); otherwise it stops and
+ *       refuses every later append, without overwriting or cutting anything.</li>
+ *   <li><b>Validation before repair.</b> The header and the rows are checked with the owner's
+ *       {@link Format} (its own row parser) before anything is changed; a failing open changes no
+ *       byte. Only a final fragment that does not parse as a complete row is a torn tail: it is moved
+ *       to a quarantine file ({@code <name>.torn-<millis>}) by a writable open; a complete last row
+ *       without its line end is kept and gets one.</li>
+ *   <li><b>Read-only opens</b> ({@link #openReadOnly}) take no lock, create, repair and write
+ *       nothing, and work while a writer holds the file; their view ends at the last complete row
+ *       found at open.</li>
  *   <li><b>Failed writes.</b> A failed write or force cuts the file back to where the batch began
  *       and the append throws; if even that fails, the file refuses further appends.</li>
- *   <li><b>Header.</b> An empty file gets {@code header} as its first line; a UTF-8 byte-order
- *       mark is tolerated and skipped.</li>
  * </ul>
  *
- * <p>This class is the facade over three parts: open-time recovery ({@code FileRecovery}: lock,
- * byte-order mark, torn-tail quarantine, header), the write path ({@code GroupCommit}: the
+ * <p>This class is the facade over the parts: open-time checks and recovery ({@code FileRecovery},
+ * {@code FileScan}), the lock ({@code WriterLock}), the write path ({@code GroupCommit}: the
  * lock-free queue, the leader, the shared force, rollback) and positional reads of the durable
  * prefix. Failures are reported with the owner's exception types through {@link Errors}.
  * Thread-safe.
@@ -55,6 +63,57 @@ public final class AppendOnlyFile implements AutoCloseable {
 
         /** An I/O failure, or use of a closed file ({@code cause} may be null). */
         RuntimeException io(String message, Throwable cause);
+
+        /** The file is not a valid file of its kind. Default: {@link #io} without a cause. */
+        default RuntimeException format(String message) {
+            return io(message, null);
+        }
+
+        /** A write to a file opened read-only. Default: {@link #io} without a cause. */
+        default RuntimeException readOnly(String message) {
+            return io(message, null);
+        }
+    }
+
+    /**
+     * The owner's view of its rows, so that open-time checks use the same parser as the owner's
+     * reads and cannot disagree with them. Called on one thread during one open.
+     */
+    public interface Format {
+        /**
+         * Checks the header line (without terminator, after a byte-order mark), or {@code null} when
+         * the file has no line end in its first 4096 bytes.
+         *
+         * @throws RuntimeException the owner's exception if it is not this file kind's header
+         */
+        void checkHeader(String headerLine);
+
+        /**
+         * Parses every record in {@code [start, end)} of {@code ch}, the header line being line 1
+         * (lines count every line feed, inside quotes too).
+         *
+         * @return the line the last record starts on, or the first record that does not parse
+         */
+        Scan scan(FileChannel ch, long start, long end) throws IOException;
+
+        /**
+         * Whether {@code [start, end)} is exactly one complete row: its cell count matches the
+         * header, and with {@code decode} every field is valid too. Never throws for bad content.
+         */
+        boolean isCompleteRow(FileChannel ch, long start, long end, boolean decode) throws IOException;
+
+        /** The owner's exception for an invalid row starting on {@code line}. */
+        RuntimeException invalid(long line, String problem);
+    }
+
+    /**
+     * What {@link Format#scan} found. Immutable.
+     *
+     * @param lastLine  the line the last record starts on
+     * @param error     the owner's exception for the first record that does not parse, or null
+     * @param errorLine the line that record starts on (when {@code error} is set)
+     */
+    public record Scan(long lastLine, RuntimeException error, long errorLine) {
     }
 
     /** Reads a byte range of the file's channel with positional reads. */
@@ -67,7 +126,9 @@ public final class AppendOnlyFile implements AutoCloseable {
     private final String what;
     private final Errors errors;
     private final FileChannel channel;
-    private final FileLock lock;
+    private final WriterLock writerLock;
+    private final FileLock legacyLock;
+    private final Object fileKey;
     private final int bomLength;
     private final String headerLine;
     private final Path quarantined;
@@ -78,15 +139,19 @@ public final class AppendOnlyFile implements AutoCloseable {
         this.what = what;
         this.errors = errors;
         this.channel = opened.channel();
-        this.lock = opened.lock();
+        this.writerLock = opened.writerLock();
+        this.legacyLock = opened.legacyLock();
+        this.fileKey = opened.fileKey();
         this.bomLength = opened.bomLength();
         this.headerLine = opened.headerLine();
         this.quarantined = opened.quarantined();
-        this.writes = new GroupCommit(channel, opened.end(), what, file);
+        this.writes = new GroupCommit(channel, opened.end(), what, file, this::verify);
     }
 
     /**
-     * Opens (or creates, with its folder) an append-only file.
+     * Opens (or creates, with its folder) an append-only file whose header must be exactly
+     * {@code header} and whose rows are only ever written by this library (a quote-aware scan
+     * finds where they end; any final fragment without a line end is a torn tail).
      *
      * @param what        what the file is, for messages ("consent journal", "send log")
      * @param header      the first line written to an empty file, without line terminator
@@ -96,8 +161,65 @@ public final class AppendOnlyFile implements AutoCloseable {
     public static AppendOnlyFile open(Path file, String what, String header, Duration lockTimeout, Clock clock,
                                       ChannelOpener opener, Errors errors) {
         Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath();
-        FileRecovery.Opened opened = FileRecovery.open(absolute, what, header, lockTimeout, clock, opener, errors);
+        return open(absolute, what, header, lockTimeout, clock, opener, errors, exactHeader(absolute, what, header,
+                errors));
+    }
+
+    /**
+     * Opens (or creates, with its folder) an append-only file checked with the owner's
+     * {@code format}.
+     */
+    public static AppendOnlyFile open(Path file, String what, String header, Duration lockTimeout, Clock clock,
+                                      ChannelOpener opener, Errors errors, Format format) {
+        Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath();
+        FileRecovery.Opened opened = FileRecovery.open(absolute, what, header, lockTimeout, clock, opener, errors,
+                format);
         return new AppendOnlyFile(absolute, what, opened, errors);
+    }
+
+    /**
+     * Opens an existing file for reading only: takes no lock, never creates, repairs or writes
+     * anything, and works while a writer holds the file. Its view is the complete rows found now
+     * (a file without rows yet reads as just {@code header}); {@link #append} throws the owner's
+     * {@link Errors#readOnly} exception.
+     */
+    public static AppendOnlyFile openReadOnly(Path file, String what, String header, Errors errors, Format format) {
+        Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath();
+        FileRecovery.Opened opened = FileRecovery.openReadOnly(absolute, what, header, errors, format);
+        return new AppendOnlyFile(absolute, what, opened, errors);
+    }
+
+    /** True if this file was opened with {@link #openReadOnly}. */
+    public boolean isReadOnly() {
+        return writerLock == null;
+    }
+
+    private static Format exactHeader(Path file, String what, String header, Errors errors) {
+        return new Format() {
+            @Override
+            public void checkHeader(String line) {
+                if (!header.equals(line)) {
+                    throw errors.format(what + " " + file + " line 1: header is not the " + what + "'s ("
+                            + (line == null ? "missing" : "'" + (line.length() > 60 ? line.substring(0, 60) + "..." : line)
+                            + "'") + "); expected '" + header + "'; nothing was changed");
+                }
+            }
+
+            @Override
+            public Scan scan(FileChannel ch, long start, long end) throws IOException {
+                return FileScan.quoteScan(ch, start, end, this);
+            }
+
+            @Override
+            public boolean isCompleteRow(FileChannel ch, long start, long end, boolean decode) {
+                return false;
+            }
+
+            @Override
+            public RuntimeException invalid(long line, String problem) {
+                return errors.format(what + " " + file + " line " + line + ": row " + problem);
+            }
+        };
     }
 
     /** The file, as an absolute path. */
@@ -154,7 +276,16 @@ public final class AppendOnlyFile implements AutoCloseable {
             return;
         }
         ensureOpen();
+        if (writerLock == null) {
+            throw errors.readOnly(what + " " + file + " is open read-only; nothing was appended (open it without "
+                    + "read-only to write)");
+        }
         Throwable failure = writes.append(rows);
+        if (failure instanceof WriterLock.FileChangedException) {
+            throw errors.io(what + " " + file + " was changed by someone else under this writer: "
+                    + failure.getMessage() + "; these rows were not acknowledged and this store accepts no more "
+                    + "appends (reopen it)", failure);
+        }
         if (failure != null) {
             throw errors.io("append to " + what + " " + file + " failed; nothing was appended: "
                     + failure.getMessage(), failure);
@@ -170,7 +301,28 @@ public final class AppendOnlyFile implements AutoCloseable {
     @Override
     public void close() {
         if (writes.close()) {
-            FileIo.closeQuietly(lock, channel);
+            FileIo.closeQuietly(legacyLock, channel);
+            if (writerLock != null) {
+                writerLock.release();
+            }
+        }
+    }
+
+    /** Run by the leader before each write and after each force. */
+    private void verify(long expectedSize) throws IOException {
+        writerLock.verify();
+        Object now = WriterLock.fileKey(file);
+        if (now == null && !java.nio.file.Files.exists(file)) {
+            throw new WriterLock.FileChangedException("it was deleted");
+        }
+        if (fileKey != null && !fileKey.equals(now)) {
+            throw new WriterLock.FileChangedException("it was replaced by another file at the same path (moved or "
+                    + "copied over); rows appended by this writer after the replacement are only in the old file");
+        }
+        long size = channel.size();
+        if (size != expectedSize) {
+            throw new WriterLock.FileChangedException("it is " + size + " bytes long but this writer's rows end at byte "
+                    + expectedSize + " (another process wrote to it or cut it)");
         }
     }
 

@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -34,6 +38,32 @@ final class FileIo {
                 throw new IOException("unexpected end of file");
             }
         }
+    }
+
+    /**
+     * Why {@code e} happened, in words: the exception's reason (its message is often just the
+     * path), and the path it names when that is not {@code file}.
+     */
+    static String describe(IOException e, Path file) {
+        String reason;
+        if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else if (e instanceof NoSuchFileException) {
+            reason = "no such file or folder";
+        } else if (e instanceof FileAlreadyExistsException) {
+            reason = "a file of that name is in the way";
+        } else if (e instanceof FileSystemException fse && fse.getReason() != null) {
+            reason = fse.getReason();
+        } else if (e.getMessage() != null && !e.getMessage().isBlank()) {
+            reason = e.getMessage();
+        } else {
+            reason = e.getClass().getSimpleName();
+        }
+        if (e instanceof FileSystemException fse && fse.getFile() != null
+                && !fse.getFile().equals(file.toString()) && !reason.contains(fse.getFile())) {
+            reason += " (" + fse.getFile() + ")";
+        }
+        return reason;
     }
 
     /** Forces a directory's entries to disk where the platform allows it. */

@@ -10,36 +10,40 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * Opening an {@link AppendOnlyFile}: create the folder and file (forcing a new file's directory
- * entry), take the single-writer lock, detect a UTF-8 byte-order mark, find the last complete row
- * with a quote-aware scan, move a torn tail to a quarantine file and cut the file back, write the
- * header into an empty file, and read the header line. Runs once per open, before any append.
- * Stateless apart from one open in progress; not shared between threads.
+ * Opening an {@link AppendOnlyFile}. A writable open: create the folder, take the writer lock
+ * ({@link WriterLock}), open (or create) the file, scan it without changing it ({@link FileScan}:
+ * byte-order mark, header checked by the owner, rows parsed by the owner's parser), and only then
+ * apply the one repair the scan names (write the header, add a missing final line end, or move a
+ * torn tail to a quarantine file and cut the file back). A read-only open opens the existing file
+ * for reading and scans it: no lock, no repair, no file or folder created. A failing open changes
+ * no byte and leaves nothing open or locked. Stateless apart from one open in progress; not shared
+ * between threads.
  */
 final class FileRecovery {
     private static final Logger LOG = LoggerFactory.getLogger(AppendOnlyFile.class);
-    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-    private static final int MAX_HEADER_BYTES = 4096;
 
     /**
-     * A file ready for appends.
+     * A file ready for appends (or, read-only, for reads).
      *
      * @param channel     the open channel
-     * @param lock        the lock held on it
+     * @param writerLock  the writer lock, or null for a read-only open
+     * @param legacyLock  the OS lock on the file itself (kept for older versions), or null
+     * @param fileKey     the file's key when opened, or null if the platform has none
      * @param bomLength   3 if the file starts with a byte-order mark, else 0
-     * @param headerLine  the first line, or null if none within 4096 bytes
+     * @param headerLine  the header line
      * @param end         the end of the last complete row
      * @param quarantined where a torn tail was moved, or null
      */
-    record Opened(FileChannel channel, FileLock lock, int bomLength, String headerLine, long end,
-                  Path quarantined) {
+    record Opened(FileChannel channel, WriterLock writerLock, FileLock legacyLock, Object fileKey, int bomLength,
+                  String headerLine, long end, Path quarantined) {
     }
 
     private final Path file;
@@ -52,74 +56,129 @@ final class FileRecovery {
         this.errors = errors;
     }
 
-    /** Opens, locks and recovers {@code file} (absolute); on failure nothing stays open. */
+    /** Opens, locks and recovers {@code file} (absolute) for appends; on failure nothing stays open. */
     static Opened open(Path file, String what, String header, Duration lockTimeout, Clock clock,
-                       AppendOnlyFile.ChannelOpener opener, AppendOnlyFile.Errors errors) {
-        return new FileRecovery(file, what, errors).open(header, lockTimeout, clock, opener);
+                       AppendOnlyFile.ChannelOpener opener, AppendOnlyFile.Errors errors, AppendOnlyFile.Format format) {
+        return new FileRecovery(file, what, errors).openWritable(header, lockTimeout, clock, opener, format);
     }
 
-    private Opened open(String header, Duration lockTimeout, Clock clock, AppendOnlyFile.ChannelOpener opener) {
+    /** Opens {@code file} (absolute) for reading only; creates, locks and changes nothing. */
+    static Opened openReadOnly(Path file, String what, String header, AppendOnlyFile.Errors errors,
+                               AppendOnlyFile.Format format) {
+        return new FileRecovery(file, what, errors).openForReading(header, format);
+    }
+
+    private Opened openWritable(String header, Duration lockTimeout, Clock clock, AppendOnlyFile.ChannelOpener opener,
+                                AppendOnlyFile.Format format) {
+        long deadline = System.nanoTime() + lockTimeout.toNanos();
+        WriterLock wl = null;
         FileChannel ch = null;
-        FileLock lk = null;
+        FileLock legacy = null;
         try {
             Path dir = file.getParent();
             Files.createDirectories(dir);
-            boolean existed = Files.exists(file);
+            wl = WriterLock.acquire(file, what, lockTimeout, errors);
+            Object before = WriterLock.fileKey(file);
             ch = opener.open(file);
-            lk = acquireLock(ch, lockTimeout);
-            if (!existed) {
+            Object key = WriterLock.fileKey(file);
+            if (before != null && !Objects.equals(before, key)) {
+                throw errors.io("cannot open " + what + " " + file + ": it was replaced while being opened", null);
+            }
+            if (before == null) {
                 FileIo.forceDirectory(dir);
             }
-            long size = ch.size();
-            int bom = 0;
-            if (size >= 3) {
-                byte[] head = new byte[3];
-                FileIo.readFully(ch, ByteBuffer.wrap(head), 0);
-                if (Arrays.equals(head, BOM)) {
-                    bom = 3;
-                }
+            if (key != null) {
+                wl.bindFileKey(key, what, file, errors); // a hard link of a journal open here is refused
             }
-            long goodEnd = lastCompleteRecordEnd(ch, size);
+            legacy = legacyLock(ch, deadline, lockTimeout);
+            FileScan.Result scan = FileScan.scan(ch, header, format);
             Path q = null;
-            if (goodEnd < size) {
-                q = quarantineTail(ch, goodEnd, size, clock);
-                size = goodEnd;
+            long end = scan.goodEnd();
+            switch (scan.repair()) {
+                case NONE -> {
+                }
+                case WRITE_HEADER -> end = writeHeader(ch, scan.bom(), header);
+                case REWRITE_HEADER -> {
+                    q = quarantine(ch, scan.bom(), scan.size(), clock);
+                    end = writeHeader(ch, scan.bom(), header);
+                }
+                case ADD_NEWLINE -> {
+                    FileIo.writeFully(ch, ByteBuffer.wrap(new byte[] {'\n'}), scan.size());
+                    ch.force(false);
+                    end = scan.size() + 1;
+                    LOG.info("{} {}: its last row had no line end; added one", what, file);
+                }
+                case QUARANTINE_TAIL -> q = quarantine(ch, scan.goodEnd(), scan.size(), clock);
+                default -> throw new IllegalStateException(scan.repair().name());
             }
-            if (size <= bom) {
-                byte[] h = (header + "\n").getBytes(StandardCharsets.UTF_8);
-                ch.truncate(bom);
-                FileIo.writeFully(ch, ByteBuffer.wrap(h), bom);
-                ch.force(true);
-                size = bom + h.length;
-            }
-            return new Opened(ch, lk, bom, readHeaderLine(ch, bom), size, q);
+            return new Opened(ch, wl, legacy, key, scan.bom(), scan.headerLine(), end, q);
         } catch (IOException e) {
-            FileIo.closeQuietly(lk, ch);
-            throw errors.io("cannot open " + what + " " + file + ": " + e.getMessage(), e);
+            close(legacy, ch, wl);
+            throw errors.io("cannot open " + what + " " + file + ": " + FileIo.describe(e, file), e);
         } catch (RuntimeException e) {
-            FileIo.closeQuietly(lk, ch);
+            close(legacy, ch, wl);
             throw e;
         }
     }
 
-    private FileLock acquireLock(FileChannel ch, Duration timeout) throws IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    private Opened openForReading(String header, AppendOnlyFile.Format format) {
+        FileChannel ch = null;
+        try {
+            if (Files.isDirectory(file)) {
+                throw errors.io("cannot open " + what + " " + file + ": it is a folder, not a file", null);
+            }
+            Object key = WriterLock.fileKey(file);
+            ch = FileChannel.open(file, StandardOpenOption.READ);
+            FileScan.Result scan = FileScan.scan(ch, header, format);
+            if (scan.repair() == FileScan.Repair.QUARANTINE_TAIL || scan.repair() == FileScan.Repair.REWRITE_HEADER) {
+                LOG.info("{} {}: {} bytes after the last complete row are not a complete row (a write in progress, "
+                        + "or cut short by a crash); this read-only view ends before them and leaves them as they are",
+                        what, file, scan.size() - scan.goodEnd());
+            }
+            long end = scan.repair() == FileScan.Repair.ADD_NEWLINE ? scan.size() : scan.goodEnd();
+            return new Opened(ch, null, null, key, scan.bom(), scan.headerLine(), end, null);
+        } catch (NoSuchFileException e) {
+            close(null, ch, null);
+            throw errors.io("cannot open " + what + " " + file + " for reading: it does not exist (a read-only open "
+                    + "creates nothing)", e);
+        } catch (IOException e) {
+            close(null, ch, null);
+            throw errors.io("cannot open " + what + " " + file + " for reading: " + FileIo.describe(e, file), e);
+        } catch (RuntimeException e) {
+            close(null, ch, null);
+            throw e;
+        }
+    }
+
+    private static void close(FileLock legacy, FileChannel ch, WriterLock wl) {
+        FileIo.closeQuietly(legacy, ch);
+        if (wl != null) {
+            wl.release();
+        }
+    }
+
+    /**
+     * Also locks the file itself, as versions before the lock file did, so that such a version
+     * running elsewhere is refused. Best effort against those versions only: this lock is lost
+     * when any descriptor of the file in this JVM is closed; the lock file is what counts.
+     */
+    private FileLock legacyLock(FileChannel ch, long deadline, Duration timeout) throws IOException {
         while (true) {
             FileLock lk;
             try {
                 lk = ch.tryLock();
             } catch (OverlappingFileLockException e) {
-                lk = null;
+                lk = null; // another channel of this JVM (outside this library) holds it
             }
             if (lk != null) {
                 return lk;
             }
             if (System.nanoTime() - deadline >= 0) {
-                throw errors.locked(what + " " + file + " is locked by another process or instance (waited "
-                        + timeout.toMillis() + " ms); only one writer may hold a " + what);
+                throw errors.locked(what + " " + file + " is locked by another process (waited " + timeout.toMillis()
+                        + " ms); only one writer may hold a " + what);
             }
             try {
-                Thread.sleep(Math.min(50, Math.max(1, timeout.toMillis() / 10)));
+                Thread.sleep(Math.max(1, Math.min(20, timeout.toMillis() / 10)));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw errors.locked("interrupted while waiting for the lock on " + file);
@@ -127,37 +186,15 @@ final class FileRecovery {
         }
     }
 
-    /**
-     * Scans the bytes with a quote-state machine and returns the offset just after the last
-     * line feed that ends a record (outside quotes). Quote, comma and LF are ASCII, so the scan is
-     * exact on UTF-8.
-     */
-    private static long lastCompleteRecordEnd(FileChannel ch, long size) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(1 << 16);
-        boolean inQuotes = false;
-        long goodEnd = 0;
-        long pos = 0;
-        while (pos < size) {
-            buf.clear();
-            int n = ch.read(buf, pos);
-            if (n <= 0) {
-                break;
-            }
-            byte[] a = buf.array();
-            for (int i = 0; i < n; i++) {
-                byte c = a[i];
-                if (c == '"') {
-                    inQuotes = !inQuotes;
-                } else if (c == '\n' && !inQuotes) {
-                    goodEnd = pos + i + 1;
-                }
-            }
-            pos += n;
-        }
-        return goodEnd;
+    private static long writeHeader(FileChannel ch, int bom, String header) throws IOException {
+        byte[] h = (header + "\n").getBytes(StandardCharsets.UTF_8);
+        ch.truncate(bom);
+        FileIo.writeFully(ch, ByteBuffer.wrap(h), bom);
+        ch.force(true);
+        return bom + h.length;
     }
 
-    private Path quarantineTail(FileChannel ch, long goodEnd, long size, Clock clock) throws IOException {
+    private Path quarantine(FileChannel ch, long goodEnd, long size, Clock clock) throws IOException {
         Path q = file.resolveSibling(file.getFileName() + ".torn-" + clock.millis());
         int suffix = 0;
         while (Files.exists(q)) {
@@ -173,20 +210,8 @@ final class FileRecovery {
         FileIo.forceDirectory(file.getParent());
         ch.truncate(goodEnd);
         ch.force(true);
-        LOG.warn("{} {}: {} bytes after the last complete row (a write cut short by a crash) were "
-                + "moved to {}; every complete row is kept", what, file, size - goodEnd, q);
+        LOG.warn("{} {}: {} bytes after the last complete row do not parse as a row (a write cut short by a "
+                + "crash) and were moved to {}; every complete row is kept", what, file, size - goodEnd, q);
         return q;
-    }
-
-    private static String readHeaderLine(FileChannel ch, int bom) throws IOException {
-        ByteBuffer buf = ByteBuffer.allocate(MAX_HEADER_BYTES);
-        int n = ch.read(buf, bom);
-        String head = new String(buf.array(), 0, Math.max(0, n), StandardCharsets.UTF_8);
-        int nl = head.indexOf('\n');
-        if (nl < 0) {
-            return null;
-        }
-        String line = head.substring(0, nl);
-        return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
     }
 }

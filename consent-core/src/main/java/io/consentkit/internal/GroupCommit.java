@@ -17,8 +17,12 @@ import java.util.concurrent.locks.LockSupport;
  * The write path of an {@link AppendOnlyFile}: durable appends with group commit, lock-free.
  * Appenders enqueue their rows; whoever wins the leader flag writes every queued group with one
  * write and one force ({@code fdatasync}) and wakes their threads; the others park until their
- * group is done. A failed write or force cuts the file back to where the group began; if even that
- * fails, every later append is refused. Owns no file handle: the channel is the caller's to close,
+ * group is done. Before writing, the leader checks (through a {@link Check}) that the file still is
+ * the one this writer holds and ends where its rows end, and checks again after the force; a file
+ * changed by someone else ({@link WriterLock.FileChangedException}) stops every later append, with
+ * nothing cut back (the bytes past this writer's end are not its own). A failed write or force cuts
+ * the file back to where the group began; if even that fails, every later append is refused. Owns
+ * no file handle: the channel is the caller's to close,
  * after {@link #close()}. Thread-safe.
  */
 final class GroupCommit {
@@ -27,9 +31,20 @@ final class GroupCommit {
     /** Longest a leader waits for the threads it just woke to come back with their next rows. */
     private static final long GATHER_NANOS = 50_000;
 
+    /** Checks the file before and after each group. */
+    @FunctionalInterface
+    interface Check {
+        /**
+         * @param expectedSize the size the file must have: where this writer's rows end
+         * @throws WriterLock.FileChangedException if the file was changed by someone else
+         */
+        void verify(long expectedSize) throws IOException;
+    }
+
     private final FileChannel channel;
     private final String what;
     private final Path file;
+    private final Check check;
 
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean leader = new AtomicBoolean();
@@ -54,9 +69,11 @@ final class GroupCommit {
      * @param position where the next row goes: the end of the last complete row
      * @param what     what the file is, for the log
      * @param file     the file, for the log
+     * @param check    run before each write and after each force
      */
-    GroupCommit(FileChannel channel, long position, String what, Path file) {
+    GroupCommit(FileChannel channel, long position, String what, Path file, Check check) {
         this.channel = channel;
+        this.check = check;
         this.position = position;
         this.what = what;
         this.file = file;
@@ -122,7 +139,21 @@ final class GroupCommit {
         Throwable failure = null;
         long end = start;
         try {
-            end = writeBatch(batch, start);
+            refuseIfStopped();
+            check.verify(start); // nothing is written (or cut back) unless the file is still ours
+        } catch (Throwable t) {
+            failure = t;
+            if (t instanceof WriterLock.FileChangedException) {
+                stop(t);
+            }
+        }
+        try {
+            if (failure == null) {
+                end = writeBatch(batch, start);
+            }
+        } catch (WriterLock.FileChangedException t) {
+            failure = t; // written and forced, but the file was changed meanwhile: not acknowledged
+            stop(t);
         } catch (Throwable t) {
             failure = t;
             rollback(start);
@@ -164,7 +195,7 @@ final class GroupCommit {
         }
     }
 
-    private long writeBatch(List<Pending> batch, long start) throws IOException {
+    private void refuseIfStopped() throws IOException {
         if (closed) {
             throw new IOException("closed");
         }
@@ -172,6 +203,15 @@ final class GroupCommit {
         if (broken != null) {
             throw new IOException("refusing writes: " + broken);
         }
+    }
+
+    private void stop(Throwable t) {
+        brokenReason = what + " " + file + " was changed by someone else: " + t.getMessage()
+                + "; this writer stopped (reopen the store)";
+        LOG.error("{}", brokenReason);
+    }
+
+    private long writeBatch(List<Pending> batch, long start) throws IOException {
         ByteBuffer buf;
         if (batch.size() == 1) {
             buf = ByteBuffer.wrap(batch.get(0).bytes);
@@ -191,6 +231,7 @@ final class GroupCommit {
         }
         long pos = start + FileIo.writeFully(channel, buf, start);
         channel.force(false);
+        check.verify(pos);
         return pos;
     }
 

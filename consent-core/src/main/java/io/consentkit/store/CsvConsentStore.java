@@ -11,9 +11,6 @@ import io.consentkit.internal.AppendOnlyFile;
 import io.consentkit.journal.CsvRecordReader;
 import io.consentkit.journal.JournalCodec;
 import io.consentkit.phone.PhoneNumbers;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -22,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -37,18 +33,32 @@ import java.util.function.Consumer;
  *       ({@code fdatasync}); a new file's directory entry is forced too.</li>
  *   <li><b>Group commit.</b> Concurrent appends are written and forced together: one thread
  *       writes every waiting batch and issues one force for all of them.</li>
- *   <li><b>One process.</b> The file is locked ({@link FileChannel#lock}) while open. A second
- *       process (or a second store on the same file in this JVM) waits up to
- *       {@link Builder#lockTimeout} and then fails with {@link StoreLockedException}; it never
- *       writes into a file another process holds.</li>
- *   <li><b>Torn tails.</b> A crash in the middle of a write can leave a partial last row. On open
- *       the bytes after the last complete row are moved to a quarantine file
- *       ({@code <name>.torn-<millis>}), the journal is cut back to its last complete row, and the
- *       event is logged and reported by {@link #quarantined()}: never silently dropped or kept.</li>
- *   <li><b>Strict schema.</b> A header with missing or unknown columns, or a complete row that does
- *       not parse, fails with {@link JournalFormatException} naming the line; nothing is "repaired".
- *       A UTF-8 byte-order mark is tolerated; columns may be in any order (appends follow the
- *       file's order).</li>
+ *   <li><b>One writer.</b> A writer holds an OS lock on a lock file beside the journal,
+ *       {@code <name>.lock} (deleted again on close), and is entered in a registry of the journals
+ *       open in this JVM. A second writer, in this JVM or another process, waits up to
+ *       {@link Builder#lockTimeout} and then fails with {@link StoreLockedException}; the refusal
+ *       touches none of the first writer's files, and reading the journal (a backup, say) cannot
+ *       release the lock. The journal itself is locked too, for older versions of this library.</li>
+ *   <li><b>Fail closed.</b> Before and after each group commit the writer checks that its lock
+ *       holds, that the path still names the file it opened and that the file ends where its rows
+ *       end. A journal deleted, replaced (copied over, moved over) or written by someone else stops
+ *       the store: that append and every later one throw {@link ConsentStoreException} and nothing
+ *       is overwritten or cut.</li>
+ *   <li><b>Validation before repair.</b> The header and every row are parsed (with the reader
+ *       {@link #replay} uses) before anything is changed, and an open that fails changes no byte.
+ *       Only a final fragment without a line end that does not parse as a complete row is a torn
+ *       tail (a write cut short by a crash): a writable open moves it to a quarantine file
+ *       ({@code <name>.torn-<millis>}), cuts the journal back, logs it and reports it by
+ *       {@link #quarantined()}. A complete last row without its line end is kept, and a writable
+ *       open adds the line end.</li>
+ *   <li><b>Read-only.</b> {@link #openReadOnly} (or {@link Builder#readOnly()}) opens an existing
+ *       journal for reading while a writer may hold it: no lock, no repair, no file or folder created;
+ *       appends throw {@link ReadOnlyStoreException}; a missing journal is an error, not an empty
+ *       store.</li>
+ *   <li><b>Strict schema.</b> A header with missing or unknown columns fails with
+ *       {@link JournalFormatException} at open; a complete row that does not parse fails
+ *       {@link #replay} naming the line; nothing is "repaired". A UTF-8 byte-order mark is tolerated;
+ *       columns may be in any order (appends follow the file's order).</li>
  *   <li><b>Failed writes.</b> If a write or force fails, the file is cut back to where the batch
  *       began and the append throws; if even that fails, the store refuses further appends.</li>
  * </ul>
@@ -72,6 +82,11 @@ public final class CsvConsentStore implements ConsentStore {
         public RuntimeException io(String message, Throwable cause) {
             return new ConsentStoreException(message, cause);
         }
+
+        @Override
+        public RuntimeException readOnly(String message) {
+            return new ReadOnlyStoreException(message);
+        }
     };
 
     /** Opens a channel on the journal; replaceable in tests to inject faults. */
@@ -91,8 +106,10 @@ public final class CsvConsentStore implements ConsentStore {
      * @param phones      how phone numbers in the file are read
      * @param clock       names quarantine files
      * @param opener      opens the journal's channel
+     * @param readOnly    open for reading only
      */
-    record Settings(Path file, Duration lockTimeout, PhoneNumbers phones, Clock clock, ChannelOpener opener) {
+    record Settings(Path file, Duration lockTimeout, PhoneNumbers phones, Clock clock, ChannelOpener opener,
+                    boolean readOnly) {
         Settings {
             Objects.requireNonNull(file, "file");
             if (lockTimeout == null || lockTimeout.isNegative()) {
@@ -107,19 +124,27 @@ public final class CsvConsentStore implements ConsentStore {
     private CsvConsentStore(Settings s) {
         this.phones = s.phones();
         ChannelOpener opener = s.opener();
-        this.journal = AppendOnlyFile.open(s.file(), WHAT, JournalCodec.HEADER_LINE, s.lockTimeout(), s.clock(),
-                opener::open, ERRORS);
-        try {
-            this.columnMap = mapHeader(journal.headerLine(), journal.file().toString());
-        } catch (RuntimeException e) {
-            journal.close();
-            throw e;
-        }
+        JournalFileFormat format = new JournalFileFormat(s.file().toAbsolutePath().toString(), phones);
+        this.journal = s.readOnly()
+                ? AppendOnlyFile.openReadOnly(s.file(), WHAT, JournalCodec.HEADER_LINE, ERRORS, format)
+                : AppendOnlyFile.open(s.file(), WHAT, JournalCodec.HEADER_LINE, s.lockTimeout(), s.clock(),
+                        opener::open, ERRORS, format);
+        this.columnMap = format.columnMap();
     }
 
     /** Opens (or creates) the journal at {@code file} with default settings. */
     public static CsvConsentStore open(Path file) {
         return builder(file).build();
+    }
+
+    /**
+     * Opens the existing journal at {@code file} for reading only: see {@link Builder#readOnly()}.
+     *
+     * @throws ConsentStoreException  if it does not exist or cannot be read (the message says why)
+     * @throws JournalFormatException if it is not a consent journal
+     */
+    public static CsvConsentStore openReadOnly(Path file) {
+        return builder(file).readOnly().build();
     }
 
     public static Builder builder(Path file) {
@@ -131,7 +156,12 @@ public final class CsvConsentStore implements ConsentStore {
         return journal.file();
     }
 
-    /** Where a torn last row found on open was moved, if one was. */
+    /** True if this store was opened read-only. */
+    public boolean isReadOnly() {
+        return journal.isReadOnly();
+    }
+
+    /** Where a torn last row found on open was moved, if one was (never, for a read-only store). */
     public Optional<Path> quarantined() {
         return Optional.ofNullable(journal.quarantined());
     }
@@ -176,22 +206,6 @@ public final class CsvConsentStore implements ConsentStore {
         journal.close();
     }
 
-    private static int[] mapHeader(String line, String source) throws JournalFormatException {
-        if (line == null) {
-            throw new JournalFormatException(source, 1, "header", "is missing or longer than 4096 bytes");
-        }
-        List<String> names = new ArrayList<>();
-        try (CSVParser p = CSVFormat.RFC4180.parse(new java.io.StringReader(line))) {
-            for (CSVRecord r : p) {
-                r.forEach(names::add);
-                break;
-            }
-        } catch (IOException e) {
-            throw new JournalFormatException(source, 1, "header", "is not valid CSV (" + e.getMessage() + ")");
-        }
-        return JournalCodec.mapHeader(names, source);
-    }
-
     /**
      * Configures a {@link CsvConsentStore}. Setters validate at once; {@link #build()} freezes the
      * settings and the builder has no getters. Not thread-safe.
@@ -203,6 +217,7 @@ public final class CsvConsentStore implements ConsentStore {
         private Clock clock = Clock.systemUTC();
         private ChannelOpener opener = p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
+        private boolean readOnly;
 
         private Builder(Path file) {
             if (file == null) {
@@ -232,20 +247,31 @@ public final class CsvConsentStore implements ConsentStore {
             return this;
         }
 
+        /**
+         * Opens the journal for reading only: it must exist; no lock is taken (a writer in another
+         * process may hold the journal meanwhile); nothing is created, repaired or written; a torn
+         * tail is left where it is and the view ends before it; {@link #append} throws
+         * {@link ReadOnlyStoreException}. The view is the rows present at open.
+         */
+        public Builder readOnly() {
+            this.readOnly = true;
+            return this;
+        }
+
         Builder channelOpener(ChannelOpener opener) {
             this.opener = Objects.requireNonNull(opener, "channelOpener");
             return this;
         }
 
         /**
-         * Opens the journal, creating it (and its folder) if needed.
+         * Opens the journal, creating it (and its folder) if needed, unless {@link #readOnly()}.
          *
-         * @throws StoreLockedException   if another process holds it
+         * @throws StoreLockedException   if another process or instance holds it
          * @throws JournalFormatException if its header is not the journal schema
          * @throws ConsentStoreException  on I/O failure
          */
         public CsvConsentStore build() {
-            return new CsvConsentStore(new Settings(file, lockTimeout, phones, clock, opener));
+            return new CsvConsentStore(new Settings(file, lockTimeout, phones, clock, opener, readOnly));
         }
     }
 }

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 /**
  * Child JVM for the crash test: appends consents from several threads as fast as it can and
  * prints "ACK id" after each record call has returned (the moment the caller was told the
- * record is durable). With "hold" it opens the store, prints READY and waits to be killed.
+ * record is durable). With "hold" it opens the store, prints READY and waits to be killed. With
+ * "try" it opens the store with a short lock timeout, appends one row and prints OPENED, or prints
+ * LOCKED if the store was refused.
  */
 public final class CrashChild {
     private CrashChild() {
@@ -25,6 +27,19 @@ public final class CrashChild {
                 out.flush();
                 new java.util.concurrent.CountDownLatch(1).await(2, java.util.concurrent.TimeUnit.MINUTES); // until killed
             }
+            return;
+        }
+        if (args.length > 1 && args[1].equals("try")) {
+            try (CsvConsentStore store = CsvConsentStore.builder(journal)
+                    .lockTimeout(java.time.Duration.ofMillis(200)).build()) {
+                store.append(java.util.List.of(new ConsentRecord("child-row", java.time.Instant.now(),
+                        io.consentkit.phone.PhoneNumber.of("+15125559999"), "web_form", "child", "", "", "", "", "",
+                        java.util.Map.of(), io.consentkit.journal.ConsentStatus.ACTIVE, null, "")));
+                out.println("OPENED");
+            } catch (io.consentkit.journal.StoreLockedException e) {
+                out.println("LOCKED");
+            }
+            out.flush();
             return;
         }
         int threads = Integer.parseInt(args[1]);
