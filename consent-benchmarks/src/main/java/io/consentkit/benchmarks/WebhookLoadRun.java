@@ -26,6 +26,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +53,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@link ConsentTracker} on a {@code CsvConsentStore} (signature check, keyword parse,
  *       revocation appended and forced before the TwiML answer).</li>
  * </ol>
- * Each runs twice, alternating, after a warm-up; then {@code /health} is probed while 50 slow
+ * Each runs three times, alternating, after a warm-up; then {@code /health} is probed while 50 slow
  * clients dribble header bytes at the ConsentKit server. Prints p50/p99 latency, requests per
  * second and the throughput ratio. Usage:
  * {@code java -cp benchmarks.jar io.consentkit.benchmarks.WebhookLoadRun [seconds per round] [clients]}.
@@ -61,6 +62,9 @@ public final class WebhookLoadRun {
     private static final String TOKEN = "load-run-auth-token";
     private static final String PATH = TwilioWebhookServer.INBOUND_PATH;
     private static final int SEEDED = 400_000;
+    private static final int ROUNDS = 3;
+    private static final byte[] EMPTY_TWIML = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>"
+            .getBytes(StandardCharsets.UTF_8);
 
     private WebhookLoadRun() {
     }
@@ -99,15 +103,15 @@ public final class WebhookLoadRun {
                     URI ckUrl = URI.create(server.baseUrl() + PATH);
                     System.out.printf("webhook load run: %d clients, %d s per round, %s%n", clients, seconds,
                             System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-                    load("warm-up bare", bareUrl, clients, 2, nextNumber);
-                    load("warm-up consentkit", ckUrl, clients, 2, nextNumber);
+                    load("warm-up bare", bareUrl, clients, 5, nextNumber);
+                    load("warm-up consentkit", ckUrl, clients, 5, nextNumber);
                     List<Figures> bareRounds = new ArrayList<>();
                     List<Figures> ckRounds = new ArrayList<>();
-                    for (int round = 1; round <= 2; round++) {
+                    for (int round = 1; round <= ROUNDS; round++) {
                         bareRounds.add(print(load("baseline bare Jetty + append #" + round, bareUrl, clients, seconds, nextNumber)));
                         ckRounds.add(print(load("ConsentKit webhook server #" + round, ckUrl, clients, seconds, nextNumber)));
                     }
-                    for (int round = 0; round < 2; round++) {
+                    for (int round = 0; round < ROUNDS; round++) {
                         System.out.printf("round %d: throughput ratio ConsentKit / baseline = %.2f (target >= 0.5); "
                                         + "ConsentKit p50 %.2f ms (target <= 5)%n", round + 1,
                                 ckRounds.get(round).perSecond() / bareRounds.get(round).perSecond(),
@@ -151,7 +155,8 @@ public final class WebhookLoadRun {
                 }
                 store.append(List.of(rows.get(next.getAndIncrement() & (rows.size() - 1))));
                 response.getHeaders().put("Content-Type", "text/xml; charset=utf-8");
-                Content.Sink.write(response, true, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>", callback);
+                response.getHeaders().put("Content-Length", EMPTY_TWIML.length);
+                response.write(true, ByteBuffer.wrap(EMPTY_TWIML), callback);
                 return true;
             }
         });
