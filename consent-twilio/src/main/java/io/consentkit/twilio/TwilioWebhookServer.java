@@ -2,6 +2,7 @@ package io.consentkit.twilio;
 
 import io.consentkit.ConsentKitException;
 import io.consentkit.InvalidInputException;
+import io.consentkit.twilio.internal.HeaderDeadline;
 import io.consentkit.twilio.internal.PerAddressConnectionLimit;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -45,8 +46,8 @@ import java.util.Objects;
  * received within {@link Builder#bodyTimeout(Duration)} gets 408; a bad {@code Host} header gets
  * 400; methods other than POST and GET get 405; unknown paths 404; a handler that throws gives
  * 500. Clients are bounded: headers and bodies are read without blocking a handler thread (slow
- * senders cost a socket, not a thread); a connection silent for {@link Builder#idleTimeout(Duration)}
- * is closed; one remote address may hold {@link Builder#maxConnectionsPerAddress(int)} connections
+ * senders cost a socket, not a thread); a connection silent for {@link Builder#idleTimeout(Duration)},
+ * or slower than {@link Builder#headerTimeout(Duration)} to send a request's headers, is closed; one remote address may hold {@link Builder#maxConnectionsPerAddress(int)} connections
  * and the server {@link Builder#maxConnections(int)} in all; {@code TCP_NODELAY} is on. Messages
  * about rejected requests and refused connections are rate-limited ({@link RateLimitedLog}). The
  * URL handed to handlers is the request's scheme + the {@code Host} header + the path as received,
@@ -76,6 +77,8 @@ public final class TwilioWebhookServer implements AutoCloseable {
     public static final int DEFAULT_MAX_CONNECTIONS = 1024;
     /** Default time a connection may stay silent (while sending headers, a body, or between requests): {@value} ms. */
     public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 10_000;
+    /** Default time to send a request's headers, checked every so often (so at most twice this): {@value} ms. */
+    public static final long DEFAULT_HEADER_TIMEOUT_MILLIS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhookServer.class);
     /** Jetty's acceptor and selector threads, on top of the handler threads. */
@@ -97,10 +100,11 @@ public final class TwilioWebhookServer implements AutoCloseable {
      * @param maxConnections           most open connections in all
      * @param idleTimeoutMillis        longest silence on a connection
      * @param bodyTimeoutMillis        longest time to receive a body
+     * @param headerTimeoutMillis      time to send a request's headers (checked every so often)
      */
     private record Settings(InetSocketAddress address, Map<String, WebhookHandler> routes, String healthPath,
                             int maxBodyBytes, int threads, int maxConnectionsPerAddress, int maxConnections,
-                            long idleTimeoutMillis, long bodyTimeoutMillis) {
+                            long idleTimeoutMillis, long bodyTimeoutMillis, long headerTimeoutMillis) {
         private Settings {
             Objects.requireNonNull(address, "address");
             routes = Map.copyOf(routes);
@@ -130,6 +134,9 @@ public final class TwilioWebhookServer implements AutoCloseable {
         connector.addBean(new PerAddressConnectionLimit(s.maxConnectionsPerAddress(), (address, open) ->
                 RateLimitedLog.REJECTED_REQUESTS.warn(LOG, "connection from {} refused: it has {} open (limit {})",
                         address.getHostAddress(), open, s.maxConnectionsPerAddress())));
+        connector.addBean(new HeaderDeadline(s.headerTimeoutMillis(), remote ->
+                RateLimitedLog.REJECTED_REQUESTS.warn(LOG, "connection from {} closed: no complete request headers within {} ms",
+                        remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "?", s.headerTimeoutMillis())));
         server.addConnector(connector);
         server.addBean(new ConnectionLimit(s.maxConnections(), server));
 
@@ -263,6 +270,7 @@ public final class TwilioWebhookServer implements AutoCloseable {
         private int maxConnections = DEFAULT_MAX_CONNECTIONS;
         private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
         private long bodyTimeoutMillis = WebhookServlet.DEFAULT_BODY_TIMEOUT_MILLIS;
+        private long headerTimeoutMillis = DEFAULT_HEADER_TIMEOUT_MILLIS;
 
         private Builder() {
         }
@@ -343,6 +351,17 @@ public final class TwilioWebhookServer implements AutoCloseable {
         }
 
         /**
+         * Time a client has to send a request's headers, 100 ms to 10 min: a connection with no
+         * request in progress that starts no new one within one to two of these (from its opening or
+         * the previous answer) is closed, however slowly it dribbles bytes. Default
+         * {@value TwilioWebhookServer#DEFAULT_HEADER_TIMEOUT_MILLIS} ms.
+         */
+        public Builder headerTimeout(Duration timeout) {
+            this.headerTimeoutMillis = millis("headerTimeout", timeout);
+            return this;
+        }
+
+        /**
          * Starts the server.
          *
          * @throws ConsentKitException if Jetty is not on the classpath or the address cannot be bound
@@ -354,7 +373,7 @@ public final class TwilioWebhookServer implements AutoCloseable {
             requireJetty();
             try {
                 return new TwilioWebhookServer(new Settings(address, routes, healthPath, maxBodyBytes, threads,
-                        maxConnectionsPerAddress, maxConnections, idleTimeoutMillis, bodyTimeoutMillis));
+                        maxConnectionsPerAddress, maxConnections, idleTimeoutMillis, bodyTimeoutMillis, headerTimeoutMillis));
             } catch (IOException e) {
                 throw new ConsentKitException("cannot listen on " + address + ": " + e.getMessage(), e);
             } catch (Exception e) {

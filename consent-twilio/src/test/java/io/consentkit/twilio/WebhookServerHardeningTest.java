@@ -148,8 +148,48 @@ class WebhookServerHardeningTest {
 
     @Test
     @Timeout(30)
+    void aClientDribblingHeadersIsDroppedAfterTheHeaderTimeoutWhileARealClientIsServed() throws Exception {
+        try (TwilioWebhookServer strict = TwilioWebhookServer.builder()
+                .bind(new InetSocketAddress(LOOPBACK, 0))
+                .headerTimeout(Duration.ofMillis(300))
+                .route("/ok", r -> WebhookResponse.text(200, "ok\n"))
+                .start();
+             Socket slow = new Socket(LOOPBACK, strict.port())) {
+            slow.setSoTimeout(10_000);
+            OutputStream out = slow.getOutputStream();
+            out.write("GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1));
+            ScheduledExecutorService drip = Executors.newSingleThreadScheduledExecutor();
+            long t0 = System.nanoTime();
+            try {
+                // one byte every 50 ms: never idle, never done
+                drip.scheduleAtFixedRate(() -> {
+                    try {
+                        out.write('a');
+                    } catch (IOException closed) {
+                        // the server dropped it: expected
+                    }
+                }, 50, 50, TimeUnit.MILLISECONDS);
+                HttpResponse<String> real = http.send(HttpRequest.newBuilder(URI.create(strict.baseUrl() + "/ok"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(real.statusCode()).isEqualTo(200);
+                int first;
+                try {
+                    first = slow.getInputStream().read();
+                } catch (SocketException reset) {
+                    first = -1;
+                }
+                assertThat(first).as("the dribbling client gets no answer, only a close").isEqualTo(-1);
+                assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(5_000);
+            } finally {
+                drip.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    @Timeout(30)
     void oneAddressGetsAtMostTheDefaultNumberOfConnections() throws Exception {
-        int limit = 64;
+        int limit = TwilioWebhookServer.DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i <= limit; i++) {
