@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * valid host (and port) gets 400. The handler sees the URL as received: the request's scheme, its
  * {@code Host} header and the raw (still percent-encoded) path and query, so signatures are
  * checked over what the client requested; behind a TLS proxy set the verifier's {@link PublicUrl}.
- * A handler that throws gives 500. Rejections are logged through the shared
- * {@link RateLimitedLog} budget, never with a stack trace.
+ * A handler that throws gives 500. Every message goes through the shared {@link RateLimitedLog}
+ * budget: rejections (bad Host, oversize or late bodies) without a stack trace, a failing handler
+ * with its trace.
  *
  * <p>Register it with async support on ({@code asyncSupported=true}, or
  * {@code ServletRegistration.Dynamic.setAsyncSupported(true)}): the body is then read with
