@@ -8,6 +8,7 @@ import io.consentkit.inbound.ReplyPolicy;
 import io.consentkit.send.CsvSendLog;
 import io.consentkit.twilio.DebuggerEvent;
 import io.consentkit.twilio.PublicUrl;
+import io.consentkit.twilio.RateLimitedLog;
 import io.consentkit.twilio.SignatureCheck;
 import io.consentkit.twilio.TwilioCredentials;
 import io.consentkit.twilio.TwilioWebhookListener;
@@ -90,10 +91,6 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String token = authToken();
         InetSocketAddress address = address();
-        // bound the time a client may take to send a request or read an answer (JDK server settings,
-        // read when its classes load; a value given on the command line wins)
-        setIfAbsent("sun.net.httpserver.maxReqTime", "30");
-        setIfAbsent("sun.net.httpserver.maxRspTime", "30");
         Path logFile = sendLog != null ? sendLog : opts.store.toAbsolutePath().resolveSibling("sends.csv");
         WebhookVerifier.Builder vb = WebhookVerifier.builder(token);
         if (publicUrl != null) {
@@ -210,16 +207,12 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-        }
-    }
-
-    /** Prints Debugger events and rejected requests, one line each. */
+    /** Prints Debugger events and rejected requests, one line each (rejections at most 10 per 10 s, then a count). */
     private static final class Printer implements TwilioWebhookListener {
         private final PrintWriter out;
         private final OutputFormat format;
+        private final RateLimitedLog rejections = RateLimitedLog.perWindow(RateLimitedLog.DEFAULT_LINES,
+                java.time.Duration.ofSeconds(RateLimitedLog.DEFAULT_WINDOW_SECONDS));
 
         Printer(PrintWriter out, OutputFormat format) {
             this.out = out;
@@ -245,14 +238,15 @@ final class ServeCommand implements Callable<Integer> {
 
         @Override
         public void onRejected(String route, SignatureCheck check) {
+            // anyone can send forged requests: a flood must not flood the console (or its log file)
             if (format == OutputFormat.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("event", "rejected");
                 m.put("route", route);
                 m.put("outcome", check.outcome().name());
-                print(Output.json(m));
+                rejections.print(this::print, Output.json(m));
             } else {
-                print("REJECTED " + route + " " + check.outcome());
+                rejections.print(this::print, "REJECTED " + route + " " + check.outcome());
             }
         }
 

@@ -1,6 +1,7 @@
 package io.consentkit.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.crypto.Mac;
@@ -153,6 +154,40 @@ class ServeCommandTest {
         CliTestSupport.Result after = run("status", PERSON, "--store", store);
         assertThat(after.out()).contains("OPTED OUT");
         assertThat(Files.readString(dir.resolve("sends.csv"))).contains("SM" + "a".repeat(32)).contains("delivered");
+    }
+
+    @Test
+    @Timeout(60)
+    void aFloodOfForgedWebhooksPrintsABoundedNumberOfRejectionLines() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, TOKEN + "\n");
+        Console console = new Console();
+        StringWriter err = new StringWriter();
+        Thread serve = new Thread(() -> ConsentCli.run(new String[] {"serve", "--port", "0", "--store",
+                dir.resolve("flood.csv").toString(), "--auth-token-file", token.toString(), "--format", "json"},
+                new PrintWriter(console, true), new PrintWriter(err, true)), "serve-flooded");
+        serve.start();
+        try {
+            assertThat(console.listening.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+            Matcher m = Pattern.compile("\"listening\":\"(http://127\\.0\\.0\\.1:\\d+)\"").matcher(console.toString());
+            assertThat(m.find()).isTrue();
+            String inboundUrl = m.group(1) + "/twilio/inbound";
+            int forged = 200;
+            for (int i = 0; i < forged; i++) {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(inboundUrl)).timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .header("X-Twilio-Signature", "forged" + i + "=")
+                        .POST(HttpRequest.BodyPublishers.ofString("From=%2B14158675309&Body=STOP")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                assertThat(r.statusCode()).isEqualTo(403);
+            }
+            long lines = console.toString().lines().filter(l -> l.contains("rejected") || l.contains("suppressed")).count();
+            assertThat(lines).as("console lines for %d forged requests", forged).isBetween(1L, 22L);
+        } finally {
+            serve.interrupt();
+            serve.join(10_000);
+        }
+        assertThat(serve.isAlive()).isFalse();
     }
 
     @Test

@@ -1,43 +1,62 @@
 package io.consentkit.twilio;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.consentkit.ConsentKitException;
 import io.consentkit.InvalidInputException;
+import io.consentkit.twilio.internal.HeaderDeadline;
+import io.consentkit.twilio.internal.PerAddressConnectionLimit;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee11.servlet.ServletHolder;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Pattern;
 
 /**
- * A small HTTP server for Twilio's webhooks on the JDK's built-in {@code com.sun.net.httpserver},
- * for apps without a web framework: each route is a {@link WebhookHandler} (usually from
- * {@link TwilioWebhooks}, which checks signatures), plus a health route answering
+ * A small HTTP server for Twilio's webhooks on embedded Jetty 12, for apps without a web
+ * framework: each route is a {@link WebhookHandler} (usually from {@link TwilioWebhooks}, which
+ * checks signatures) mounted through {@link WebhookServlet}, plus a health route answering
  * {@code GET /health} with {@code {"status":"ok"}}.
  *
- * <p>Requests are bounded: bodies over {@link Builder#maxBodyBytes(int)} get 413 without being
- * read in full; methods other than POST and GET get 405; unknown paths 404; a handler that throws
- * gives 500. The URL handed to handlers is {@code http://} + the {@code Host} header + the path as
- * received, so behind a TLS proxy set the verifier's {@link PublicUrl}.
+ * <p>Requests are bounded: bodies over {@link Builder#maxBodyBytes(int)} get 413; a body not
+ * received within {@link Builder#bodyTimeout(Duration)} gets 408; a bad {@code Host} header gets
+ * 400; methods other than POST and GET get 405; unknown paths 404; a handler that throws gives
+ * 500. Clients are bounded: headers and bodies are read without blocking a handler thread (slow
+ * senders cost a socket, not a thread); a connection silent for {@link Builder#idleTimeout(Duration)},
+ * or slower than {@link Builder#headerTimeout(Duration)} to send a request's headers, is closed; one remote address may hold {@link Builder#maxConnectionsPerAddress(int)} connections
+ * and the server {@link Builder#maxConnections(int)} in all; {@code TCP_NODELAY} is on. Messages
+ * about rejected requests and refused connections are rate-limited ({@link RateLimitedLog}). The
+ * URL handed to handlers is the request's scheme + the {@code Host} header + the path as received,
+ * so behind a TLS proxy set the verifier's {@link PublicUrl}.
  *
- * <p>Plain HTTP only: put it behind a TLS-terminating proxy (Twilio calls HTTPS URLs). Thread-safe;
- * {@link #close()} stops it.
+ * <p>Needs {@code org.eclipse.jetty:jetty-server} and {@code org.eclipse.jetty.ee11:jetty-ee11-servlet}
+ * (12.1) on the classpath: optional dependencies of consent-twilio, which apps using only the
+ * handlers or {@link WebhookServlet} in their own container do not need. Plain HTTP only: put it
+ * behind a TLS-terminating proxy (Twilio calls HTTPS URLs). Thread-safe; {@link #close()} stops it.
  */
 public final class TwilioWebhookServer implements AutoCloseable {
     /** Default largest accepted request body: {@value} bytes (Twilio's form posts are a few KB). */
@@ -52,29 +71,40 @@ public final class TwilioWebhookServer implements AutoCloseable {
     public static final String STATUS_PATH = "/twilio/status";
     /** Route of the Debugger webhook in {@link Builder#routes(TwilioWebhooks)}: {@value}. */
     public static final String DEBUGGER_PATH = "/twilio/debugger";
+    /** Default most connections one remote address may hold open: {@value}. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+    /** Default most connections open in all: {@value}. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
+    /** Default time a connection may stay silent (while sending headers, a body, or between requests): {@value} ms. */
+    public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 10_000;
+    /** Default time to send a request's headers, checked every so often (so at most twice this): {@value} ms. */
+    public static final long DEFAULT_HEADER_TIMEOUT_MILLIS = 5_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhookServer.class);
-    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+\\](:[0-9]{1,5})?");
+    /** Jetty's acceptor and selector threads, on top of the handler threads. */
+    private static final int JETTY_THREADS = 2;
+    private static final long STOP_GRACE_MILLIS = 2_000;
 
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final Map<String, WebhookHandler> routes;
-    private final String healthPath;
-    private final int maxBodyBytes;
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private volatile boolean closing;
+    private final Server server;
+    private final ServerConnector connector;
 
     /**
      * What {@link Builder#start()} hands to the constructor, validated there.
      *
-     * @param address      where to listen
-     * @param routes       handlers by exact path
-     * @param healthPath   the health route (not one of the routes)
-     * @param maxBodyBytes largest request body accepted
-     * @param threads      handler threads
+     * @param address                  where to listen
+     * @param routes                   handlers by exact path
+     * @param healthPath               the health route (not one of the routes)
+     * @param maxBodyBytes             largest request body accepted
+     * @param threads                  handler threads
+     * @param maxConnectionsPerAddress most open connections per remote address
+     * @param maxConnections           most open connections in all
+     * @param idleTimeoutMillis        longest silence on a connection
+     * @param bodyTimeoutMillis        longest time to receive a body
+     * @param headerTimeoutMillis      time to send a request's headers (checked every so often)
      */
     private record Settings(InetSocketAddress address, Map<String, WebhookHandler> routes, String healthPath,
-                            int maxBodyBytes, int threads) {
+                            int maxBodyBytes, int threads, int maxConnectionsPerAddress, int maxConnections,
+                            long idleTimeoutMillis, long bodyTimeoutMillis, long headerTimeoutMillis) {
         private Settings {
             Objects.requireNonNull(address, "address");
             routes = Map.copyOf(routes);
@@ -82,22 +112,59 @@ public final class TwilioWebhookServer implements AutoCloseable {
         }
     }
 
-    private TwilioWebhookServer(Settings s) throws IOException {
-        this.routes = s.routes();
-        this.healthPath = s.healthPath();
-        this.maxBodyBytes = s.maxBodyBytes();
-        this.server = HttpServer.create(s.address(), 64);
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory threads = r -> {
-            Thread t = new Thread(r, "consentkit-webhook-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        this.executor = Executors.newFixedThreadPool(s.threads(), threads);
-        server.setExecutor(executor);
-        server.createContext("/", this::exchange);
-        server.start();
-        LOG.info("Twilio webhook server listening on {} (routes {}, health {})", baseUrl(), routes.keySet(), healthPath);
+    private TwilioWebhookServer(Settings s) throws Exception {
+        QueuedThreadPool pool = new QueuedThreadPool(s.threads() + JETTY_THREADS, Math.min(s.threads() + JETTY_THREADS, 4));
+        pool.setName("consentkit-webhook");
+        pool.setDaemon(true);
+        pool.setReservedThreads(0);
+        server = new Server(pool);
+        server.setStopTimeout(STOP_GRACE_MILLIS);
+        server.setStopAtShutdown(false);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        http.setRequestHeaderSize(8 * 1024);
+        connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(s.address().getAddress().getHostAddress());
+        connector.setPort(s.address().getPort());
+        connector.setIdleTimeout(s.idleTimeoutMillis());
+        connector.setAcceptedTcpNoDelay(true);
+        connector.setAcceptQueueSize(128);
+        connector.addBean(new PerAddressConnectionLimit(s.maxConnectionsPerAddress(), (address, open) ->
+                RateLimitedLog.REJECTED_REQUESTS.warn(LOG, "connection from {} refused: it has {} open (limit {})",
+                        address.getHostAddress(), open, s.maxConnectionsPerAddress())));
+        connector.addBean(new HeaderDeadline(s.headerTimeoutMillis(), remote ->
+                RateLimitedLog.REJECTED_REQUESTS.warn(LOG, "connection from {} closed: no complete request headers within {} ms",
+                        remote instanceof InetSocketAddress inet ? inet.getAddress().getHostAddress() : "?", s.headerTimeoutMillis())));
+        server.addConnector(connector);
+        server.addBean(new ConnectionLimit(s.maxConnections(), server));
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        s.routes().forEach((path, handler) -> {
+            ServletHolder holder = new ServletHolder(new WebhookServlet(handler, s.maxBodyBytes(), s.bodyTimeoutMillis()));
+            holder.setAsyncSupported(true);
+            context.addServlet(holder, path);
+        });
+        context.addServlet(new ServletHolder(new Fixed(true)), s.healthPath());
+        if (!s.routes().containsKey("/")) {
+            context.addServlet(new ServletHolder(new Fixed(false)), "/");
+        }
+        org.eclipse.jetty.ee11.servlet.ErrorHandler contextErrors = new org.eclipse.jetty.ee11.servlet.ErrorHandler();
+        contextErrors.setShowStacks(false);
+        context.setErrorHandler(contextErrors);
+        ErrorHandler errors = new ErrorHandler();
+        errors.setShowStacks(false);
+        server.setErrorHandler(errors);
+        server.setHandler(new GracefulHandler(new ContentTypeAsGiven(context)));
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        LOG.info("Twilio webhook server listening on {} (routes {}, health {})", baseUrl(), s.routes().keySet(), s.healthPath());
     }
 
     /** A builder; add routes, then {@link Builder#start()}. */
@@ -107,14 +174,13 @@ public final class TwilioWebhookServer implements AutoCloseable {
 
     /** The port it listens on (useful after binding port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** {@code http://host:port} it listens on. */
     public URI baseUrl() {
-        InetSocketAddress a = server.getAddress();
-        String host = a.getAddress().getHostAddress();
-        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort());
+        String host = connector.getHost();
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port());
     }
 
     /**
@@ -123,165 +189,72 @@ public final class TwilioWebhookServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        closing = true;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        boolean interrupted = false;
-        while (inFlight.get() > 0 && System.nanoTime() < deadline && !interrupted) {
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        server.stop(0);
-        executor.shutdown();
+        int port = port();
         try {
-            if (!interrupted) {
-                executor.awaitTermination(2, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Twilio webhook server on port {} did not stop cleanly: {}", port, e.toString());
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        LOG.info("Twilio webhook server on port {} stopped", port());
+        LOG.info("Twilio webhook server on port {} stopped", port);
     }
 
-    private void exchange(HttpExchange ex) throws IOException {
-        long start = System.nanoTime();
-        WebhookResponse response;
-        String path = ex.getRequestURI().getRawPath();
-        inFlight.incrementAndGet();
-        try {
-            if (closing) {
-                response = WebhookResponse.text(503, "shutting down\n");
-            } else {
-                try {
-                    response = dispatch(ex, path);
-                } catch (RuntimeException e) {
-                    LOG.error("webhook handler for {} failed", path, e);
-                    response = WebhookResponse.text(500, "internal error\n");
+    @Override
+    public String toString() {
+        return "TwilioWebhookServer[" + (server.isStarted() ? baseUrl() : "stopped") + "]";
+    }
+
+    static int checkMaxBodyBytes(int bytes) {
+        if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
+            throw new InvalidInputException("maxBodyBytes", "must be 1024 to 16777216, was " + bytes);
+        }
+        return bytes;
+    }
+
+    /**
+     * Sends {@code Content-Type} as the handler gave it ({@code text/xml; charset=utf-8}): Jetty's
+     * servlet layer rewrites known types to {@code text/xml;charset=utf-8}, which this undoes
+     * just before the headers go out.
+     */
+    private static final class ContentTypeAsGiven extends Handler.Wrapper {
+        ContentTypeAsGiven(Handler handler) {
+            super(handler);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            return super.handle(request, new Response.Wrapper(request, response) {
+                @Override
+                public void write(boolean last, ByteBuffer content, Callback written) {
+                    if (!isCommitted()) {
+                        HttpFields.Mutable headers = getHeaders();
+                        String type = headers.get(HttpHeader.CONTENT_TYPE);
+                        if (type != null && type.contains(";charset=")) {
+                            headers.put(HttpHeader.CONTENT_TYPE, type.replace(";charset=", "; charset="));
+                        }
+                    }
+                    super.write(last, content, written);
                 }
-            }
-            try {
-                write(ex, response);
-            } finally {
-                ex.close();
-            }
-        } finally {
-            inFlight.decrementAndGet();
+            }, callback);
         }
-        LOG.debug("{} {} -> {} in {} ms", ex.getRequestMethod(), path, response.status(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
-    private WebhookResponse dispatch(HttpExchange ex, String path) throws IOException {
-        String method = ex.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
-        if (path.equals(healthPath)) {
-            if (!drain(ex.getRequestBody())) {
-                return tooLarge(ex);
-            }
-            if (!method.equals("GET") && !method.equals("HEAD")) {
-                ex.getResponseHeaders().set("Allow", "GET, HEAD");
-                return WebhookResponse.text(405, "method not allowed\n");
-            }
-            return new WebhookResponse(200, "application/json", "{\"status\":\"ok\"}");
-        }
-        WebhookHandler handler = routes.get(path);
-        if (handler == null) {
-            return !drain(ex.getRequestBody()) ? tooLarge(ex) : WebhookResponse.text(404, "not found\n");
-        }
-        if (!method.equals("POST") && !method.equals("GET")) {
-            if (!drain(ex.getRequestBody())) {
-                return tooLarge(ex);
-            }
-            ex.getResponseHeaders().set("Allow", "POST, GET");
-            return WebhookResponse.text(405, "method not allowed\n");
-        }
-        String declared = ex.getRequestHeaders().getFirst("Content-Length");
-        if (declared != null) {
-            long len;
-            try {
-                len = Long.parseLong(declared.strip());
-            } catch (NumberFormatException e) {
-                return WebhookResponse.text(400, "bad Content-Length\n");
-            }
-            if (len > maxBodyBytes) {
-                return tooLarge(ex);
-            }
-        }
-        byte[] body = readBounded(ex.getRequestBody());
-        if (body == null) {
-            return tooLarge(ex);
-        }
-        WebhookRequest request = WebhookRequest.of(method, receivedUrl(ex), ex.getRequestHeaders(), body);
-        return handler.handle(request);
-    }
+    /** The health route (GET/HEAD answer {@code {"status":"ok"}}) or the 404 for every other path. */
+    private static final class Fixed extends HttpServlet {
+        private final boolean health;
 
-    /** How much of an oversize body is read and dropped so the client can read the 413 before the close. */
-    private static final long DISCARD_LIMIT = 1 << 20;
-
-    private WebhookResponse tooLarge(HttpExchange ex) {
-        // Closing a socket with unread request bytes makes TCP reset the connection, and the client
-        // may lose the 413. Read and drop a bounded amount; beyond that, close anyway.
-        try {
-            InputStream in = ex.getRequestBody();
-            byte[] buf = new byte[8192];
-            long dropped = 0;
-            int n;
-            while (dropped < DISCARD_LIMIT && (n = in.read(buf)) >= 0) {
-                dropped += n;
-            }
-        } catch (IOException e) {
-            LOG.debug("could not drain an oversize request body: {}", e.toString());
+        Fixed(boolean health) {
+            this.health = health;
         }
-        ex.getResponseHeaders().set("Connection", "close");
-        LOG.warn("webhook request to {} rejected: body over {} bytes", ex.getRequestURI().getRawPath(), maxBodyBytes);
-        return WebhookResponse.text(413, "request body too large\n");
-    }
 
-    private URI receivedUrl(HttpExchange ex) {
-        String host = ex.getRequestHeaders().getFirst("Host");
-        if (host == null || !HOST.matcher(host.strip()).matches()) {
-            InetSocketAddress local = ex.getLocalAddress();
-            InetAddress a = local.getAddress();
-            String h = a.getHostAddress();
-            host = (h.contains(":") ? "[" + h + "]" : h) + ":" + local.getPort();
-        }
-        URI u = ex.getRequestURI();
-        return URI.create("http://" + host.strip() + u.getRawPath() + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
-    }
-
-    /** The body, or null if it is longer than the limit. */
-    private byte[] readBounded(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            if (out.size() + n > maxBodyBytes) {
-                return null;
-            }
-            out.write(buf, 0, n);
-        }
-        return out.toByteArray();
-    }
-
-    /** Reads and drops the body; false if it is over the limit. */
-    private boolean drain(InputStream in) throws IOException {
-        return readBounded(in) != null;
-    }
-
-    private static void write(HttpExchange ex, WebhookResponse r) throws IOException {
-        byte[] body = r.body().getBytes(StandardCharsets.UTF_8);
-        if (!r.contentType().isEmpty()) {
-            ex.getResponseHeaders().set("Content-Type", r.contentType());
-        }
-        boolean noBody = r.status() == 204 || r.status() == 304 || "HEAD".equalsIgnoreCase(ex.getRequestMethod());
-        ex.sendResponseHeaders(r.status(), noBody ? -1 : (body.length == 0 ? -1 : body.length));
-        if (!noBody && body.length > 0) {
-            try (OutputStream os = ex.getResponseBody()) {
-                os.write(body);
+        @Override
+        protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            if (!health) {
+                WebhookServlet.write(resp, WebhookResponse.text(404, "not found\n"));
+            } else if (!req.getMethod().equals("GET") && !req.getMethod().equals("HEAD")) {
+                resp.setHeader("Allow", "GET, HEAD");
+                WebhookServlet.write(resp, WebhookResponse.text(405, "method not allowed\n"));
+            } else {
+                WebhookServlet.write(resp, new WebhookResponse(200, "application/json", "{\"status\":\"ok\"}"));
             }
         }
     }
@@ -293,6 +266,11 @@ public final class TwilioWebhookServer implements AutoCloseable {
         private String healthPath = DEFAULT_HEALTH_PATH;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private int threads = DEFAULT_THREADS;
+        private int maxConnectionsPerAddress = DEFAULT_MAX_CONNECTIONS_PER_ADDRESS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private long idleTimeoutMillis = DEFAULT_IDLE_TIMEOUT_MILLIS;
+        private long bodyTimeoutMillis = WebhookServlet.DEFAULT_BODY_TIMEOUT_MILLIS;
+        private long headerTimeoutMillis = DEFAULT_HEADER_TIMEOUT_MILLIS;
 
         private Builder() {
         }
@@ -328,42 +306,112 @@ public final class TwilioWebhookServer implements AutoCloseable {
 
         /** Largest request body accepted, 1 KiB to 16 MiB. Default {@value TwilioWebhookServer#DEFAULT_MAX_BODY_BYTES}. */
         public Builder maxBodyBytes(int bytes) {
-            if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
-                throw new InvalidInputException("maxBodyBytes", "must be 1024 to 16777216, was " + bytes);
-            }
-            this.maxBodyBytes = bytes;
+            this.maxBodyBytes = checkMaxBodyBytes(bytes);
             return this;
         }
 
         /** Handler threads, 1 to 64. Default {@value TwilioWebhookServer#DEFAULT_THREADS}. */
         public Builder threads(int threads) {
-            if (threads < 1 || threads > 64) {
-                throw new InvalidInputException("threads", "must be 1 to 64, was " + threads);
-            }
-            this.threads = threads;
+            this.threads = range("threads", threads, 1, 64);
+            return this;
+        }
+
+        /**
+         * Most connections one remote IP address may hold open, 1 to 10,000; more are closed at
+         * once. Default {@value TwilioWebhookServer#DEFAULT_MAX_CONNECTIONS_PER_ADDRESS}. Behind a
+         * proxy every connection comes from the proxy: allow for its pool.
+         */
+        public Builder maxConnectionsPerAddress(int connections) {
+            this.maxConnectionsPerAddress = range("maxConnectionsPerAddress", connections, 1, 10_000);
+            return this;
+        }
+
+        /** Most connections open in all, 1 to 100,000; beyond it, accepting pauses. Default {@value TwilioWebhookServer#DEFAULT_MAX_CONNECTIONS}. */
+        public Builder maxConnections(int connections) {
+            this.maxConnections = range("maxConnections", connections, 1, 100_000);
+            return this;
+        }
+
+        /**
+         * Longest silence on a connection, 100 ms to 10 min: while it sends headers or a body,
+         * or between requests. Default {@value TwilioWebhookServer#DEFAULT_IDLE_TIMEOUT_MILLIS} ms.
+         */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeoutMillis = millis("idleTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Longest time to receive a request body once its headers are in, 100 ms to 10 min (408
+         * after it). Default {@value WebhookServlet#DEFAULT_BODY_TIMEOUT_MILLIS} ms.
+         */
+        public Builder bodyTimeout(Duration timeout) {
+            this.bodyTimeoutMillis = millis("bodyTimeout", timeout);
+            return this;
+        }
+
+        /**
+         * Time a client has to send a request's headers, 100 ms to 10 min: a connection with no
+         * request in progress that starts no new one within one to two of these (from its opening or
+         * the previous answer) is closed, however slowly it dribbles bytes. Default
+         * {@value TwilioWebhookServer#DEFAULT_HEADER_TIMEOUT_MILLIS} ms.
+         */
+        public Builder headerTimeout(Duration timeout) {
+            this.headerTimeoutMillis = millis("headerTimeout", timeout);
             return this;
         }
 
         /**
          * Starts the server.
          *
-         * @throws ConsentKitException if the address cannot be bound
+         * @throws ConsentKitException if Jetty is not on the classpath or the address cannot be bound
          */
         public TwilioWebhookServer start() {
             if (routes.containsKey(healthPath)) {
                 throw new InvalidInputException("healthPath", "is also a webhook route: " + healthPath);
             }
+            requireJetty();
             try {
-                return new TwilioWebhookServer(new Settings(address, routes, healthPath, maxBodyBytes, threads));
+                return new TwilioWebhookServer(new Settings(address, routes, healthPath, maxBodyBytes, threads,
+                        maxConnectionsPerAddress, maxConnections, idleTimeoutMillis, bodyTimeoutMillis, headerTimeoutMillis));
             } catch (IOException e) {
                 throw new ConsentKitException("cannot listen on " + address + ": " + e.getMessage(), e);
+            } catch (Exception e) {
+                throw new ConsentKitException("cannot start the webhook server on " + address + ": " + e, e);
             }
+        }
+
+        private static void requireJetty() {
+            for (String type : new String[] {"org.eclipse.jetty.server.Server", "org.eclipse.jetty.ee11.servlet.ServletContextHandler",
+                    "jakarta.servlet.http.HttpServlet"}) {
+                try {
+                    Class.forName(type, false, TwilioWebhookServer.class.getClassLoader());
+                } catch (ClassNotFoundException e) {
+                    throw new ConsentKitException("TwilioWebhookServer needs embedded Jetty 12.1 on the classpath "
+                            + "(org.eclipse.jetty:jetty-server and org.eclipse.jetty.ee11:jetty-ee11-servlet); missing " + type, e);
+                }
+            }
+        }
+
+        private static int range(String field, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new InvalidInputException(field, "must be " + min + " to " + max + ", was " + value);
+            }
+            return value;
+        }
+
+        private static long millis(String field, Duration d) {
+            Objects.requireNonNull(d, field);
+            if (d.compareTo(Duration.ofMillis(100)) < 0 || d.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new InvalidInputException(field, "must be 100 ms to 10 min, was " + d);
+            }
+            return d.toMillis();
         }
 
         private static String path(String p, String field) {
             String s = InvalidInputException.requireText(field, p);
-            if (!s.startsWith("/") || s.contains("?") || s.contains("#")) {
-                throw new InvalidInputException(field, "must start with / and have no query, was " + s);
+            if (!s.startsWith("/") || s.contains("?") || s.contains("#") || s.contains("*")) {
+                throw new InvalidInputException(field, "must start with / and have no query or wildcard, was " + s);
             }
             return s;
         }

@@ -29,7 +29,11 @@ import io.consentkit.twilio.internal.FormCodec;
  *   <li>GET requests: the URL alone (the parameters are in it);</li>
  *   <li>JSON bodies: the URL alone, which carries {@code bodySHA256}; the body must hash to it.</li>
  * </ul>
- * The URL is tried as given and with its port toggled (Twilio has signed both ways). Which URL
+ * The URL is tried as given and with its port toggled (Twilio has signed both ways), the raw
+ * path and query kept byte for byte (twilio-java's own toggle decodes them, which breaks URLs with
+ * percent-escapes such as {@code ?b=%C3%A9}). Rejections are logged at most
+ * {@value RateLimitedLog#DEFAULT_LINES} lines per {@value RateLimitedLog#DEFAULT_WINDOW_SECONDS} s
+ * (see {@link RateLimitedLog}). Which URL
  * Twilio requested is decided by the {@link PublicUrl} strategy: set it when the app runs behind
  * a proxy. Requests without a signature, or with a wrong one, are rejected.
  *
@@ -129,9 +133,13 @@ public final class WebhookVerifier {
         if (!repeated) {
             Map<String, String> single = new LinkedHashMap<>();
             params.forEach((k, vs) -> single.put(k, vs.get(0)));
+            // RequestValidator toggles the port by rebuilding the URL from decoded parts, which
+            // changes a percent-escaped path or query; give it both raw forms instead
             for (RequestValidator v : validators) {
-                if (v.validate(url, single, signature)) {
-                    return valid(url);
+                for (String candidateUrl : Signatures.portVariants(url)) {
+                    if (v.validate(candidateUrl, single, signature)) {
+                        return valid(url);
+                    }
                 }
             }
         } else {
@@ -171,12 +179,14 @@ public final class WebhookVerifier {
         }
         String body = request.bodyText();
         for (RequestValidator v : validators) {
-            try {
-                if (v.validate(url, body, signature)) {
-                    return valid(url);
+            for (String candidateUrl : Signatures.portVariants(url)) {
+                try {
+                    if (v.validate(candidateUrl, body, signature)) {
+                        return valid(url);
+                    }
+                } catch (URISyntaxException e) {
+                    return reject(SignatureCheck.Outcome.MALFORMED_REQUEST, url, "URL is not valid: " + e.getMessage());
                 }
-            } catch (URISyntaxException e) {
-                return reject(SignatureCheck.Outcome.MALFORMED_REQUEST, url, "URL is not valid: " + e.getMessage());
             }
         }
         return reject(SignatureCheck.Outcome.INVALID_SIGNATURE, url, "signature does not match; check the public URL Twilio calls");
@@ -187,7 +197,7 @@ public final class WebhookVerifier {
     }
 
     private static SignatureCheck reject(SignatureCheck.Outcome outcome, String url, String detail) {
-        LOG.warn("Twilio webhook rejected: {} for {} ({})", outcome, pathOf(url), detail);
+        RateLimitedLog.REJECTED_REQUESTS.warn(LOG, "Twilio webhook rejected: {} for {} ({})", outcome, pathOf(url), detail);
         return new SignatureCheck(outcome, url, detail);
     }
 
