@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -160,9 +161,19 @@ public final class AppendOnlyFile implements AutoCloseable {
      */
     public static AppendOnlyFile open(Path file, String what, String header, Duration lockTimeout, Clock clock,
                                       ChannelOpener opener, Errors errors) {
+        return open(file, what, header, List.of(header), lockTimeout, clock, opener, errors);
+    }
+
+    /**
+     * As {@link #open(Path, String, String, Duration, Clock, ChannelOpener, Errors)}, for a file whose
+     * header may also be one of its older forms: {@code accepted} lists every header it may carry
+     * ({@code header}, written to an empty file, among them).
+     */
+    public static AppendOnlyFile open(Path file, String what, String header, List<String> accepted,
+                                      Duration lockTimeout, Clock clock, ChannelOpener opener, Errors errors) {
         Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath();
         return open(absolute, what, header, lockTimeout, clock, opener, errors, exactHeader(absolute, what, header,
-                errors));
+                List.copyOf(accepted), errors));
     }
 
     /**
@@ -194,11 +205,11 @@ public final class AppendOnlyFile implements AutoCloseable {
         return writerLock == null;
     }
 
-    private static Format exactHeader(Path file, String what, String header, Errors errors) {
+    private static Format exactHeader(Path file, String what, String header, List<String> accepted, Errors errors) {
         return new Format() {
             @Override
             public void checkHeader(String line) {
-                if (!header.equals(line)) {
+                if (line == null || !accepted.contains(line)) {
                     throw errors.format(what + " " + file + " line 1: header is not the " + what + "'s ("
                             + (line == null ? "missing" : "'" + (line.length() > 60 ? line.substring(0, 60) + "..." : line)
                             + "'") + "); expected '" + header + "'; nothing was changed");

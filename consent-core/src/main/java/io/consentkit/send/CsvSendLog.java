@@ -75,7 +75,8 @@ public final class CsvSendLog implements SendLog {
     private final BodyDigestKey key;
 
     private CsvSendLog(Path path, Duration lockTimeout, Clock clock) {
-        this.file = AppendOnlyFile.open(path, WHAT, HEADER, lockTimeout, clock, AppendOnlyFile.DEFAULT_OPENER, ERRORS);
+        this.file = AppendOnlyFile.open(path, WHAT, HEADER, List.of(HEADER, LEGACY_HEADER), lockTimeout, clock,
+                AppendOnlyFile.DEFAULT_OPENER, ERRORS);
         String header = file.headerLine();
         if (!HEADER.equals(header) && !LEGACY_HEADER.equals(header)) {
             file.close();
