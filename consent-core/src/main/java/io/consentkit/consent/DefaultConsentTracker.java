@@ -152,7 +152,7 @@ final class DefaultConsentTracker implements ConsentTracker {
             Instant now = now();
             NumberState st = index.get(Index.key(pn.e164()));
             List<ConsentRecord> rows = new ArrayList<>();
-            for (ConsentRecord r : st == null ? List.<ConsentRecord>of() : st.current(index.codec)) {
+            for (ConsentRecord r : st == null ? List.<ConsentRecord>of() : st.live(index.codec)) {
                 if (r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING) {
                     rows.add(r.withStatus(ConsentStatus.REVOKED, now, how, extra));
                 }
