@@ -9,12 +9,13 @@ import java.util.List;
 
 /**
  * A number with a long history (more than {@link Index#BIG_BYTES} of rows): its rows appended to one
- * growable array, never re-encoded, and its current state (flags, latest revocation, the rows that
- * are active or pending, the most recent row) kept up to date row by row, so a change costs O(1)
- * amortised whatever the number's history, and memory is O(rows). Readers get an immutable
- * {@link NumberState} snapshot: the bytes it covers are written before it is published and never
- * change (a bigger array is a copy; old snapshots keep the old one). {@link #add} is called by one
- * writer at a time (the index's rule); {@link #state} by anyone.
+ * growable array, never re-encoded, and its current state (flags, latest revocation, the most recent
+ * row and the most recent counting consent, the consents that are active or pending) kept up to
+ * date row by row, so a change costs O(1) amortised whatever the number's history, and memory is
+ * O(rows). Readers get an immutable {@link NumberState} snapshot: the bytes it covers are written
+ * before it is published and never change (a bigger array is a copy; old snapshots keep the old
+ * one). {@link #add} and {@link #liveOffsets} are called under the number's write lock, one writer
+ * at a time (the index's rule); {@link #state} by anyone. Thread-safe on those terms.
  */
 final class History {
     /** What one row of bookkeeping per consent id costs on the heap, about (entry, map node, key). */
@@ -29,6 +30,7 @@ final class History {
         int nanos;
         long effSeconds; // the later of the timestamp and the revocation time
         int effNanos;
+        boolean listed; // in {@link #live} (possibly no longer live: removed lazily)
 
         Entry(int ordinal) {
             this.ordinal = ordinal;
@@ -38,25 +40,33 @@ final class History {
             return status == ConsentStatus.ACTIVE || status == ConsentStatus.PENDING;
         }
 
-        int compareEff(long s, int n) {
-            return effSeconds != s ? Long.compare(effSeconds, s) : Integer.compare(effNanos, n);
-        }
-
         /** Later effective time wins; on a tie the id that appeared later (the fold's order). */
         boolean after(Entry o) {
-            int c = compareEff(o.effSeconds, o.effNanos);
+            int c = effSeconds != o.effSeconds ? Long.compare(effSeconds, o.effSeconds)
+                    : Integer.compare(effNanos, o.effNanos);
+            return c > 0 || c == 0 && ordinal > o.ordinal;
+        }
+
+        /** Later timestamp wins; on a tie the later id. */
+        boolean newer(Entry o) {
+            int c = seconds != o.seconds ? Long.compare(seconds, o.seconds) : Integer.compare(nanos, o.nanos);
             return c > 0 || c == 0 && ordinal > o.ordinal;
         }
     }
 
     private final long phoneKey;
     private final HashMap<Object, Entry> ids = new HashMap<>();
-    private final List<Entry> live = new ArrayList<>(2); // by ordinal
+    /** Every live entry, by ordinal, and some that no longer are ({@link #stale} of them). */
+    private final List<Entry> live = new ArrayList<>(4);
     private final RowCodec.Header header = new RowCodec.Header();
     private byte[] data;
     private int size;
     private int rows;
+    private int stale;
+    private int pending;
+    private int counting; // active and given at or after the latest revocation
     private Entry latest;
+    private Entry latestCounting;
     private boolean revoked;
     private long revokedSeconds;
     private int revokedNanos;
@@ -84,8 +94,22 @@ final class History {
         }
         size = end;
         byte flags = flags();
-        state = new NumberState(phoneKey, data, 0, size, flags, summary());
+        state = new NumberState(phoneKey, data, 0, size, flags, new NumberState.Summary(latest.offset,
+                latestCounting == null ? -1 : latestCounting.offset, revoked, revokedSeconds, revokedNanos, rows,
+                ids.size()));
         return flags;
+    }
+
+    /** The offsets of the rows of the consents that are active or pending, by first appearance. */
+    int[] liveOffsets() {
+        int[] out = new int[live.size() - stale];
+        int n = 0;
+        for (Entry e : live) {
+            if (e.live()) {
+                out[n++] = e.offset;
+            }
+        }
+        return out;
     }
 
     /** Folds the row at {@code pos} into the current state; returns where the next row starts. */
@@ -95,15 +119,23 @@ final class History {
         rows++;
         Object key = h.id != null ? h.id : Long.valueOf(h.idBits);
         Entry e = ids.get(key);
+        boolean wasLive = false;
+        boolean wasCounting = false;
         if (e == null) {
             e = new Entry(ids.size());
             ids.put(key, e);
-        } else if (e.live()) {
-            live.remove(e);
+        } else {
+            wasLive = e.live();
+            wasCounting = counts(e);
+            if (e.status == ConsentStatus.PENDING) {
+                pending--;
+            }
         }
         boolean wasLatest = e == latest;
         long oldEffSeconds = e.effSeconds;
         int oldEffNanos = e.effNanos;
+        long oldSeconds = e.seconds;
+        int oldNanos = e.nanos;
         e.offset = pos;
         e.status = h.status;
         e.seconds = h.seconds;
@@ -114,25 +146,37 @@ final class History {
             e.effSeconds = h.revokedSeconds;
             e.effNanos = h.revokedNanos;
         }
-        if (e.live()) {
-            int i = live.size();
-            while (i > 0 && live.get(i - 1).ordinal > e.ordinal) {
-                i--;
-            }
-            live.add(i, e);
+        if (e.status == ConsentStatus.PENDING) {
+            pending++;
         }
+        list(e, wasLive);
+        boolean later = false;
         if (h.status == ConsentStatus.REVOKED) {
             long s = h.hasRevokedAt ? h.revokedSeconds : h.seconds;
             int n = h.hasRevokedAt ? h.revokedNanos : h.nanos;
             if (!revoked || s > revokedSeconds || s == revokedSeconds && n > revokedNanos) {
                 revokedSeconds = s;
                 revokedNanos = n;
+                later = true;
             }
             revoked = true;
         }
+        if (later) {
+            recount(); // a later opt-out: consents given before it no longer count
+        } else {
+            boolean nowCounting = counts(e);
+            counting += (nowCounting ? 1 : 0) - (wasCounting ? 1 : 0);
+            if (nowCounting && (latestCounting == null || e != latestCounting && e.newer(latestCounting))) {
+                latestCounting = e;
+            } else if (e == latestCounting && (!nowCounting || e.seconds < oldSeconds
+                    || e.seconds == oldSeconds && e.nanos < oldNanos)) {
+                findLatestCounting();
+            }
+        }
         if (latest == null || e != latest && e.after(latest)) {
             latest = e;
-        } else if (wasLatest && e.compareEff(oldEffSeconds, oldEffNanos) < 0) {
+        } else if (wasLatest && (e.effSeconds < oldEffSeconds || e.effSeconds == oldEffSeconds
+                && e.effNanos < oldEffNanos)) {
             latest = null; // the latest row went back in time (a rare back-dated row): look again
             for (Entry x : ids.values()) {
                 if (latest == null || x.after(latest)) {
@@ -143,34 +187,68 @@ final class History {
         return h.end;
     }
 
+    /** Keeps {@link #live} holding every live entry in order; drops stale ones when they are half of it. */
+    private void list(Entry e, boolean wasLive) {
+        boolean isLive = e.live();
+        if (e.listed) {
+            stale += (wasLive ? 1 : 0) - (isLive ? 1 : 0);
+        } else if (isLive) {
+            int i = live.size();
+            while (i > 0 && live.get(i - 1).ordinal > e.ordinal) {
+                i--; // an old id live again (rare): its place by first appearance
+            }
+            live.add(i, e);
+            e.listed = true;
+        }
+        if (stale > 8 && stale * 2 > live.size()) {
+            live.removeIf(x -> {
+                x.listed = x.live();
+                return !x.listed;
+            });
+            stale = 0;
+        }
+    }
+
+    /** Active and given at or after the number's latest opt-out. */
+    private boolean counts(Entry e) {
+        return e.status == ConsentStatus.ACTIVE && (!revoked || e.seconds > revokedSeconds
+                || e.seconds == revokedSeconds && e.nanos >= revokedNanos);
+    }
+
+    private void recount() {
+        counting = 0;
+        latestCounting = null;
+        for (Entry x : live) {
+            if (counts(x)) {
+                counting++;
+                if (latestCounting == null || x.newer(latestCounting)) {
+                    latestCounting = x;
+                }
+            }
+        }
+    }
+
+    private void findLatestCounting() {
+        latestCounting = null;
+        for (Entry x : live) {
+            if (counts(x) && (latestCounting == null || x.newer(latestCounting))) {
+                latestCounting = x;
+            }
+        }
+    }
+
     /** The answers to "may I text this number?", as {@link NumberState#flagsOf} computes them from all rows. */
     private byte flags() {
         byte f = revoked ? NumberState.HAS_REVOCATION : 0;
-        for (Entry e : live) {
-            if (e.status == ConsentStatus.ACTIVE && (!revoked || compare(e, revokedSeconds, revokedNanos) >= 0)) {
-                f |= NumberState.ACTIVE;
-            }
-            if (e.status == ConsentStatus.PENDING) {
-                f |= NumberState.HAS_PENDING;
-            }
-        }
-        if (revoked && (f & NumberState.ACTIVE) == 0) {
+        if (counting > 0) {
+            f |= NumberState.ACTIVE;
+        } else if (revoked) {
             f |= NumberState.OPTED_OUT;
         }
-        return f;
-    }
-
-    private static int compare(Entry e, long s, int n) {
-        return e.seconds != s ? Long.compare(e.seconds, s) : Integer.compare(e.nanos, n);
-    }
-
-    private NumberState.Summary summary() {
-        int[] liveOffsets = new int[live.size()];
-        for (int i = 0; i < liveOffsets.length; i++) {
-            liveOffsets[i] = live.get(i).offset;
+        if (pending > 0) {
+            f |= NumberState.HAS_PENDING;
         }
-        return new NumberState.Summary(liveOffsets, latest.offset, revoked, revokedSeconds, revokedNanos, rows,
-                ids.size());
+        return f;
     }
 
     /** Heap held, about: the row array and the per-id bookkeeping. */

@@ -132,6 +132,23 @@ public final class Index {
         }
     }
 
+    /**
+     * The folded record of each of the number's consent ids that is active or pending, in order of
+     * first appearance, as {@link NumberState#live} gives them; in O(those) for a long history. The
+     * caller holds the number's stripe lock.
+     */
+    public java.util.List<ConsentRecord> live(long key) {
+        long packed = key <= 0 ? MISSING : byPhone.get(key, MISSING);
+        if (packed == MISSING) {
+            return java.util.List.of();
+        }
+        if ((packed & BIG) == 0) {
+            return view(key, packed).live(codec);
+        }
+        History h = big.get(key);
+        return h.state().decodeAt(codec, h.liveOffsets());
+    }
+
     /** The number key holding {@code consentId}, or -1. */
     public long phoneOf(String consentId) {
         long bits = RowCodec.hexIdBits(consentId);

@@ -22,11 +22,11 @@ public final class NumberState {
 
     /**
      * The current state of a number with a long history, kept by {@link History} row by row: the
-     * offsets of the rows whose consent is active or pending (in order of the ids' first appearance),
-     * the offset of the most recent row (by the later of its timestamp and revocation time), the
-     * latest revocation of any row, and the counts of rows and ids.
+     * offset of the most recent row (by the later of its timestamp and revocation time), of the most
+     * recent consent that counts as active (-1 if none), the latest revocation of any row, and the
+     * counts of rows and ids.
      */
-    record Summary(int[] live, int latest, boolean revoked, long revokedSeconds, int revokedNanos, int rows,
+    record Summary(int latest, int latestCounting, boolean revoked, long revokedSeconds, int revokedNanos, int rows,
                    int ids) {
     }
 
@@ -232,18 +232,11 @@ public final class NumberState {
 
     /** The folded rows that are active or pending, in order of first appearance. */
     private List<Row> liveRows() {
-        if (sum == null) {
-            List<Row> out = new ArrayList<>(2);
-            for (Row r : foldedRows()) {
-                if (r.header.status == ConsentStatus.ACTIVE || r.header.status == ConsentStatus.PENDING) {
-                    out.add(r);
-                }
+        List<Row> out = new ArrayList<>(2);
+        for (Row r : foldedRows()) {
+            if (r.header.status == ConsentStatus.ACTIVE || r.header.status == ConsentStatus.PENDING) {
+                out.add(r);
             }
-            return out;
-        }
-        List<Row> out = new ArrayList<>(sum.live().length);
-        for (int offset : sum.live()) {
-            out.add(row(offset));
         }
         return out;
     }
@@ -268,11 +261,25 @@ public final class NumberState {
         return out;
     }
 
-    /** The folded record of each consent id that is active or pending, in order of first appearance. */
+    /**
+     * The folded record of each consent id that is active or pending, in order of first appearance
+     * ({@link Index#live} is the same in O(live) under the number's lock).
+     */
     public List<ConsentRecord> live(RowCodec codec) {
         PhoneNumber phone = phone();
         List<ConsentRecord> out = new ArrayList<>(2);
         for (Row r : liveRows()) {
+            out.add(codec.decode(data, r.header, r.bodyPos, phone));
+        }
+        return out;
+    }
+
+    /** The records of the rows at {@code offsets}. */
+    List<ConsentRecord> decodeAt(RowCodec codec, int[] offsets) {
+        PhoneNumber phone = phone();
+        List<ConsentRecord> out = new ArrayList<>(offsets.length);
+        for (int offset : offsets) {
+            Row r = row(offset);
             out.add(codec.decode(data, r.header, r.bodyPos, phone));
         }
         return out;
@@ -283,8 +290,7 @@ public final class NumberState {
         PhoneNumber phone = phone();
         List<ConsentRecord> out = new ArrayList<>(2);
         long[] rev = revocation();
-        boolean live = status == ConsentStatus.ACTIVE || status == ConsentStatus.PENDING;
-        for (Row r : live ? liveRows() : foldedRows()) {
+        for (Row r : foldedRows()) {
             if (status == ConsentStatus.ACTIVE ? counts(r.header, rev) : r.header.status == status) {
                 out.add(codec.decode(data, r.header, r.bodyPos, phone));
             }
@@ -300,11 +306,11 @@ public final class NumberState {
             return codec.decode(data, first, firstBody, phone()); // one row: it is the answer
         }
         Row best = null;
-        if (sum != null && !isActive()) {
-            best = row(sum.latest());
+        if (sum != null) {
+            best = row(isActive() ? sum.latestCounting() : sum.latest());
         } else if (isActive()) {
             long[] rev = revocation();
-            for (Row r : liveRows()) {
+            for (Row r : foldedRows()) {
                 if (counts(r.header, rev) && (best == null
                         || r.header.compareTime(best.header.seconds, best.header.nanos) >= 0)) {
                     best = r;

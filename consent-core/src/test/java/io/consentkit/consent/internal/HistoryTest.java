@@ -24,8 +24,8 @@ class HistoryTest {
     private static final long KEY = Index.key(PHONE.e164());
     private static final ConsentStatus[] STATUSES = ConsentStatus.values();
 
-    private static ConsentRecord randomRow(Random rnd, Instant t0) {
-        int n = rnd.nextInt(12);
+    private static ConsentRecord randomRow(Random rnd, Instant t0, int idPool) {
+        int n = rnd.nextInt(idPool);
         String id = n % 3 == 0 ? "legacy-" + n : String.format("%016x", 0xabc0L + n);
         ConsentStatus status = STATUSES[rnd.nextInt(STATUSES.length)];
         Instant ts = t0.plusMillis(rnd.nextInt(40) * 500L); // ties and back-dated rows on purpose
@@ -40,13 +40,14 @@ class HistoryTest {
     @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aLongHistoryAnswersAsFoldingEveryRowDoes() {
         Instant t0 = Instant.parse("2025-06-01T15:00:00Z");
-        for (int seed = 0; seed < 40; seed++) {
+        for (int seed = 0; seed < 24; seed++) {
             Random rnd = new Random(seed);
             Index index = new Index();
             RowCodec.Out all = new RowCodec.Out(1024);
             List<ConsentRecord> rows = new ArrayList<>();
+            int idPool = seed % 2 == 0 ? 12 : 40; // few ids, or many live at once
             for (int i = 0; i < 150; i++) {
-                ConsentRecord row = randomRow(rnd, t0);
+                ConsentRecord row = randomRow(rnd, t0, idPool);
                 rows.add(row);
                 index.apply(row);
                 index.codec.encode(row, all);
@@ -58,9 +59,11 @@ class HistoryTest {
                 assertThat(st.flags()).as(at).isEqualTo(folded.flags());
                 assertThat(st.status(index.codec)).as(at).isEqualTo(folded.status(index.codec));
                 assertThat(st.lastRevocation()).as(at).isEqualTo(folded.lastRevocation());
-                assertThat(st.live(index.codec)).as(at).isEqualTo(folded.current(index.codec).stream()
+                List<ConsentRecord> live = folded.current(index.codec).stream()
                         .filter(r -> r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING)
-                        .toList());
+                        .toList();
+                assertThat(st.live(index.codec)).as(at).isEqualTo(live);
+                assertThat(index.live(KEY)).as(at).isEqualTo(live);
                 for (ConsentStatus s : List.of(ConsentStatus.ACTIVE, ConsentStatus.PENDING, ConsentStatus.REVOKED)) {
                     assertThat(st.withStatus(index.codec, s)).as(at + " " + s)
                             .isEqualTo(folded.withStatus(index.codec, s));
