@@ -31,57 +31,59 @@ public final class HistoryFootprint {
         System.out.printf("%-8s %-12s %-14s %-12s %-12s %-12s %-12s%n", "k", "k changes", "last 1,000",
                 "status", "reopen", "index heap", "index B/row");
         for (String s : sizes) {
-            int k = Integer.parseInt(s);
-            InMemoryConsentStore store = new InMemoryConsentStore();
-            Clock clock = new SteppingClock(Instant.parse("2025-06-01T15:00:00Z"));
-            long before = MemoryFootprint.usedAfterGc();
-            ConsentTracker tracker = ConsentTracker.builder(store).brand("Basin Climbing").clock(clock).build();
-            long t0 = System.nanoTime();
-            long lastFrom = 0;
-            for (int i = 0; i < k; i++) {
-                if (i == k - 1_000) {
-                    lastFrom = System.nanoTime();
+            measure(Integer.parseInt(s)); // one method a size: nothing of one size outlives it
+        }
+    }
+
+    private static void measure(int k) throws InterruptedException {
+        InMemoryConsentStore store = new InMemoryConsentStore();
+        Clock clock = new SteppingClock(Instant.parse("2025-06-01T15:00:00Z"));
+        long before = MemoryFootprint.usedAfterGc();
+        ConsentTracker tracker = ConsentTracker.builder(store).brand("Basin Climbing").clock(clock).build();
+        long t0 = System.nanoTime();
+        long lastFrom = 0;
+        for (int i = 0; i < k; i++) {
+            if (i == k - 1_000) {
+                lastFrom = System.nanoTime();
+            }
+            if (i % 2 == 0) {
+                tracker.recordKeywordConsent(PHONE, "START", "", "SM" + i, "START");
+            } else {
+                tracker.revoke(PHONE, "stop_keyword", "texted STOP", Map.of("message_sid", "SM" + i));
+            }
+        }
+        long t1 = System.nanoTime();
+        long statusNanos = 0;
+        for (int round = 0; round < 2; round++) { // the first round warms the code up
+            long s0 = System.nanoTime();
+            for (int i = 0; i < 100; i++) {
+                if (tracker.status(PHONE).isEmpty()) {
+                    throw new IllegalStateException("no status");
                 }
-                if (i % 2 == 0) {
-                    tracker.recordKeywordConsent(PHONE, "START", "", "SM" + i, "START");
-                } else {
-                    tracker.revoke(PHONE, "stop_keyword", "texted STOP", Map.of("message_sid", "SM" + i));
-                }
             }
-            long t1 = System.nanoTime();
-            long statusNanos = 0;
-            for (int round = 0; round < 2; round++) { // the first round warms the code up
-                long s0 = System.nanoTime();
-                for (int i = 0; i < 100; i++) {
-                    if (tracker.status(PHONE).isEmpty()) {
-                        throw new IllegalStateException("no status");
-                    }
-                }
-                statusNanos = (System.nanoTime() - s0) / 100;
-            }
-            long withTracker = MemoryFootprint.usedAfterGc() - before;
-            List<ConsentRecord> rows = new ArrayList<>(store.rows());
-            long r0 = System.nanoTime();
-            ConsentTracker reopened = ConsentTracker.builder(store).brand("Basin Climbing").clock(clock).build();
-            long r1 = System.nanoTime();
-            if (reopened.history(PHONE).size() != k || !reopened.isOptedOut(PHONE)) {
-                throw new IllegalStateException("replay lost rows");
-            }
-            reopened = null;
-            tracker = null;
-            store = null;
-            long bare = MemoryFootprint.usedAfterGc();
-            InMemoryConsentStore baseline = new InMemoryConsentStore();
-            baseline.append(rows);
-            rows = null;
-            long storeOnly = MemoryFootprint.usedAfterGc() - bare;
-            long index = withTracker - storeOnly;
-            System.out.printf("%-8d %-12s %-14s %-12s %-12s %-12s %-12d%n", k, ms(t1 - t0),
-                    k >= 2_000 ? ms(t1 - lastFrom) : "-", String.format("%.1f µs", statusNanos / 1e3), ms(r1 - r0),
-                    String.format("%.1f MB", index / 1e6), index / k);
-            if (baseline.rows().size() != k) {
-                throw new IllegalStateException("baseline lost rows");
-            }
+            statusNanos = (System.nanoTime() - s0) / 100;
+        }
+        long withTracker = MemoryFootprint.usedAfterGc() - before;
+        List<ConsentRecord> rows = new ArrayList<>(store.rows());
+        long r0 = System.nanoTime();
+        ConsentTracker reopened = ConsentTracker.builder(store).brand("Basin Climbing").clock(clock).build();
+        long r1 = System.nanoTime();
+        if (reopened.history(PHONE).size() != k || !reopened.isOptedOut(PHONE)) {
+            throw new IllegalStateException("replay lost rows");
+        }
+        reopened = null;
+        tracker = null;
+        store = null;
+        InMemoryConsentStore baseline = new InMemoryConsentStore();
+        baseline.append(rows);
+        rows = null;
+        long storeOnly = MemoryFootprint.usedAfterGc() - before; // the same rows, no tracker
+        long index = withTracker - storeOnly;
+        System.out.printf("%-8d %-12s %-14s %-12s %-12s %-12s %-12d%n", k, ms(t1 - t0),
+                k >= 2_000 ? ms(t1 - lastFrom) : "-", String.format("%.1f µs", statusNanos / 1e3), ms(r1 - r0),
+                String.format("%.1f MB", index / 1e6), index / k);
+        if (baseline.rows().size() != k) {
+            throw new IllegalStateException("baseline lost rows");
         }
     }
 
