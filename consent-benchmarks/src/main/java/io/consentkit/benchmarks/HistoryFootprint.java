@@ -28,8 +28,8 @@ public final class HistoryFootprint {
 
     public static void main(String[] args) throws Exception {
         String[] sizes = args.length == 0 ? new String[] {"1000", "2000", "10000"} : args;
-        System.out.printf("%-8s %-12s %-14s %-12s %-12s %-12s %-12s%n", "k", "k changes", "last 1,000",
-                "status", "reopen", "index heap", "index B/row");
+        System.out.printf("%-8s %-12s %-14s %-12s %-12s %-16s %-12s %-12s %-12s%n", "k", "k changes", "last 1,000",
+                "status", "reopen", "tracker+store", "store only", "index heap", "index B/row");
         for (String s : sizes) {
             measure(Integer.parseInt(s)); // one method a size: nothing of one size outlives it
         }
@@ -64,6 +64,7 @@ public final class HistoryFootprint {
             statusNanos = (System.nanoTime() - s0) / 100;
         }
         long withTracker = MemoryFootprint.usedAfterGc() - before;
+        java.lang.ref.Reference.reachabilityFence(tracker); // compiled code would let it go before the GC
         List<ConsentRecord> rows = new ArrayList<>(store.rows());
         long r0 = System.nanoTime();
         ConsentTracker reopened = ConsentTracker.builder(store).brand("Basin Climbing").clock(clock).build();
@@ -78,10 +79,11 @@ public final class HistoryFootprint {
         baseline.append(rows);
         rows = null;
         long storeOnly = MemoryFootprint.usedAfterGc() - before; // the same rows, no tracker
+
         long index = withTracker - storeOnly;
-        System.out.printf("%-8d %-12s %-14s %-12s %-12s %-12s %-12d%n", k, ms(t1 - t0),
+        System.out.printf("%-8d %-12s %-14s %-12s %-12s %-16s %-12s %-12s %-12d%n", k, ms(t1 - t0),
                 k >= 2_000 ? ms(t1 - lastFrom) : "-", String.format("%.1f µs", statusNanos / 1e3), ms(r1 - r0),
-                String.format("%.1f MB", index / 1e6), index / k);
+                mb(withTracker), mb(storeOnly), mb(index), index / k);
         if (baseline.rows().size() != k) {
             throw new IllegalStateException("baseline lost rows");
         }
@@ -109,6 +111,10 @@ public final class HistoryFootprint {
         public Instant instant() {
             return Instant.ofEpochSecond(seconds.incrementAndGet());
         }
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.1f MB", bytes / 1e6);
     }
 
     private static String ms(long nanos) {
