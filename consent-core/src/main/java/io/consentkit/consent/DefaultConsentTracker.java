@@ -151,9 +151,8 @@ final class DefaultConsentTracker implements ConsentTracker {
         try {
             ensureOpen();
             Instant now = now();
-            NumberState st = index.get(Index.key(pn.e164()));
             List<ConsentRecord> rows = new ArrayList<>();
-            for (ConsentRecord r : st == null ? List.<ConsentRecord>of() : st.current(index.codec)) {
+            for (ConsentRecord r : index.live(Index.key(pn.e164()))) {
                 if (r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING) {
                     rows.add(r.withStatus(ConsentStatus.REVOKED, now, how, extra));
                 }

@@ -5,7 +5,8 @@ package io.consentkit.consent.internal;
  * collector allocates once and never copies, instead of a million small arrays it would trace and
  * move. Each stored slice is a 4-byte length followed by the bytes; an address packs the chunk number
  * and the offset. A slice is never changed once written; a number whose rows change gets a new
- * slice, and the old one is left behind (a few percent of the arena in practice). Writes are
+ * slice, and the old one is left behind (a few percent of the arena in practice; a number whose
+ * rows grow past {@link Index#BIG_BYTES} leaves the arena, so this is bounded per number). Writes are
  * synchronised; reads need no lock: a slice's bytes are written before its address is published.
  */
 final class Arena {
@@ -57,6 +58,17 @@ final class Arena {
         }
         cs[n] = c;
         chunks = cs; // volatile write publishes the chunk
+        return n;
+    }
+
+    /** Bytes of all chunks allocated (live and old slices alike). */
+    synchronized long bytes() {
+        long n = 0;
+        for (byte[] c : chunks) {
+            if (c != null) {
+                n += c.length;
+            }
+        }
         return n;
     }
 

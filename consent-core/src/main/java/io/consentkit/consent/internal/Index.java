@@ -10,11 +10,24 @@ import java.util.function.Consumer;
  * {@code long}: where its encoded rows lie in the {@link Arena} and the precomputed answers (active,
  * opted out, pending). Consent ids map to numbers the same way. No object per number: a million
  * consents are a few large arrays that the garbage collector neither traces nor copies, and "may I
- * text this number?" is one hash probe. Lookups are lock-free; {@link #apply} must be called with the
- * number's stripe lock held (the tracker's rule), so one number's rows are applied in order.
+ * text this number?" is one hash probe.
+ *
+ * <p>A number's rows are one arena slice, re-encoded whole when a row arrives; once they pass
+ * {@link #BIG_BYTES} the number moves to a {@link History} (rows appended, current state kept apart),
+ * so a number that changes k times costs O(k) memory and O(1) amortised per change, not O(k) each.
+ * Lookups are lock-free; {@link #apply} must be called with the number's stripe lock held (the
+ * tracker's rule), so one number's rows are applied in order. Thread-safe.
  */
 public final class Index {
     private static final long MISSING = -1;
+    /** A packed value with this bit set: the number's rows are in {@link #big}. */
+    private static final long BIG = 0x10;
+    private static final long FLAGS = 0x0F;
+    /**
+     * Rows up to this many bytes (a handful) stay one arena slice, re-encoded on each change; beyond
+     * it re-encoding would cost O(rows) a change and leave O(rows^2) old bytes behind.
+     */
+    static final int BIG_BYTES = 512;
 
     private final TextPool pool = new TextPool();
     public final RowCodec codec = new RowCodec(pool);
@@ -22,6 +35,7 @@ public final class Index {
     private final LongLongMap byPhone = new LongLongMap();
     private final LongLongMap hexIds = new LongLongMap();
     private final ConcurrentHashMap<String, Long> otherIds = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, History> big = new ConcurrentHashMap<>();
     private final ThreadLocal<RowCodec.Out> rowBuffers = ThreadLocal.withInitial(() -> new RowCodec.Out(256));
     private final ThreadLocal<RowCodec.Out> stateBuffers = ThreadLocal.withInitial(() -> new RowCodec.Out(512));
 
@@ -52,6 +66,9 @@ public final class Index {
     }
 
     private NumberState view(long phoneKey, long packed) {
+        if ((packed & BIG) != 0) {
+            return big.get(phoneKey).state(); // put before the packed value was published
+        }
         byte[] chunk = arena.chunk((int) (packed >>> 40));
         int offset = (int) ((packed >>> 8) & 0xFFFFFFFFL);
         int len = Arena.length(chunk, offset);
@@ -67,7 +84,7 @@ public final class Index {
             return -1;
         }
         long packed = byPhone.get(key, MISSING);
-        return packed == MISSING ? -1 : (int) (packed & 0xFF);
+        return packed == MISSING ? -1 : (int) (packed & FLAGS);
     }
 
     /** The number's state, or null if it has no rows. */
@@ -88,9 +105,20 @@ public final class Index {
         codec.encode(row, idBits, encoded);
         RowCodec.Out rows = stateBuffers.get();
         byPhone.update(k, MISSING, packed -> {
+            if (packed != MISSING && (packed & BIG) != 0) {
+                return BIG | big.get(k).add(encoded.buffer(), 0, encoded.size());
+            }
             rows.reset();
             if (packed != MISSING) {
-                view(k, packed).appendRows(rows, encoded.buffer(), encoded.size());
+                NumberState old = view(k, packed);
+                if (old.bytes() + encoded.size() > BIG_BYTES) {
+                    History h = new History(k, 2 * (old.bytes() + encoded.size()));
+                    old.appendRows(rows, encoded.buffer(), encoded.size());
+                    byte flags = h.add(rows.buffer(), 0, rows.size());
+                    big.put(k, h);
+                    return BIG | flags;
+                }
+                old.appendRows(rows, encoded.buffer(), encoded.size());
             } else {
                 rows.write(encoded.buffer(), 0, encoded.size());
             }
@@ -102,6 +130,23 @@ public final class Index {
         } else {
             otherIds.putIfAbsent(id, k);
         }
+    }
+
+    /**
+     * The folded record of each of the number's consent ids that is active or pending, in order of
+     * first appearance, as {@link NumberState#live} gives them; in O(those) for a long history. The
+     * caller holds the number's stripe lock.
+     */
+    public java.util.List<ConsentRecord> live(long key) {
+        long packed = key <= 0 ? MISSING : byPhone.get(key, MISSING);
+        if (packed == MISSING) {
+            return java.util.List.of();
+        }
+        if ((packed & BIG) == 0) {
+            return view(key, packed).live(codec);
+        }
+        History h = big.get(key);
+        return h.state().decodeAt(codec, h.liveOffsets());
     }
 
     /** The number key holding {@code consentId}, or -1. */
@@ -124,5 +169,17 @@ public final class Index {
 
     public int numbers() {
         return byPhone.size();
+    }
+
+    /**
+     * Heap the index's rows hold, about: arena chunks (including the old versions of small numbers'
+     * rows) and the arrays and per-id bookkeeping of numbers with long histories. Not the hash tables.
+     */
+    public long bytesHeld() {
+        long n = arena.bytes();
+        for (History h : big.values()) {
+            n += h.bytesHeld();
+        }
+        return n;
     }
 }

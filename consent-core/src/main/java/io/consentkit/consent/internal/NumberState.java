@@ -9,28 +9,46 @@ import java.util.List;
 
 /**
  * Everything the tracker knows about one number: its journal rows, compactly encoded back to back
- * ({@link RowCodec}), and the answers to "may I text it?" computed when a row arrives. Immutable: the
- * tracker swaps in a new instance on every change, so readers never lock.
+ * ({@link RowCodec}), and the answers to "may I text it?" computed when a row arrives. A number with
+ * a long history ({@link History}) also carries a {@link Summary} of its current state, so that
+ * {@link #status}, {@link #live} and {@link #lastRevocation} read a few rows instead of folding them
+ * all. Immutable: the tracker swaps in a new instance on every change, so readers never lock.
  */
 public final class NumberState {
     public static final byte ACTIVE = 1;
     public static final byte OPTED_OUT = 2;
-    private static final byte HAS_PENDING = 4;
-    private static final byte HAS_REVOCATION = 8;
+    static final byte HAS_PENDING = 4;
+    static final byte HAS_REVOCATION = 8;
+
+    /**
+     * The current state of a number with a long history, kept by {@link History} row by row: the
+     * offset of the most recent row (by the later of its timestamp and revocation time), of the most
+     * recent consent that counts as active (-1 if none), the latest revocation of any row, and the
+     * counts of rows and ids.
+     */
+    record Summary(int latest, int latestCounting, boolean revoked, long revokedSeconds, int revokedNanos, int rows,
+                   int ids) {
+    }
 
     final long phoneKey;
     private final byte[] data;
     private final int from;
     private final int to;
     private final byte flags;
+    private final Summary sum; // null: fold the rows
 
     /** A view of the rows in {@code data[from, to)} with their precomputed {@code flags}. */
     NumberState(long phoneKey, byte[] data, int from, int to, byte flags) {
+        this(phoneKey, data, from, to, flags, null);
+    }
+
+    NumberState(long phoneKey, byte[] data, int from, int to, byte flags, Summary sum) {
         this.phoneKey = phoneKey;
         this.data = data;
         this.from = from;
         this.to = to;
         this.flags = flags;
+        this.sum = sum;
     }
 
     public static NumberState empty(long phoneKey) {
@@ -136,10 +154,13 @@ public final class NumberState {
         return counts(h, rev != null, rev == null ? 0 : rev[0], rev == null ? 0 : (int) rev[1]);
     }
 
-    /** {seconds, nanos} of the latest revocation of any row, or null (recomputed: rarely needed). */
+    /** {seconds, nanos} of the latest revocation of any row, or null (recomputed if not summarised). */
     private long[] revocation() {
         if ((flags & HAS_REVOCATION) == 0) {
             return null;
+        }
+        if (sum != null) {
+            return sum.revoked() ? new long[] {sum.revokedSeconds(), sum.revokedNanos()} : null;
         }
         long[] best = null;
         for (Row r : headers()) {
@@ -171,7 +192,16 @@ public final class NumberState {
         return out;
     }
 
+    private Row row(int offset) {
+        RowCodec.Header h = new RowCodec.Header();
+        int body = RowCodec.readHeader(data, offset, h);
+        return new Row(h, body);
+    }
+
     private List<Row> foldedRows() {
+        if (sum != null) {
+            return foldedByMap(); // many ids: fold in O(rows), not O(rows x ids)
+        }
         List<Row> folded = new ArrayList<>(4);
         outer:
         for (Row r : headers()) {
@@ -184,6 +214,31 @@ public final class NumberState {
             folded.add(r);
         }
         return folded;
+    }
+
+    private List<Row> foldedByMap() {
+        List<Row> folded = new ArrayList<>(sum.ids());
+        java.util.HashMap<Object, Integer> at = new java.util.HashMap<>(sum.ids() * 2);
+        for (Row r : headers()) {
+            Integer i = at.putIfAbsent(r.header.id != null ? r.header.id : Long.valueOf(r.header.idBits), folded.size());
+            if (i == null) {
+                folded.add(r);
+            } else {
+                folded.set(i, r);
+            }
+        }
+        return folded;
+    }
+
+    /** The folded rows that are active or pending, in order of first appearance. */
+    private List<Row> liveRows() {
+        List<Row> out = new ArrayList<>(2);
+        for (Row r : foldedRows()) {
+            if (r.header.status == ConsentStatus.ACTIVE || r.header.status == ConsentStatus.PENDING) {
+                out.add(r);
+            }
+        }
+        return out;
     }
 
     /** Every row, in journal order. */
@@ -201,6 +256,30 @@ public final class NumberState {
         PhoneNumber phone = phone();
         List<ConsentRecord> out = new ArrayList<>();
         for (Row r : foldedRows()) {
+            out.add(codec.decode(data, r.header, r.bodyPos, phone));
+        }
+        return out;
+    }
+
+    /**
+     * The folded record of each consent id that is active or pending, in order of first appearance
+     * ({@link Index#live} is the same in O(live) under the number's lock).
+     */
+    public List<ConsentRecord> live(RowCodec codec) {
+        PhoneNumber phone = phone();
+        List<ConsentRecord> out = new ArrayList<>(2);
+        for (Row r : liveRows()) {
+            out.add(codec.decode(data, r.header, r.bodyPos, phone));
+        }
+        return out;
+    }
+
+    /** The records of the rows at {@code offsets}. */
+    List<ConsentRecord> decodeAt(RowCodec codec, int[] offsets) {
+        PhoneNumber phone = phone();
+        List<ConsentRecord> out = new ArrayList<>(offsets.length);
+        for (int offset : offsets) {
+            Row r = row(offset);
             out.add(codec.decode(data, r.header, r.bodyPos, phone));
         }
         return out;
@@ -227,7 +306,9 @@ public final class NumberState {
             return codec.decode(data, first, firstBody, phone()); // one row: it is the answer
         }
         Row best = null;
-        if (isActive()) {
+        if (sum != null) {
+            best = row(isActive() ? sum.latestCounting() : sum.latest());
+        } else if (isActive()) {
             long[] rev = revocation();
             for (Row r : foldedRows()) {
                 if (counts(r.header, rev) && (best == null
@@ -279,8 +360,17 @@ public final class NumberState {
         return rev == null ? null : java.time.Instant.ofEpochSecond(rev[0], rev[1]);
     }
 
-    /** Bytes held (for diagnostics). */
+    /** Bytes of rows (for diagnostics). */
     public int bytes() {
         return to - from;
+    }
+
+    /** The length of the array the rows lie in. */
+    int capacity() {
+        return data.length;
+    }
+
+    Summary summary() {
+        return sum;
     }
 }
