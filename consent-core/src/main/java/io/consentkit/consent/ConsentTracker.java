@@ -1,5 +1,6 @@
 package io.consentkit.consent;
 
+import io.consentkit.InvalidInputException;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStatus;
 import io.consentkit.journal.RevocationMethod;
@@ -205,11 +206,37 @@ public interface ConsentTracker extends AutoCloseable {
     /** {@link #history(String)} for a number already parsed (no parsing, one index probe). */
     List<ConsentRecord> history(PhoneNumber phone);
 
+    /**
+     * The number's newest {@code newest} journal rows, oldest of them first: the tail of
+     * {@link #history(PhoneNumber)}, decoding only those rows, so its cost does not grow with a long
+     * history (a number that flipped STOP/START thousands of times).
+     *
+     * @throws InvalidInputException if {@code newest} is negative
+     */
+    default List<ConsentRecord> history(PhoneNumber phone, int newest) {
+        if (newest < 0) {
+            throw new InvalidInputException("newest", "must be zero or positive, got " + newest);
+        }
+        List<ConsentRecord> all = history(phone);
+        return all.subList(Math.max(0, all.size() - newest), all.size());
+    }
+
     /** The current (folded) state of every consent of the number, by grant time. */
     List<ConsentRecord> consents(String phone);
 
     /** {@link #consents(String)} for a number already parsed (no parsing, one index probe). */
     List<ConsentRecord> consents(PhoneNumber phone);
+
+    /**
+     * The number's consents that are active or pending now (their current, folded state), in order of
+     * first appearance: {@link #consents(PhoneNumber)} without the ended ones, in time that does not
+     * grow with a long history of ended consents.
+     */
+    default List<ConsentRecord> liveConsents(PhoneNumber phone) {
+        return consents(phone).stream()
+                .filter(r -> r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING)
+                .toList();
+    }
 
     /** Every consent that is active now, across all numbers. */
     List<ConsentRecord> activeConsents();

@@ -302,6 +302,27 @@ final class DefaultConsentTracker implements ConsentTracker {
     }
 
     @Override
+    public List<ConsentRecord> liveConsents(PhoneNumber phone) {
+        Objects.requireNonNull(phone, "phone");
+        maybeRefresh(); // before the lock, as withNumberLock does
+        ReentrantLock lock = locks.of(phone);
+        lock.lock(); // Index.live reads a long history's mutable state
+        try {
+            return List.copyOf(index.live(Index.key(phone.e164())));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public List<ConsentRecord> history(PhoneNumber phone, int newest) {
+        if (newest < 0) {
+            throw new InvalidInputException("newest", "must be zero or positive, got " + newest);
+        }
+        return reads.history(Objects.requireNonNull(phone, "phone"), newest);
+    }
+
+    @Override
     public List<ConsentRecord> consents(String phone) {
         return reads.consents(phone);
     }

@@ -101,6 +101,11 @@ final class TrackerReads {
         return history(lookup(phone));
     }
 
+    List<ConsentRecord> history(PhoneNumber phone, int newest) {
+        NumberState st = lookup(phone);
+        return st.isEmpty() ? List.of() : List.copyOf(st.history(index.codec, newest));
+    }
+
     private List<ConsentRecord> history(NumberState st) {
         return st.isEmpty() ? List.of() : List.copyOf(st.history(index.codec));
     }

@@ -58,7 +58,7 @@ final class ConfirmationRows {
     /** The number's newest pending confirmation row, overdue or not; null if none. */
     ConsentRecord pendingRow(PhoneNumber pn) {
         ConsentRecord best = null;
-        for (ConsentRecord r : tracker.consents(pn)) {
+        for (ConsentRecord r : tracker.liveConsents(pn)) {
             if (isConfirmation(r) && r.status() == ConsentStatus.PENDING
                     && (best == null || !r.timestamp().isBefore(best.timestamp()))) {
                 best = r;

@@ -251,6 +251,17 @@ public final class NumberState {
         return out;
     }
 
+    /** The newest {@code newest} rows, in journal order; decodes only those. */
+    public List<ConsentRecord> history(RowCodec codec, int newest) {
+        PhoneNumber phone = phone();
+        List<Row> rows = headers();
+        List<ConsentRecord> out = new ArrayList<>(Math.min(newest, rows.size()));
+        for (Row r : rows.subList(Math.max(0, rows.size() - newest), rows.size())) {
+            out.add(codec.decode(data, r.header, r.bodyPos, phone));
+        }
+        return out;
+    }
+
     /** The folded record of each consent id, in order of first appearance. */
     public List<ConsentRecord> current(RowCodec codec) {
         PhoneNumber phone = phone();
