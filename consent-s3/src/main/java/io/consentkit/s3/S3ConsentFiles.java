@@ -3,11 +3,11 @@ package io.consentkit.s3;
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.consent.ImportResult;
+import io.consentkit.journal.JournalCodec;
 import io.consentkit.s3.internal.S3Calls;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.ByteArrayInputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -62,7 +62,7 @@ public final class S3ConsentFiles {
         requireTracker(tracker);
         S3Calls calls = calls(bucket);
         byte[] bytes = calls.get(requireKey(key)).bytes();
-        try (Reader r = new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8)) {
+        try (Reader r = JournalCodec.utf8Reader(new ByteArrayInputStream(bytes), "s3://" + bucket + "/" + key)) {
             return tracker.importLegacy(r);
         } catch (java.io.IOException e) {
             throw new io.consentkit.journal.ConsentStoreException("cannot read s3://" + bucket + "/" + key, e);

@@ -89,6 +89,40 @@ class S3ConsentFilesTest {
     }
 
     @Test
+    void invalidUtf8InALegacyObjectOrAJournalObjectIsATypedErrorWithItsLine() {
+        byte[] bad = LEGACY.replace("Ann Lee", "Ann L\u00e9e").getBytes(StandardCharsets.UTF_8);
+        int at = indexOf(bad, (byte) 0xC3);
+        byte[] truncated = java.util.Arrays.copyOf(bad, bad.length);
+        truncated[at + 1] = 'x'; // 0xC3 followed by a byte that cannot continue it
+        s3.putObject(b -> b.bucket(bucket).key("twilio/bad-bytes.csv"), RequestBody.fromBytes(truncated));
+        try (ConsentTracker t = tracker()) {
+            assertThatThrownBy(() -> S3ConsentFiles.of(s3).importLegacy(t, bucket, "twilio/bad-bytes.csv"))
+                    .isInstanceOfSatisfying(JournalFormatException.class, e -> {
+                        assertThat(e.field()).isEqualTo("encoding");
+                        assertThat(e.line()).isEqualTo(2);
+                    });
+            assertThat(t.isActive("+15125551234")).as("nothing imported").isFalse();
+        }
+        // a journal object with such a byte (written by another tool) fails the open, naming the object
+        String key = "consentkit/journal/0000000000001-other-000000000001.csv";
+        s3.putObject(b -> b.bucket(bucket).key(key), RequestBody.fromBytes(truncated));
+        assertThatThrownBy(() -> tracker().close())
+                .isInstanceOfSatisfying(JournalFormatException.class, e -> {
+                    assertThat(e.field()).isEqualTo("encoding");
+                    assertThat(e.getMessage()).contains("0000000000001-other-000000000001.csv");
+                });
+    }
+
+    private static int indexOf(byte[] a, byte b) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        throw new AssertionError("byte not found");
+    }
+
+    @Test
     void writesTheAuditExportToAKey() {
         try (ConsentTracker t = tracker()) {
             t.recordWebFormConsent("+15125551234", "c1", "=HYPERLINK(\"http://x\")", "ann@example.com", "", "");

@@ -9,7 +9,6 @@ import io.consentkit.journal.JournalFormatException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -65,8 +64,7 @@ public final class JournalObjects {
      */
     public static List<ConsentRecord> decode(byte[] body, String source, PhoneNumbers phones) {
         try {
-            return JournalCodec.readAll(new InputStreamReader(new ByteArrayInputStream(body), StandardCharsets.UTF_8),
-                    source, phones);
+            return JournalCodec.readAll(JournalCodec.utf8Reader(new ByteArrayInputStream(body), source), source, phones);
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read " + source + ": " + e.getMessage(), e);
         }
