@@ -10,6 +10,7 @@ import io.consentkit.journal.ConsentRecord;
 import io.consentkit.internal.AppendOnlyFile;
 import io.consentkit.journal.CsvRecordReader;
 import io.consentkit.journal.JournalCodec;
+import io.consentkit.journal.JournalLimits;
 import io.consentkit.phone.PhoneNumbers;
 
 import java.io.IOException;
@@ -196,6 +197,7 @@ public final class CsvConsentStore implements ConsentStore {
         }
         StringBuilder sb = new StringBuilder(rows.size() * 256);
         for (ConsentRecord r : rows) {
+            JournalLimits.check(r); // also for code that writes without a tracker: an over-limit batch writes nothing
             JournalCodec.appendLine(sb, r, columnMap, false);
         }
         journal.append(sb.toString().getBytes(StandardCharsets.UTF_8));

@@ -68,6 +68,28 @@ class JournalBoundsTest {
     }
 
     @Test
+    void aStoreWrittenWithoutATrackerRefusesAnOverLimitBatchWhole() throws Exception {
+        Path journal = dir.resolve("direct.csv");
+        try (CsvConsentStore store = CsvConsentStore.open(journal)) {
+            java.time.Instant at = java.time.Instant.parse("2025-01-15T18:22:03Z");
+            io.consentkit.phone.PhoneNumber pn = io.consentkit.phone.PhoneNumbers.defaults().parse(NUMBER);
+            ConsentRecord ok = new ConsentRecord("a1b2c3d4e5f60718", at, pn, "web_form", "text", "", "", "", "", "",
+                    java.util.Map.of(), io.consentkit.journal.ConsentStatus.ACTIVE, null, "");
+            ConsentRecord huge = new ConsentRecord("b1b2c3d4e5f60718", at, pn, "web_form", "text", "",
+                    repeat('x', 17 << 20), "", "", "", java.util.Map.of(), io.consentkit.journal.ConsentStatus.ACTIVE,
+                    null, "");
+            long before = Files.size(journal);
+            assertThatThrownBy(() -> store.append(java.util.List.of(ok, huge)))
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("customer_name"));
+            assertThat(Files.size(journal)).as("no row of the batch written").isEqualTo(before);
+            store.append(java.util.List.of(ok));
+        }
+        try (ConsentTracker t = ConsentTracker.builder(CsvConsentStore.open(journal)).build()) {
+            assertThat(t.isActive(NUMBER)).isTrue();
+        }
+    }
+
+    @Test
     void aStopIsNeverRefusedBecauseTheConsentItRevokesIsNearTheLimit() {
         InMemoryConsentStore store = new InMemoryConsentStore();
         try (ConsentTracker t = ConsentTracker.builder(store).build()) {

@@ -2,6 +2,7 @@ package io.consentkit.s3;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.JournalLimits;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.SharedConsentStore;
 import io.consentkit.journal.StoreCapabilities;
@@ -234,6 +235,7 @@ public final class S3ConsentStore implements SharedConsentStore {
         if (rows.isEmpty()) {
             return;
         }
+        rows.forEach(JournalLimits::check); // before any request: an over-limit batch writes nothing
         appender.append(rows);
     }
 
