@@ -1,5 +1,6 @@
 package io.consentkit.inbound;
 
+import io.consentkit.support.Masking;
 import io.consentkit.InvalidInputException;
 import io.consentkit.inbound.internal.Words;
 
@@ -85,7 +86,7 @@ final class KeywordDraft {
         for (String k : words) {
             String n = key(k);
             if (n.indexOf(' ') >= 0) {
-                throw new InvalidInputException("negation", "'" + k + "' must be a single word");
+                throw new InvalidInputException("negation", "'" + Masking.printable(k) + "' must be a single word");
             }
             negations.add(n);
         }
@@ -116,7 +117,7 @@ final class KeywordDraft {
             String n = key(k);
             for (int other = 0; other < whole.length; other++) {
                 if (other != target && !mayShare(target, other) && whole[other].contains(n)) {
-                    throw new InvalidInputException("keyword", "'" + n + "' is already " + CLASS_NAMES[other]
+                    throw new InvalidInputException("keyword", "'" + Masking.printable(n) + "' is already " + CLASS_NAMES[other]
                             + "; remove it first");
                 }
             }
@@ -135,10 +136,10 @@ final class KeywordDraft {
         }
         String n = Words.normalize(keyword);
         if (n.isEmpty()) {
-            throw new InvalidInputException("keyword", "'" + keyword + "' has no letters or digits");
+            throw new InvalidInputException("keyword", "'" + Masking.printable(keyword) + "' has no letters or digits");
         }
         if (Words.countIn(n) > KeywordParser.MAX_KEYWORD_WORDS) {
-            throw new InvalidInputException("keyword", "'" + keyword + "' has more than "
+            throw new InvalidInputException("keyword", "'" + Masking.printable(keyword) + "' has more than "
                     + KeywordParser.MAX_KEYWORD_WORDS + " words");
         }
         return n;

@@ -1,5 +1,6 @@
 package io.consentkit.internal;
 
+import io.consentkit.support.Masking;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -211,7 +212,7 @@ public final class AppendOnlyFile implements AutoCloseable {
             public void checkHeader(String line) {
                 if (line == null || !accepted.contains(line)) {
                     throw errors.format(what + " " + file + " line 1: header is not the " + what + "'s ("
-                            + (line == null ? "missing" : "'" + (line.length() > 60 ? line.substring(0, 60) + "..." : line)
+                            + (line == null ? "missing" : "'" + Masking.printable(line)
                             + "'") + "); expected '" + header + "'; nothing was changed");
                 }
             }

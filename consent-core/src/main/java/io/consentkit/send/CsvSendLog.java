@@ -1,5 +1,6 @@
 package io.consentkit.send;
 
+import io.consentkit.support.Masking;
 import io.consentkit.InvalidInputException;
 import io.consentkit.internal.AppendOnlyFile;
 import io.consentkit.journal.JournalCodec;
@@ -334,8 +335,9 @@ public final class CsvSendLog implements SendLog {
         }
     }
 
+    /** A cell quoted in an error: control and bidi characters escaped, cut short (see {@link Masking#printable}). */
     private static String truncate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return Masking.printable(s);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.consentkit.send;
 
+import io.consentkit.support.Masking;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberToTimeZonesMapper;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
@@ -351,7 +352,7 @@ public final class QuietHours {
             Objects.requireNonNull(areaCodes, "areaCodes");
             for (String code : areaCodes) {
                 if (code == null || !AREA_CODE.matcher(code).matches()) {
-                    throw new InvalidInputException("areaCode", "'" + code + "' is not a three-digit NANP area code");
+                    throw new InvalidInputException("areaCode", "'" + Masking.printable(code) + "' is not a three-digit NANP area code");
                 }
             }
             for (String code : areaCodes) {

@@ -175,6 +175,21 @@ class CsvSendLogTest {
     }
 
     @Test
+    void aCellQuotedInAnErrorHasItsControlAndBidiCharactersEscaped() throws Exception {
+        Path file = dir.resolve("sends.csv");
+        try (CsvSendLog log = CsvSendLog.open(file)) {
+            log.record(sent("SM1", T0));
+        }
+        String bad = "decision,\u001b[2J\u202etomorrow,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,\n";
+        Files.writeString(file, bad, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        try (CsvSendLog log = CsvSendLog.open(file)) {
+            assertThatThrownBy(log::entries).isInstanceOf(SendLogException.class)
+                    .hasMessageContaining("\\u001b[2J\\u202etomorrow")
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b", "\u202e"));
+        }
+    }
+
+    @Test
     void writingAfterCloseFails() {
         CsvSendLog log = CsvSendLog.open(dir.resolve("sends.csv"));
         log.close();
