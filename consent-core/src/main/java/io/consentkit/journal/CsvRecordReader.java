@@ -28,6 +28,17 @@ public final class CsvRecordReader {
         void accept(String[] cells, int count, long line);
     }
 
+    /** Receives where each record ends, from {@link #scanRecords}. */
+    @FunctionalInterface
+    public interface RecordBoundaryConsumer {
+        /**
+         * @param line  1-based line number where the record starts
+         * @param end   the file offset just after the record (after its line end, if it has one)
+         * @param cells the record's number of cells
+         */
+        void accept(long line, long end, int cells);
+    }
+
     private static final int CHUNK = 1 << 20;
     private static final int MAX_RECORD = JournalLimits.MAX_READ_ROW_BYTES;
 
@@ -36,6 +47,9 @@ public final class CsvRecordReader {
     private byte[] scratch = new byte[256];
     private String[] cells = new String[16];
     private boolean malformed; // a cell of the current record decoded to U+FFFD
+    private boolean structureOnly; // scanRecords: find records, build no cell
+    private RecordBoundaryConsumer boundaries;
+    private long bufStart; // file offset of buf[0]
 
     public CsvRecordReader(String source) {
         this(source, CHUNK);
@@ -49,6 +63,31 @@ public final class CsvRecordReader {
 
     /** Reads every record in [start, end) of {@code ch} (positional reads; the channel position is untouched). */
     public void read(FileChannel ch, long start, long end, RecordSink sink) throws IOException {
+        structureOnly = false;
+        run(ch, start, end, sink);
+    }
+
+    /**
+     * Finds every record in [start, end) of {@code ch} exactly as {@link #read} would, building no
+     * cell: the same tokenizer runs with cell building switched off, so the records, their lines and
+     * every error (a quoted cell followed by text, an unterminated quoted cell, bytes that are not
+     * UTF-8, a record too long), with its line, are the ones {@link #read} reports. Several times
+     * cheaper than {@link #read}; for checking a file's structure before it is replayed.
+     *
+     * @throws JournalFormatException what {@link #read} would throw, after the same records
+     */
+    public void scanRecords(FileChannel ch, long start, long end, RecordBoundaryConsumer consumer) throws IOException {
+        structureOnly = true;
+        boundaries = consumer;
+        try {
+            run(ch, start, end, null);
+        } finally {
+            structureOnly = false;
+            boundaries = null;
+        }
+    }
+
+    private void run(FileChannel ch, long start, long end, RecordSink sink) throws IOException {
         long filePos = start;
         int have = 0; // bytes in buf (a carried partial record, then new data)
         long line = 1;
@@ -69,6 +108,7 @@ public final class CsvRecordReader {
                 have += n;
             }
             boolean last = filePos >= end;
+            bufStart = filePos - have;
             int consumed = 0;
             while (consumed < have) {
                 int next = parseRecord(buf, consumed, have, last, line, sink);
@@ -208,6 +248,15 @@ public final class CsvRecordReader {
      * UTF-8: then fails naming the line and byte column. Returns {@code end}.
      */
     private int emit(int count, long line, byte[] b, int start, int end, RecordSink sink) {
+        if (structureOnly) {
+            // every byte that is not ASCII lies in a cell (separators, quotes and line ends are ASCII),
+            // so the record's bytes are UTF-8 exactly when every cell decodes without U+FFFD
+            if (!utf8(b, start, end)) {
+                checkUtf8(b, start, end, line);
+            }
+            boundaries.accept(line, bufStart + end, count);
+            return end;
+        }
         if (malformed) {
             checkUtf8(b, start, end, line);
         }
@@ -235,6 +284,54 @@ public final class CsvRecordReader {
                 "is not valid UTF-8: byte 0x%02X at column %d", b[bad] & 0xff, bad - lineStart + 1));
     }
 
+    /**
+     * Whether {@code [start, end)} is well-formed UTF-8 (Unicode table 3-7, the rules of the JDK's
+     * decoder: no overlong forms, no surrogates, nothing above U+10FFFF). A {@code false} is
+     * confirmed by {@link #checkUtf8}, so this may only ever be stricter than the decoder.
+     */
+    private static boolean utf8(byte[] b, int start, int end) {
+        int i = start;
+        while (i < end) {
+            int c = b[i];
+            if (c >= 0) {
+                i++;
+                continue;
+            }
+            c &= 0xff;
+            int n;
+            int lo = 0x80;
+            int hi = 0xBF;
+            if (c >= 0xC2 && c <= 0xDF) {
+                n = 1;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                n = 2;
+                lo = c == 0xE0 ? 0xA0 : 0x80;
+                hi = c == 0xED ? 0x9F : 0xBF;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                n = 3;
+                lo = c == 0xF0 ? 0x90 : 0x80;
+                hi = c == 0xF4 ? 0x8F : 0xBF;
+            } else {
+                return false;
+            }
+            if (i + n >= end) {
+                return false;
+            }
+            int c1 = b[i + 1] & 0xff;
+            if (c1 < lo || c1 > hi) {
+                return false;
+            }
+            for (int k = 2; k <= n; k++) {
+                int ck = b[i + k] & 0xff;
+                if (ck < 0x80 || ck > 0xBF) {
+                    return false;
+                }
+            }
+            i += n + 1;
+        }
+        return true;
+    }
+
     private static final int SHARE_MIN = 48;
     private final byte[][] sharedBytes = new byte[256][];
     private final String[] sharedStrings = new String[256];
@@ -244,6 +341,9 @@ public final class CsvRecordReader {
      * so a journal of a million rows holds each text once and its hash is computed once.
      */
     private String cell(byte[] b, int off, int len) {
+        if (structureOnly) {
+            return null;
+        }
         if (len == 0) {
             return "";
         }
@@ -277,6 +377,9 @@ public final class CsvRecordReader {
     }
 
     private int put(int len, byte c) {
+        if (structureOnly) {
+            return len;
+        }
         if (len == scratch.length) {
             scratch = Arrays.copyOf(scratch, len * 2);
         }
