@@ -28,7 +28,7 @@ public final class CsvRecordReader {
         void accept(String[] cells, int count, long line);
     }
 
-    /** Receives where each record ends, from {@link #scanRecords}. */
+    /** Receives where each record ends, from {@link #scanRecords}, on the scanning thread. */
     @FunctionalInterface
     public interface RecordBoundaryConsumer {
         /**
@@ -47,9 +47,6 @@ public final class CsvRecordReader {
     private byte[] scratch = new byte[256];
     private String[] cells = new String[16];
     private boolean malformed; // a cell of the current record decoded to U+FFFD
-    private boolean structureOnly; // scanRecords: find records, build no cell
-    private RecordBoundaryConsumer boundaries;
-    private long bufStart; // file offset of buf[0]
 
     public CsvRecordReader(String source) {
         this(source, CHUNK);
@@ -63,31 +60,6 @@ public final class CsvRecordReader {
 
     /** Reads every record in [start, end) of {@code ch} (positional reads; the channel position is untouched). */
     public void read(FileChannel ch, long start, long end, RecordSink sink) throws IOException {
-        structureOnly = false;
-        run(ch, start, end, sink);
-    }
-
-    /**
-     * Finds every record in [start, end) of {@code ch} exactly as {@link #read} would, building no
-     * cell: the same tokenizer runs with cell building switched off, so the records, their lines and
-     * every error (a quoted cell followed by text, an unterminated quoted cell, bytes that are not
-     * UTF-8, a record too long), with its line, are the ones {@link #read} reports. Several times
-     * cheaper than {@link #read}; for checking a file's structure before it is replayed.
-     *
-     * @throws JournalFormatException what {@link #read} would throw, after the same records
-     */
-    public void scanRecords(FileChannel ch, long start, long end, RecordBoundaryConsumer consumer) throws IOException {
-        structureOnly = true;
-        boundaries = consumer;
-        try {
-            run(ch, start, end, null);
-        } finally {
-            structureOnly = false;
-            boundaries = null;
-        }
-    }
-
-    private void run(FileChannel ch, long start, long end, RecordSink sink) throws IOException {
         long filePos = start;
         int have = 0; // bytes in buf (a carried partial record, then new data)
         long line = 1;
@@ -108,7 +80,6 @@ public final class CsvRecordReader {
                 have += n;
             }
             boolean last = filePos >= end;
-            bufStart = filePos - have;
             int consumed = 0;
             while (consumed < have) {
                 int next = parseRecord(buf, consumed, have, last, line, sink);
@@ -131,6 +102,21 @@ public final class CsvRecordReader {
             System.arraycopy(buf, consumed, buf, 0, have - consumed);
             have -= consumed;
         }
+    }
+
+    /**
+     * Finds the records in [start, end) of {@code ch} that {@link #read} would hand to its sink, with
+     * the same rules (a quote is special only at the start of a cell; in a quoted cell {@code ""} is
+     * a quote; a closing quote is followed by a separator, a line end or the end; CR LF or LF ends a
+     * record outside quotes), building no cell: one pass over the bytes that checks UTF-8 as it goes
+     * (a record that fails is checked again by the decoder {@link #read} uses, for the same message).
+     * It fails where {@link #read} fails, with the same exception and line, after the same records.
+     * For checking a file's structure before it is replayed.
+     *
+     * @throws JournalFormatException what {@link #read} would throw
+     */
+    public void scanRecords(FileChannel ch, long start, long end, RecordBoundaryConsumer consumer) throws IOException {
+        new CsvRecordScanner(this, source, buf, MAX_RECORD).scan(ch, start, end, consumer);
     }
 
     /**
@@ -248,15 +234,6 @@ public final class CsvRecordReader {
      * UTF-8: then fails naming the line and byte column. Returns {@code end}.
      */
     private int emit(int count, long line, byte[] b, int start, int end, RecordSink sink) {
-        if (structureOnly) {
-            // every byte that is not ASCII lies in a cell (separators, quotes and line ends are ASCII),
-            // so the record's bytes are UTF-8 exactly when every cell decodes without U+FFFD
-            if (!utf8(b, start, end)) {
-                checkUtf8(b, start, end, line);
-            }
-            boundaries.accept(line, bufStart + end, count);
-            return end;
-        }
         if (malformed) {
             checkUtf8(b, start, end, line);
         }
@@ -264,7 +241,8 @@ public final class CsvRecordReader {
         return end;
     }
 
-    private void checkUtf8(byte[] b, int start, int end, long line) {
+    /** Fails naming the line and column if [start, end) is not UTF-8; {@link CsvRecordScanner} shares it. */
+    void checkUtf8(byte[] b, int start, int end, long line) {
         java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(b, start, end - start);
@@ -284,54 +262,6 @@ public final class CsvRecordReader {
                 "is not valid UTF-8: byte 0x%02X at column %d", b[bad] & 0xff, bad - lineStart + 1));
     }
 
-    /**
-     * Whether {@code [start, end)} is well-formed UTF-8 (Unicode table 3-7, the rules of the JDK's
-     * decoder: no overlong forms, no surrogates, nothing above U+10FFFF). A {@code false} is
-     * confirmed by {@link #checkUtf8}, so this may only ever be stricter than the decoder.
-     */
-    private static boolean utf8(byte[] b, int start, int end) {
-        int i = start;
-        while (i < end) {
-            int c = b[i];
-            if (c >= 0) {
-                i++;
-                continue;
-            }
-            c &= 0xff;
-            int n;
-            int lo = 0x80;
-            int hi = 0xBF;
-            if (c >= 0xC2 && c <= 0xDF) {
-                n = 1;
-            } else if (c >= 0xE0 && c <= 0xEF) {
-                n = 2;
-                lo = c == 0xE0 ? 0xA0 : 0x80;
-                hi = c == 0xED ? 0x9F : 0xBF;
-            } else if (c >= 0xF0 && c <= 0xF4) {
-                n = 3;
-                lo = c == 0xF0 ? 0x90 : 0x80;
-                hi = c == 0xF4 ? 0x8F : 0xBF;
-            } else {
-                return false;
-            }
-            if (i + n >= end) {
-                return false;
-            }
-            int c1 = b[i + 1] & 0xff;
-            if (c1 < lo || c1 > hi) {
-                return false;
-            }
-            for (int k = 2; k <= n; k++) {
-                int ck = b[i + k] & 0xff;
-                if (ck < 0x80 || ck > 0xBF) {
-                    return false;
-                }
-            }
-            i += n + 1;
-        }
-        return true;
-    }
-
     private static final int SHARE_MIN = 48;
     private final byte[][] sharedBytes = new byte[256][];
     private final String[] sharedStrings = new String[256];
@@ -341,9 +271,6 @@ public final class CsvRecordReader {
      * so a journal of a million rows holds each text once and its hash is computed once.
      */
     private String cell(byte[] b, int off, int len) {
-        if (structureOnly) {
-            return null;
-        }
         if (len == 0) {
             return "";
         }
@@ -377,9 +304,6 @@ public final class CsvRecordReader {
     }
 
     private int put(int len, byte c) {
-        if (structureOnly) {
-            return len;
-        }
         if (len == scratch.length) {
             scratch = Arrays.copyOf(scratch, len * 2);
         }
