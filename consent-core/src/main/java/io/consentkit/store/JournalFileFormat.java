@@ -20,7 +20,7 @@ import java.util.List;
  * The consent journal's rows as the open-time checks of {@link AppendOnlyFile} see them: the same
  * {@link CsvRecordReader} and {@link JournalCodec} that {@link CsvConsentStore#replay} uses, so that
  * a row the store can read is never taken for a torn write. The whole-file check is
- * {@link CsvRecordReader#scanRecords} (the replay's tokenizer, building no cell); only the final
+ * {@link CsvRecordReader#scanRecords} (the replay reader.s rules, building no cell); only the final
  * fragment is parsed and decoded in full. One instance per open; not thread-safe.
  */
 final class JournalFileFormat implements AppendOnlyFile.Format {
@@ -61,7 +61,7 @@ final class JournalFileFormat implements AppendOnlyFile.Format {
     public AppendOnlyFile.Scan scan(FileChannel ch, long start, long end) throws IOException {
         long[] last = {1};
         try {
-            // structure only (no cell strings): the same tokenizer as replay, at a fraction of its cost
+            // structure only (no cell strings): the replay reader's rules and errors, at half its cost
             new CsvRecordReader(source).scanRecords(ch, start, end, (line, recordEnd, count) -> last[0] = line);
         } catch (JournalFormatException e) {
             return new AppendOnlyFile.Scan(last[0], e, e.line());
