@@ -180,7 +180,8 @@ class RecordScanEquivalenceTest {
             {(byte) 0xFF}, {(byte) 0x80}, {(byte) 0xF0, (byte) 0x9F, (byte) 0x98},
         };
         for (byte[] bad : badUtf8) {
-            for (String shape : new String[] {"a,%s,b\nc\n", "a,\"x%s\"\nc\n", "a,b\nc,%s", "a,\"%s\"\"\"\n", "%s"}) {
+            for (String shape : new String[] {"a,%s,b\nc\n", "a,\"x%s\"\nc\n", "a,b\nc,%s", "a,\"%s\"\"\"\n", "%s",
+                "h\nok,1\nbad,\"multi\nline\",Jos%se,x\n", "a,\"x\ny\"\"\nz%s\",b\n"}) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 String[] parts = shape.split("%s", -1);
                 out.writeBytes(parts[0].getBytes(StandardCharsets.UTF_8));
@@ -210,6 +211,29 @@ class RecordScanEquivalenceTest {
         Outcome structureOdd = structure(f, 0, 3 << 18);
         assertThat(fullOdd.error()).contains("cut short");
         assertThat(structureOdd.error()).isEqualTo(fullOdd.error());
+    }
+
+    @Test
+    void aBadByteOnALaterLineOfTheLastRecordFailsTheOpenNamingItsLineAndChangesNothing() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes((io.consentkit.journal.JournalCodec.HEADER_LINE + "\n"
+                + "ok1,2025-01-15T18:22:03Z,+15125551234,web_form,text,,,,,,,active,,\n"
+                + "bad,2025-01-15T18:22:04Z,+15125551235,web_form,\"multi\nline\",,Jos").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(new byte[] {(byte) 0xC3, 0x28});
+        out.writeBytes("e,,,,,active,,\n".getBytes(StandardCharsets.UTF_8));
+        byte[] bytes = out.toByteArray();
+        Path f = Files.write(dir.resolve("consents.csv"), bytes);
+        for (boolean writable : new boolean[] {false, true}) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                try (CsvConsentStore s = writable ? CsvConsentStore.open(f) : CsvConsentStore.openReadOnly(f)) {
+                    s.replay(r -> { });
+                }
+            }).isInstanceOfSatisfying(JournalFormatException.class, e -> {
+                assertThat(e.line()).as("writable %s", writable).isEqualTo(4);
+                assertThat(e.field()).isEqualTo("encoding");
+            });
+            assertThat(Files.readAllBytes(f)).as("writable %s: no byte changed", writable).isEqualTo(bytes);
+        }
     }
 
     private static String printable(String s) {
