@@ -28,6 +28,17 @@ public final class CsvRecordReader {
         void accept(String[] cells, int count, long line);
     }
 
+    /** Receives where each record ends, from {@link #scanRecords}, on the scanning thread. */
+    @FunctionalInterface
+    public interface RecordBoundaryConsumer {
+        /**
+         * @param line  1-based line number where the record starts
+         * @param end   the file offset just after the record (after its line end, if it has one)
+         * @param cells the record's number of cells
+         */
+        void accept(long line, long end, int cells);
+    }
+
     private static final int CHUNK = 1 << 20;
     private static final int MAX_RECORD = JournalLimits.MAX_READ_ROW_BYTES;
 
@@ -91,6 +102,21 @@ public final class CsvRecordReader {
             System.arraycopy(buf, consumed, buf, 0, have - consumed);
             have -= consumed;
         }
+    }
+
+    /**
+     * Finds the records in [start, end) of {@code ch} that {@link #read} would hand to its sink, with
+     * the same rules (a quote is special only at the start of a cell; in a quoted cell {@code ""} is
+     * a quote; a closing quote is followed by a separator, a line end or the end; CR LF or LF ends a
+     * record outside quotes), building no cell: one pass over the bytes that checks UTF-8 as it goes
+     * (a record that fails is checked again by the decoder {@link #read} uses, for the same message).
+     * It fails where {@link #read} fails, with the same exception and line, after the same records.
+     * For checking a file's structure before it is replayed.
+     *
+     * @throws JournalFormatException what {@link #read} would throw
+     */
+    public void scanRecords(FileChannel ch, long start, long end, RecordBoundaryConsumer consumer) throws IOException {
+        new CsvRecordScanner(this, source, buf, MAX_RECORD).scan(ch, start, end, consumer);
     }
 
     /**
@@ -215,7 +241,8 @@ public final class CsvRecordReader {
         return end;
     }
 
-    private void checkUtf8(byte[] b, int start, int end, long line) {
+    /** Fails naming the line and column if [start, end) is not UTF-8; {@link CsvRecordScanner} shares it. */
+    void checkUtf8(byte[] b, int start, int end, long line) {
         java.nio.charset.CharsetDecoder d = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(b, start, end - start);

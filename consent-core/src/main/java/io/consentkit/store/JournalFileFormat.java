@@ -19,7 +19,9 @@ import java.util.List;
 /**
  * The consent journal's rows as the open-time checks of {@link AppendOnlyFile} see them: the same
  * {@link CsvRecordReader} and {@link JournalCodec} that {@link CsvConsentStore#replay} uses, so that
- * a row the store can read is never taken for a torn write. One instance per open; not thread-safe.
+ * a row the store can read is never taken for a torn write. The whole-file check is
+ * {@link CsvRecordReader#scanRecords} (the replay reader's rules, building no cell); only the final
+ * fragment is parsed and decoded in full. One instance per open; not thread-safe.
  */
 final class JournalFileFormat implements AppendOnlyFile.Format {
     private static final int SMALL_CHUNK = 1 << 16;
@@ -57,13 +59,35 @@ final class JournalFileFormat implements AppendOnlyFile.Format {
 
     @Override
     public AppendOnlyFile.Scan scan(FileChannel ch, long start, long end) throws IOException {
-        long[] last = {1};
+        long[] last = {1, start, start}; // the last record's line, its start, its end
         try {
-            new CsvRecordReader(source).read(ch, start, end, (cells, count, line) -> last[0] = line);
+            // structure only (no cell strings): the replay reader's rules and errors, at half its cost
+            new CsvRecordReader(source).scanRecords(ch, start, end, (line, recordEnd, count) -> {
+                last[0] = line;
+                last[1] = last[2];
+                last[2] = recordEnd;
+            });
         } catch (JournalFormatException e) {
-            return new AppendOnlyFile.Scan(last[0], e, e.line());
+            // the failing record starts after the last good one; the error's own line may lie further
+            // on (a byte that is not UTF-8 in a record of several lines)
+            long failing = last[2] == start ? 1 : last[0] + lineFeeds(ch, last[1], last[2]);
+            return new AppendOnlyFile.Scan(last[0], e, failing);
         }
         return new AppendOnlyFile.Scan(last[0], null, 0);
+    }
+
+    private static long lineFeeds(FileChannel ch, long from, long to) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) (to - from));
+        while (b.hasRemaining() && ch.read(b, from + b.position()) > 0) {
+            continue;
+        }
+        long n = 0;
+        for (int i = 0; i < b.position(); i++) {
+            if (b.get(i) == '\n') {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Override

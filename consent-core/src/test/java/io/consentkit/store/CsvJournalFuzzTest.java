@@ -37,12 +37,12 @@ import static org.assertj.core.api.Assertions.fail;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class CsvJournalFuzzTest {
     private static final int CASES = 400;
-    private static final long SEED = 20_2026L;
+    static final long SEED = 20_2026L;
 
     @TempDir
     Path dir;
 
-    private static byte[] baseJournal() {
+    static byte[] baseJournal() {
         Instant t = Instant.parse("2025-05-05T05:05:05Z");
         List<ConsentRecord> rows = List.of(
                 new ConsentRecord("a1", t, PhoneNumber.of("+15125551234"), "web_form", "I agree, \"yes\".\nReply STOP.",
@@ -61,7 +61,7 @@ class CsvJournalFuzzTest {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static byte[] mutate(byte[] in, Random rnd, StringBuilder how) {
+    static byte[] mutate(byte[] in, Random rnd, StringBuilder how) {
         byte[] b = in;
         int steps = 1 + rnd.nextInt(3);
         for (int s = 0; s < steps; s++) {
