@@ -59,6 +59,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code java -cp benchmarks.jar io.consentkit.benchmarks.WebhookLoadRun [seconds per round] [clients]}.
  */
 public final class WebhookLoadRun {
+    /** Warm-up passes of 5 s per server, alternating: one left the first measured round still warming. */
+    private static final int WARM_UP_ROUNDS = 3;
+
     private static final String TOKEN = "load-run-auth-token";
     private static final String PATH = TwilioWebhookServer.INBOUND_PATH;
     private static final int SEEDED = 400_000;
@@ -103,8 +106,10 @@ public final class WebhookLoadRun {
                     URI ckUrl = URI.create(server.baseUrl() + PATH);
                     System.out.printf("webhook load run: %d clients, %d s per round, %s%n", clients, seconds,
                             System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-                    load("warm-up bare", bareUrl, clients, 5, nextNumber);
-                    load("warm-up consentkit", ckUrl, clients, 5, nextNumber);
+                    for (int w = 0; w < WARM_UP_ROUNDS; w++) { // both servers alternately, as measured
+                        load("warm-up bare", bareUrl, clients, 5, nextNumber);
+                        load("warm-up consentkit", ckUrl, clients, 5, nextNumber);
+                    }
                     List<Figures> bareRounds = new ArrayList<>();
                     List<Figures> ckRounds = new ArrayList<>();
                     for (int round = 1; round <= ROUNDS; round++) {
