@@ -77,13 +77,7 @@ public final class CsvSendLog implements SendLog {
 
     private CsvSendLog(Path path, Duration lockTimeout, Clock clock) {
         this.file = AppendOnlyFile.open(path, WHAT, HEADER, List.of(HEADER, LEGACY_HEADER), lockTimeout, clock,
-                AppendOnlyFile.DEFAULT_OPENER, ERRORS);
-        String header = file.headerLine();
-        if (!HEADER.equals(header) && !LEGACY_HEADER.equals(header)) {
-            file.close();
-            throw new SendLogException("send log " + file.file() + " line 1: header is not the send log's ("
-                    + (header == null ? "missing" : "'" + truncate(header) + "'") + "); expected '" + HEADER + "'");
-        }
+                AppendOnlyFile.DEFAULT_OPENER, ERRORS); // refuses any other header before touching the file
         try {
             // the key is read or created under the log's lock, so two openers never make two keys
             this.key = BodyDigestKey.load(file.file(), Files.exists(BodyDigestKey.keyFile(file.file()))
