@@ -30,6 +30,7 @@ import java.io.PrintWriter;
             SegmentsCommand.class,
             SendCommand.class,
             ServeCommand.class,
+            VerifyCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec
