@@ -1,6 +1,7 @@
 package io.consentkit.cli;
 
 import io.consentkit.ConsentKitException;
+import io.consentkit.journal.ConsentStoreException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,7 +11,9 @@ import java.io.PrintWriter;
  * The {@code consent} command. The journal commands (status, record, revoke, history, export, import,
  * inbound, send, serve) work on a CSV journal ({@code --store}, default
  * {@code ./consent-data/consents.csv}); {@code demo} takes {@code --dir}; {@code parse} and
- * {@code segments} need no journal. Errors print one line on stderr and exit non-zero (docs/cli.md).
+ * {@code segments} need no journal. Errors print one line on stderr and exit non-zero: 2 for bad input,
+ * 3 when the journal cannot be opened (missing, unreadable, locked), 1 for other failures; {@code status}
+ * exits 0 only when the number may be texted (docs/cli.md). Not thread-safe: one run per instance.
  */
 @Command(name = "consent", mixinStandardHelpOptions = true, version = "ConsentKit 0.1.0-SNAPSHOT",
         description = "SMS consent records on the embedded CSV journal.",
@@ -27,6 +30,7 @@ import java.io.PrintWriter;
             SegmentsCommand.class,
             SendCommand.class,
             ServeCommand.class,
+            VerifyCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec
@@ -34,8 +38,10 @@ public final class ConsentCli implements Runnable {
 
     /** Exit code for bad input (unknown option, invalid phone number, bad row). */
     public static final int EXIT_BAD_INPUT = 2;
-    /** Exit code for a failure of the store or another resource. */
+    /** Exit code for another failure (and, for {@code status}, "may not text"). */
     public static final int EXIT_FAILURE = 1;
+    /** Exit code when the journal cannot be opened: missing, unreadable or locked. */
+    public static final int EXIT_STORE_UNAVAILABLE = 3;
 
     @Override
     public void run() {
@@ -49,6 +55,9 @@ public final class ConsentCli implements Runnable {
     /** Runs the command line with the given streams and returns the exit code (used by tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         CommandLine cl = new CommandLine(new ConsentCli());
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            sub.getCommandSpec().version(cl.getCommandSpec().version()); // -V on a subcommand prints the version
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -56,6 +65,10 @@ public final class ConsentCli implements Runnable {
             if (t instanceof io.consentkit.InvalidInputException) {
                 err.println("consent: error: " + t.getMessage());
                 return EXIT_BAD_INPUT;
+            }
+            if (t instanceof ConsentStoreException) {
+                err.println("consent: error: " + t.getMessage());
+                return EXIT_STORE_UNAVAILABLE;
             }
             if (t instanceof ConsentKitException) {
                 err.println("consent: error: " + t.getMessage());
@@ -65,8 +78,8 @@ public final class ConsentCli implements Runnable {
             return EXIT_FAILURE;
         });
         cl.setParameterExceptionHandler((ex, args1) -> {
-            err.println("consent: error: " + ex.getMessage() + " (see 'consent "
-                    + ex.getCommandLine().getCommandName() + " --help')");
+            err.println("consent: error: " + ex.getMessage() + " (see '"
+                    + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return EXIT_BAD_INPUT;
         });
         int code = cl.execute(args);

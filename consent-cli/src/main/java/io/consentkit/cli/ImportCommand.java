@@ -1,5 +1,6 @@
 package io.consentkit.cli;
 
+import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.consent.ImportResult;
 import picocli.CommandLine.Command;
@@ -8,6 +9,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +31,14 @@ final class ImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // a missing or unreadable input is bad input, found before the journal is opened (or created)
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidInputException("file", file + (Files.exists(file) ? " is not a regular file"
+                    : " does not exist"));
+        }
+        if (!Files.isReadable(file)) {
+            throw new InvalidInputException("file", file + " cannot be read (permission denied)");
+        }
         try (ConsentTracker tracker = opts.openTracker()) {
             ImportResult r = tracker.importLegacy(file);
             if (opts.format == OutputFormat.json) {

@@ -1,7 +1,9 @@
 package io.consentkit.cli;
 
+import io.consentkit.InvalidInputException;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentRequest;
+import io.consentkit.consent.ConsentTexts;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.journal.OptInMethod;
 import picocli.CommandLine.Command;
@@ -57,26 +59,39 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ConsentTracker tracker = opts.openTracker()) {
-            ConsentRecord r;
-            // the three standard methods use the standardized texts unless the caller supplied more
-            boolean standard = message == null && timestamp == null && screenshotUrl == null && meta.isEmpty();
-            if (standard && method.equals(OptInMethod.WEB_FORM)) {
-                r = tracker.recordWebFormConsent(phone, customerId, name, email, ip, formUrl);
-            } else if (standard && method.equals(OptInMethod.KEYWORD)) {
-                r = tracker.recordKeywordConsent(phone, keyword, customerId, null, null);
-            } else if (standard && method.equals(OptInMethod.IN_PERSON)) {
-                r = tracker.recordInPersonConsent(phone, customerId, name, staff, location);
-            } else {
-                ConsentRequest.Builder b = ConsentRequest.builder(phone, method, message).customerId(customerId)
-                        .customerName(name).customerEmail(email).ipAddress(ip).screenshotUrl(screenshotUrl)
-                        .timestamp(timestamp).metadata(meta);
-                if (formUrl != null) {
-                    b.metadata("form_url", formUrl);
-                }
-                r = tracker.recordConsent(b.build());
+            // one request for every method: the standard methods take their standardized text unless
+            // --message gives another, and every evidence flag given is kept (none is dropped)
+            String text = message != null ? message : standardText(tracker.texts());
+            ConsentRequest.Builder b = ConsentRequest.builder(phone, method, text).customerId(customerId)
+                    .customerName(name).customerEmail(email).ipAddress(ip).screenshotUrl(screenshotUrl)
+                    .timestamp(timestamp);
+            if (method.equals(OptInMethod.KEYWORD)) {
+                b.metadata("keyword", InvalidInputException.requireText("keyword", keyword).strip());
             }
+            putIfGiven(b, "form_url", formUrl);
+            putIfGiven(b, "staff_member", staff);
+            putIfGiven(b, "location", location);
+            b.metadata(meta);
+            ConsentRecord r = tracker.recordConsent(b.build());
             Output.record(spec.commandLine().getOut(), opts.format, r);
         }
         return 0;
+    }
+
+    /** The standardized text of a standard method; other methods must bring their own (--message). */
+    private String standardText(ConsentTexts texts) {
+        return switch (method) {
+            case OptInMethod.WEB_FORM -> texts.webForm();
+            case OptInMethod.KEYWORD -> texts.keyword(InvalidInputException.requireText("keyword", keyword).strip());
+            case OptInMethod.IN_PERSON -> texts.inPerson();
+            default -> throw new InvalidInputException("message",
+                    "is required for method '" + method + "' (only web_form, keyword and in_person have a standard text)");
+        };
+    }
+
+    private static void putIfGiven(ConsentRequest.Builder b, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            b.metadata(key, value.strip());
+        }
     }
 }

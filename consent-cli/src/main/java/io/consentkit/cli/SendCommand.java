@@ -5,6 +5,7 @@ import io.consentkit.consent.ConsentTracker;
 import io.consentkit.message.CostEstimate;
 import io.consentkit.message.MessageFormatter;
 import io.consentkit.message.PriceTable;
+import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.send.CsvSendLog;
 import io.consentkit.send.GatewayRequest;
 import io.consentkit.send.GatewayResult;
@@ -92,6 +93,7 @@ final class SendCommand implements Callable<Integer> {
         if (at != null && !dry) {
             throw new InvalidInputException("at", "is only allowed for a dry run (add --dry-run)");
         }
+        PhoneNumbers.defaults().parse(to); // an invalid number is bad input (exit 2), not a blocked send
         OutboundMessage message = OutboundMessage.builder(to).category(cat).body(body).templateId(templateId)
                 .from(from).build();
         SmsGateway gateway = dry ? NOT_CONFIGURED : gateway(gatewayName);

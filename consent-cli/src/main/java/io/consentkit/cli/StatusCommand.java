@@ -16,7 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "May I text this number? Prints the number's current consent.")
+        description = {"May I text this number? Prints the number's current consent.",
+            "Exit codes: 0 active consent (may text), 1 opted out or no consent (may not text), 2 bad input, "
+                    + "3 journal missing or unreadable."})
 final class StatusCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,7 +47,7 @@ final class StatusCommand implements Callable<Integer> {
                         : optedOut ? "OPTED OUT: never text this number" : "no active consent: do not send marketing"));
                 st.ifPresent(r -> out.println("  " + Output.text(r)));
             }
+            return active ? 0 : ConsentCli.EXIT_FAILURE;
         }
-        return 0;
     }
 }

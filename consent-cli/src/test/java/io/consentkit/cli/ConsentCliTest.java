@@ -82,7 +82,7 @@ class ConsentCliTest {
 
         Path unreadable = dir.resolve("missing.csv");
         CliTestSupport.Result io = run("import", unreadable.toString(), "--store", store);
-        assertThat(io.exit()).isEqualTo(ConsentCli.EXIT_FAILURE);
+        assertThat(io.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT); // a missing input file is bad input
         assertThat(io.err().lines()).hasSize(1);
     }
 }

@@ -134,6 +134,7 @@ public final class AppendOnlyFile implements AutoCloseable {
     private final int bomLength;
     private final String headerLine;
     private final Path quarantined;
+    private final long tornTail;
     private final GroupCommit writes;
 
     private AppendOnlyFile(Path file, String what, FileRecovery.Opened opened, Errors errors) {
@@ -147,6 +148,7 @@ public final class AppendOnlyFile implements AutoCloseable {
         this.bomLength = opened.bomLength();
         this.headerLine = opened.headerLine();
         this.quarantined = opened.quarantined();
+        this.tornTail = opened.tornTail();
         this.writes = new GroupCommit(channel, opened.end(), what, file, this::verify);
     }
 
@@ -237,6 +239,14 @@ public final class AppendOnlyFile implements AutoCloseable {
     /** The file, as an absolute path. */
     public Path file() {
         return file;
+    }
+
+    /**
+     * Read-only opens: how many bytes after the last complete row the view leaves out (a torn tail,
+     * or a header a writer would rewrite); 0 if none, and always 0 for a writable open.
+     */
+    public long tornTailBytes() {
+        return tornTail;
     }
 
     /** Where a torn last row found on open was moved, or null. */

@@ -41,9 +41,10 @@ final class FileRecovery {
      * @param headerLine  the header line
      * @param end         the end of the last complete row
      * @param quarantined where a torn tail was moved, or null
+     * @param tornTail    read-only: the bytes after the last complete row, left where they are (else 0)
      */
     record Opened(FileChannel channel, WriterLock writerLock, FileLock legacyLock, Object fileKey, int bomLength,
-                  String headerLine, long end, Path quarantined) {
+                  String headerLine, long end, Path quarantined, long tornTail) {
     }
 
     private final Path file;
@@ -111,7 +112,7 @@ final class FileRecovery {
                 case QUARANTINE_TAIL -> q = quarantine(ch, scan.goodEnd(), scan.size(), clock);
                 default -> throw new IllegalStateException(scan.repair().name());
             }
-            return new Opened(ch, wl, legacy, key, scan.bom(), scan.headerLine(), end, q);
+            return new Opened(ch, wl, legacy, key, scan.bom(), scan.headerLine(), end, q, 0);
         } catch (IOException e) {
             close(legacy, ch, wl);
             throw errors.io("cannot open " + what + " " + file + ": " + FileIo.describe(e, file), e);
@@ -136,7 +137,7 @@ final class FileRecovery {
                         what, file, scan.size() - scan.goodEnd());
             }
             long end = scan.repair() == FileScan.Repair.ADD_NEWLINE ? scan.size() : scan.goodEnd();
-            return new Opened(ch, null, null, key, scan.bom(), scan.headerLine(), end, null);
+            return new Opened(ch, null, null, key, scan.bom(), scan.headerLine(), end, null, scan.size() - end);
         } catch (NoSuchFileException e) {
             close(null, ch, null);
             throw errors.io("cannot open " + what + " " + file + " for reading: it does not exist (a read-only open "

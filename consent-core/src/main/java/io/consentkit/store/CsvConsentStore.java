@@ -162,6 +162,15 @@ public final class CsvConsentStore implements ConsentStore {
         return journal.isReadOnly();
     }
 
+    /**
+     * For a read-only open: how many bytes after the last complete row this view leaves out, where
+     * a write is in progress or was cut short by a crash (a writable open would quarantine them);
+     * 0 if none. Always 0 for a writable open, which moves such bytes aside ({@link #quarantined()}).
+     */
+    public long tornTailBytes() {
+        return journal.tornTailBytes();
+    }
+
     /** Where a torn last row found on open was moved, if one was (never, for a read-only store). */
     public Optional<Path> quarantined() {
         return Optional.ofNullable(journal.quarantined());

@@ -117,6 +117,8 @@ class CsvReadOnlyTest {
             assertThat(ids(reader)).containsExactly("a");
             assertThat(reader.quarantined()).isEmpty();
             assertThat(reader.isReadOnly()).isTrue();
+            assertThat(reader.tornTailBytes()).isEqualTo(
+                    "b,2025-05-05T05:05:05Z,+15125551235,web_form,\"I agr".length());
         }
         assertThat(Files.readAllBytes(journal)).isEqualTo(before);
         assertThat(files()).containsExactly(journal);
@@ -131,6 +133,7 @@ class CsvReadOnlyTest {
         try (CsvConsentStore reader = CsvConsentStore.openReadOnly(journal);
              ConsentTracker tracker = ConsentTracker.builder(reader).build()) {
             assertThat(tracker.isOptedOut("+15125550101")).isTrue();
+            assertThat(reader.tornTailBytes()).isZero();
         }
         assertThat(Files.readString(journal)).isEqualTo(content);
     }

@@ -6,6 +6,7 @@ import io.consentkit.journal.RevocationMethod;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.inbound.Channel;
 import io.consentkit.inbound.InboundHandler;
+import io.consentkit.inbound.ReplyPolicy;
 import io.consentkit.inbound.InboundMessage;
 import io.consentkit.inbound.InboundResult;
 import io.consentkit.inbound.Intent;
@@ -243,7 +244,13 @@ public final class TwilioWebhooks {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
         }
 
-        /** The handler for inbound texts; it must write to the same tracker. Required. */
+        /**
+         * The handler for inbound texts; it must write to the same tracker. Default: an
+         * {@code InboundHandler.builder(tracker)} with {@code helpReplyPolicy(ReplyPolicy.NEVER)}: it records
+         * STOP and START with its default texts and leaves the HELP answer to Twilio (whose Advanced Opt-Out
+         * answers HELP on long codes and toll-free); set a handler with a {@code supportContact} to answer
+         * HELP yourself.
+         */
         public Builder inboundHandler(InboundHandler handler) {
             this.inboundHandler = Objects.requireNonNull(handler, "inboundHandler");
             return this;
@@ -282,13 +289,12 @@ public final class TwilioWebhooks {
             return this;
         }
 
-        /** Validates (an inbound handler is required) and builds over immutable settings. */
+        /** Builds the three handlers over immutable settings (the default inbound handler if none was set). */
         public TwilioWebhooks build() {
-            if (inboundHandler == null) {
-                throw new InvalidInputException("inboundHandler", "is not set");
-            }
+            InboundHandler handler = inboundHandler != null ? inboundHandler
+                    : InboundHandler.builder(tracker).helpReplyPolicy(ReplyPolicy.NEVER).build();
             Consumer<DeliveryUpdate> sink = sender != null ? sender::onDeliveryStatus : trackerSink(tracker, sendLog);
-            return new TwilioWebhooks(new Settings(verifier, inboundHandler, listener,
+            return new TwilioWebhooks(new Settings(verifier, handler, listener,
                     clock != null ? clock : tracker.clock(), sink));
         }
 

@@ -191,4 +191,35 @@ class TwilioWebhooksTest {
         assertThat(webhooks.debugger(Signed.post(TOKEN, "https://hooks.example.com/twilio/debugger", notAnEvent)).status())
                 .isEqualTo(400);
     }
+
+    @Test
+    void theBuilderWithOnlyVerifierAndTrackerGivesTheThreeHandlers() {
+        TwilioWebhooks plain = TwilioWebhooks.builder(WebhookVerifier.builder(TOKEN).build(), tracker).build();
+        tracker.recordKeywordConsent(PERSON, "START", "", "SM20", "START");
+
+        WebhookResponse stop = plain.inbound(Signed.post(TOKEN, INBOUND_URL, Signed.inbound(PERSON, "STOP", "SM21")));
+        assertThat(stop.status()).isEqualTo(200);
+        assertThat(tracker.isOptedOut(PERSON)).isTrue();
+        WebhookResponse help = plain.inbound(Signed.post(TOKEN, INBOUND_URL, Signed.inbound(PERSON, "HELP", "SM23")));
+        assertThat(help.status()).isEqualTo(200);
+        assertThat(help.body()).isEqualTo(EMPTY); // HELP is left to Twilio's own answer
+
+        Map<String, String> callback = new java.util.LinkedHashMap<>();
+        callback.put("AccountSid", TwilioFixtures.ACCOUNT_SID);
+        callback.put("MessageSid", "SM22");
+        callback.put("MessageStatus", "delivered");
+        callback.put("To", PERSON);
+        assertThat(plain.status(Signed.post(TOKEN, "https://hooks.example.com/twilio/status", callback)).status())
+                .isEqualTo(204);
+
+        Map<String, String> event = new java.util.LinkedHashMap<>();
+        event.put("AccountSid", TwilioFixtures.ACCOUNT_SID);
+        event.put("Sid", "NO0123456789abcdef0123456789abcdef");
+        event.put("Timestamp", "2025-06-01T12:00:00Z");
+        event.put("Level", "Error");
+        event.put("PayloadType", "application/json");
+        event.put("Payload", "{\"resource_sid\":\"SM1\",\"error_code\":\"30007\"}");
+        assertThat(plain.debugger(Signed.post(TOKEN, "https://hooks.example.com/twilio/debugger", event)).status())
+                .isEqualTo(204);
+    }
 }
