@@ -52,9 +52,14 @@ final class LocalPostgres {
 
     /** A DataSource over the database {@code name} on the shared server. */
     static DataSource dataSource(String name) {
+        return dataSource(server().getPort(), name);
+    }
+
+    /** A DataSource over database {@code name} of the server on 127.0.0.1:{@code port} (for child processes). */
+    static PGSimpleDataSource dataSource(int port, String name) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {"127.0.0.1"});
-        ds.setPortNumbers(new int[] {server().getPort()});
+        ds.setPortNumbers(new int[] {port});
         ds.setDatabaseName(name);
         ds.setUser("postgres");
         ds.setConnectTimeout(10);
