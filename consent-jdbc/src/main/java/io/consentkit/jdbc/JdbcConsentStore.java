@@ -81,6 +81,8 @@ public final class JdbcConsentStore implements SharedConsentStore {
     public static final String DEFAULT_TABLE_PREFIX = "consentkit_";
     /** Default visibility bound: 2 seconds (each poll with nothing new is one small query). */
     public static final Duration DEFAULT_VISIBILITY_BOUND = Duration.ofSeconds(2);
+    /** Default statement timeout of appends and polls: 10 seconds. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
 
     private final JdbcSettings settings;
     private final JournalTable table;
@@ -135,7 +137,7 @@ public final class JdbcConsentStore implements SharedConsentStore {
         ensureSchema();
         synchronized (readLock) {
             watermark.reset();
-            readInto(sink::accept, "replay");
+            readInto(sink::accept, "replay", false);
         }
     }
 
@@ -149,18 +151,18 @@ public final class JdbcConsentStore implements SharedConsentStore {
         ensureOpen();
         ensureSchema();
         synchronized (readLock) {
-            return readInto(null, "poll");
+            return readInto(null, "poll", true);
         }
     }
 
-    private List<ConsentRecord> readInto(Consumer<ConsentRecord> sink, String what) {
+    private List<ConsentRecord> readInto(Consumer<ConsentRecord> sink, String what, boolean limited) {
         Set<Long> txs = new HashSet<>();
         List<ConsentRecord> fresh;
         try (Connection c = settings.dataSource().getConnection()) {
             long xmin = table.read(c, watermark.low(), (tx, r) -> {
                 txs.add(tx);
                 watermark.accept(tx, r, sink != null);
-            });
+            }, limited);
             fresh = watermark.advance(xmin, txs);
         } catch (SQLException e) {
             watermark.discard();
@@ -273,6 +275,7 @@ public final class JdbcConsentStore implements SharedConsentStore {
         private Duration visibilityBound = DEFAULT_VISIBILITY_BOUND;
         private boolean createSchema;
         private PhoneNumbers phones = PhoneNumbers.defaults();
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
 
         private Builder(DataSource dataSource) {
             this.dataSource = JdbcSettings.checkDataSource(dataSource);
@@ -314,9 +317,22 @@ public final class JdbcConsentStore implements SharedConsentStore {
             return this;
         }
 
+        /**
+         * Longest statement of an append or a poll (a lock wait, a stalled server): PostgreSQL
+         * cancels it and the call throws {@link ConsentStoreException} (SQLState 57014) instead of
+         * hanging a send or a lookup. The open-time replay is not limited (it may read millions of
+         * rows). Zero leaves the server's {@code statement_timeout}; otherwise 1 ms to 1 hour.
+         * Default 10 s.
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = JdbcSettings.checkStatementTimeout(timeout);
+            return this;
+        }
+
         /** Builds the store. Makes no connection: the first replay, append or poll checks the schema. */
         public JdbcConsentStore build() {
-            return new JdbcConsentStore(new JdbcSettings(dataSource, prefix, visibilityBound, createSchema, phones));
+            return new JdbcConsentStore(new JdbcSettings(dataSource, prefix, visibilityBound, createSchema, phones,
+                    statementTimeout));
         }
     }
 }

@@ -109,4 +109,35 @@ class JdbcFaultTest {
                     .isInstanceOf(ConsentStoreException.class);
         }
     }
+
+    @Test
+    void aStatementStuckBehindALockIsCancelledAtTheTimeoutAndNothingIsWritten() throws Exception {
+        DataSource db = freshDatabase();
+        JdbcConsentStore.Builder b = JdbcConsentStore.builder(db).tablePrefix("fault_");
+        assertThatThrownBy(() -> b.statementTimeout(Duration.ofHours(2))).isInstanceOf(io.consentkit.InvalidInputException.class)
+                .hasMessageContaining("statementTimeout");
+        try (JdbcConsentStore store = b.statementTimeout(Duration.ofMillis(300)).build();
+             Connection locker = db.getConnection()) {
+            store.replay(r -> { });
+            locker.setAutoCommit(false);
+            try (Statement st = locker.createStatement()) {
+                st.execute("LOCK TABLE fault_journal IN ACCESS EXCLUSIVE MODE");
+            }
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> store.append(List.of(row("s1", "+15125550420"))))
+                    .isInstanceOf(ConsentStoreException.class).hasMessageContaining("SQLState 57014");
+            assertThatThrownBy(store::poll).isInstanceOf(ConsentStoreException.class)
+                    .hasMessageContaining("poll failed (SQLState 57014");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+            locker.rollback();
+            assertThat(scalar(db, "SELECT count(*) FROM fault_journal")).isZero();
+            ConsentRecord later = row("s2", "+15125550421");
+            store.append(List.of(later));
+            try (JdbcConsentStore reader = store(db)) {
+                List<ConsentRecord> out = new java.util.ArrayList<>();
+                reader.replay(out::add);
+                assertThat(out).containsExactly(later);
+            }
+        }
+    }
 }

@@ -16,9 +16,10 @@ import java.util.regex.Pattern;
  * @param visibilityBound how stale a tracker over the store may be
  * @param createSchema    create the tables on first use when they are missing
  * @param phones          how stored phone numbers are read
+ * @param statementTimeout longest statement of an append or poll; zero for the server's setting
  */
 public record JdbcSettings(DataSource dataSource, String prefix, Duration visibilityBound, boolean createSchema,
-                           PhoneNumbers phones) {
+                           PhoneNumbers phones, Duration statementTimeout) {
     /** Longest table prefix: PostgreSQL identifiers are at most 63 bytes, the longest suffix is 14. */
     public static final int MAX_PREFIX_LENGTH = 40;
     private static final Pattern PREFIX = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -28,6 +29,19 @@ public record JdbcSettings(DataSource dataSource, String prefix, Duration visibi
         Objects.requireNonNull(prefix, "prefix");
         Objects.requireNonNull(visibilityBound, "visibilityBound");
         Objects.requireNonNull(phones, "phones");
+        Objects.requireNonNull(statementTimeout, "statementTimeout");
+    }
+
+    /** Checks a statement timeout: zero (the server's setting) or 1 ms to 1 hour. */
+    public static Duration checkStatementTimeout(Duration timeout) {
+        if (timeout == null) {
+            throw new InvalidInputException("statementTimeout", "is null");
+        }
+        if (!timeout.isZero() && (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofHours(1)) > 0)) {
+            throw new InvalidInputException("statementTimeout", "is " + timeout
+                    + ", must be zero (the server's setting) or between 1 ms and 1 hour");
+        }
+        return timeout;
     }
 
     /** Checks the DataSource is there. */

@@ -36,7 +36,9 @@ public final class JournalTable {
     /**
      * Inserts {@code rows} in one transaction and commits it with {@code synchronous_commit} on, so
      * the rows are durable when this returns. {@code beforeInsert} gets the transaction's id before
-     * any row is written (the store notes it as its own, so its polls do not return the rows).
+     * any row is written (the store notes it as its own, so its polls do not return the rows). Each
+     * statement of the transaction is cancelled after {@link JdbcSettings#statementTimeout} (0: the
+     * server's setting).
      *
      * @throws SQLException if anything failed; the transaction was rolled back or its outcome is unknown
      */
@@ -47,7 +49,7 @@ public final class JournalTable {
             long tx;
             try (Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("SELECT set_config('synchronous_commit', 'on', true), "
-                         + "pg_current_xact_id()::text::bigint")) {
+                         + "pg_current_xact_id()::text::bigint" + timeout(settings.statementTimeout().toMillis()))) {
                 rs.next();
                 tx = rs.getLong(2);
             }
@@ -72,6 +74,11 @@ public final class JournalTable {
         }
     }
 
+    /** A select-list item setting this transaction's statement timeout, or nothing for 0 (the server's). */
+    private static String timeout(long millis) {
+        return millis <= 0 ? "" : ", set_config('statement_timeout', '" + millis + "', true)";
+    }
+
     /** What a read saw: the snapshot's oldest running transaction id. */
     public interface RowSink {
         /** One committed row, in journal order. */
@@ -82,9 +89,9 @@ public final class JournalTable {
      * Reads, in one repeatable-read snapshot, every committed row with {@code tx >= fromTx} in
      * journal order, and returns the snapshot's xmin: every transaction with a smaller id had ended
      * (committed or rolled back) when the snapshot was taken, so no row with a smaller {@code tx}
-     * can appear later.
+     * can appear later. With {@code limited}, each statement is cancelled after the statement timeout.
      */
-    public long read(Connection c, long fromTx, RowSink sink) throws SQLException {
+    public long read(Connection c, long fromTx, RowSink sink, boolean limited) throws SQLException {
         boolean auto = c.getAutoCommit();
         int isolation = c.getTransactionIsolation();
         c.setAutoCommit(false);
@@ -92,7 +99,8 @@ public final class JournalTable {
         try {
             long xmin;
             try (Statement st = c.createStatement();
-                 ResultSet rs = st.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")) {
+                 ResultSet rs = st.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+                         + timeout(limited ? settings.statementTimeout().toMillis() : 0))) {
                 rs.next();
                 xmin = rs.getLong(1);
             }
