@@ -66,7 +66,10 @@ import java.util.function.Consumer;
  * each row once, as soon as it commits).
  *
  * <h2>Connections and failures</h2>
- * The store borrows a connection per call and returns it; {@link #close()} does not close the
+ * The store borrows a connection per call and returns it. Each statement of an append or poll is
+ * cancelled after {@link Builder#statementTimeout} (default 10 s), so a lock wait or a stalled
+ * server fails the call rather than hanging it (a tracker's lookup that needed the poll then fails
+ * closed); {@link #close()} does not close the
  * DataSource (it belongs to the caller). Every SQL failure is thrown as {@link ConsentStoreException}
  * naming the operation, the table and the SQLState, with the driver's exception as its cause (a
  * server error's detail may quote row values: set the driver's {@code logServerErrorDetail=false}

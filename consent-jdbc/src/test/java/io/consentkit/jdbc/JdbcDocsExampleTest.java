@@ -5,6 +5,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,5 +35,15 @@ class JdbcDocsExampleTest {
         try (ConsentTracker again = ConsentTracker.builder(JdbcConsentStore.builder(dataSource).build()).build()) {
             assertThat(again.isActive("+15125551234")).isTrue();
         }
+    }
+
+    @Test
+    void theDocumentedDdlIsTheShippedScript() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "stores.md"));
+        String start = "```sql\n";
+        int from = doc.indexOf(start, doc.indexOf("## PostgreSQL store (consent-jdbc)"));
+        assertThat(from).as("an sql block in the PostgreSQL section").isPositive();
+        String block = doc.substring(from + start.length(), doc.indexOf("```", from + start.length()));
+        assertThat(block).isEqualTo(JdbcConsentStore.schemaScript(JdbcConsentStore.DEFAULT_TABLE_PREFIX));
     }
 }
