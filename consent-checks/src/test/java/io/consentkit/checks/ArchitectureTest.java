@@ -51,6 +51,7 @@ class ArchitectureTest {
         module("consent-testkit", io.consentkit.testkit.SettableClock.class);
         module("consent-twilio", io.consentkit.twilio.TwilioSmsGateway.class);
         module("consent-s3", io.consentkit.s3.S3ConsentStore.class);
+        module("consent-jdbc", io.consentkit.jdbc.JdbcConsentStore.class);
         module("consent-cli", io.consentkit.cli.ConsentCli.class);
     }
 

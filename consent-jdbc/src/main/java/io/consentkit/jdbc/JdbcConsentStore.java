@@ -1,0 +1,341 @@
+package io.consentkit.jdbc;
+
+import io.consentkit.InvalidInputException;
+import io.consentkit.jdbc.internal.JdbcSettings;
+import io.consentkit.jdbc.internal.JournalTable;
+import io.consentkit.jdbc.internal.Schema;
+import io.consentkit.jdbc.internal.Sql;
+import io.consentkit.jdbc.internal.Watermark;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalLimits;
+import io.consentkit.journal.SharedConsentStore;
+import io.consentkit.journal.StoreCapabilities;
+import io.consentkit.phone.PhoneNumbers;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * A consent journal in a PostgreSQL table (13 or newer), shared by every process and machine that
+ * uses the same database and table prefix.
+ *
+ * <pre>{@code
+ * JdbcConsentStore store = JdbcConsentStore.builder(dataSource)
+ *         .tablePrefix("consentkit_")
+ *         .createSchema(true)
+ *         .build();
+ * try (ConsentTracker tracker = ConsentTracker.builder(store).brand("Acme").build()) { ... }
+ * }</pre>
+ *
+ * <h2>Schema</h2>
+ * The script {@code io/consentkit/jdbc/V1__journal.sql} in this jar ({@link #schemaScript}) creates
+ * {@code <prefix>journal}, an append-only table with one column per journal column (the CSV
+ * journal's text cells, so rows round-trip exactly) plus {@code id} (bigserial) and {@code tx}
+ * (the writing transaction's id), and {@code <prefix>schema_version}. On first use the store checks
+ * both tables and every column, and fails with a {@link ConsentStoreException} saying what is
+ * missing and how to create it; with {@link Builder#createSchema createSchema(true)} it creates what
+ * is missing instead. The store only ever INSERTs into the journal and SELECTs from it: you may
+ * revoke UPDATE and DELETE on it from the store's role.
+ *
+ * <h2>Writes</h2>
+ * Each {@link #append} is one transaction on a connection from the DataSource: the rows, in order,
+ * then a commit with {@code synchronous_commit} on (whatever the server default), so an append that
+ * returns is on disk; one that throws was rolled back or its outcome is unknown (not acknowledged).
+ * Concurrent appends never interleave: journal order is the writing transaction's id, then the
+ * row's {@code id}. Rows are checked with {@link JournalLimits#check} before any SQL runs.
+ *
+ * <h2>Reads and visibility</h2>
+ * {@link #replay} and {@link #poll} read in one repeatable-read snapshot every row whose {@code tx}
+ * is at or above a watermark, and then move the watermark to the snapshot's {@code xmin} (the oldest
+ * transaction still running). A transaction id below {@code xmin} can never gain a row later, so a
+ * transaction that took its id early and commits late is still picked up, however its
+ * {@code id}s sort against rows already seen; transactions at or above the watermark already
+ * delivered (or written by this instance) are remembered and not returned twice. This is why the
+ * store does not read "every id after the last one seen": bigserial ids commit out of order. Rows of
+ * another writer become visible to a tracker within {@link Builder#visibilityBound} (it polls before
+ * a lookup once its last refresh is older), plus one poll. A transaction left open elsewhere in the
+ * same database holds {@code xmin} back: polls then re-read rows since it started (they still return
+ * each row once, as soon as it commits).
+ *
+ * <h2>Connections and failures</h2>
+ * The store borrows a connection per call and returns it. Each statement of an append or poll is
+ * cancelled after {@link Builder#statementTimeout} (default 10 s), so a lock wait or a stalled
+ * server fails the call rather than hanging it (a tracker's lookup that needed the poll then fails
+ * closed); {@link #close()} does not close the
+ * DataSource (it belongs to the caller). Every SQL failure is thrown as {@link ConsentStoreException}
+ * naming the operation, the table and the SQLState, with the driver's exception as its cause (a
+ * server error's detail may quote row values: set the driver's {@code logServerErrorDetail=false}
+ * if causes are logged). For batch speed, set {@code reWriteBatchedInserts=true} on the PostgreSQL
+ * driver.
+ *
+ * <p>Thread-safe: appends run concurrently, each on its own connection; replay and poll are
+ * serialised per instance.
+ */
+public final class JdbcConsentStore implements SharedConsentStore {
+    /** Default table prefix: {@value}. */
+    public static final String DEFAULT_TABLE_PREFIX = "consentkit_";
+    /** Default visibility bound: 2 seconds (each poll with nothing new is one small query). */
+    public static final Duration DEFAULT_VISIBILITY_BOUND = Duration.ofSeconds(2);
+    /** Default statement timeout of appends and polls: 10 seconds. */
+    public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final JdbcSettings settings;
+    private final JournalTable table;
+    private final StoreCapabilities capabilities;
+    private final Watermark watermark = new Watermark();
+    private final Object readLock = new Object();
+    private final Object schemaLock = new Object();
+    private volatile boolean schemaChecked;
+    private volatile boolean closed;
+
+    private JdbcConsentStore(JdbcSettings settings) {
+        this.settings = settings;
+        this.table = new JournalTable(settings);
+        this.capabilities = new StoreCapabilities("jdbc", true, true, true, settings.visibilityBound());
+    }
+
+    /** Starts configuring a store over {@code dataSource}. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /**
+     * The schema script for {@code tablePrefix}, as the store runs it (comments included): for a
+     * migration tool or a DBA who creates the tables by hand.
+     *
+     * @throws InvalidInputException if the prefix is not a valid table prefix
+     */
+    public static String schemaScript(String tablePrefix) {
+        return Schema.script(JdbcSettings.checkPrefix(tablePrefix));
+    }
+
+    /** The journal table's name (prefix included). */
+    public String journalTable() {
+        return settings.journalTable();
+    }
+
+    @Override
+    public StoreCapabilities capabilities() {
+        return capabilities;
+    }
+
+    /**
+     * Feeds every committed row to {@code sink}, in journal order, and makes later {@link #poll}s
+     * return only rows not fed here.
+     *
+     * @throws ConsentStoreException if the schema is missing or the table cannot be read
+     */
+    @Override
+    public void replay(Consumer<ConsentRecord> sink) {
+        Objects.requireNonNull(sink, "sink");
+        ensureOpen();
+        ensureSchema();
+        synchronized (readLock) {
+            watermark.reset();
+            readInto(sink::accept, "replay", false);
+        }
+    }
+
+    /**
+     * Rows other writers committed since the last replay or poll, in journal order.
+     *
+     * @throws ConsentStoreException if the table cannot be read
+     */
+    @Override
+    public List<ConsentRecord> poll() {
+        ensureOpen();
+        ensureSchema();
+        synchronized (readLock) {
+            return readInto(null, "poll", true);
+        }
+    }
+
+    private List<ConsentRecord> readInto(Consumer<ConsentRecord> sink, String what, boolean limited) {
+        Set<Long> txs = new HashSet<>();
+        List<ConsentRecord> fresh;
+        try (Connection c = settings.dataSource().getConnection()) {
+            long xmin = table.read(c, watermark.low(), (tx, r) -> {
+                txs.add(tx);
+                watermark.accept(tx, r, sink != null);
+            }, limited);
+            fresh = watermark.advance(xmin, txs);
+        } catch (SQLException e) {
+            watermark.discard();
+            throw Sql.failure(what, settings.location(), e);
+        } catch (RuntimeException e) {
+            watermark.discard();
+            throw e;
+        }
+        if (sink != null) {
+            fresh.forEach(sink);
+        }
+        return fresh;
+    }
+
+    /**
+     * Appends {@code rows} in one transaction, durable when this returns.
+     *
+     * @throws InvalidInputException if a row is over a {@link JournalLimits} limit (nothing is written)
+     * @throws ConsentStoreException if the rows could not be committed
+     */
+    @Override
+    public void append(List<ConsentRecord> rows) {
+        Objects.requireNonNull(rows, "rows");
+        ensureOpen();
+        if (rows.isEmpty()) {
+            return;
+        }
+        rows.forEach(JournalLimits::check);
+        ensureSchema();
+        long[] tx = {-1};
+        try (Connection c = settings.dataSource().getConnection()) {
+            table.append(c, rows, id -> {
+                tx[0] = id;
+                watermark.own(id);
+            });
+        } catch (SQLException e) {
+            if (tx[0] >= 0) {
+                watermark.disown(tx[0]);
+            }
+            throw Sql.failure("append of " + rows.size() + " row(s)", settings.location(), e);
+        } catch (RuntimeException e) {
+            if (tx[0] >= 0) {
+                watermark.disown(tx[0]);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Creates the schema's missing tables now (what {@link Builder#createSchema createSchema(true)}
+     * does on first use); safe to run from several instances at once.
+     *
+     * @throws ConsentStoreException if the tables could not be created
+     */
+    public void createSchema() {
+        ensureOpen();
+        try (Connection c = settings.dataSource().getConnection()) {
+            Schema.create(c, settings);
+            Schema.check(c, settings);
+            schemaChecked = true;
+        } catch (SQLException e) {
+            throw Sql.failure("creating the schema", settings.location(), e);
+        }
+    }
+
+    private void ensureSchema() {
+        if (schemaChecked) {
+            return;
+        }
+        synchronized (schemaLock) {
+            if (schemaChecked) {
+                return;
+            }
+            try (Connection c = settings.dataSource().getConnection()) {
+                if (settings.createSchema()) {
+                    Schema.create(c, settings);
+                }
+                Schema.check(c, settings);
+                schemaChecked = true;
+            } catch (SQLException e) {
+                throw Sql.failure("checking the schema", settings.location(), e);
+            }
+        }
+    }
+
+    /** Stops the store: later calls throw. Does not close the DataSource. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ConsentStoreException("JDBC consent store (" + settings.location() + ") is closed");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JdbcConsentStore[" + settings.location() + "]";
+    }
+
+    /**
+     * Configures a {@link JdbcConsentStore}. Setters validate at once and name the field; the built
+     * store keeps its own immutable copy of the settings. Not thread-safe.
+     */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private String prefix = DEFAULT_TABLE_PREFIX;
+        private Duration visibilityBound = DEFAULT_VISIBILITY_BOUND;
+        private boolean createSchema;
+        private PhoneNumbers phones = PhoneNumbers.defaults();
+        private Duration statementTimeout = DEFAULT_STATEMENT_TIMEOUT;
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = JdbcSettings.checkDataSource(dataSource);
+        }
+
+        /**
+         * Prefix of the store's table names: empty, or up to 40 lower-case letters, digits and '_'
+         * not starting with a digit. Default {@value JdbcConsentStore#DEFAULT_TABLE_PREFIX}. The
+         * tables live in the connection's current schema ({@code search_path}). Every writer of one
+         * journal uses the same database and prefix.
+         */
+        public Builder tablePrefix(String prefix) {
+            this.prefix = JdbcSettings.checkPrefix(prefix);
+            return this;
+        }
+
+        /**
+         * How stale a tracker over this store may be: it polls before a lookup once its last refresh
+         * is older than this, so an opt-out committed by another instance blocks sends here within
+         * this bound plus one poll. 1 ms to 1 hour; default 2 s.
+         */
+        public Builder visibilityBound(Duration bound) {
+            this.visibilityBound = JdbcSettings.checkVisibilityBound(bound);
+            return this;
+        }
+
+        /**
+         * Whether the store creates missing tables on first use (default false: it checks them and
+         * fails with a message naming the script to run).
+         */
+        public Builder createSchema(boolean create) {
+            this.createSchema = create;
+            return this;
+        }
+
+        /** How stored phone numbers are read (matters only for non-E.164 imported rows). */
+        public Builder phoneNumbers(PhoneNumbers phones) {
+            this.phones = Objects.requireNonNull(phones, "phones");
+            return this;
+        }
+
+        /**
+         * Longest statement of an append or a poll (a lock wait, a stalled server): PostgreSQL
+         * cancels it and the call throws {@link ConsentStoreException} (SQLState 57014) instead of
+         * hanging a send or a lookup. The open-time replay is not limited (it may read millions of
+         * rows). Zero leaves the server's {@code statement_timeout}; otherwise 1 ms to 1 hour.
+         * Default 10 s.
+         */
+        public Builder statementTimeout(Duration timeout) {
+            this.statementTimeout = JdbcSettings.checkStatementTimeout(timeout);
+            return this;
+        }
+
+        /** Builds the store. Makes no connection: the first replay, append or poll checks the schema. */
+        public JdbcConsentStore build() {
+            return new JdbcConsentStore(new JdbcSettings(dataSource, prefix, visibilityBound, createSchema, phones,
+                    statementTimeout));
+        }
+    }
+}

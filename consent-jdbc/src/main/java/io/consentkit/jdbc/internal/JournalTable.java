@@ -1,0 +1,139 @@
+package io.consentkit.jdbc.internal;
+
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.JournalCodec;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * The journal table's SQL: one transaction per appended batch, and reads of every row from a
+ * transaction id on, in journal order {@code (tx, id)}, with the snapshot's oldest running
+ * transaction id. Stateless and thread-safe (each call uses the connection it is given).
+ */
+public final class JournalTable {
+    /** Rows fetched per round trip while reading. */
+    static final int FETCH_SIZE = 1000;
+
+    private final JdbcSettings settings;
+    private final String insert;
+    private final String select;
+
+    public JournalTable(JdbcSettings settings) {
+        this.settings = settings;
+        String cols = String.join(", ", ConsentRecord.COLUMNS);
+        this.insert = "INSERT INTO " + settings.journalTable() + " (tx, " + cols + ") VALUES (?"
+                + ", ?".repeat(ConsentRecord.COLUMNS.size()) + ")";
+        this.select = "SELECT tx, id, " + cols + " FROM " + settings.journalTable()
+                + " WHERE tx >= ? ORDER BY tx, id";
+    }
+
+    /**
+     * Inserts {@code rows} in one transaction and commits it with {@code synchronous_commit} on, so
+     * the rows are durable when this returns. {@code beforeInsert} gets the transaction's id before
+     * any row is written (the store notes it as its own, so its polls do not return the rows). Each
+     * statement of the transaction is cancelled after {@link JdbcSettings#statementTimeout} (0: the
+     * server's setting).
+     *
+     * @throws SQLException if anything failed; the transaction was rolled back or its outcome is unknown
+     */
+    public void append(Connection c, List<ConsentRecord> rows, LongConsumer beforeInsert) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            long tx;
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT set_config('synchronous_commit', 'on', true), "
+                         + "pg_current_xact_id()::text::bigint" + timeout(settings.statementTimeout().toMillis()))) {
+                rs.next();
+                tx = rs.getLong(2);
+            }
+            beforeInsert.accept(tx);
+            try (PreparedStatement ps = c.prepareStatement(insert)) {
+                for (ConsentRecord r : rows) {
+                    ps.setLong(1, tx);
+                    String[] cells = JournalCodec.cells(r);
+                    for (int i = 0; i < cells.length; i++) {
+                        ps.setString(i + 2, cells[i]);
+                    }
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            Sql.rollbackQuietly(c);
+            throw e;
+        } finally {
+            Sql.restoreAutoCommit(c, auto);
+        }
+    }
+
+    /** A select-list item setting this transaction's statement timeout, or nothing for 0 (the server's). */
+    private static String timeout(long millis) {
+        return millis <= 0 ? "" : ", set_config('statement_timeout', '" + millis + "', true)";
+    }
+
+    /** What a read saw: the snapshot's oldest running transaction id. */
+    public interface RowSink {
+        /** One committed row, in journal order. */
+        void row(long tx, ConsentRecord record);
+    }
+
+    /**
+     * Reads, in one repeatable-read snapshot, every committed row with {@code tx >= fromTx} in
+     * journal order, and returns the snapshot's xmin: every transaction with a smaller id had ended
+     * (committed or rolled back) when the snapshot was taken, so no row with a smaller {@code tx}
+     * can appear later. With {@code limited}, each statement is cancelled after the statement timeout.
+     */
+    public long read(Connection c, long fromTx, RowSink sink, boolean limited) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        int isolation = c.getTransactionIsolation();
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try {
+            long xmin;
+            try (Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+                         + timeout(limited ? settings.statementTimeout().toMillis() : 0))) {
+                rs.next();
+                xmin = rs.getLong(1);
+            }
+            String source = "jdbc " + settings.location();
+            int[] map = JournalCodec.identityMap();
+            try (PreparedStatement ps = c.prepareStatement(select)) {
+                ps.setFetchSize(FETCH_SIZE);
+                ps.setLong(1, fromTx);
+                try (ResultSet rs = ps.executeQuery()) {
+                    String[] cells = new String[JournalCodec.COLUMN_COUNT];
+                    while (rs.next()) {
+                        long tx = rs.getLong(1);
+                        long id = rs.getLong(2);
+                        for (int i = 0; i < cells.length; i++) {
+                            cells[i] = rs.getString(i + 3);
+                        }
+                        sink.row(tx, JournalCodec.decode(i -> cells[i], cells.length, map, settings.phones(),
+                                source, id, true));
+                    }
+                }
+            }
+            c.commit();
+            return xmin;
+        } catch (SQLException | RuntimeException e) {
+            Sql.rollbackQuietly(c);
+            throw e;
+        } finally {
+            try {
+                c.setTransactionIsolation(isolation);
+            } catch (SQLException ignored) {
+                // a broken connection; the pool discards it
+            }
+            Sql.restoreAutoCommit(c, auto);
+        }
+    }
+}
