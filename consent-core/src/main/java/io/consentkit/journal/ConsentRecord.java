@@ -31,6 +31,12 @@ import java.util.Objects;
  * @param status         the row's status
  * @param revokedAt      when consent was revoked, or null
  * @param revokedMethod  how it was revoked (e.g. {@code stop_keyword}); empty unless revoked
+ * @param program        the program (campaign, subscription) the row belongs to; empty means the
+ *                       tracker's default program for a consent and, for a suppression, every
+ *                       program of {@code brand} (every program of every brand when both are empty)
+ * @param brand          the brand (business) of the program; empty means the tracker's default brand
+ * @param channel        the channel the row arrived by ({@code sms}, {@code web}, {@code email},
+ *                       {@code voice}, {@code agent}, {@code api}); empty if not recorded
  */
 public record ConsentRecord(
         String consentId,
@@ -46,7 +52,19 @@ public record ConsentRecord(
         Map<String, String> metadata,
         ConsentStatus status,
         Instant revokedAt,
-        String revokedMethod) {
+        String revokedMethod,
+        String program,
+        String brand,
+        String channel) {
+
+    /**
+     * The 14 legacy journal columns, in order: what a legacy file holds and what a tool that knows
+     * only the legacy schema reads.
+     */
+    public static final java.util.List<String> LEGACY_COLUMNS = java.util.List.of(
+            "consent_id", "timestamp", "phone_number", "opt_in_method", "consent_message", "customer_id",
+            "customer_name", "customer_email", "ip_address", "screenshot_url", "metadata", "status",
+            "revoked_at", "revoked_method");
 
     /** The journal's columns, in order. */
     public static final java.util.List<String> COLUMNS = java.util.List.of(
@@ -67,10 +85,34 @@ public record ConsentRecord(
         ipAddress = nz(ipAddress);
         screenshotUrl = nz(screenshotUrl);
         revokedMethod = io.consentkit.internal.Interner.intern(nz(revokedMethod));
+        program = io.consentkit.internal.Interner.intern(nz(program));
+        brand = io.consentkit.internal.Interner.intern(nz(brand));
+        channel = io.consentkit.internal.Interner.intern(nz(channel));
         metadata = io.consentkit.internal.CompactMap.copyOf(metadata);
         if (consentId.isEmpty()) {
             throw new IllegalArgumentException("consentId is empty");
         }
+    }
+
+    /** A row in the default program and brand, with no channel: the 14 legacy columns. */
+    public ConsentRecord(String consentId, Instant timestamp, PhoneNumber phoneNumber, String optInMethod,
+                         String consentMessage, String customerId, String customerName, String customerEmail,
+                         String ipAddress, String screenshotUrl, Map<String, String> metadata, ConsentStatus status,
+                         Instant revokedAt, String revokedMethod) {
+        this(consentId, timestamp, phoneNumber, optInMethod, consentMessage, customerId, customerName, customerEmail,
+                ipAddress, screenshotUrl, metadata, status, revokedAt, revokedMethod, "", "", "");
+    }
+
+    /** True if the row has only legacy content: default program and brand, no channel. */
+    public boolean isLegacyShaped() {
+        return program.isEmpty() && brand.isEmpty() && channel.isEmpty();
+    }
+
+    /** A copy in another program, brand and channel. */
+    public ConsentRecord withScope(String newProgram, String newBrand, String newChannel) {
+        return new ConsentRecord(consentId, timestamp, phoneNumber, optInMethod, consentMessage, customerId,
+                customerName, customerEmail, ipAddress, screenshotUrl, metadata, status, revokedAt, revokedMethod,
+                newProgram, newBrand, newChannel);
     }
 
     private static String nz(String s) {
@@ -92,13 +134,15 @@ public record ConsentRecord(
             md = m;
         }
         return new ConsentRecord(consentId, timestamp, phoneNumber, optInMethod, consentMessage, customerId,
-                customerName, customerEmail, ipAddress, screenshotUrl, md, newStatus, newRevokedAt, newRevokedMethod);
+                customerName, customerEmail, ipAddress, screenshotUrl, md, newStatus, newRevokedAt, newRevokedMethod,
+                program, brand, channel);
     }
 
     /** A copy with another consent message (used to share one instance of repeated texts). */
     public ConsentRecord withConsentMessage(String message) {
         return new ConsentRecord(consentId, timestamp, phoneNumber, optInMethod, message, customerId,
-                customerName, customerEmail, ipAddress, screenshotUrl, metadata, status, revokedAt, revokedMethod);
+                customerName, customerEmail, ipAddress, screenshotUrl, metadata, status, revokedAt, revokedMethod,
+                program, brand, channel);
     }
 
     /** Masks the phone number and leaves out the consent text and personal fields. */
@@ -106,6 +150,7 @@ public record ConsentRecord(
     public String toString() {
         return "ConsentRecord[" + consentId + ", " + timestamp + ", " + phoneNumber.masked() + ", "
                 + (optInMethod.isEmpty() ? "suppression" : optInMethod) + ", " + status.journalName()
+                + (program.isEmpty() && brand.isEmpty() ? "" : ", " + brand + "/" + program)
                 + (revokedAt == null ? "" : ", revoked " + revokedAt + " via " + revokedMethod) + "]";
     }
 }
