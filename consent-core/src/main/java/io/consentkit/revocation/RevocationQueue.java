@@ -67,10 +67,15 @@ public final class RevocationQueue implements AutoCloseable {
         this.days = BusinessDays.federal(b.zone != null ? b.zone : clock.getZone());
         this.businessDays = b.businessDays;
         this.phones = tracker != null ? tracker.phoneNumbers() : PhoneNumbers.defaults();
-        int line = 0;
-        for (RevocationEvent e : store.events()) {
-            line++;
-            fold(e, line);
+        try {
+            int line = 0;
+            for (RevocationEvent e : store.events()) {
+                line++;
+                fold(e, line);
+            }
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
         }
     }
 
@@ -343,7 +348,8 @@ public final class RevocationQueue implements AutoCloseable {
         /**
          * Builds the queue, folding the store's rows.
          *
-         * @throws RevocationQueueException if the rows do not fold (a closing row without its request)
+         * @throws RevocationQueueException if the rows do not fold (a closing row without its request);
+         *                                  the store is then closed
          */
         public RevocationQueue build() {
             return new RevocationQueue(this);
