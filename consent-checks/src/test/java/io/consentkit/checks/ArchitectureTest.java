@@ -84,9 +84,11 @@ class ArchitectureTest {
                 "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent",
                 "io.consentkit.inbound.internal");
         floor("io.consentkit.send.internal", "io.consentkit", "io.consentkit.support", "io.consentkit.internal");
+        floor("io.consentkit.revocation", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
+                "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent");
         floor("io.consentkit.send", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
                 "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent", "io.consentkit.message",
-                "io.consentkit.send.internal");
+                "io.consentkit.send.internal", "io.consentkit.revocation");
     }
 
     /** Third-party packages consent-core may use: the JDK, SLF4J, commons-csv, libphonenumber. */

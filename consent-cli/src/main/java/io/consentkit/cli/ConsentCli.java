@@ -31,6 +31,7 @@ import java.io.PrintWriter;
             SendCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
+            RevocationsCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec
@@ -66,7 +67,7 @@ public final class ConsentCli implements Runnable {
                 err.println("consent: error: " + t.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            if (t instanceof ConsentStoreException) {
+            if (t instanceof ConsentStoreException || t instanceof io.consentkit.revocation.RevocationQueueException) {
                 err.println("consent: error: " + t.getMessage());
                 return EXIT_STORE_UNAVAILABLE;
             }

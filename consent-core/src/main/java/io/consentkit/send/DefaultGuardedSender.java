@@ -6,6 +6,7 @@ import io.consentkit.message.CostEstimate;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
+import io.consentkit.revocation.RevocationQueue;
 import io.consentkit.send.GatewayResult.FailureKind;
 import io.consentkit.send.MessageContent.Content;
 import io.consentkit.send.SendOutcome.Reason;
@@ -53,6 +54,7 @@ final class DefaultGuardedSender implements GuardedSender {
     private final URI defaultStatusCallback;
     private final MessageContent contents;
     private final SendRecorder recorder;
+    private final RevocationQueue revocationRequests;
     /** Numbers the provider reported as opted out whose revocation is not yet recorded. */
     private final ConcurrentHashMap<String, Integer> pendingRevocations = new ConcurrentHashMap<>();
     private volatile String haltReason;
@@ -80,6 +82,7 @@ final class DefaultGuardedSender implements GuardedSender {
         this.defaultStatusCallback = s.defaultStatusCallback();
         this.contents = new MessageContent(s.formatters(), s.prices());
         this.recorder = new SendRecorder(log, listener, gateway);
+        this.revocationRequests = s.pendingRevocations();
     }
 
     @Override
@@ -238,6 +241,10 @@ final class DefaultGuardedSender implements GuardedSender {
             }
             if (category == MessageCategory.MARKETING && !tracker.isActive(to)) {
                 return new SendOutcome.Blocked(Reason.NO_CONSENT, "no active consent for marketing");
+            }
+            if (category == MessageCategory.MARKETING && revocationRequests != null
+                    && revocationRequests.isPending(to)) {
+                return new SendOutcome.Blocked(Reason.REVOCATION_PENDING, "a revocation request is pending review");
             }
         } catch (RuntimeException e) {
             LOG.error("consent for {} could not be checked; blocking (fail closed)", to.masked(), e);

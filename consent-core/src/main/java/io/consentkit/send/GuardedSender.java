@@ -4,6 +4,7 @@ import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.message.MessageFormatter;
 import io.consentkit.message.PriceTable;
+import io.consentkit.revocation.RevocationQueue;
 
 import java.net.URI;
 import java.time.Clock;
@@ -23,7 +24,8 @@ import java.util.function.BooleanSupplier;
  *       evaluated and logged but nothing is sent and no budget is used;</li>
  *   <li><b>valid number</b> &rarr; blocked;</li>
  *   <li><b>opted out</b> (always, every category) &rarr; blocked; <b>consent</b> for marketing
- *       (an active consent) &rarr; blocked; <b>fail closed</b>: if the consent store cannot be read
+ *       (an active consent, and no revocation request pending in the
+ *       {@linkplain Builder#pendingRevocations queue}) &rarr; blocked; <b>fail closed</b>: if the consent store cannot be read
  *       &rarr; blocked ({@code STORE_UNAVAILABLE});</li>
  *   <li><b>quiet hours</b> in the recipient's local time ({@link QuietHours}) &rarr; deferred to the
  *       next allowed instant; emergency messages are exempt by default;</li>
@@ -136,6 +138,7 @@ public interface GuardedSender {
         private MessageFormatter formatter;
         private final EnumMap<MessageCategory, MessageFormatter> formatters = new EnumMap<>(MessageCategory.class);
         private PriceTable prices;
+        private RevocationQueue pendingRevocations;
 
         private Builder(ConsentTracker tracker, SmsGateway gateway) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -291,6 +294,17 @@ public interface GuardedSender {
         }
 
         /**
+         * Blocks marketing to a number while a revocation request for it is pending in {@code queue}
+         * (received by email, phone or a text someone must review, not applied yet): such a send is
+         * {@link SendOutcome.Reason#REVOCATION_PENDING}. Transactional and emergency messages are not
+         * affected. The check is one lookup in the queue's concurrent set. Default: no queue.
+         */
+        public Builder pendingRevocations(RevocationQueue queue) {
+            this.pendingRevocations = Objects.requireNonNull(queue, "queue");
+            return this;
+        }
+
+        /**
          * Builds the sender from these settings, resolving the defaults once: the tracker's clock,
          * that clock's zone, a new {@link InMemorySendLog}, and for every category its own formatter,
          * else the default formatter, else one with no segment budget.
@@ -305,7 +319,8 @@ public interface GuardedSender {
             return new DefaultGuardedSender(new SenderSettings(tracker, gateway, c, zone != null ? zone : c.getZone(),
                     sendLog != null ? sendLog : new InMemorySendLog(), listener, quietHours, quietHoursExempt, cooldown,
                     cooldownExempt, recipientHourlyCap, recipientDailyCap, globalDailyCap, alertFraction,
-                    segmentsPerSecond, dryRun, killSwitch, defaultFrom, defaultStatusCallback, perCategory, prices));
+                    segmentsPerSecond, dryRun, killSwitch, defaultFrom, defaultStatusCallback, perCategory, prices,
+                    pendingRevocations));
         }
 
         private static EnumSet<MessageCategory> categories(MessageCategory... categories) {

@@ -43,6 +43,11 @@ public sealed interface SendOutcome
         OPTED_OUT,
         /** Blocks: a marketing message to a number without an active consent. */
         NO_CONSENT,
+        /**
+         * Blocks: a marketing message to a number with a revocation request pending review (received
+         * by email, phone or another reasonable means, not applied yet).
+         */
+        REVOCATION_PENDING,
         /** Blocks: the consent store could not be read, so consent cannot be proven (fail closed). */
         STORE_UNAVAILABLE,
         /** Defers: outside the allowed window in the recipient's local time. */

@@ -3,6 +3,7 @@ package io.consentkit.send;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.message.MessageFormatter;
 import io.consentkit.message.PriceTable;
+import io.consentkit.revocation.RevocationQueue;
 
 import java.net.URI;
 import java.time.Clock;
@@ -44,13 +45,15 @@ import java.util.function.BooleanSupplier;
  * @param formatters          the formatter of every category (a category without one set gets the
  *                            builder's default formatter, or a formatter with no budget)
  * @param prices              prices for cost estimates, or null for none
+ * @param pendingRevocations  revocation requests that block marketing while pending, or null for none
  */
 record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, ZoneId zone, SendLog sendLog,
                       SendListener listener, QuietHours quietHours, Set<MessageCategory> quietHoursExempt,
                       Duration cooldown, Set<MessageCategory> cooldownExempt, int recipientHourlyCap,
                       int recipientDailyCap, long globalDailyCap, double dailyCapAlertAt, int segmentsPerSecond,
                       boolean dryRun, BooleanSupplier killSwitch, String defaultFrom, URI defaultStatusCallback,
-                      Map<MessageCategory, MessageFormatter> formatters, PriceTable prices) {
+                      Map<MessageCategory, MessageFormatter> formatters, PriceTable prices,
+                      RevocationQueue pendingRevocations) {
 
     /** Counts segments and joins parts, with no budget (Twilio's 1,600-character limit still holds). */
     static final MessageFormatter NO_BUDGET = MessageFormatter.builder().segmentBudget(Integer.MAX_VALUE).build();
