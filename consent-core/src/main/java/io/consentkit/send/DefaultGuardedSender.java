@@ -159,6 +159,9 @@ final class DefaultGuardedSender implements GuardedSender {
             return finish(m, to, now, content, late);
         }
         GatewayResult result = (GatewayResult) fenced;
+        if (!recipientKeys) {
+            key = log.recipientKey(e164); // logged with what may have been sent, for a later sender's limits
+        }
         List<GatewayAttempt> attempts = result.attempts();
         // the provider that answered last: the one that sent, or whose failure decided
         String provider = attempts.isEmpty() ? gateway.name() : attempts.get(attempts.size() - 1).gateway();
