@@ -90,4 +90,60 @@ class LimitsRestartTest {
         });
         assertThat(gateway.requestCount()).isEqualTo(3);
     }
+
+    @Test
+    void onlySendsThatWereOrMayHaveBeenSentAreRebuilt() {
+        log = CsvSendLog.open(dir.resolve("sends.csv"));
+        GuardedSender first = sender();
+        gateway.enqueueServerError();   // certainly not sent: gives its place back
+        gateway.enqueueTimeout();       // may have been sent: keeps it
+        assertThat(first.send(OutboundMessage.transactional(number(0), "a"))).isInstanceOf(SendOutcome.Failed.class);
+        assertThat(first.send(OutboundMessage.transactional(number(1), "b"))).isInstanceOf(SendOutcome.Failed.class);
+        assertThat(first.send(OutboundMessage.transactional("12", "c"))).isInstanceOf(SendOutcome.Blocked.class);
+        assertThat(first.usedToday()).isEqualTo(1);
+        restart();
+        GuardedSender second = sender();
+        assertThat(second.usedToday()).isEqualTo(1);
+        assertThat(second.send(OutboundMessage.transactional(number(0), "a"))).matches(SendOutcome::sent);
+        assertThat(second.send(OutboundMessage.transactional(number(1), "b"))).isInstanceOfSatisfying(
+                SendOutcome.Deferred.class, d -> assertThat(d.reason()).isEqualTo(Reason.COOLDOWN));
+    }
+
+    @Test
+    void sendsOfAnEarlierDayOrOlderThanTheCooldownDoNotCount() {
+        log = CsvSendLog.open(dir.resolve("sends.csv"));
+        assertThat(sender().send(OutboundMessage.transactional(AUSTIN, "yesterday")).sent()).isTrue();
+        clock.advance(Duration.ofHours(20)); // 08:00 the next day in Austin
+        restart();
+        GuardedSender next = sender();
+        assertThat(next.usedToday()).isZero();
+        assertThat(next.send(OutboundMessage.transactional(AUSTIN, "today")).sent()).isTrue();
+    }
+
+    @Test
+    void aLogWithTheEarlierHeaderRebuildsTheGlobalCountButHasNoRecipientKeys() throws Exception {
+        Path file = dir.resolve("sends.csv");
+        java.nio.file.Files.writeString(file, CsvSendLog.V1_HEADER + "\n"
+                + "decision,2026-01-15T17:00:00Z,sent,,+*********34,transactional,,,4,1,,,SM9,,,,fake,queued,\n");
+        log = CsvSendLog.open(file);
+        assertThat(log.hasRecipientKeys()).isFalse();
+        GuardedSender sender = sender();
+        assertThat(sender.usedToday()).isEqualTo(1);
+        assertThat(sender.send(OutboundMessage.transactional(AUSTIN, "x")).sent()).isTrue();
+        restart();
+        assertThat(java.nio.file.Files.readAllLines(file).get(0)).isEqualTo(CsvSendLog.V1_HEADER);
+        assertThat(log.entries()).hasSize(2).allSatisfy(e -> assertThat(e.recipientKey()).isEmpty());
+        assertThat(sender().usedToday()).isEqualTo(2);
+    }
+
+    @Test
+    void aNewLogCarriesRecipientKeysUnderItsOwnSecret() {
+        log = CsvSendLog.open(dir.resolve("sends.csv"));
+        assertThat(log.hasRecipientKeys()).isTrue();
+        assertThat(log.recipientKey(AUSTIN)).isEqualTo(log.recipientKey(AUSTIN)).isNotEqualTo(log.recipientKey(NEW_YORK))
+                .startsWith("hmac-sha256:").doesNotContain("5551234");
+        try (CsvSendLog other = CsvSendLog.open(dir.resolve("other.csv"))) {
+            assertThat(other.recipientKey(AUSTIN)).isNotEqualTo(log.recipientKey(AUSTIN));
+        }
+    }
 }
