@@ -54,8 +54,8 @@ public record LimitPolicy(ZoneId zone, Duration cooldown, int recipientHourlyCap
 
     /**
      * Where a store that starts empty begins reading history ({@link SendLog#replay}) so that a
-     * restart changes nothing: 24 hours and the cooldown before {@code now} (which covers the
-     * calendar day, the sliding hour and the cooldown).
+     * restart changes nothing: 26 hours and the cooldown before {@code now}, which covers the
+     * calendar day (at most 25 hours, on a daylight-saving change), the sliding hour and the cooldown.
      */
     public Instant historyFrom(Instant now) {
         return now.minus(DAY.plusHours(2)).minus(cooldown);
