@@ -220,7 +220,8 @@ public final class CsvSendLog implements SendLog {
     public List<SendLogEntry> entries() {
         List<SendLogEntry> decisions = new ArrayList<>();
         Map<String, DeliveryUpdate> latest = new HashMap<>();
-        read(decisions, latest);
+        read(decisions::add, u -> latest.merge(u.providerId(), u,
+                (old, nu) -> nu.status().rank() >= old.status().rank() ? nu : old));
         List<SendLogEntry> out = new ArrayList<>(decisions.size());
         for (SendLogEntry e : decisions) {
             DeliveryUpdate u = e.providerId().isEmpty() ? null : latest.get(e.providerId());
@@ -240,7 +241,23 @@ public final class CsvSendLog implements SendLog {
         return Optional.empty();
     }
 
-    private void read(List<SendLogEntry> decisions, Map<String, DeliveryUpdate> latest) {
+    /**
+     * Streams the decision rows from {@code from} on, in file order, without folding statuses in or
+     * holding the file in memory: what a sender reads at start to rebuild its limits.
+     */
+    @Override
+    public void replay(Instant from, java.util.function.Consumer<SendLogEntry> sink) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(sink, "sink");
+        read(e -> {
+            if (!e.time().isBefore(from)) {
+                sink.accept(e);
+            }
+        }, u -> { });
+    }
+
+    private void read(java.util.function.Consumer<SendLogEntry> decisions,
+                      java.util.function.Consumer<DeliveryUpdate> statuses) {
         String source = file.file().getFileName().toString();
         try (InputStream in = file.read();
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
@@ -264,12 +281,8 @@ public final class CsvSendLog implements SendLog {
                 }
                 Row row = new Row(r, source, line);
                 switch (r.get(0)) {
-                    case "decision" -> decisions.add(row.decision());
-                    case "status" -> {
-                        DeliveryUpdate u = row.status();
-                        latest.merge(u.providerId(), u,
-                                (old, nu) -> nu.status().rank() >= old.status().rank() ? nu : old);
-                    }
+                    case "decision" -> decisions.accept(row.decision());
+                    case "status" -> statuses.accept(row.status());
                     default -> throw new SendLogException(source + " line " + line + ": row_type '"
                             + truncate(r.get(0)) + "' is not decision or status");
                 }
