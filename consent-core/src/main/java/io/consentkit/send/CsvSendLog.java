@@ -42,8 +42,12 @@ import java.util.Optional;
  * {@code time}, {@code decision}, {@code reason}, {@code to} (masked), {@code category},
  * {@code template_id}, {@code body_digest}, {@code body_length}, {@code segments},
  * {@code estimated_cost}, {@code currency}, {@code provider_id}, {@code error_code}, {@code detail}, {@code until},
- * {@code gateway}, {@code status}, {@code status_error_code}. A status row fills {@code time},
- * {@code provider_id}, {@code status} and {@code status_error_code}.
+ * {@code gateway}, {@code status}, {@code status_error_code}, {@code recipient_key} (the keyed digest
+ * of the number, {@link #recipientKey}), {@code attempts} (the calls of a failover chain,
+ * {@link GatewayAttempt#encode}). A status row fills {@code time}, {@code provider_id},
+ * {@code status} and {@code status_error_code}. A log with an earlier header ({@link #V1_HEADER},
+ * {@link #LEGACY_HEADER}) is read and appended to in its own columns, without the last two: a
+ * sender over it rebuilds its global limits from the log, but not the per-recipient ones.
  *
  * <p>Thread-safe. Reads parse the whole file: meant for audits and tools, not the send path.
  */
@@ -51,14 +55,20 @@ public final class CsvSendLog implements SendLog {
     /** The header line. */
     public static final String HEADER = "row_type,time,decision,reason,to,category,template_id,body_digest,"
             + "body_length,segments,estimated_cost,currency,provider_id,error_code,detail,until,gateway,status,"
-            + "status_error_code";
+            + "status_error_code,recipient_key,attempts";
     /**
-     * The header of logs written before body digests were keyed: the same columns, the digest column
-     * named {@code body_sha256}. Such logs are read and appended to as they are.
+     * The header of logs written before the {@code recipient_key} and {@code attempts} columns. Such
+     * logs are read and appended to as they are.
      */
-    public static final String LEGACY_HEADER = HEADER.replace(",body_digest,", ",body_sha256,");
+    public static final String V1_HEADER = HEADER.replace(",recipient_key,attempts", "");
+    /**
+     * The header of logs written before body digests were keyed: the {@link #V1_HEADER} columns, the
+     * digest column named {@code body_sha256}. Such logs are read and appended to as they are.
+     */
+    public static final String LEGACY_HEADER = V1_HEADER.replace(",body_digest,", ",body_sha256,");
 
     private static final int COLUMNS = HEADER.split(",").length;
+    private static final int V1_COLUMNS = V1_HEADER.split(",").length;
     private static final String WHAT = "send log";
     private static final AppendOnlyFile.Errors ERRORS = new AppendOnlyFile.Errors() {
         @Override
@@ -74,10 +84,14 @@ public final class CsvSendLog implements SendLog {
 
     private final AppendOnlyFile file;
     private final BodyDigestKey key;
+    /** Columns of this file's rows: {@link #COLUMNS}, or {@link #V1_COLUMNS} for an earlier header. */
+    private final int columns;
 
     private CsvSendLog(Path path, Duration lockTimeout, Clock clock) {
-        this.file = AppendOnlyFile.open(path, WHAT, HEADER, List.of(HEADER, LEGACY_HEADER), lockTimeout, clock,
-                AppendOnlyFile.DEFAULT_OPENER, ERRORS); // refuses any other header before touching the file
+        this.file = AppendOnlyFile.open(path, WHAT, HEADER, List.of(HEADER, V1_HEADER, LEGACY_HEADER), lockTimeout,
+                clock, AppendOnlyFile.DEFAULT_OPENER, ERRORS); // refuses any other header before touching the file
+        String header = file.headerLine();
+        this.columns = header == null || header.equals(HEADER) ? COLUMNS : V1_COLUMNS;
         try {
             // the key is read or created under the log's lock, so two openers never make two keys
             this.key = BodyDigestKey.load(file.file(), Files.exists(BodyDigestKey.keyFile(file.file()))
@@ -143,6 +157,21 @@ public final class CsvSendLog implements SendLog {
         return key.digest(Objects.requireNonNull(body, "body"));
     }
 
+    /**
+     * The keyed digest this log records for the recipient {@code e164} (column {@code recipient_key}):
+     * the HMAC-SHA256, under this log's secret, of {@code "recipient:" + e164}, so the log can
+     * rebuild per-recipient limits without holding the number.
+     */
+    @Override
+    public String recipientKey(String e164) {
+        return key.digest("recipient:" + Objects.requireNonNull(e164, "e164"));
+    }
+
+    /** True if rows of this file carry the recipient key and attempts (its header is {@link #HEADER}). */
+    public boolean hasRecipientKeys() {
+        return columns == COLUMNS;
+    }
+
     /** Where a torn last row found on open was moved, if one was. */
     public Optional<Path> quarantined() {
         return Optional.ofNullable(file.quarantined());
@@ -158,6 +187,7 @@ public final class CsvSendLog implements SendLog {
             e.until() == null ? "" : e.until().toString(), e.gateway(),
             e.status() == null ? "" : e.status().providerName(),
             e.statusErrorCode() == 0 ? "" : Integer.toString(e.statusErrorCode()),
+            e.recipientKey(), GatewayAttempt.encode(e.attempts()),
         };
         write(cells);
     }
@@ -176,7 +206,7 @@ public final class CsvSendLog implements SendLog {
 
     private void write(String[] cells) {
         StringBuilder sb = new StringBuilder(256);
-        for (int i = 0; i < cells.length; i++) {
+        for (int i = 0; i < columns; i++) {
             if (i > 0) {
                 sb.append(',');
             }
@@ -190,7 +220,8 @@ public final class CsvSendLog implements SendLog {
     public List<SendLogEntry> entries() {
         List<SendLogEntry> decisions = new ArrayList<>();
         Map<String, DeliveryUpdate> latest = new HashMap<>();
-        read(decisions, latest);
+        read(decisions::add, u -> latest.merge(u.providerId(), u,
+                (old, nu) -> nu.status().rank() >= old.status().rank() ? nu : old));
         List<SendLogEntry> out = new ArrayList<>(decisions.size());
         for (SendLogEntry e : decisions) {
             DeliveryUpdate u = e.providerId().isEmpty() ? null : latest.get(e.providerId());
@@ -210,7 +241,23 @@ public final class CsvSendLog implements SendLog {
         return Optional.empty();
     }
 
-    private void read(List<SendLogEntry> decisions, Map<String, DeliveryUpdate> latest) {
+    /**
+     * Streams the decision rows from {@code from} on, in file order, without folding statuses in or
+     * holding the file in memory: what a sender reads at start to rebuild its limits.
+     */
+    @Override
+    public void replay(Instant from, java.util.function.Consumer<SendLogEntry> sink) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(sink, "sink");
+        read(e -> {
+            if (!e.time().isBefore(from)) {
+                sink.accept(e);
+            }
+        }, u -> { });
+    }
+
+    private void read(java.util.function.Consumer<SendLogEntry> decisions,
+                      java.util.function.Consumer<DeliveryUpdate> statuses) {
         String source = file.file().getFileName().toString();
         try (InputStream in = file.read();
              BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16);
@@ -228,18 +275,14 @@ public final class CsvSendLog implements SendLog {
                     throw new SendLogException(source + " line " + parser.getCurrentLineNumber() + ": not valid CSV ("
                             + e.getCause().getMessage() + ")", e);
                 }
-                if (r.size() != COLUMNS) {
+                if (r.size() != columns) {
                     throw new SendLogException(source + " line " + line + ": has " + r.size() + " fields, expected "
-                            + COLUMNS);
+                            + columns);
                 }
                 Row row = new Row(r, source, line);
                 switch (r.get(0)) {
-                    case "decision" -> decisions.add(row.decision());
-                    case "status" -> {
-                        DeliveryUpdate u = row.status();
-                        latest.merge(u.providerId(), u,
-                                (old, nu) -> nu.status().rank() >= old.status().rank() ? nu : old);
-                    }
+                    case "decision" -> decisions.accept(row.decision());
+                    case "status" -> statuses.accept(row.status());
                     default -> throw new SendLogException(source + " line " + line + ": row_type '"
                             + truncate(r.get(0)) + "' is not decision or status");
                 }
@@ -264,11 +307,20 @@ public final class CsvSendLog implements SendLog {
             }
             String status = r.get(17);
             Instant time = time(1, true);
+            boolean v2 = r.size() > V1_COLUMNS;
             return new SendLogEntry(time, decision, r.get(3), r.get(4), category, r.get(6), r.get(7),
                     integer(8), integer(9), cost(), r.get(11), r.get(12), integer(13), r.get(14), time(15, false),
                     r.get(16), status.isEmpty() ? null : DeliveryStatus.find(status).orElseThrow(() -> fail("status",
                             "'" + truncate(status) + "' is not a delivery status")), integer(18),
-                    status.isEmpty() ? null : time);
+                    status.isEmpty() ? null : time, v2 ? r.get(19) : "", v2 ? attempts(r.get(20)) : List.of());
+        }
+
+        private List<GatewayAttempt> attempts(String cell) {
+            try {
+                return GatewayAttempt.decode(cell);
+            } catch (InvalidInputException e) {
+                throw fail("attempts", "'" + truncate(cell) + "' is not a list of attempts (" + e.getMessage() + ")");
+            }
         }
 
         DeliveryUpdate status() {

@@ -10,9 +10,6 @@ import io.consentkit.revocation.RevocationQueue;
 import io.consentkit.send.GatewayResult.FailureKind;
 import io.consentkit.send.MessageContent.Content;
 import io.consentkit.send.SendOutcome.Reason;
-import io.consentkit.send.internal.DailyCounter;
-import io.consentkit.send.internal.Days;
-import io.consentkit.send.internal.RateLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +17,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -29,8 +27,9 @@ import java.util.function.BooleanSupplier;
  * {@link GuardedSender.Builder#build()}. It runs the guards in order, reserves the limits, calls
  * the gateway and handles what the provider reports; the content guard is {@link MessageContent}
  * and every decision is recorded by {@link SendRecorder}. No lock is held across the whole
- * pipeline: the recipient limits lock one recipient's state briefly, the daily cap and the rate
- * limiter are atomic, and the send log and listener are called without any lock. Thread-safe.
+ * pipeline: the {@link LimitStore} reserves every limit in one step (in memory: one recipient's
+ * state locked briefly, the global windows atomic), and the send log and listener are called
+ * without any lock. Thread-safe.
  */
 final class DefaultGuardedSender implements GuardedSender {
     private static final Logger LOG = LoggerFactory.getLogger(DefaultGuardedSender.class);
@@ -44,10 +43,8 @@ final class DefaultGuardedSender implements GuardedSender {
     private final QuietHours quietHours;
     private final Set<MessageCategory> quietExempt;
     private final Set<MessageCategory> cooldownExempt;
-    private final RecipientLimits limits;
-    private final DailyCounter daily;
-    private final long alertAt;
-    private final RateLimiter rate;
+    private final LimitStore limits;
+    private final boolean recipientKeys;
     private final boolean dryRun;
     private final BooleanSupplier externalKillSwitch;
     private final String defaultFrom;
@@ -69,13 +66,16 @@ final class DefaultGuardedSender implements GuardedSender {
         this.quietHours = s.quietHours();
         this.quietExempt = s.quietHoursExempt();
         this.cooldownExempt = s.cooldownExempt();
-        Days days = new Days(s.zone());
-        RecipientLimits rl = new RecipientLimits(s.cooldown().toMillis(), s.recipientHourlyCap(),
-                s.recipientDailyCap(), days);
-        this.limits = rl.enabled() ? rl : null;
-        this.daily = s.globalDailyCap() > 0 ? new DailyCounter(days, s.globalDailyCap()) : null;
-        this.alertAt = s.dailyCapAlertCount();
-        this.rate = s.segmentsPerSecond() > 0 ? new RateLimiter(s.segmentsPerSecond()) : null;
+        LimitPolicy policy = s.limitPolicy();
+        LimitStore store = s.limitStores().apply(policy);
+        if (store == null || !store.policy().equals(policy)) {
+            throw new InvalidInputException("limitStore", "must return a store for the policy it is given");
+        }
+        this.limits = store;
+        this.recipientKeys = policy.recipientLimits();
+        if (store.startsEmpty()) {
+            seed(clock.instant());
+        }
         this.dryRun = s.dryRun();
         this.externalKillSwitch = s.killSwitch();
         this.defaultFrom = s.defaultFrom();
@@ -129,46 +129,19 @@ final class DefaultGuardedSender implements GuardedSender {
             return finish(m, to, now, null, new SendOutcome.Blocked(Reason.CONTENT, e.getMessage()));
         }
 
-        // 6. recipient cooldown and caps (reserved)
-        long nowMillis = now.toEpochMilli();
-        RecipientLimits.Reservation reservation = null;
-        if (limits != null) {
-            Object r = limits.check(e164, nowMillis, !cooldownExempt.contains(m.category()), !dryRun);
-            if (r instanceof RecipientLimits.Denial d) {
-                return finish(m, to, now, content, new SendOutcome.Deferred(d.reason(),
-                        Instant.ofEpochMilli(d.untilMillis()), describe(d.reason())));
-            }
-            reservation = (RecipientLimits.Reservation) r;
+        // 6-8. recipient cooldown and caps, global caps, windows, budget and rate: one reservation
+        String key = recipientKeys ? log.recipientKey(e164) : "";
+        LimitStore.Usage usage = new LimitStore.Usage(key, now, !cooldownExempt.contains(m.category()),
+                content.segments(), content.cost() == null ? null : content.cost().total());
+        LimitStore.Decision decision = dryRun ? limits.check(usage) : limits.reserve(usage);
+        if (decision instanceof LimitStore.Denial d) {
+            SendOutcome refused = d.until().equals(Instant.MAX)
+                    ? new SendOutcome.Blocked(d.reason(), d.detail())
+                    : new SendOutcome.Deferred(d.reason(), d.until(), d.detail());
+            return finish(m, to, now, content, refused);
         }
-
-        // 7. global daily cap (reserved)
-        DailyCounter.Count day = null;
-        if (daily != null) {
-            DailyCounter.Count c = daily.count(nowMillis);
-            long used = dryRun ? (c.used() < daily.cap() ? c.used() : -1) : daily.tryReserve(c);
-            if (used < 0) {
-                release(reservation, null);
-                return finish(m, to, now, content, new SendOutcome.Deferred(Reason.GLOBAL_DAILY_CAP,
-                        Instant.ofEpochMilli(c.day().endMillis()), "the daily cap of " + daily.cap()
-                        + " messages is used up for " + c.day().date()));
-            }
-            if (!dryRun) {
-                day = c;
-                alerts(c, used);
-            }
-        }
-
-        // 8. global rate, weighted by segments
-        if (rate != null) {
-            long nowNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-            int weight = Math.max(1, content.segments());
-            long r = dryRun ? rate.peek(nowNanos, weight) : rate.tryAcquire(nowNanos, weight);
-            if (r != RateLimiter.ACQUIRED) {
-                release(reservation, day);
-                return finish(m, to, now, content, new SendOutcome.Deferred(Reason.RATE_LIMIT,
-                        Instant.ofEpochSecond(0, r), "over " + rate.perSecond() + " segments per second"));
-            }
-        }
+        LimitStore.Reservation reservation = (LimitStore.Reservation) decision;
+        alerts(reservation);
 
         if (dryRun) {
             return finish(m, to, now, content, new SendOutcome.DryRun(content.body(), content.segments(),
@@ -185,31 +158,34 @@ final class DefaultGuardedSender implements GuardedSender {
             return late != null ? late : call(request);
         });
         if (fenced instanceof SendOutcome.Blocked late) {
-            release(reservation, day);
+            limits.release(reservation);
             return finish(m, to, now, content, late);
         }
         GatewayResult result = (GatewayResult) fenced;
+        if (!recipientKeys) {
+            key = log.recipientKey(e164); // logged with what may have been sent, for a later sender's limits
+        }
+        List<GatewayAttempt> attempts = result.attempts();
+        // the provider that answered last: the one that sent, or whose failure decided
+        String provider = attempts.isEmpty() ? gateway.name() : attempts.get(attempts.size() - 1).gateway();
         if (result instanceof GatewayResult.Accepted a) {
-            if (reservation != null) {
-                limits.commit(reservation);
-            }
+            limits.commit(reservation);
             int segments = a.segments() > 0 ? a.segments() : content.segments();
             CostEstimate cost = segments == content.segments() ? content.cost() : contents.estimate(to, segments);
-            return finish(m, to, now, new Content(content.body(), segments, cost),
-                    new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, gateway.name()));
+            return recorder.record(m, to, now, new Content(content.body(), segments, cost),
+                    new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, provider), key, provider, attempts);
         }
         GatewayResult.Failed f = (GatewayResult.Failed) result;
         if (f.kind() == FailureKind.UNKNOWN_OUTCOME) {
-            if (reservation != null) {
-                limits.commit(reservation); // it may have been sent: keep it counted
-            }
+            limits.commit(reservation); // it may have been sent: keep it counted
         } else {
-            release(reservation, day);
+            limits.release(reservation);
         }
         if (f.kind() == FailureKind.OPTED_OUT) {
             providerOptOut(to, f.code());
         }
-        return finish(m, to, now, content, new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()));
+        return recorder.record(m, to, now, content,
+                new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()), key, provider, attempts);
     }
 
     /** The gateway's answer; a throw or a null (bugs of the gateway) is an unknown outcome. */
@@ -254,37 +230,36 @@ final class DefaultGuardedSender implements GuardedSender {
         return null;
     }
 
-    private static String describe(Reason r) {
-        return switch (r) {
-            case COOLDOWN -> "the recipient was texted within the cooldown";
-            case RECIPIENT_HOURLY_CAP -> "the recipient's hourly cap is used up";
-            case RECIPIENT_DAILY_CAP -> "the recipient's daily cap is used up";
-            default -> r.name();
-        };
-    }
-
-    private void release(RecipientLimits.Reservation reservation, DailyCounter.Count day) {
-        if (reservation != null) {
-            limits.release(reservation);
-        }
-        if (day != null) {
-            daily.release(day);
-        }
-    }
-
-    private void alerts(DailyCounter.Count c, long used) {
-        if (used >= alertAt && c.firstThresholdAlert()) {
-            try {
-                listener.onDailyCapThreshold(c.day().date(), used, daily.cap());
-            } catch (RuntimeException e) {
-                LOG.warn("send listener failed in onDailyCapThreshold", e);
+    /**
+     * Counts into the limits every send of the last day the send log holds that was or may have
+     * been sent, so a new sender over a durable log (a restart, a deploy) holds what the last one used.
+     */
+    private void seed(Instant now) {
+        int[] seeded = {0};
+        log.replay(limits.policy().historyFrom(now), e -> {
+            if (e.mayHaveSent() && !e.time().isAfter(now)) {
+                limits.seed(new LimitStore.Usage(e.recipientKey(), e.time(), true, e.segments(), e.estimatedCost()));
+                seeded[0]++;
             }
+        });
+        if (seeded[0] > 0) {
+            LOG.info("limits seeded with {} sends of the last day from {}", seeded[0], log);
         }
-        if (used >= daily.cap() && c.firstCapAlert()) {
+    }
+
+    private void alerts(LimitStore.Reservation r) {
+        for (LimitStore.Alert a : r.alerts()) {
+            LimitPolicy p = limits.policy();
             try {
-                listener.onDailyCapReached(c.day().date(), daily.cap());
+                switch (a) {
+                    case DAILY_CAP_THRESHOLD -> listener.onDailyCapThreshold(r.day(), r.messagesToday(), p.globalDailyCap());
+                    case DAILY_CAP_REACHED -> listener.onDailyCapReached(r.day(), p.globalDailyCap());
+                    case DAILY_BUDGET_THRESHOLD -> listener.onDailyBudgetThreshold(r.day(), r.spentToday(),
+                            p.dailyBudget(), p.currency());
+                    case DAILY_BUDGET_REACHED -> listener.onDailyBudgetReached(r.day(), p.dailyBudget(), p.currency());
+                }
             } catch (RuntimeException e) {
-                LOG.warn("send listener failed in onDailyCapReached", e);
+                LOG.warn("send listener failed on {}", a, e);
             }
         }
     }
@@ -376,8 +351,14 @@ final class DefaultGuardedSender implements GuardedSender {
 
     @Override
     public long usedToday() {
-        return daily == null ? 0 : daily.count(clock.millis()).used();
+        return limits.today(clock.instant()).messages();
     }
+
+    @Override
+    public LimitStore.Today today() {
+        return limits.today(clock.instant());
+    }
+
 
     @Override
     public SendLog sendLog() {

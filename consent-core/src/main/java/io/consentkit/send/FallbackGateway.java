@@ -4,6 +4,7 @@ import io.consentkit.InvalidInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -13,7 +14,9 @@ import java.util.StringJoiner;
  * request was accepted). Never moves on after {@code UNKNOWN_OUTCOME} (the message may already be
  * on its way: a second try could text the person twice) or {@code OPTED_OUT} (no provider may
  * text them), nor after any other failure that is not retryable. Returns the first acceptance or
- * the last failure.
+ * the last failure, with every provider call of the chain in {@link GatewayResult#attempts()}: the
+ * sender names the provider that actually sent (the last attempt) in {@link SendOutcome.Sent#gateway()}
+ * and logs every attempt ({@link SendLogEntry#attempts()}).
  *
  * <pre>{@code
  * SmsGateway gateway = FallbackGateway.of(primary, secondary);
@@ -59,18 +62,35 @@ public final class FallbackGateway implements SmsGateway {
     @Override
     public GatewayResult send(GatewayRequest request) {
         GatewayResult result = null;
+        List<GatewayAttempt> attempts = new ArrayList<>(chain.size());
         for (int i = 0; i < chain.size(); i++) {
             SmsGateway g = chain.get(i);
             result = g.send(request);
+            if (result == null) {
+                throw new IllegalStateException("gateway " + g.name() + " returned null");
+            }
+            if (result.attempts().isEmpty()) {
+                attempts.add(GatewayAttempt.of(g.name(), result));
+            } else {
+                attempts.addAll(result.attempts()); // a chain inside the chain: its own attempts
+            }
             if (!(result instanceof GatewayResult.Failed f) || !f.retryable()) {
-                return result;
+                return withAttempts(result, attempts);
             }
             if (i + 1 < chain.size()) {
                 LOG.warn("gateway {} failed for {} ({} {}); trying {}", g.name(), request.to().masked(), f.kind(),
                         f.code(), chain.get(i + 1).name());
             }
         }
-        return result;
+        return withAttempts(result, attempts);
+    }
+
+    private static GatewayResult withAttempts(GatewayResult r, List<GatewayAttempt> attempts) {
+        if (r instanceof GatewayResult.Accepted a) {
+            return new GatewayResult.Accepted(a.providerId(), a.status(), a.segments(), attempts);
+        }
+        GatewayResult.Failed f = (GatewayResult.Failed) r;
+        return new GatewayResult.Failed(f.kind(), f.code(), f.message(), f.retryAfter(), attempts);
     }
 
     @Override

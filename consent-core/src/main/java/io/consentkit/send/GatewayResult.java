@@ -1,6 +1,7 @@
 package io.consentkit.send;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -10,16 +11,30 @@ import java.util.Objects;
 public sealed interface GatewayResult permits GatewayResult.Accepted, GatewayResult.Failed {
 
     /**
+     * Every provider call behind this result, in order, when the gateway made more than one
+     * ({@link FallbackGateway}); empty when the gateway itself is the one provider called.
+     */
+    List<GatewayAttempt> attempts();
+
+    /**
      * The provider accepted the message.
      *
      * @param providerId the provider's message id (Twilio: SM...)
      * @param status     the provider's initial status (e.g. "queued", "accepted")
      * @param segments   segments the provider reports, or 0 if it did not say yet
+     * @param attempts   the provider calls of a chain, the last one accepted; empty for one call
      */
-    record Accepted(String providerId, String status, int segments) implements GatewayResult {
+    record Accepted(String providerId, String status, int segments, List<GatewayAttempt> attempts)
+            implements GatewayResult {
         public Accepted {
             Objects.requireNonNull(providerId, "providerId");
             status = status == null ? "" : status;
+            attempts = List.copyOf(attempts);
+        }
+
+        /** Accepted by the gateway itself, in one call. */
+        public Accepted(String providerId, String status, int segments) {
+            this(providerId, status, segments, List.of());
         }
     }
 
@@ -30,12 +45,20 @@ public sealed interface GatewayResult permits GatewayResult.Accepted, GatewayRes
      * @param code       the provider's error code (Twilio: 21610...), or 0 if none
      * @param message    the provider's message (must not contain the recipient's number unmasked)
      * @param retryAfter how long the provider asked us to wait (HTTP Retry-After), or {@link Duration#ZERO}
+     * @param attempts   the provider calls of a chain, the last one this failure; empty for one call
      */
-    record Failed(FailureKind kind, int code, String message, Duration retryAfter) implements GatewayResult {
+    record Failed(FailureKind kind, int code, String message, Duration retryAfter, List<GatewayAttempt> attempts)
+            implements GatewayResult {
         public Failed {
             Objects.requireNonNull(kind, "kind");
             message = message == null ? "" : message;
             retryAfter = retryAfter == null ? Duration.ZERO : retryAfter;
+            attempts = List.copyOf(attempts);
+        }
+
+        /** A failure of the gateway itself, in one call. */
+        public Failed(FailureKind kind, int code, String message, Duration retryAfter) {
+            this(kind, code, message, retryAfter, List.of());
         }
 
         /** True if sending the same message again (here or through another gateway) cannot double-text. */

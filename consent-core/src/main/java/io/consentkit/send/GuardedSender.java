@@ -6,6 +6,7 @@ import io.consentkit.message.MessageFormatter;
 import io.consentkit.message.PriceTable;
 import io.consentkit.revocation.RevocationQueue;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +15,7 @@ import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * Sends a message only if every guard allows it, and records every decision. Guards run in this
@@ -37,12 +39,17 @@ import java.util.function.BooleanSupplier;
  *       <b>daily cap</b> &rarr; deferred;</li>
  *   <li><b>global daily cap</b> (with a listener alert at a fraction, default 90%) &rarr;
  *       deferred to the next day;</li>
+ *   <li><b>daily budget</b> of estimated cost (alert at the same fraction) &rarr; deferred to the
+ *       next day; <b>segments per minute, hour and day</b> &rarr; deferred to the end of the window;</li>
  *   <li><b>global rate</b> in segments per second &rarr; deferred by the time a token needs.</li>
  * </ol>
  *
- * <p>The limits (6-8) are exact under concurrency: a send reserves its place before calling the
- * gateway and gives it back only if the message was certainly not sent. There is no global lock:
- * per-recipient state is locked per recipient, the global counters are atomic.
+ * <p>The limits (6-8) are kept by a {@link LimitStore} and are exact under concurrency: a send
+ * reserves its place before calling the gateway and gives it back only if the message was
+ * certainly not sent. There is no global lock: per-recipient state is locked per recipient, the
+ * global counters are atomic. When the sender is built over a send log holding earlier sends (a
+ * {@link CsvSendLog} after a restart), the in-memory store is seeded with the last day's sends
+ * from it, so a restart changes no cap or cooldown.
  *
  * <p>After the gateway: a failure meaning the recipient opted out (Twilio 21610) revokes consent
  * through the tracker at once (method {@value #REVOKED_BY_PROVIDER}), so the next send is blocked
@@ -96,8 +103,11 @@ public interface GuardedSender {
     /** True if this sender evaluates and logs but never sends. */
     boolean dryRun();
 
-    /** Messages counted against the global daily cap today (0 if there is no cap). */
+    /** Messages sent (or that may have been sent) today, as the global daily cap counts them. */
     long usedToday();
+
+    /** What today has used: messages, segments and estimated spend. */
+    LimitStore.Today today();
 
     /** The send log decisions go to. */
     SendLog sendLog();
@@ -139,6 +149,11 @@ public interface GuardedSender {
         private final EnumMap<MessageCategory, MessageFormatter> formatters = new EnumMap<>(MessageCategory.class);
         private PriceTable prices;
         private RevocationQueue pendingRevocations;
+        private long segmentsPerMinute;
+        private long segmentsPerHour;
+        private long segmentsPerDay;
+        private BigDecimal dailyBudget;
+        private Function<LimitPolicy, LimitStore> limitStores = LimitStore::inMemory;
 
         private Builder(ConsentTracker tracker, SmsGateway gateway) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -241,6 +256,54 @@ public interface GuardedSender {
             return this;
         }
 
+        /**
+         * Most segments sent per clock minute (UTC) over all recipients; a send that would pass it is
+         * deferred to the next minute. A message heavier than the whole limit is sent only into an
+         * empty minute. Default 0: no limit.
+         */
+        public Builder segmentsPerMinute(long limit) {
+            this.segmentsPerMinute = nonNegative("segmentsPerMinute", limit);
+            return this;
+        }
+
+        /** Most segments sent per clock hour (UTC) over all recipients, as {@link #segmentsPerMinute}. Default 0: no limit. */
+        public Builder segmentsPerHour(long limit) {
+            this.segmentsPerHour = nonNegative("segmentsPerHour", limit);
+            return this;
+        }
+
+        /** Most segments sent per calendar day (in {@link #zone}) over all recipients. Default 0: no limit. */
+        public Builder segmentsPerDay(long limit) {
+            this.segmentsPerDay = nonNegative("segmentsPerDay", limit);
+            return this;
+        }
+
+        /**
+         * Most estimated cost per calendar day (in {@link #zone}), in the currency of the
+         * {@link #prices price table}, which it needs: the listener is told at the
+         * {@link #dailyCapAlertAt alert fraction} ({@link SendListener#onDailyBudgetThreshold}) and when
+         * it is used up ({@link SendListener#onDailyBudgetReached}); a send that would pass it is
+         * deferred to midnight ({@code DAILY_BUDGET}). Costs are the estimates at decision time.
+         * Default none.
+         */
+        public Builder dailyBudget(BigDecimal budget) {
+            if (budget == null || budget.signum() <= 0) {
+                throw new InvalidInputException("dailyBudget", "must be positive (" + budget + ")");
+            }
+            this.dailyBudget = budget;
+            return this;
+        }
+
+        /**
+         * Where the limits are kept: a function from the configured {@link LimitPolicy} to a
+         * {@link LimitStore} enforcing it. Default {@link LimitStore#inMemory}, seeded from the
+         * send log when the sender is built.
+         */
+        public Builder limitStore(Function<LimitPolicy, LimitStore> stores) {
+            this.limitStores = Objects.requireNonNull(stores, "limitStore");
+            return this;
+        }
+
         /** Evaluate and log every guard but never call the gateway or use any budget. Default false. */
         public Builder dryRun(boolean dryRun) {
             this.dryRun = dryRun;
@@ -310,6 +373,9 @@ public interface GuardedSender {
          * else the default formatter, else one with no segment budget.
          */
         public GuardedSender build() {
+            if (dailyBudget != null && prices == null) {
+                throw new InvalidInputException("dailyBudget", "needs a price table (prices(...)) to estimate costs");
+            }
             Clock c = clock != null ? clock : tracker.clock();
             EnumMap<MessageCategory, MessageFormatter> perCategory = new EnumMap<>(MessageCategory.class);
             for (MessageCategory category : MessageCategory.values()) {
@@ -320,7 +386,8 @@ public interface GuardedSender {
                     sendLog != null ? sendLog : new InMemorySendLog(), listener, quietHours, quietHoursExempt, cooldown,
                     cooldownExempt, recipientHourlyCap, recipientDailyCap, globalDailyCap, alertFraction,
                     segmentsPerSecond, dryRun, killSwitch, defaultFrom, defaultStatusCallback, perCategory, prices,
-                    pendingRevocations));
+                    pendingRevocations, segmentsPerMinute, segmentsPerHour, segmentsPerDay, dailyBudget,
+                    limitStores));
         }
 
         private static EnumSet<MessageCategory> categories(MessageCategory... categories) {
@@ -330,6 +397,13 @@ public interface GuardedSender {
                 s.add(Objects.requireNonNull(c, "category"));
             }
             return s;
+        }
+
+        private static long nonNegative(String field, long value) {
+            if (value < 0) {
+                throw new InvalidInputException(field, "must be zero or positive (" + value + ")");
+            }
+            return value;
         }
 
         private static int nonNegative(String field, int value) {

@@ -103,6 +103,23 @@ final class RecipientLimits {
         }
     }
 
+    /**
+     * Adds a send that already happened at {@code time} (history replayed from the send log),
+     * without checking any limit.
+     */
+    void seed(String key, long time) {
+        while (true) {
+            State s = states.computeIfAbsent(key, k -> new State());
+            synchronized (s) {
+                if (s.retired) {
+                    continue;
+                }
+                insert(s, time);
+                return;
+            }
+        }
+    }
+
     /** Keeps a reservation: the message was (or may have been) sent. */
     void commit(Reservation r) {
         synchronized (r.state) {

@@ -2,7 +2,9 @@ package io.consentkit.send;
 
 import io.consentkit.phone.PhoneNumber;
 
+import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.Currency;
 
 /**
  * Hears what the {@link GuardedSender} decides, e.g. to alert an operator before the daily cap is
@@ -31,6 +33,17 @@ public interface SendListener {
 
     /** The global daily cap was reached; called at most once per day. */
     default void onDailyCapReached(LocalDate day, long cap) {
+    }
+
+    /**
+     * The day's estimated spend reached the alert fraction (default 90%) of the daily budget
+     * ({@link GuardedSender.Builder#dailyBudget}); called at most once per day.
+     */
+    default void onDailyBudgetThreshold(LocalDate day, BigDecimal spent, BigDecimal budget, Currency currency) {
+    }
+
+    /** The day's estimated spend reached the daily budget; later sends that day are deferred to midnight. */
+    default void onDailyBudgetReached(LocalDate day, BigDecimal budget, Currency currency) {
     }
 
     /**

@@ -1,7 +1,9 @@
 package io.consentkit.send;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Where the {@link GuardedSender} records every decision, and where delivery status updates are
@@ -22,6 +24,33 @@ public interface SendLog extends AutoCloseable {
      */
     default String bodyDigest(String body) {
         return SendRecorder.sha256(body);
+    }
+
+    /**
+     * The key entries of this log carry in {@link SendLogEntry#recipientKey()} for the recipient
+     * {@code e164}: what lets a new sender rebuild the per-recipient limits from the log
+     * ({@link #replay}) while the log holds only masked numbers. Same number, same key, in one log.
+     * The default is the plain lower-case hex SHA-256 of {@code "recipient:" + e164}, fit only for a
+     * log that never leaves memory; {@link CsvSendLog} keys it with its secret.
+     */
+    default String recipientKey(String e164) {
+        return SendRecorder.sha256("recipient:" + e164);
+    }
+
+    /**
+     * Feeds {@code sink} every decision recorded at or after {@code from}, oldest first: what a
+     * {@link GuardedSender} reads when it is built, to seed its limits with the sends of the last day
+     * (see {@link LimitStore#seed}). The default filters {@link #entries()}; a log that can read only
+     * its tail should override it.
+     *
+     * @throws SendLogException if the log cannot be read
+     */
+    default void replay(Instant from, Consumer<SendLogEntry> sink) {
+        for (SendLogEntry e : entries()) {
+            if (!e.time().isBefore(from)) {
+                sink.accept(e);
+            }
+        }
     }
 
     /**

@@ -2,6 +2,7 @@ package io.consentkit.send;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -35,11 +36,18 @@ import java.util.Objects;
  * @param status          the latest delivery status (initially the provider's answer), or null
  * @param statusErrorCode the error code that came with the latest status, or 0
  * @param statusAt        when the latest status was reported, or null
+ * @param recipientKey    the log's keyed digest of the recipient's E.164 number
+ *                        ({@link SendLog#recipientKey}), which lets a new sender rebuild the
+ *                        per-recipient limits from the log without the log holding the number; empty
+ *                        when the number was not valid (and in rows written before this column)
+ * @param attempts        every provider call of a failover chain, in order (the last one decided);
+ *                        empty when the gateway made one call
  */
 public record SendLogEntry(Instant time, Decision decision, String reason, String to, MessageCategory category,
                            String templateId, String bodySha256, int bodyLength, int segments,
                            BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail, Instant until,
-                           String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt) {
+                           String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt,
+                           String recipientKey, List<GatewayAttempt> attempts) {
 
     /** The kinds of decision. */
     public enum Decision {
@@ -58,6 +66,26 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
         providerId = providerId == null ? "" : providerId;
         detail = detail == null ? "" : detail;
         gateway = gateway == null ? "" : gateway;
+        recipientKey = recipientKey == null ? "" : recipientKey;
+        attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** An entry without a recipient key or attempts (as written before those columns). */
+    public SendLogEntry(Instant time, Decision decision, String reason, String to, MessageCategory category,
+                        String templateId, String bodySha256, int bodyLength, int segments,
+                        BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail,
+                        Instant until, String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt) {
+        this(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments, estimatedCost, currency,
+                providerId, errorCode, detail, until, gateway, status, statusErrorCode, statusAt, "", List.of());
+    }
+
+    /**
+     * True if the message was or may have been sent: {@link Decision#SENT}, or a failure with an
+     * unknown outcome. These count against the limits, also when a new sender rebuilds them from the log.
+     */
+    public boolean mayHaveSent() {
+        return decision == Decision.SENT
+                || decision == Decision.FAILED && GatewayResult.FailureKind.UNKNOWN_OUTCOME.name().equals(reason);
     }
 
     /**
@@ -70,6 +98,6 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
         }
         return new SendLogEntry(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments,
                 estimatedCost, currency, providerId, errorCode, detail, until, gateway, update.status(), update.errorCode(),
-                update.at());
+                update.at(), recipientKey, attempts);
     }
 }

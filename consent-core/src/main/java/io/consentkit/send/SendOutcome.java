@@ -63,7 +63,14 @@ public sealed interface SendOutcome
         /** Defers: the cap for all messages today is used up. */
         GLOBAL_DAILY_CAP,
         /** Defers: the global per-second rate is used up. */
-        RATE_LIMIT
+        RATE_LIMIT,
+        /** Defers: the global segments per minute, hour or day are used up (until the window ends). */
+        SEGMENT_LIMIT,
+        /**
+         * Defers: the day's money budget is used up (until midnight); blocks a message that costs
+         * more than the whole budget.
+         */
+        DAILY_BUDGET
     }
 
     /**

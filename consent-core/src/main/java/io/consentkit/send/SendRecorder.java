@@ -11,6 +11,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The last step of every send, whatever the decision: one {@link SendLogEntry} to the send log
@@ -47,6 +48,19 @@ final class SendRecorder {
      */
     SendOutcome record(OutboundMessage m, PhoneNumber to, Instant now, MessageContent.Content content,
                        SendOutcome outcome) {
+        return record(m, to, now, content, outcome, "", gateway.name(), List.of());
+    }
+
+    /**
+     * Records {@code outcome} with what the gateway call added.
+     *
+     * @param recipientKey the log's {@link SendLog#recipientKey} of the recipient, or empty
+     * @param provider     the gateway that answered last (for a failover chain, the provider that
+     *                     sent or whose failure decided)
+     * @param attempts     every provider call of a chain, or empty for one call
+     */
+    SendOutcome record(OutboundMessage m, PhoneNumber to, Instant now, MessageContent.Content content,
+                       SendOutcome outcome, String recipientKey, String provider, List<GatewayAttempt> attempts) {
         String body = content != null ? content.body() : m.body();
         int segments = content != null ? content.segments() : 0;
         CostEstimate cost = content != null ? content.cost() : null;
@@ -80,13 +94,13 @@ final class SendRecorder {
             reason = f.kind().name();
             errorCode = f.code();
             detail = f.message();
-            gatewayName = gateway.name();
+            gatewayName = provider;
         }
         String masked = to != null ? to.masked() : Masking.phone(m.to());
         SendLogEntry entry = new SendLogEntry(now, decision, reason, masked, m.category(), m.templateId(), log.bodyDigest(body),
                 body.length(), segments, cost == null ? null : cost.total(),
                 cost == null ? "" : cost.currency().getCurrencyCode(), providerId, errorCode, detail, until, gatewayName, status, 0,
-                status == null ? null : now);
+                status == null ? null : now, recipientKey, attempts);
         try {
             log.record(entry);
         } catch (RuntimeException e) {

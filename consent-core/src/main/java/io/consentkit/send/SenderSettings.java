@@ -5,6 +5,7 @@ import io.consentkit.message.MessageFormatter;
 import io.consentkit.message.PriceTable;
 import io.consentkit.revocation.RevocationQueue;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
  * What {@link GuardedSender.Builder#build()} produces and {@link DefaultGuardedSender} reads: the
@@ -46,6 +48,12 @@ import java.util.function.BooleanSupplier;
  *                            builder's default formatter, or a formatter with no budget)
  * @param prices              prices for cost estimates, or null for none
  * @param pendingRevocations  revocation requests that block marketing while pending, or null for none
+ * @param segmentsPerMinute   global segments per clock minute; 0 for no limit
+ * @param segmentsPerHour     global segments per clock hour; 0 for no limit
+ * @param segmentsPerDay      global segments per calendar day; 0 for no limit
+ * @param dailyBudget         most estimated cost per calendar day (in the price table's currency), or
+ *                            null for no budget
+ * @param limitStores         makes the {@link LimitStore} for the limits
  */
 record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, ZoneId zone, SendLog sendLog,
                       SendListener listener, QuietHours quietHours, Set<MessageCategory> quietHoursExempt,
@@ -53,7 +61,8 @@ record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, Z
                       int recipientDailyCap, long globalDailyCap, double dailyCapAlertAt, int segmentsPerSecond,
                       boolean dryRun, BooleanSupplier killSwitch, String defaultFrom, URI defaultStatusCallback,
                       Map<MessageCategory, MessageFormatter> formatters, PriceTable prices,
-                      RevocationQueue pendingRevocations) {
+                      RevocationQueue pendingRevocations, long segmentsPerMinute, long segmentsPerHour,
+                      long segmentsPerDay, BigDecimal dailyBudget, Function<LimitPolicy, LimitStore> limitStores) {
 
     /** Counts segments and joins parts, with no budget (Twilio's 1,600-character limit still holds). */
     static final MessageFormatter NO_BUDGET = MessageFormatter.builder().segmentBudget(Integer.MAX_VALUE).build();
@@ -69,6 +78,7 @@ record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, Z
         Objects.requireNonNull(cooldown, "cooldown");
         Objects.requireNonNull(killSwitch, "killSwitch");
         Objects.requireNonNull(defaultFrom, "defaultFrom");
+        Objects.requireNonNull(limitStores, "limitStores");
         quietHoursExempt = categories(quietHoursExempt);
         cooldownExempt = categories(cooldownExempt);
         EnumMap<MessageCategory, MessageFormatter> all = new EnumMap<>(MessageCategory.class);
@@ -78,9 +88,11 @@ record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, Z
         formatters = Collections.unmodifiableMap(all);
     }
 
-    /** The global daily count at which the threshold alert fires (at least 1). */
-    long dailyCapAlertCount() {
-        return Math.max(1, (long) Math.ceil(dailyCapAlertAt * globalDailyCap));
+    /** The limits, for the {@link LimitStore}. */
+    LimitPolicy limitPolicy() {
+        return new LimitPolicy(zone, cooldown, recipientHourlyCap, recipientDailyCap, globalDailyCap, segmentsPerSecond,
+                segmentsPerMinute, segmentsPerHour, segmentsPerDay, dailyBudget,
+                dailyBudget == null ? null : prices.currency(), dailyCapAlertAt);
     }
 
     private static Set<MessageCategory> categories(Set<MessageCategory> given) {

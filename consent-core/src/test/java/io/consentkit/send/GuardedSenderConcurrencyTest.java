@@ -174,4 +174,53 @@ class GuardedSenderConcurrencyTest {
         assertThat(first.get(10, TimeUnit.SECONDS).sent()).isTrue();
         pool.shutdown();
     }
+
+    @Test
+    void sixtyFourThousandRacingAttemptsNeverPassAnyCapOrWindow() throws Exception {
+        int threads = 16;
+        int perThread = 4_000;
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> perRecipient = new java.util.concurrent.ConcurrentHashMap<>();
+        SmsGateway flaky = request -> {
+            if (calls.incrementAndGet() % 4 == 0) {
+                return new GatewayResult.Failed(FailureKind.TEMPORARY, 30500, "server error", Duration.ZERO);
+            }
+            perRecipient.computeIfAbsent(request.to().e164(), k -> new AtomicInteger()).incrementAndGet();
+            return new GatewayResult.Accepted("SM" + calls.get(), "queued", 2);
+        };
+        // 500 recipients x 3 a day = 1,500; 2,000 a day; 25 USD a day = 1,506 two-segment texts;
+        // 2,600 segments a minute = 1,300 texts: the minute window binds
+        GuardedSender sender = GuardedSender.builder(tracker, flaky).clock(clock).recipientDailyCap(3)
+                .globalDailyCap(2_000).segmentsPerMinute(2_600).prices(io.consentkit.message.PriceTable.example())
+                .dailyBudget(new java.math.BigDecimal("25")).build();
+        String twoSegments = "x".repeat(306);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger sent = new AtomicInteger();
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int tt = t;
+            fs.add(pool.submit((Callable<Void>) () -> {
+                start.await();
+                for (int i = 0; i < perThread; i++) {
+                    if (sender.send(OutboundMessage.transactional("+1512555" + (2000 + (tt * perThread + i) % 500),
+                            twoSegments)).sent()) {
+                        sent.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        start.countDown();
+        for (Future<?> f : fs) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(threads * perThread).isEqualTo(64_000);
+        assertThat(sent.get()).isEqualTo(1_300);
+        assertThat(perRecipient.values()).allSatisfy(n -> assertThat(n.get()).isLessThanOrEqualTo(3));
+        assertThat(perRecipient.values().stream().mapToInt(AtomicInteger::get).sum()).isEqualTo(1_300);
+        assertThat(sender.today().segments()).isEqualTo(2_600);
+        assertThat(sender.today().spent()).isEqualByComparingTo("21.58"); // 1,300 x 2 x 0.0083
+    }
 }

@@ -43,7 +43,7 @@ class DaysTest {
     @Test
     void aDailyCounterNeverPassesItsCapAndResetsAtMidnight() throws Exception {
         Days days = new Days(NEW_YORK);
-        DailyCounter counter = new DailyCounter(days, 50);
+        WindowCounter counter = WindowCounter.daily(days, 50);
         long evening = ms("2026-03-08T03:00:00Z"); // 22:00 EST on the 7th
         AtomicInteger reserved = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -51,12 +51,12 @@ class DaysTest {
         for (int t = 0; t < 8; t++) {
             fs.add(pool.submit(() -> {
                 for (int i = 0; i < 100; i++) {
-                    DailyCounter.Count c = counter.count(evening);
-                    long used = counter.tryReserve(c);
+                    WindowCounter.Count c = counter.count(evening);
+                    long used = counter.tryReserve(c, 1);
                     if (used > 0) {
                         reserved.incrementAndGet();
                         if (i % 3 == 0) {
-                            counter.release(c); // a failed send gives its place back
+                            counter.release(c, 1); // a failed send gives its place back
                             reserved.decrementAndGet();
                         }
                     }
@@ -70,9 +70,10 @@ class DaysTest {
         assertThat(reserved.get()).isEqualTo(50);
         assertThat(counter.count(evening).used()).isEqualTo(50);
         // 23:59:59 EST still the 7th; 00:00 EST the 8th is a fresh day
-        assertThat(counter.tryReserve(counter.count(ms("2026-03-08T04:59:59Z")))).isEqualTo(-1);
-        DailyCounter.Count next = counter.count(ms("2026-03-08T05:00:00Z"));
-        assertThat(next.day().date()).isEqualTo(LocalDate.of(2026, 3, 8));
-        assertThat(counter.tryReserve(next)).isEqualTo(1);
+        assertThat(counter.tryReserve(counter.count(ms("2026-03-08T04:59:59Z")), 1)).isEqualTo(-1);
+        WindowCounter.Count next = counter.count(ms("2026-03-08T05:00:00Z"));
+        assertThat(days.of(next.startMillis()).date()).isEqualTo(LocalDate.of(2026, 3, 8));
+        assertThat(next.startMillis()).isEqualTo(ms("2026-03-08T05:00:00Z"));
+        assertThat(counter.tryReserve(next, 1)).isEqualTo(1);
     }
 }

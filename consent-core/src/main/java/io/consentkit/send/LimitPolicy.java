@@ -1,0 +1,63 @@
+package io.consentkit.send;
+
+import io.consentkit.InvalidInputException;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Currency;
+import java.util.Objects;
+
+/**
+ * The limits a {@link LimitStore} enforces, as {@link GuardedSender.Builder} configured them. A
+ * zero cap or a zero duration means no such limit. Immutable and thread-safe.
+ *
+ * @param zone               the zone whose midnight starts a day (daily caps, the day's budget)
+ * @param cooldown           minimum time between two messages to one recipient
+ * @param recipientHourlyCap most messages to one recipient in any 60 minutes (sliding)
+ * @param recipientDailyCap  most messages to one recipient per calendar day
+ * @param globalDailyCap     most messages in all per calendar day
+ * @param segmentsPerSecond  most segments in all per second (a token bucket, refilled continuously)
+ * @param segmentsPerMinute  most segments in all per clock minute (UTC; 12:00:00.000-12:00:59.999)
+ * @param segmentsPerHour    most segments in all per clock hour (UTC)
+ * @param segmentsPerDay     most segments in all per calendar day
+ * @param dailyBudget        most estimated cost in all per calendar day, or null for no budget
+ * @param currency           the budget's currency (the price table's), or null without a budget
+ * @param alertAt            the fraction of the global daily cap and of the daily budget at which
+ *                           the listener is alerted, once a day each
+ */
+public record LimitPolicy(ZoneId zone, Duration cooldown, int recipientHourlyCap, int recipientDailyCap,
+                          long globalDailyCap, int segmentsPerSecond, long segmentsPerMinute, long segmentsPerHour,
+                          long segmentsPerDay, BigDecimal dailyBudget, Currency currency, double alertAt) {
+    private static final Duration DAY = Duration.ofHours(24);
+
+    public LimitPolicy {
+        Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(cooldown, "cooldown");
+        if (cooldown.isNegative() || recipientHourlyCap < 0 || recipientDailyCap < 0 || globalDailyCap < 0
+                || segmentsPerSecond < 0 || segmentsPerMinute < 0 || segmentsPerHour < 0 || segmentsPerDay < 0) {
+            throw new InvalidInputException("limits", "caps and the cooldown must be zero or positive");
+        }
+        if (dailyBudget != null && (dailyBudget.signum() <= 0 || currency == null)) {
+            throw new InvalidInputException("dailyBudget", "must be positive and have a currency (" + dailyBudget + ")");
+        }
+        if (!(alertAt > 0 && alertAt <= 1)) {
+            throw new InvalidInputException("alertAt", "must be above 0 and at most 1 (" + alertAt + ")");
+        }
+    }
+
+    /** True if any per-recipient limit is set. */
+    public boolean recipientLimits() {
+        return !cooldown.isZero() || recipientHourlyCap > 0 || recipientDailyCap > 0;
+    }
+
+    /**
+     * Where a store that starts empty begins reading history ({@link SendLog#replay}) so that a
+     * restart changes nothing: 26 hours and the cooldown before {@code now}, which covers the
+     * calendar day (at most 25 hours, on a daylight-saving change), the sliding hour and the cooldown.
+     */
+    public Instant historyFrom(Instant now) {
+        return now.minus(DAY.plusHours(2)).minus(cooldown);
+    }
+}
