@@ -50,6 +50,11 @@ final class LocalPostgres {
         return dataSource(name);
     }
 
+    /** The shared server's port on 127.0.0.1. */
+    static int port() {
+        return server().getPort();
+    }
+
     /** A DataSource over the database {@code name} on the shared server. */
     static DataSource dataSource(String name) {
         return dataSource(server().getPort(), name);
