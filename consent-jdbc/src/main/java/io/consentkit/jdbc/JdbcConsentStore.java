@@ -225,6 +225,7 @@ public final class JdbcConsentStore implements SharedConsentStore {
         try (Connection c = settings.dataSource().getConnection()) {
             Schema.create(c, settings);
             Schema.check(c, settings);
+            checkTransactionIds(c);
             schemaChecked = true;
         } catch (SQLException e) {
             throw Sql.failure("creating the schema", settings.location(), e);
@@ -244,9 +245,34 @@ public final class JdbcConsentStore implements SharedConsentStore {
                     Schema.create(c, settings);
                 }
                 Schema.check(c, settings);
+                checkTransactionIds(c);
                 schemaChecked = true;
             } catch (SQLException e) {
                 throw Sql.failure("checking the schema", settings.location(), e);
+            }
+        }
+    }
+
+    /**
+     * Refuses a journal holding transaction ids this server has not assigned yet: rows restored from
+     * a logical dump of another cluster. Their {@code tx} orders the journal, and rows written here
+     * would sort before them (a later opt-out could lose to an earlier grant), so the store fails
+     * closed and says how to copy a journal instead.
+     */
+    private void checkTransactionIds(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT max(tx), pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+                     + " FROM " + settings.journalTable())) {
+            rs.next();
+            long max = rs.getLong(1);
+            boolean empty = rs.wasNull();
+            long next = rs.getLong(2);
+            if (!empty && max >= next) {
+                throw new ConsentStoreException("JDBC consent store (" + settings.location() + "): the journal holds "
+                        + "transaction id " + max + " but this server has only reached " + next + ": its rows were "
+                        + "restored from another cluster (a logical dump?). Rows written now would sort before them; "
+                        + "copy a journal between clusters with 'consent export --journal' and 'consent import' "
+                        + "(or restore a physical backup) instead");
             }
         }
     }
