@@ -43,7 +43,9 @@ import java.util.function.Consumer;
  * both tables and every column, and fails with a {@link ConsentStoreException} saying what is
  * missing and how to create it; with {@link Builder#createSchema createSchema(true)} it creates what
  * is missing instead. The store only ever INSERTs into the journal and SELECTs from it: you may
- * revoke UPDATE and DELETE on it from the store's role.
+ * revoke UPDATE and DELETE on it from the store's role. A journal whose {@code tx} values this
+ * server has not reached (a logical dump restored from another cluster) is refused: rows written
+ * after it would sort before the restored ones.
  *
  * <h2>Writes</h2>
  * Each {@link #append} is one transaction on a connection from the DataSource: the rows, in order,
