@@ -160,13 +160,22 @@ public final class JdbcConsentStore implements SharedConsentStore {
         }
     }
 
+    /**
+     * A replay ({@code sink} given, after {@link Watermark#reset}) feeds every row to the sink as it is
+     * read, so opening a large journal never holds it all in memory; a poll collects the rows to
+     * return. A read that fails moves nothing (a failed replay fails the tracker's open).
+     */
     private List<ConsentRecord> readInto(Consumer<ConsentRecord> sink, String what, boolean limited) {
         Set<Long> txs = new HashSet<>();
         List<ConsentRecord> fresh;
         try (Connection c = settings.dataSource().getConnection()) {
             long xmin = table.read(c, watermark.low(), (tx, r) -> {
                 txs.add(tx);
-                watermark.accept(tx, r, sink != null);
+                if (sink != null) {
+                    sink.accept(r);
+                } else {
+                    watermark.accept(tx, r, false);
+                }
             }, limited);
             fresh = watermark.advance(xmin, txs);
         } catch (SQLException e) {
@@ -175,9 +184,6 @@ public final class JdbcConsentStore implements SharedConsentStore {
         } catch (RuntimeException e) {
             watermark.discard();
             throw e;
-        }
-        if (sink != null) {
-            fresh.forEach(sink);
         }
         return fresh;
     }
