@@ -44,6 +44,14 @@ public final class JournalGenerator {
 
     /** {@code n} grant rows and about n/10 revocation rows, in journal order. */
     public static List<ConsentRecord> rows(int n, long seed) {
+        return rows(0, n, seed);
+    }
+
+    /**
+     * Grants {@code from} to {@code from + n - 1} (their numbers and times as in a journal of that
+     * many consents) and their revocations, in journal order: a large journal made in chunks.
+     */
+    public static List<ConsentRecord> rows(int from, int n, long seed) {
         Random rnd = new Random(seed);
         List<ConsentRecord> out = new ArrayList<>(n + n / 10);
         Instant t0 = Instant.parse("2024-01-01T00:00:00Z");
@@ -55,7 +63,7 @@ public final class JournalGenerator {
             texts[b * 3 + 2] = ct.inPerson();
         }
         String[] methods = {"web_form", "keyword", "in_person"};
-        for (int i = 0; i < n; i++) {
+        for (int i = from; i < from + n; i++) {
             int kind = rnd.nextInt(3);
             int brand = rnd.nextInt(BRANDS.length);
             String first = FIRST[rnd.nextInt(FIRST.length)];

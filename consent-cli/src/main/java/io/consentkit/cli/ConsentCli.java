@@ -6,17 +6,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
+import java.util.Map;
 
 /**
  * The {@code consent} command. The journal commands (status, record, revoke, history, export, import,
- * inbound, send, serve) work on a CSV journal ({@code --store}, default
- * {@code ./consent-data/consents.csv}); {@code demo} takes {@code --dir}; {@code parse} and
+ * inbound, send, serve, verify) work on a CSV journal ({@code --store}, default
+ * {@code ./consent-data/consents.csv}) or a PostgreSQL database ({@code --store jdbc:postgresql://...},
+ * credentials from the environment, never printed); {@code demo} takes {@code --dir}; {@code parse} and
  * {@code segments} need no journal. Errors print one line on stderr and exit non-zero: 2 for bad input,
  * 3 when the journal cannot be opened (missing, unreadable, locked), 1 for other failures; {@code status}
  * exits 0 only when the number may be texted (docs/cli.md). Not thread-safe: one run per instance.
  */
 @Command(name = "consent", mixinStandardHelpOptions = true, version = "ConsentKit 0.1.0-SNAPSHOT",
-        description = "SMS consent records on the embedded CSV journal.",
+        description = "SMS consent records on the embedded CSV journal or a PostgreSQL database.",
         subcommands = {
             DemoCommand.class,
             StatusCommand.class,
@@ -37,6 +39,17 @@ public final class ConsentCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Map<String, String> env;
+
+    private ConsentCli(Map<String, String> env) {
+        this.env = env;
+    }
+
+    /** The environment the run reads (credentials of a JDBC store): the process's, or the one a test gave. */
+    Map<String, String> environment() {
+        return env;
+    }
+
     /** Exit code for bad input (unknown option, invalid phone number, bad row). */
     public static final int EXIT_BAD_INPUT = 2;
     /** Exit code for another failure (and, for {@code status}, "may not text"). */
@@ -55,7 +68,15 @@ public final class ConsentCli implements Runnable {
 
     /** Runs the command line with the given streams and returns the exit code (used by tests). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new ConsentCli());
+        return run(args, out, err, System.getenv());
+    }
+
+    /**
+     * Runs the command line with the given streams and environment (the variables a JDBC store's
+     * credentials come from) and returns the exit code (used by tests).
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
+        CommandLine cl = new CommandLine(new ConsentCli(Map.copyOf(env)));
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.getCommandSpec().version(cl.getCommandSpec().version()); // -V on a subcommand prints the version
         }

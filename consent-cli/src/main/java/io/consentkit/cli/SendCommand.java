@@ -82,7 +82,7 @@ final class SendCommand implements Callable<Integer> {
                     + "segment; an illustration, not Twilio's prices).")
     boolean examplePrices;
     @Option(names = "--send-log", paramLabel = "<csv file>",
-            description = "CSV send log the decision is appended to. Default: sends.csv next to the store.")
+            description = "CSV send log the decision is appended to. Default: sends.csv next to the CSV store (consent-data/sends.csv for a JDBC store).")
     Path sendLog;
 
     @Override
@@ -97,8 +97,7 @@ final class SendCommand implements Callable<Integer> {
         OutboundMessage message = OutboundMessage.builder(to).category(cat).body(body).templateId(templateId)
                 .from(from).build();
         SmsGateway gateway = dry ? NOT_CONFIGURED : gateway(gatewayName);
-        Path logFile = sendLog != null ? sendLog
-                : opts.store.toAbsolutePath().resolveSibling("sends.csv");
+        Path logFile = sendLog != null ? sendLog : opts.defaultSendLog();
         try (ConsentTracker tracker = opts.openTracker(); CsvSendLog log = CsvSendLog.open(logFile)) {
             Clock clock = at != null ? Clock.fixed(at, ZoneOffset.UTC) : tracker.clock();
             GuardedSender.Builder b = GuardedSender.builder(tracker, gateway).clock(clock).sendLog(log).dryRun(dry);

@@ -71,7 +71,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "File holding the Twilio Auth Token (instead of the TWILIO_AUTH_TOKEN variable).")
     Path authTokenFile;
     @Option(names = "--send-log", paramLabel = "<csv file>",
-            description = "CSV send log that status callbacks update. Default: sends.csv next to the store.")
+            description = "CSV send log that status callbacks update. Default: sends.csv next to the CSV store (consent-data/sends.csv for a JDBC store).")
     Path sendLog;
     @Option(names = "--support", paramLabel = "<contact>",
             description = "Support contact (phone, email or site) for the HELP reply; without it HELP is left to Twilio.")
@@ -91,7 +91,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         String token = authToken();
         InetSocketAddress address = address();
-        Path logFile = sendLog != null ? sendLog : opts.store.toAbsolutePath().resolveSibling("sends.csv");
+        Path logFile = sendLog != null ? sendLog : opts.defaultSendLog();
         WebhookVerifier.Builder vb = WebhookVerifier.builder(token);
         if (publicUrl != null) {
             vb.publicUrl(PublicUrl.base(publicUrl));
@@ -165,7 +165,7 @@ final class ServeCommand implements Callable<Integer> {
             m.put("routes", routes);
             m.put("health", TwilioWebhookServer.DEFAULT_HEALTH_PATH);
             m.put("publicUrl", publicUrl == null ? null : publicUrl.toString());
-            m.put("store", opts.store.toString());
+            m.put("store", opts.describe());
             m.put("sendLog", logFile.toString());
             out.println(Output.json(m));
         } else {

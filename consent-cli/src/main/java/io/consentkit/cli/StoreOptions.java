@@ -1,20 +1,44 @@
 package io.consentkit.cli;
 
+import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.jdbc.JdbcConsentStore;
+import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.store.CsvConsentStore;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Map;
 
-/** Options every store-backed command shares: {@code --store}, {@code --brand}, {@code --format}. */
+/**
+ * Options every store-backed command shares: {@code --store} (a CSV journal, or a
+ * {@code jdbc:postgresql:} URL with credentials from the environment), {@code --table-prefix},
+ * {@code --create-schema}, {@code --brand}, {@code --format}.
+ */
 final class StoreOptions {
     /** Default journal: {@value}. */
     static final String DEFAULT_STORE = "consent-data/consents.csv";
 
-    @Option(names = "--store", paramLabel = "<csv file>", defaultValue = DEFAULT_STORE,
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
+    @Option(names = "--store", paramLabel = "<csv file>|<jdbc url>", defaultValue = DEFAULT_STORE,
             description = "CSV consent journal (created if missing by commands that write; read by status, history "
-                    + "and export without locking or changing it). Default: ${DEFAULT-VALUE}")
-    Path store;
+                    + "and export without locking or changing it), or a PostgreSQL database: "
+                    + "jdbc:postgresql://host:port/database, user and password from CONSENTKIT_JDBC_USER / "
+                    + "CONSENTKIT_JDBC_PASSWORD, else PGUSER / PGPASSWORD. Default: ${DEFAULT-VALUE}")
+    String store;
+
+    @Option(names = "--table-prefix", defaultValue = JdbcConsentStore.DEFAULT_TABLE_PREFIX, paramLabel = "<prefix>",
+            description = "JDBC store: prefix of its table names. Default: ${DEFAULT-VALUE}")
+    String tablePrefix;
+
+    @Option(names = "--create-schema",
+            description = "JDBC store: create its tables if they are missing (otherwise they are only checked).")
+    boolean createSchema;
 
     @Option(names = "--brand", defaultValue = "Our Business",
             description = "Brand name used in standardized consent texts. Default: ${DEFAULT-VALUE}")
@@ -24,15 +48,77 @@ final class StoreOptions {
             description = "Output: text, or json (one object per line). Default: ${DEFAULT-VALUE}")
     OutputFormat format;
 
+    /** True when {@code --store} is a JDBC URL (never a file path). */
+    boolean isJdbc() {
+        return JdbcTarget.isJdbc(store);
+    }
+
+    /** The store as output and messages show it: the path, or the URL with any password masked. */
+    String describe() {
+        return isJdbc() ? JdbcTarget.mask(store) : store;
+    }
+
+    /**
+     * The CSV journal's path.
+     *
+     * @throws InvalidInputException if {@code --store} is a JDBC URL or not a valid path
+     */
+    Path csvPath() {
+        if (isJdbc()) {
+            throw new InvalidInputException("store", "is a JDBC URL; this needs a CSV journal file");
+        }
+        try {
+            return Path.of(store);
+        } catch (InvalidPathException e) {
+            throw new InvalidInputException("store", "'" + store + "' is not a valid path: " + e.getReason());
+        }
+    }
+
+    /** Where a send log goes by default: next to the CSV journal, or {@code consent-data/sends.csv} for a JDBC store. */
+    Path defaultSendLog() {
+        Path beside = isJdbc() ? Path.of(DEFAULT_STORE) : csvPath();
+        return beside.toAbsolutePath().resolveSibling("sends.csv");
+    }
+
     ConsentTracker openTracker() {
-        return ConsentTracker.builder(CsvConsentStore.open(store)).brand(brand).build();
+        if (isJdbc()) {
+            return jdbcTracker(createSchema);
+        }
+        return ConsentTracker.builder(CsvConsentStore.open(csvPath())).brand(brand).build();
     }
 
     /**
      * A tracker over a read-only open of the journal: works while a writer holds it, and changes,
-     * creates and locks nothing (a missing journal is an error).
+     * creates and locks nothing (a missing journal is an error). A JDBC store is only read (its
+     * tables are checked, never created).
      */
     ConsentTracker openReadOnlyTracker() {
-        return ConsentTracker.builder(CsvConsentStore.openReadOnly(store)).brand(brand).build();
+        if (isJdbc()) {
+            return jdbcTracker(false);
+        }
+        return ConsentTracker.builder(CsvConsentStore.openReadOnly(csvPath())).brand(brand).build();
+    }
+
+    private ConsentTracker jdbcTracker(boolean create) {
+        try {
+            return ConsentTracker.builder(jdbcStore(create)).brand(brand).build();
+        } catch (ConsentStoreException e) {
+            if (!create && e.getMessage() != null && e.getMessage().contains("does not exist")) {
+                throw new ConsentStoreException(e.getMessage() + "; from the consent command, add --create-schema "
+                        + "to a command that writes (record, import, ...)", e);
+            }
+            throw e;
+        }
+    }
+
+    /** The JDBC store {@code --store} names (for commands that read it directly). */
+    JdbcConsentStore jdbcStore(boolean create) {
+        return JdbcConsentStore.builder(JdbcTarget.of(store, environment()).dataSource())
+                .tablePrefix(tablePrefix).createSchema(create).build();
+    }
+
+    private Map<String, String> environment() {
+        Object root = mixee == null ? null : mixee.root().userObject();
+        return root instanceof ConsentCli cli ? cli.environment() : System.getenv();
     }
 }

@@ -1,5 +1,6 @@
 package io.consentkit.cli;
 
+import io.consentkit.jdbc.JdbcConsentStore;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.JournalFormatException;
 import io.consentkit.store.CsvConsentStore;
@@ -17,7 +18,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code consent verify}: checks the journal read-only (it exists and can be read, its header is the
- * journal schema, every row parses, no torn tail) and changes, creates and locks nothing.
+ * journal schema, every row parses, no torn tail; for a JDBC store, its tables and every row) and
+ * changes, creates and locks nothing.
  */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Checks the journal without changing it: readable, header, every row parses, no torn "
@@ -37,20 +39,28 @@ final class VerifyCommand implements Callable<Integer> {
         Set<String> numbers = new HashSet<>();
         String problem = null;
         long torn = 0;
-        try (CsvConsentStore store = CsvConsentStore.openReadOnly(opts.store)) {
-            store.replay(r -> count(r, rows, consents, numbers));
-            torn = store.tornTailBytes();
-            if (torn > 0) {
-                problem = torn + " bytes after the last complete row are not a complete row (a write in progress, "
-                        + "or cut short by a crash); the next writable open moves them to a "
-                        + opts.store.getFileName() + ".torn-<millis> file";
+        try {
+            if (opts.isJdbc()) {
+                try (JdbcConsentStore store = opts.jdbcStore(false)) { // checks the tables, reads every row
+                    store.replay(r -> count(r, rows, consents, numbers));
+                }
+            } else {
+                try (CsvConsentStore store = CsvConsentStore.openReadOnly(opts.csvPath())) {
+                    store.replay(r -> count(r, rows, consents, numbers));
+                    torn = store.tornTailBytes();
+                    if (torn > 0) {
+                        problem = torn + " bytes after the last complete row are not a complete row (a write in "
+                                + "progress, or cut short by a crash); the next writable open moves them to a "
+                                + opts.csvPath().getFileName() + ".torn-<millis> file";
+                    }
+                }
             }
         } catch (JournalFormatException e) {
             problem = e.getMessage(); // a bad header or a row that does not parse: a problem found, not bad input
         }
         if (opts.format == OutputFormat.json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("file", opts.store.toString());
+            m.put(opts.isJdbc() ? "store" : "file", opts.describe());
             m.put("ok", problem == null);
             m.put("rows", rows[0]);
             m.put("consents", consents.size());
@@ -59,10 +69,11 @@ final class VerifyCommand implements Callable<Integer> {
             m.put("problem", problem);
             out.println(Output.json(m));
         } else if (problem == null) {
-            out.println("ok: " + opts.store + ": header and all " + rows[0] + " rows parse (" + consents.size()
+            out.println("ok: " + opts.describe() + (opts.isJdbc() ? ": schema and all " : ": header and all ") + rows[0]
+                    + " rows parse (" + consents.size()
                     + " consents, " + numbers.size() + " numbers)");
         } else {
-            out.println("PROBLEM: " + opts.store + ": " + problem);
+            out.println("PROBLEM: " + opts.describe() + ": " + problem);
         }
         return problem == null ? 0 : ConsentCli.EXIT_FAILURE;
     }

@@ -43,7 +43,9 @@ import java.util.function.Consumer;
  * both tables and every column, and fails with a {@link ConsentStoreException} saying what is
  * missing and how to create it; with {@link Builder#createSchema createSchema(true)} it creates what
  * is missing instead. The store only ever INSERTs into the journal and SELECTs from it: you may
- * revoke UPDATE and DELETE on it from the store's role.
+ * revoke UPDATE and DELETE on it from the store's role. A journal whose {@code tx} values this
+ * server has not reached (a logical dump restored from another cluster) is refused: rows written
+ * after it would sort before the restored ones.
  *
  * <h2>Writes</h2>
  * Each {@link #append} is one transaction on a connection from the DataSource: the rows, in order,
@@ -158,14 +160,37 @@ public final class JdbcConsentStore implements SharedConsentStore {
         }
     }
 
+    /**
+     * A replay ({@code sink} given, after {@link Watermark#reset}) feeds every row to the sink as it is
+     * read, so opening a large journal never holds it all in memory; a poll collects the rows to
+     * return. A read that fails moves nothing (a failed replay fails the tracker's open).
+     */
     private List<ConsentRecord> readInto(Consumer<ConsentRecord> sink, String what, boolean limited) {
-        Set<Long> txs = new HashSet<>();
+        long[][] seen = {new long[64]}; // the rows' transaction ids, unboxed (a replay reads millions)
+        int[] count = {0};
         List<ConsentRecord> fresh;
         try (Connection c = settings.dataSource().getConnection()) {
             long xmin = table.read(c, watermark.low(), (tx, r) -> {
-                txs.add(tx);
-                watermark.accept(tx, r, sink != null);
+                int n = count[0];
+                if (n == 0 || seen[0][n - 1] != tx) { // rows come in tx order: one entry per transaction
+                    if (n == seen[0].length) {
+                        seen[0] = java.util.Arrays.copyOf(seen[0], n * 2);
+                    }
+                    seen[0][n] = tx;
+                    count[0] = n + 1;
+                }
+                if (sink != null) {
+                    sink.accept(r);
+                } else {
+                    watermark.accept(tx, r, false);
+                }
             }, limited);
+            Set<Long> txs = new HashSet<>(); // only those the watermark keeps: at or above the new xmin
+            for (int i = 0; i < count[0]; i++) {
+                if (seen[0][i] >= xmin) {
+                    txs.add(seen[0][i]);
+                }
+            }
             fresh = watermark.advance(xmin, txs);
         } catch (SQLException e) {
             watermark.discard();
@@ -173,9 +198,6 @@ public final class JdbcConsentStore implements SharedConsentStore {
         } catch (RuntimeException e) {
             watermark.discard();
             throw e;
-        }
-        if (sink != null) {
-            fresh.forEach(sink);
         }
         return fresh;
     }
@@ -225,6 +247,7 @@ public final class JdbcConsentStore implements SharedConsentStore {
         try (Connection c = settings.dataSource().getConnection()) {
             Schema.create(c, settings);
             Schema.check(c, settings);
+            checkTransactionIds(c);
             schemaChecked = true;
         } catch (SQLException e) {
             throw Sql.failure("creating the schema", settings.location(), e);
@@ -244,9 +267,34 @@ public final class JdbcConsentStore implements SharedConsentStore {
                     Schema.create(c, settings);
                 }
                 Schema.check(c, settings);
+                checkTransactionIds(c);
                 schemaChecked = true;
             } catch (SQLException e) {
                 throw Sql.failure("checking the schema", settings.location(), e);
+            }
+        }
+    }
+
+    /**
+     * Refuses a journal holding transaction ids this server has not assigned yet: rows restored from
+     * a logical dump of another cluster. Their {@code tx} orders the journal, and rows written here
+     * would sort before them (a later opt-out could lose to an earlier grant), so the store fails
+     * closed and says how to copy a journal instead.
+     */
+    private void checkTransactionIds(Connection c) throws SQLException {
+        try (java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT max(tx), pg_snapshot_xmax(pg_current_snapshot())::text::bigint"
+                     + " FROM " + settings.journalTable())) {
+            rs.next();
+            long max = rs.getLong(1);
+            boolean empty = rs.wasNull();
+            long next = rs.getLong(2);
+            if (!empty && max >= next) {
+                throw new ConsentStoreException("JDBC consent store (" + settings.location() + "): the journal holds "
+                        + "transaction id " + max + " but this server has only reached " + next + ": its rows were "
+                        + "restored from another cluster (a logical dump?). Rows written now would sort before them; "
+                        + "copy a journal between clusters with 'consent export --journal' and 'consent import' "
+                        + "(or restore a physical backup) instead");
             }
         }
     }

