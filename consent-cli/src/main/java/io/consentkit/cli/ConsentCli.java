@@ -31,6 +31,7 @@ import java.io.PrintWriter;
             SendCommand.class,
             ServeCommand.class,
             VerifyCommand.class,
+            UpgradeJournalCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec

@@ -251,4 +251,20 @@ class CsvLegacyJournalTest {
             assertThat(Files.readAllBytes(fresh)).isEqualTo(empty);
         }
     }
+
+    @Test
+    void theDocumentedUpgradeStep() {
+        Path file = this.file;
+        // snippet: csv-upgrade
+        try (CsvConsentStore store = CsvConsentStore.open(file)) {
+            if (store.schemaVersion() == JournalCodec.LEGACY_SCHEMA_VERSION) {
+                System.out.println("legacy 14-column journal: rows in the default program only");
+            }
+        }
+        UpgradeResult result = CsvConsentStore.upgrade(file); // with every writer of the journal stopped
+        System.out.println("upgraded: " + result.upgraded() + ", rows kept: " + result.rows());
+        // end snippet
+        assertThat(result.upgraded()).isTrue();
+        assertThat(result.rows()).isEqualTo(3);
+    }
 }
