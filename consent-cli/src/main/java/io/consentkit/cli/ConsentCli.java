@@ -34,6 +34,7 @@ import java.util.Map;
             ServeCommand.class,
             VerifyCommand.class,
             RevocationsCommand.class,
+            UpgradeJournalCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec

@@ -122,7 +122,8 @@ final class RevocationsCommand implements Callable<Integer> {
 
         Path queueFile() {
             return queue != null ? queue
-                    : opts.store.toAbsolutePath().resolveSibling(CsvRevocationStore.DEFAULT_FILE_NAME);
+                    : (opts.isJdbc() ? Path.of(StoreOptions.DEFAULT_STORE) : opts.csvPath()).toAbsolutePath()
+                            .resolveSibling(CsvRevocationStore.DEFAULT_FILE_NAME);
         }
 
         RevocationQueue.Builder writable() {

@@ -75,7 +75,7 @@ class ConsentCliTest {
         assertThat(unknown.err().lines()).hasSize(1);
 
         Path badCsv = dir.resolve("bad.csv");
-        Files.writeString(badCsv, String.join(",", ConsentRecord.COLUMNS) + "\nx,nope,+15125551234,web_form,t,,,,,,,active,,\n");
+        Files.writeString(badCsv, String.join(",", ConsentRecord.LEGACY_COLUMNS) + "\nx,nope,+15125551234,web_form,t,,,,,,,active,,\n");
         CliTestSupport.Result imp = run("import", badCsv.toString(), "--store", store);
         assertThat(imp.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
         assertThat(imp.err().strip()).contains("line 2").contains("timestamp");

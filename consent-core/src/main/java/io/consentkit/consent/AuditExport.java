@@ -17,8 +17,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * The exports, to a writer or atomically to a file: the audit export (the folded journal in the
- * journal schema, formula-looking cells neutralised so it is safe to open in a spreadsheet; an import
+ * The exports, to a writer or atomically to a file, in journal schema version 2 (the 14 legacy columns
+ * first and unchanged, so a tool that reads only those, by name or position, still works; then
+ * program, brand, channel): the audit export (the folded journal, formula-looking cells neutralised so it is safe to open in a spreadsheet; an import
  * undoes the neutralisation) and the journal export (every row as the journal holds it, nothing
  * neutralised: the lossless backup, restored by importing it). Stateless; thread-safe.
  */

@@ -27,7 +27,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * The import: a CSV in the journal schema (a legacy file, a journal, a backup or an audit export),
+ * The import: a CSV in the journal schema, version 1 (14 legacy columns: its rows in the default
+ * program and brand) or 2 (a legacy file, a journal, a backup or an audit export),
  * validated whole first (schema, {@link io.consentkit.journal.JournalLimits}, strict UTF-8 for files),
  * then the rows that are new and not older than what the journal holds committed as one step while
  * every write lock is held. A row never overrides a newer state of its consent: a consent moves

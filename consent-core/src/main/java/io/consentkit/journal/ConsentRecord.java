@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * One row of the consent journal, in the schema existing tools use:
+ * One row of the consent journal: the 14 columns existing tools use,
  * {@code consent_id,timestamp,phone_number,opt_in_method,consent_message,customer_id,
- * customer_name,customer_email,ip_address,screenshot_url,metadata,status,revoked_at,revoked_method}.
+ * customer_name,customer_email,ip_address,screenshot_url,metadata,status,revoked_at,revoked_method},
+ * followed in schema version 2 by {@code program,brand,channel} (empty in a legacy row).
  *
  * <p>A grant is a row with status {@code active}; a revocation repeats the {@code consent_id}
  * with status {@code revoked}. Folding the journal (last row per id wins) gives each consent's
@@ -66,11 +67,15 @@ public record ConsentRecord(
             "customer_name", "customer_email", "ip_address", "screenshot_url", "metadata", "status",
             "revoked_at", "revoked_method");
 
-    /** The journal's columns, in order. */
+    /**
+     * The journal's columns in schema version 2, in order: the 14 {@link #LEGACY_COLUMNS} first and
+     * unchanged, then {@code program}, {@code brand} and {@code channel}. What new journals, exports and
+     * store objects are written with; the header line is the version marker (see {@code JournalCodec}).
+     */
     public static final java.util.List<String> COLUMNS = java.util.List.of(
             "consent_id", "timestamp", "phone_number", "opt_in_method", "consent_message", "customer_id",
             "customer_name", "customer_email", "ip_address", "screenshot_url", "metadata", "status",
-            "revoked_at", "revoked_method");
+            "revoked_at", "revoked_method", "program", "brand", "channel");
 
     public ConsentRecord {
         Objects.requireNonNull(consentId, "consentId");

@@ -2,13 +2,10 @@ package io.consentkit.journal;
 
 import io.consentkit.support.Json;
 import io.consentkit.support.Masking;
-import io.consentkit.journal.ConsentRecord;
-import io.consentkit.journal.ConsentStatus;
-import io.consentkit.journal.OptInMethod;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
-import io.consentkit.journal.JournalFormatException;
+import io.consentkit.InvalidInputException;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -17,20 +14,35 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Converts journal rows between CSV cells and {@link ConsentRecord}, with the validation
- * every reader shares (CSV store, legacy import, S3 store). Public for store authors: a store of your own reads and writes the same journal format with it. Stateless and thread-safe.
+ * every reader shares (CSV store, legacy import, S3 store). Public for store authors: a store of your
+ * own reads and writes the same journal format with it.
+ *
+ * <p><b>Schema versions.</b> The header line is the version marker: version 1 (legacy) is the 14
+ * {@link ConsentRecord#LEGACY_COLUMNS}, version 2 ({@link #SCHEMA_VERSION}) is those 14 first and
+ * unchanged, then {@code program,brand,channel} ({@link ConsentRecord#COLUMNS}). {@link #mapHeader}
+ * accepts both; {@link #schemaVersion} tells which a map is; rows of a version 1 file decode in the
+ * default program and brand with no channel, and {@link #appendLine} writes a version 1 file's rows as
+ * 14 cells, refusing a row that is not {@linkplain ConsentRecord#isLegacyShaped() legacy-shaped}.
+ * Stateless and thread-safe.
  */
 public final class JournalCodec {
-    /** Number of columns in the journal schema. */
+    /** The journal schema version written: 2 (the 14 legacy columns, then program, brand, channel). */
+    public static final int SCHEMA_VERSION = 2;
+    /** The legacy schema version: the 14 columns existing tools write. */
+    public static final int LEGACY_SCHEMA_VERSION = 1;
+    /** Number of columns in the journal schema ({@link ConsentRecord#COLUMNS}, version 2). */
     public static final int COLUMN_COUNT = ConsentRecord.COLUMNS.size();
-    /** The header line, without line terminator. */
+    /** Number of columns in the legacy schema ({@link ConsentRecord#LEGACY_COLUMNS}, version 1). */
+    public static final int LEGACY_COLUMN_COUNT = ConsentRecord.LEGACY_COLUMNS.size();
+    /** The header line of schema version 2, without line terminator: written to every new journal. */
     public static final String HEADER_LINE = String.join(",", ConsentRecord.COLUMNS);
+    /** The header line of the legacy schema (version 1), without line terminator. */
+    public static final String LEGACY_HEADER_LINE = String.join(",", ConsentRecord.LEGACY_COLUMNS);
     /** Longest consent_id accepted. */
     public static final int MAX_ID_LENGTH = 128;
 
@@ -38,47 +50,30 @@ public final class JournalCodec {
     }
 
     /**
-     * Maps a file's header to the schema: {@code result[schemaIndex] = fileIndex}.
+     * Maps a file's header to the schema: {@code result[schemaIndex] = fileIndex}, always
+     * {@link #COLUMN_COUNT} long. A version 1 (legacy) header maps {@code program}, {@code brand} and
+     * {@code channel} to -1: its rows decode with them empty. Columns may be in any order.
      *
-     * @throws JournalFormatException naming each missing, unknown or repeated column
+     * @throws JournalFormatException naming each missing, unknown or repeated column (a header with
+     *                                some but not all of the version 2 columns misses the others)
      */
     public static int[] mapHeader(List<String> names, String source) {
-        int[] map = new int[COLUMN_COUNT];
-        java.util.Arrays.fill(map, -1);
-        List<String> unknown = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < names.size(); i++) {
-            String name = names.get(i).strip();
-            if (i == 0 && !name.isEmpty() && name.charAt(0) == '\uFEFF') {
-                name = name.substring(1);
-            }
-            if (!seen.add(name)) {
-                throw new JournalFormatException(source, 1, "header", "repeats column '" + Masking.printable(name) + "'");
-            }
-            int idx = ConsentRecord.COLUMNS.indexOf(name);
-            if (idx < 0) {
-                unknown.add(Masking.printable(name));
-            } else {
-                map[idx] = i;
-            }
-        }
-        List<String> missing = new ArrayList<>();
-        for (int i = 0; i < COLUMN_COUNT; i++) {
-            if (map[i] < 0) {
-                missing.add(ConsentRecord.COLUMNS.get(i));
-            }
-        }
-        if (!missing.isEmpty() || !unknown.isEmpty()) {
-            StringBuilder sb = new StringBuilder("does not match the journal schema:");
-            if (!missing.isEmpty()) {
-                sb.append(" missing ").append(missing);
-            }
-            if (!unknown.isEmpty()) {
-                sb.append(missing.isEmpty() ? "" : ";").append(" unknown ").append(unknown);
-            }
-            throw new JournalFormatException(source, 1, "header", sb.toString());
-        }
-        return map;
+        return JournalHeader.map(names, source);
+    }
+
+    /**
+     * The schema version of a column map from {@link #mapHeader}: {@link #LEGACY_SCHEMA_VERSION} when it
+     * has no {@code program} column (a map shorter than {@link #COLUMN_COUNT} is legacy too), else
+     * {@link #SCHEMA_VERSION}.
+     */
+    public static int schemaVersion(int[] map) {
+        return map.length <= LEGACY_COLUMN_COUNT || map[LEGACY_COLUMN_COUNT] < 0 ? LEGACY_SCHEMA_VERSION
+                : SCHEMA_VERSION;
+    }
+
+    /** How many cells a row has in a file with column map {@code map}: 14 (version 1) or 17 (version 2). */
+    public static int fileColumnCount(int[] map) {
+        return schemaVersion(map) == SCHEMA_VERSION ? COLUMN_COUNT : LEGACY_COLUMN_COUNT;
     }
 
     /** Cell accessor so callers can hand in a commons-csv record or a String[] without copying. */
@@ -106,8 +101,9 @@ public final class JournalCodec {
      */
     public static ConsentRecord decode(Cells cells, int cellCount, int[] map, PhoneNumbers phones,
                                        String source, long line, boolean stored) {
-        if (cellCount != map.length) {
-            throw new JournalFormatException(source, line, "row", "has " + cellCount + " fields, expected " + map.length);
+        int expected = fileColumnCount(map);
+        if (cellCount != expected) {
+            throw new JournalFormatException(source, line, "row", "has " + cellCount + " fields, expected " + expected);
         }
         String id = cells.get(map[0]).strip();
         if (id.isEmpty()) {
@@ -143,9 +139,21 @@ public final class JournalCodec {
             throw new JournalFormatException(source, line, "status", e.getMessage());
         }
         Instant revokedAt = parseTime(cells.get(map[12]), source, line, "revoked_at", false);
+        boolean v2 = expected == COLUMN_COUNT;
         return new ConsentRecord(id, ts, phone, method, cells.get(map[4]), cells.get(map[5]), cells.get(map[6]),
                 cells.get(map[7]), cells.get(map[8]), cells.get(map[9]), metadata, status, revokedAt,
-                cells.get(map[13]).strip());
+                cells.get(map[13]).strip(), v2 ? scope(cells.get(map[14]), "program", source, line) : "",
+                v2 ? scope(cells.get(map[15]), "brand", source, line) : "",
+                v2 ? scope(cells.get(map[16]), "channel", source, line) : "");
+    }
+
+    private static String scope(String raw, String field, String source, long line) {
+        String v = raw.strip();
+        if (!JournalLimits.isScopeName(v)) {
+            throw new JournalFormatException(source, line, field, "'" + Masking.printable(v) + "' "
+                    + JournalLimits.SCOPE_RULE);
+        }
+        return v;
     }
 
     /**
@@ -349,7 +357,7 @@ public final class JournalCodec {
         return new Utf8Reader(in, source);
     }
 
-    /** The 14 cells of a row in schema order. */
+    /** The 17 cells of a row in schema order (version 2). */
     public static String[] cells(ConsentRecord r) {
         return new String[] {
             r.consentId(),
@@ -366,22 +374,33 @@ public final class JournalCodec {
             r.status().journalName(),
             r.revokedAt() == null ? "" : r.revokedAt().toString(),
             r.revokedMethod(),
+            r.program(),
+            r.brand(),
+            r.channel(),
         };
     }
 
     /**
      * Appends one CSV line (RFC 4180 quoting, LF terminated) for {@code r}, with its cells in
-     * the file's column order {@code map}.
+     * the file's column order {@code map}: 17 cells for a version 2 map, 14 for a legacy one.
      *
      * @param formulaSafe neutralise free-text cells that a spreadsheet would run as a formula
+     * @throws InvalidInputException naming {@code program}, {@code brand} or {@code channel} when the map is
+     *                               legacy and {@code r} is not legacy-shaped; nothing was appended
      */
     public static StringBuilder appendLine(StringBuilder sb, ConsentRecord r, int[] map, boolean formulaSafe) {
+        int n = fileColumnCount(map);
+        if (n == LEGACY_COLUMN_COUNT && !r.isLegacyShaped()) {
+            throw new InvalidInputException(!r.program().isEmpty() ? "program" : !r.brand().isEmpty() ? "brand"
+                    : "channel", "cannot be written in the legacy 14-column journal schema (version 1); upgrade the "
+                    + "journal to schema version " + SCHEMA_VERSION + " first; nothing was written");
+        }
         String[] schemaCells = cells(r);
-        String[] fileCells = new String[COLUMN_COUNT];
-        for (int i = 0; i < COLUMN_COUNT; i++) {
+        String[] fileCells = new String[n];
+        for (int i = 0; i < n; i++) {
             fileCells[map[i]] = schemaCells[i];
         }
-        for (int i = 0; i < COLUMN_COUNT; i++) {
+        for (int i = 0; i < n; i++) {
             if (i > 0) {
                 sb.append(',');
             }
@@ -394,7 +413,16 @@ public final class JournalCodec {
         return sb.append('\n');
     }
 
-    /** The identity column map (file order = schema order). */
+    /** The column map of a legacy file in schema order: 0..13, then -1 for program, brand and channel. */
+    public static int[] legacyMap() {
+        int[] m = new int[COLUMN_COUNT];
+        for (int i = 0; i < COLUMN_COUNT; i++) {
+            m[i] = i < LEGACY_COLUMN_COUNT ? i : -1;
+        }
+        return m;
+    }
+
+    /** The identity column map of a version 2 file (file order = schema order). */
     public static int[] identityMap() {
         int[] m = new int[COLUMN_COUNT];
         for (int i = 0; i < COLUMN_COUNT; i++) {

@@ -34,6 +34,11 @@ public final class JournalLimits {
     public static final int MAX_FINAL_METADATA_CHARS = 3 * MAX_METADATA_CHARS;
     /** Deepest nesting of a {@code metadata} JSON value read (an object holding an array is depth 2). */
     public static final int MAX_METADATA_DEPTH = Json.MAX_DEPTH;
+    /** Longest {@code program}, {@code brand} or {@code channel} value, in chars (short identifiers). */
+    public static final int MAX_SCOPE_CHARS = 64;
+    /** What a {@code program}, {@code brand} or {@code channel} value must be, for messages. */
+    static final String SCOPE_RULE = "must be empty or at most " + MAX_SCOPE_CHARS
+            + " chars of lower-case letters, digits, '_', '.' and '-'";
     /** Longest row written, in UTF-8 bytes with its CSV quoting (the field limits imply it). */
     public static final int MAX_ROW_BYTES = 4 << 20;
     /** Longest row a reader accepts, in bytes: larger than anything a writer may produce. */
@@ -43,9 +48,10 @@ public final class JournalLimits {
     }
 
     /**
-     * Throws if {@code r} is over a limit.
+     * Throws if {@code r} is over a limit, or its {@code program}, {@code brand} or {@code channel} is
+     * not a short identifier ({@link #isScopeName}).
      *
-     * @throws InvalidInputException naming the field, its length and the limit
+     * @throws InvalidInputException naming the field, its length and the limit (or the rule broken)
      */
     public static void check(ConsentRecord r) {
         if (r.consentId().length() > JournalCodec.MAX_ID_LENGTH) {
@@ -61,6 +67,9 @@ public final class JournalLimits {
         field("ip_address", r.ipAddress());
         field("screenshot_url", r.screenshotUrl());
         field("revoked_method", r.revokedMethod());
+        scope("program", r.program());
+        scope("brand", r.brand());
+        scope("channel", r.channel());
         int mdLimit = switch (r.status()) {
             case PENDING -> MAX_METADATA_CHARS;
             case ACTIVE -> MAX_ACTIVE_METADATA_CHARS;
@@ -72,13 +81,38 @@ public final class JournalLimits {
         }
         long chars = md + r.consentId().length() + r.optInMethod().length() + r.consentMessage().length()
                 + r.customerId().length() + r.customerName().length() + r.customerEmail().length()
-                + r.ipAddress().length() + r.screenshotUrl().length() + r.revokedMethod().length() + 128;
+                + r.ipAddress().length() + r.screenshotUrl().length() + r.revokedMethod().length() + r.program().length()
+                + r.brand().length() + r.channel().length() + 128;
         if (chars * 3 > MAX_ROW_BYTES) { // cannot happen within the field limits; kept as the row's own guard
             long bytes = JournalCodec.appendLine(new StringBuilder(), r, JournalCodec.identityMap(), false).toString()
                     .getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > MAX_ROW_BYTES) {
                 throw tooLong("row", bytes, MAX_ROW_BYTES, "bytes");
             }
+        }
+    }
+
+    /**
+     * True if {@code value} may be a {@code program}, {@code brand} or {@code channel}: empty (the
+     * default), or at most {@link #MAX_SCOPE_CHARS} chars of {@code [a-z0-9_.-]}.
+     */
+    public static boolean isScopeName(String value) {
+        if (value == null || value.length() > MAX_SCOPE_CHARS) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void scope(String name, String value) {
+        if (!isScopeName(value)) {
+            throw new InvalidInputException(name, "'" + io.consentkit.support.Masking.printable(value) + "' "
+                    + SCOPE_RULE);
         }
     }
 

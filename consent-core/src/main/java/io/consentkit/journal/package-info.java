@@ -8,8 +8,9 @@
  * machines share, and {@link io.consentkit.journal.StoreCapabilities} what a store promises. Store
  * failures are {@link io.consentkit.journal.ConsentStoreException} and its subtypes.
  *
- * <p>{@link io.consentkit.journal.JournalCodec} is the public journal CSV codec: the 14-column
- * schema, header mapping, row decoding with the same validation every ConsentKit store applies, and
+ * <p>{@link io.consentkit.journal.JournalCodec} is the public journal CSV codec: the schema (version 1,
+ * the 14 legacy columns; version 2, those and program, brand, channel; the header is the marker), header
+ * mapping, row decoding with the same validation every ConsentKit store applies, and
  * row encoding. A third-party store (a database, an object store) uses it to read and write the
  * exact format the CSV and S3 stores use, so journals move between stores unchanged.
  *

@@ -28,6 +28,13 @@ import java.util.function.Consumer;
 /**
  * The embedded default store: one CSV journal file in the schema existing tools use.
  *
+ * <p><b>Schema versions.</b> A new journal gets the version 2 header (the 14 legacy columns, then
+ * {@code program,brand,channel}). A legacy 14-column journal opens and replays as it is (its rows in
+ * the default program and brand) and is never rewritten implicitly: rows without a program, brand or
+ * channel keep being appended to it as 14 cells, and a row with one fails with
+ * {@link JournalUpgradeRequiredException} before any byte is written. {@link #upgrade(Path)} is the
+ * explicit, crash-safe step to version 2; {@link #schemaVersion()} tells which a journal has.
+ *
  * <ul>
  *   <li><b>Append-only.</b> Rows are only ever added at the end; the header is written once.</li>
  *   <li><b>Durable.</b> {@link #append} returns after the bytes are written and forced
@@ -131,6 +138,9 @@ public final class CsvConsentStore implements ConsentStore {
                 : AppendOnlyFile.open(s.file(), WHAT, JournalCodec.HEADER_LINE, s.lockTimeout(), s.clock(),
                         opener::open, ERRORS, format);
         this.columnMap = format.columnMap();
+        if (!s.readOnly()) {
+            JournalUpgrader.deleteStaleTemp(journal.file()); // the writer lock is held: no upgrade is running
+        }
     }
 
     /** Opens (or creates) the journal at {@code file} with default settings. */
@@ -181,8 +191,46 @@ public final class CsvConsentStore implements ConsentStore {
         return CAPABILITIES;
     }
 
-    @Override
-    public void replay(Consumer<ConsentRecord> sink) {
+    /**
+     * The journal's schema version, from its header: {@link JournalCodec#LEGACY_SCHEMA_VERSION} (1) for
+     * a legacy 14-column file, {@link JournalCodec#SCHEMA_VERSION} (2) for a file with
+     * {@code program,brand,channel} (every file this store creates).
+     */
+    public int schemaVersion() {
+        return JournalCodec.schemaVersion(columnMap);
+    }
+
+    /**
+     * Upgrades the journal at {@code file} from the legacy 14-column schema to schema version 2, the
+     * explicit step a legacy journal needs before it can hold rows with a program, brand or channel
+     * (opening and reading never rewrite a file). Every row is kept, its 14 cells as they are and
+     * {@code program,brand,channel} empty (the default program and brand). The new file is written
+     * beside the journal ({@code <name>.upgrade-tmp}), forced, and moved over it atomically; a crash at
+     * any point leaves either the old complete journal or the new complete one, and the next writable
+     * open deletes a leftover temp file. Runs under the journal's writer lock: a store open on it (in
+     * this JVM or another process) makes the upgrade fail, changing nothing; stop writers first. A
+     * journal already at version 2 is left as it is.
+     *
+     * @throws StoreLockedException   if a writer holds the journal
+     * @throws JournalFormatException if the journal (or a row of it) is not valid; nothing was changed
+     * @throws ConsentStoreException  if it does not exist or on I/O failure (the journal was not replaced)
+     */
+    public static UpgradeResult upgrade(Path file) {
+        return JournalUpgrader.run(Objects.requireNonNull(file, "file"), PhoneNumbers.defaults(), step -> { });
+    }
+
+    /** {@link #upgrade(Path)} with a hook run after each step (tests stop it there). */
+    static UpgradeResult upgrade(Path file, JournalUpgrader.Hook hook) {
+        return JournalUpgrader.run(file, PhoneNumbers.defaults(), hook);
+    }
+
+    /** The file's column order. */
+    int[] columnMap() {
+        return columnMap;
+    }
+
+    /** Hands every complete row's raw cells (header skipped) to {@code sink}. */
+    void readRows(CsvRecordReader.RecordSink sink) {
         String source = journal.file().getFileName().toString();
         boolean[] header = {true};
         try {
@@ -192,7 +240,7 @@ public final class CsvConsentStore implements ConsentStore {
                             header[0] = false; // checked at open
                             return;
                         }
-                        sink.accept(JournalCodec.decode(i -> cells[i], count, columnMap, phones, source, line, true));
+                        sink.accept(cells, count, line);
                     }));
         } catch (IOException e) {
             throw journal.readFailure(e);
@@ -200,13 +248,28 @@ public final class CsvConsentStore implements ConsentStore {
     }
 
     @Override
+    public void replay(Consumer<ConsentRecord> sink) {
+        String source = journal.file().getFileName().toString();
+        readRows((cells, count, line) ->
+                sink.accept(JournalCodec.decode(i -> cells[i], count, columnMap, phones, source, line, true)));
+    }
+
+    @Override
     public void append(List<ConsentRecord> rows) {
         if (rows.isEmpty()) {
             return;
         }
+        boolean legacy = JournalCodec.schemaVersion(columnMap) == JournalCodec.LEGACY_SCHEMA_VERSION;
         StringBuilder sb = new StringBuilder(rows.size() * 256);
         for (ConsentRecord r : rows) {
             JournalLimits.check(r); // also for code that writes without a tracker: an over-limit batch writes nothing
+            if (legacy && !r.isLegacyShaped()) {
+                throw new JournalUpgradeRequiredException(journal.file(), "consent journal " + journal.file()
+                        + " has the legacy 14-column schema (version 1), which cannot hold " + r
+                        + " (it has a program, brand or channel); nothing was appended. Upgrade the journal to "
+                        + "schema version " + JournalCodec.SCHEMA_VERSION + " first, with every writer stopped: "
+                        + "CsvConsentStore.upgrade(path) or `consent upgrade-journal --store " + journal.file() + "`");
+            }
             JournalCodec.appendLine(sb, r, columnMap, false);
         }
         journal.append(sb.toString().getBytes(StandardCharsets.UTF_8));

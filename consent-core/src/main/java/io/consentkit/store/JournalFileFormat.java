@@ -35,7 +35,10 @@ final class JournalFileFormat implements AppendOnlyFile.Format {
         this.phones = phones;
     }
 
-    /** The file's column order, known once {@link #checkHeader} passed. */
+    /**
+     * The file's column order, known once {@link #checkHeader} passed: a version 1 (legacy) or version 2
+     * map ({@link JournalCodec#schemaVersion}).
+     */
     int[] columnMap() {
         return columnMap;
     }
@@ -97,7 +100,7 @@ final class JournalFileFormat implements AppendOnlyFile.Format {
         try {
             new CsvRecordReader(source, (int) Math.min(SMALL_CHUNK, Math.max(1, end - start))).read(ch, start, end,
                     (cells, count, line) -> {
-                        if (records[0]++ == 0 && count == JournalCodec.COLUMN_COUNT) {
+                        if (records[0]++ == 0 && count == JournalCodec.fileColumnCount(columnMap)) {
                             if (decode) {
                                 JournalCodec.decode(i -> cells[i], count, columnMap, phones, source, line, true);
                             }

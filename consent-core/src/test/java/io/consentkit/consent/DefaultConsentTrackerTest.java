@@ -235,7 +235,7 @@ class DefaultConsentTrackerTest {
         }
     }
 
-    private static final String LEGACY_HEADER = String.join(",", ConsentRecord.COLUMNS) + "\r\n";
+    private static final String LEGACY_HEADER = String.join(",", ConsentRecord.LEGACY_COLUMNS) + "\r\n";
 
     @Test
     void legacyImportLoadsRowsRewrittenInPlace() throws Exception {
@@ -321,7 +321,7 @@ class DefaultConsentTrackerTest {
     @Test
     void aBadRowDeepInTheJournalFailsOpenWithItsLineAndReleasesTheFile() throws Exception {
         Path journal = dir.resolve("big.csv");
-        StringBuilder sb = new StringBuilder(String.join(",", ConsentRecord.COLUMNS)).append('\n');
+        StringBuilder sb = new StringBuilder(String.join(",", ConsentRecord.LEGACY_COLUMNS)).append('\n');
         for (int i = 0; i < 20_000; i++) {
             String status = i == 12_345 ? "bogus" : "active";
             sb.append("id").append(i).append(",2025-01-01T00:00:00Z,+1512").append(2_000_000 + i)

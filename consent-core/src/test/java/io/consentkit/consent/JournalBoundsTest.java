@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Bounds on what enters the journal: oversize fields, deep metadata, invalid UTF-8 (issue 20, item 5). */
 @Timeout(60)
 class JournalBoundsTest {
-    private static final String HEADER = String.join(",", ConsentRecord.COLUMNS) + "\n";
+    private static final String HEADER = String.join(",", ConsentRecord.LEGACY_COLUMNS) + "\n";
     private static final String NUMBER = "+15125551234";
 
     @TempDir

@@ -35,6 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CsvConsentStoreTest {
     private static final String HEADER = JournalCodec.HEADER_LINE + "\n";
+    private static final String LEGACY_HEADER = JournalCodec.LEGACY_HEADER_LINE + "\n";
     private static final Instant T = Instant.parse("2025-05-05T05:05:05Z");
 
     @TempDir
@@ -120,7 +121,7 @@ class CsvConsentStoreTest {
     @Test
     void bomAndOtherColumnOrderAreTolerated() throws IOException {
         Path f = dir.resolve("bom.csv");
-        List<String> cols = new ArrayList<>(ConsentRecord.COLUMNS);
+        List<String> cols = new ArrayList<>(ConsentRecord.LEGACY_COLUMNS);
         java.util.Collections.reverse(cols);
         String header = "\uFEFF" + String.join(",", cols) + "\r\n";
         String rowReversed = ",,active,,,,,,,text,web_form,+15125551234,2025-01-01T00:00:00Z,legacy1\r\n";
@@ -136,7 +137,7 @@ class CsvConsentStoreTest {
     @Test
     void malformedCompleteRowFailsOpenWithItsLine() throws IOException {
         Path f = dir.resolve("m.csv");
-        Files.writeString(f, HEADER + "a,2025-01-01T00:00:00Z,+15125551234,web_form,t,,,,,,,active,,\n"
+        Files.writeString(f, LEGACY_HEADER + "a,2025-01-01T00:00:00Z,+15125551234,web_form,t,,,,,,,active,,\n"
                 + "b,2025-01-01T00:00:00Z,+15125551234,web_form,\"multi\nline\",,,,,,,active,,\n"
                 + "c,2025-01-01T00:00:00Z,+15125551234,web_form,t,,,,,,,bogus,,\n");
         try (CsvConsentStore s = CsvConsentStore.open(f)) {

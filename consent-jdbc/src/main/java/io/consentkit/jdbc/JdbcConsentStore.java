@@ -36,13 +36,15 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <h2>Schema</h2>
- * The script {@code io/consentkit/jdbc/V1__journal.sql} in this jar ({@link #schemaScript}) creates
- * {@code <prefix>journal}, an append-only table with one column per journal column (the CSV
- * journal's text cells, so rows round-trip exactly) plus {@code id} (bigserial) and {@code tx}
- * (the writing transaction's id), and {@code <prefix>schema_version}. On first use the store checks
- * both tables and every column, and fails with a {@link ConsentStoreException} saying what is
- * missing and how to create it; with {@link Builder#createSchema createSchema(true)} it creates what
- * is missing instead. The store only ever INSERTs into the journal and SELECTs from it: you may
+ * The scripts {@code io/consentkit/jdbc/V1__journal.sql} (the 14 legacy journal columns) and
+ * {@code V2__scopes.sql} (program, brand and channel) in this jar, applied in order
+ * ({@link #schemaScript}), create {@code <prefix>journal}, an append-only table with one column per
+ * journal column of schema version 2 (the CSV journal's text cells, so rows round-trip exactly) plus
+ * {@code id} (bigserial) and {@code tx} (the writing transaction's id), and
+ * {@code <prefix>schema_version}. On first use the store checks both tables and every column, and
+ * fails with a {@link ConsentStoreException} naming the missing columns and the script to run; with
+ * {@link Builder#createSchema createSchema(true)} it creates (or migrates to V2) what is missing
+ * instead. The store only ever INSERTs into the journal and SELECTs from it: you may
  * revoke UPDATE and DELETE on it from the store's role. A journal whose {@code tx} values this
  * server has not reached (a logical dump restored from another cluster) is refused: rows written
  * after it would sort before the restored ones.
@@ -110,8 +112,8 @@ public final class JdbcConsentStore implements SharedConsentStore {
     }
 
     /**
-     * The schema script for {@code tablePrefix}, as the store runs it (comments included): for a
-     * migration tool or a DBA who creates the tables by hand.
+     * The schema scripts (V1 then V2) for {@code tablePrefix}, as the store runs them (comments
+     * included): for a migration tool or a DBA who creates the tables by hand.
      *
      * @throws InvalidInputException if the prefix is not a valid table prefix
      */

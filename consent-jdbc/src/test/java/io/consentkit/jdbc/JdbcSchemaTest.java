@@ -70,16 +70,16 @@ class JdbcSchemaTest {
         JdbcConsentStore store = JdbcConsentStore.builder(db).tablePrefix("broken_").build();
         assertThatThrownBy(() -> store.replay(r -> { }))
                 .isInstanceOf(ConsentStoreException.class)
-                .hasMessageContaining("broken_journal is missing or lacks a column of schema version 1");
+                .hasMessageContaining("broken_journal lacks column(s) [revoked_method] of schema version 2");
     }
 
     @Test
     void aNewerSchemaVersionIsRefused() throws Exception {
         exec(JdbcConsentStore.schemaScript("newer_"));
-        exec("INSERT INTO newer_schema_version (version) VALUES (2)");
+        exec("INSERT INTO newer_schema_version (version) VALUES (3)");
         JdbcConsentStore store = JdbcConsentStore.builder(db).tablePrefix("newer_").build();
         assertThatThrownBy(() -> store.poll()).isInstanceOf(ConsentStoreException.class)
-                .hasMessageContaining("schema version 2").hasMessageContaining("newer than this ConsentKit's (1)");
+                .hasMessageContaining("schema version 3").hasMessageContaining("newer than this ConsentKit's (2)");
     }
 
     @Test
@@ -94,7 +94,39 @@ class JdbcSchemaTest {
             store.replay(out::add);
             assertThat(out).containsExactly(row("h1"));
         }
-        assertThat(count("SELECT count(*) FROM byhand_schema_version")).isEqualTo(1);
+        assertThat(count("SELECT count(*) FROM byhand_schema_version")).isEqualTo(2);
+    }
+
+    private static String v1Script(String prefix) throws Exception {
+        try (java.io.InputStream in = JdbcConsentStore.class.getResourceAsStream("/io/consentkit/jdbc/V1__journal.sql")) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replace("${prefix}", prefix);
+        }
+    }
+
+    @Test
+    void aVersion1SchemaIsRefusedNamingTheV2ColumnsAndCreateSchemaMigratesItKeepingItsRows() throws Exception {
+        assertThat(JdbcConsentStore.schemaScript("v1_")).contains("ADD COLUMN IF NOT EXISTS program");
+        exec(v1Script("v1_"));
+        exec("INSERT INTO v1_journal (tx, consent_id, timestamp, phone_number, opt_in_method, consent_message, "
+                + "customer_id, customer_name, customer_email, ip_address, screenshot_url, metadata, status, revoked_at, "
+                + "revoked_method) VALUES (1, 'old1', '2025-01-01T00:00:00Z', '+15125550300', 'web_form', "
+                + "'Texts from Acme.', '', '', '', '', '', '', 'active', '', '')");
+        JdbcConsentStore unmigrated = JdbcConsentStore.builder(db).tablePrefix("v1_").build();
+        assertThatThrownBy(() -> unmigrated.replay(r -> { })).isInstanceOf(ConsentStoreException.class)
+                .hasMessageContaining("v1_journal lacks column(s) [program, brand, channel] of schema version 2")
+                .hasMessageContaining("V2__scopes.sql");
+        ConsentRecord scoped = row("new1").withScope("alerts", "acme", "sms");
+        try (JdbcConsentStore store = JdbcConsentStore.builder(db).tablePrefix("v1_").createSchema(true).build()) {
+            store.append(List.of(scoped));
+            List<ConsentRecord> out = new ArrayList<>();
+            store.replay(out::add);
+            assertThat(out).hasSize(2);
+            assertThat(out.get(0).consentId()).isEqualTo("old1");
+            assertThat(out.get(0).isLegacyShaped()).isTrue();
+            assertThat(out.get(1)).isEqualTo(scoped);
+        }
+        assertThat(count("SELECT max(version) FROM v1_schema_version")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM v1_journal WHERE program = 'alerts' AND brand = 'acme'")).isEqualTo(1);
     }
 
     @Test

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 /**
  * The contract every {@link ConsentStore} must meet, as JUnit 5 tests. Extend it, implement
@@ -38,7 +39,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * }
  * }</pre>
  *
- * <p>Covers append order and round-trip of every field, the tracker's fold rules over the store
+ * <p>Covers append order and round-trip of every field (the version 2 columns {@code program},
+ * {@code brand} and {@code channel} included), the tracker's fold rules over the store
  * (revocation, STOP then START, suppression), reopen durability, 8+ concurrent appenders losing
  * nothing, and closed-store behaviour. Stores that are shared between machines can override
  * {@link #concurrentAppenders()} and {@link #appendsPerThread()} to scale the race.
@@ -109,6 +111,44 @@ public abstract class ConsentStoreContract {
         store.append(List.of(a, b));
         store.append(List.of(c));
         assertThat(replayAll(store)).containsExactly(a, b, c);
+    }
+
+    /**
+     * Rows of every scope: a consent in a program of a brand with the channel it arrived by, a
+     * suppression of one brand (empty program), a suppression of everything (empty program and brand),
+     * and a legacy-shaped row between them.
+     */
+    protected static List<ConsentRecord> scopedRows(Instant t) {
+        ConsentRecord marketing = sampleRow("s1", "+15125551234", t).withScope("marketing", "acme", "web");
+        ConsentRecord alerts = sampleRow("s2", "+15125551234", t.plusSeconds(1)).withScope("alerts.ops-2", "acme",
+                "sms");
+        ConsentRecord legacy = sampleRow("s3", "+15125555678", t.plusSeconds(2));
+        ConsentRecord brandStop = new ConsentRecord("s4", t.plusSeconds(3), PhoneNumber.of("+15125559876"), "", "", "",
+                "", "", "", "", Map.of("note", "email to support"), ConsentStatus.REVOKED, t.plusSeconds(3),
+                "email", "", "acme", "email");
+        ConsentRecord stopAll = new ConsentRecord("s5", t.plusSeconds(4), PhoneNumber.of("+15125550001"), "", "", "", "",
+                "", "", "", Map.of(), ConsentStatus.REVOKED, t.plusSeconds(4), "stop_keyword", "", "", "sms");
+        ConsentRecord revoked = marketing.withStatus(ConsentStatus.REVOKED, t.plusSeconds(5), "stop_keyword",
+                Map.of("revoke_message_sid", "SM9"));
+        return List.of(marketing, alerts, legacy, brandStop, stopAll, revoked);
+    }
+
+    @Test
+    void programBrandAndChannelRoundTripAndSurviveReopen() {
+        ConsentStore store = track(newStore());
+        List<ConsentRecord> rows = scopedRows(Instant.parse("2025-05-01T12:00:00Z"));
+        store.append(rows.subList(0, 3));
+        store.append(rows.subList(3, rows.size()));
+        assertThat(replayAll(store)).containsExactlyElementsOf(rows);
+        List<ConsentRecord> again = replayAll(track(reopen(store)));
+        assertThat(again).containsExactlyElementsOf(rows);
+        assertThat(again).extracting(ConsentRecord::program, ConsentRecord::brand, ConsentRecord::channel)
+                .containsExactly(tuple("marketing", "acme", "web"),
+                        tuple("alerts.ops-2", "acme", "sms"),
+                        tuple("", "", ""),
+                        tuple("", "acme", "email"),
+                        tuple("", "", "sms"),
+                        tuple("marketing", "acme", "web"));
     }
 
     @Test

@@ -15,31 +15,38 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The versioned schema scripts shipped in the jar ({@code io/consentkit/jdbc/V1__journal.sql}), and
- * the create and check steps. Stateless and thread-safe.
+ * The versioned schema scripts shipped in the jar ({@code io/consentkit/jdbc/V1__journal.sql}: the
+ * journal with the 14 legacy columns; {@code V2__scopes.sql}: the version 2 columns program, brand and
+ * channel), applied in order, and the create and check steps. Stateless and thread-safe.
  */
 public final class Schema {
     /** The schema version this code reads and writes. */
-    public static final int VERSION = 1;
-    /** The script's resource name in the jar. */
+    public static final int VERSION = 2;
+    /** The first script's resource name in the jar. */
     public static final String SCRIPT = "/io/consentkit/jdbc/V1__journal.sql";
+    /** Every script's resource name in the jar, in the order they are applied (V1, then V2). */
+    public static final List<String> SCRIPTS = List.of(SCRIPT, "/io/consentkit/jdbc/V2__scopes.sql");
 
     private Schema() {
     }
 
-    /** The script with {@code ${prefix}} replaced, comments included. */
+    /** The scripts, in order, with {@code ${prefix}} replaced, comments included. */
     public static String script(String prefix) {
-        try (InputStream in = Schema.class.getResourceAsStream(SCRIPT)) {
-            if (in == null) {
-                throw new ConsentStoreException("schema script " + SCRIPT + " is missing from the consent-jdbc jar");
+        StringBuilder out = new StringBuilder();
+        for (String name : SCRIPTS) {
+            try (InputStream in = Schema.class.getResourceAsStream(name)) {
+                if (in == null) {
+                    throw new ConsentStoreException("schema script " + name + " is missing from the consent-jdbc jar");
+                }
+                out.append(new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${prefix}", prefix));
+            } catch (IOException e) {
+                throw new ConsentStoreException("could not read schema script " + name, e);
             }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("${prefix}", prefix);
-        } catch (IOException e) {
-            throw new ConsentStoreException("could not read schema script " + SCRIPT, e);
         }
+        return out.toString();
     }
 
-    /** The script's statements, comments dropped (the script has no ';' inside a statement). */
+    /** The scripts' statements, comments dropped (the scripts have no ';' inside a statement). */
     static List<String> statements(String prefix) {
         StringBuilder sql = new StringBuilder();
         for (String line : script(prefix).split("\n")) {
@@ -86,8 +93,9 @@ public final class Schema {
      * @throws ConsentStoreException saying what is missing and how to create it
      */
     public static void check(Connection c, JdbcSettings s) throws SQLException {
-        String fix = " (build the store with createSchema(true), or run " + SCRIPT.substring(1)
-                + " from the consent-jdbc jar with ${prefix} = '" + s.prefix() + "')";
+        String fix = " (build the store with createSchema(true), or run " + String.join(" then ",
+                SCRIPTS.stream().map(n -> n.substring(1)).toList()) + " from the consent-jdbc jar with ${prefix} = '"
+                + s.prefix() + "')";
         Integer version;
         try (Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT max(version) FROM " + s.versionTable())) {
@@ -110,18 +118,26 @@ public final class Schema {
             throw new ConsentStoreException("JDBC consent store: schema version " + version + " in "
                     + s.versionTable() + " is newer than this ConsentKit's (" + VERSION + "); upgrade ConsentKit");
         }
-        try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT id, tx, " + String.join(", ", ConsentRecord.COLUMNS)
-                     + " FROM " + s.journalTable() + " WHERE 1 = 0")) {
-            rs.next();
-        } catch (SQLException e) {
-            if (Sql.isUndefinedTable(e) || Sql.isUndefinedColumn(e)) {
-                Sql.rollbackIfOpen(c);
-                throw new ConsentStoreException("JDBC consent store: table " + s.journalTable()
-                        + " is missing or lacks a column of schema version " + VERSION + " (SQLState "
-                        + e.getSQLState() + ")" + fix, e);
+        List<String> missing = new ArrayList<>(List.of("id", "tx"));
+        missing.addAll(ConsentRecord.COLUMNS);
+        boolean exists = false;
+        try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = "
+                + "to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped")) {
+            ps.setString(1, s.journalTable());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    exists = true;
+                    missing.remove(rs.getString(1));
+                }
             }
-            throw e;
+        }
+        if (!exists) {
+            throw new ConsentStoreException("JDBC consent store: table " + s.journalTable() + " does not exist" + fix);
+        }
+        if (!missing.isEmpty()) {
+            throw new ConsentStoreException("JDBC consent store: table " + s.journalTable() + " lacks column(s) "
+                    + missing + " of schema version " + VERSION + " (program, brand and channel come with "
+                    + SCRIPTS.get(1).substring(SCRIPTS.get(1).lastIndexOf('/') + 1) + ")" + fix);
         }
     }
 }
