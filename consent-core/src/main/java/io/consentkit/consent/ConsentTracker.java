@@ -268,12 +268,7 @@ public interface ConsentTracker extends AutoCloseable {
     /** {@link #isActive(String, String)} for a number already parsed. */
     boolean isActive(PhoneNumber phone, String program);
 
-    /**
-     * True if the number's last word for {@code program} was an opt-out (a revocation covering it and
-     * no consent to it since): it must not be texted in that program at all.
-     *
-     * @throws UnknownScopeException if the tracker has no such program
-     */
+    /** True if the number's last word for {@code program} was an opt-out: it must not be texted in it at all. */
     boolean isOptedOut(String phone, String program);
 
     /** {@link #isOptedOut(String, String)} for a number already parsed. */
@@ -281,10 +276,7 @@ public interface ConsentTracker extends AutoCloseable {
 
     /**
      * The number's most relevant record for {@code program}: its latest consent to it that counts as
-     * active, else the most recent of the rows covering it (a revoked consent, a suppression...);
-     * empty if none does.
-     *
-     * @throws UnknownScopeException if the tracker has no such program
+     * active, else the most recent of the rows covering it (a revoked consent, a suppression...).
      */
     Optional<ConsentRecord> status(PhoneNumber phone, String program);
 
@@ -336,12 +328,7 @@ public interface ConsentTracker extends AutoCloseable {
      */
     List<ConsentRecord> activeConsents();
 
-    /**
-     * One record per number with an active consent to {@code program} now: its
-     * {@linkplain #status(PhoneNumber, String) status} in the program, by time.
-     *
-     * @throws UnknownScopeException if the tracker has no such program
-     */
+    /** One record per number with an active consent to {@code program} now: its status in it, by time. */
     List<ConsentRecord> activeConsents(String program);
 
     /**

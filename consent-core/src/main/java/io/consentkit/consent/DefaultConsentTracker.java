@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,8 +108,7 @@ final class DefaultConsentTracker implements ConsentTracker {
     public ConsentRecord recordConsent(ConsentRequest request) {
         PhoneNumber phone = phones.parse(request.phone());
         Program program = request.program().isEmpty() ? programs.defaultProgram() : programs.program(request.program());
-        boolean isDefault = program == programs.defaultProgram();
-        String rowProgram = isDefault ? "" : program.name();
+        String rowProgram = program == programs.defaultProgram() ? "" : program.name(); // see Programs: rows
         String rowBrand = program.brand().equals(programs.defaultBrand()) ? "" : program.brand();
         Instant now = now();
         Instant ts = request.timestamp() == null ? now : request.timestamp().truncatedTo(ChronoUnit.MILLIS);
@@ -159,10 +157,7 @@ final class DefaultConsentTracker implements ConsentTracker {
                 RevocationRows.metadata(request.notes(), request.evidence()));
     }
 
-    /**
-     * Revokes the live consents in {@code scope}, or writes its suppression rows if none was live. An
-     * empty {@code channel} (the unscoped calls) keeps the rows as they were before scopes.
-     */
+    /** Revokes the live consents in {@code scope}, else writes its suppressions; channel "": legacy-shaped rows. */
     private List<ConsentRecord> revoke(PhoneNumber pn, RevocationScope scope, String channel, String how,
                                        Map<String, String> extra) {
         ReentrantLock lock = locks.of(pn);
@@ -314,11 +309,6 @@ final class DefaultConsentTracker implements ConsentTracker {
     }
 
     @Override
-    public Programs programs() {
-        return programs;
-    }
-
-    @Override
     public boolean isActive(String phone, String program) {
         return reads.isActive(phone, programs.ordinal(program));
     }
@@ -463,6 +453,11 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     private void maybeRefresh() {
         refresher.maybeRefresh();
+    }
+
+    @Override
+    public Programs programs() {
+        return programs;
     }
 
     @Override

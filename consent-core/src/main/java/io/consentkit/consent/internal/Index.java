@@ -22,10 +22,12 @@ import java.util.function.Consumer;
  * program ({@link ScopeTable}) are kept apart: a number whose rows are all legacy-shaped (default
  * program and brand) answers for the default program from its packed flags and for any other program
  * from one bit (it has a suppression of everything, or not), so it costs nothing more. Once a row with
- * a program or brand arrives the number is marked {@code SCOPED} and each program its rows touch gets
- * its own flags in a second primitive map, keyed by the number's key with the program's ordinal + 1 in
- * bits 50 to 62 (E.164 keys stay below 2^50); programs with no entry answer as above. So
- * {@link #flags(long, int)} is one probe, or two for a scoped number, and allocates nothing. A scoped
+ * a program or brand arrives the number is marked {@code SCOPED}. If all its rows count for one program
+ * (the common case: a person in one program), that program's ordinal is kept in the packed value and its
+ * flags are the number-wide ones: still one probe, no extra memory. Otherwise each program its rows
+ * touch gets its own flags in a second primitive map, keyed by the number's key with the program's
+ * ordinal + 1 in bits 50 to 62 (E.164 keys stay below 2^50); programs with no entry answer as above. So
+ * {@link #flags(long, int)} is one probe, or two for a number in several programs, and allocates nothing. A scoped
  * number's program flags are refolded from all its rows on each change (O(rows x programs); scoped
  * histories are short in practice, and legacy-shaped long histories keep the O(1) path).
  */
@@ -39,6 +41,15 @@ public final class Index {
     /** A packed value with this bit set: the number has a row with a program or brand (see the class comment). */
     private static final long SCOPED = 0x40;
     private static final int ORDINAL_SHIFT = 50;
+    /**
+     * Bits 28 to 39 of a scoped number's packed value: its sole program's ordinal + 1 when every row of
+     * the number counts for that one program (then the program's flags are the number-wide ones and no
+     * per-program entry is kept), else 0. A slice offset never needs them: it is below 2^20
+     * ({@link Arena#CHUNK}).
+     */
+    private static final int SOLE_SHIFT = 28;
+    private static final long SOLE_MASK = 0xFFFL;
+    private static final long OFFSET_MASK = (1L << 20) - 1;
     /**
      * Rows up to this many bytes (a handful) stay one arena slice, re-encoded on each change; beyond
      * it re-encoding would cost O(rows) a change and leave O(rows^2) old bytes behind.
@@ -102,7 +113,7 @@ public final class Index {
             return big.get(phoneKey).state(); // put before the packed value was published
         }
         byte[] chunk = arena.chunk((int) (packed >>> 40));
-        int offset = (int) ((packed >>> 8) & 0xFFFFFFFFL);
+        int offset = (int) ((packed >>> 8) & OFFSET_MASK);
         int len = Arena.length(chunk, offset);
         return new NumberState(phoneKey, chunk, offset + 4, offset + 4 + len, (byte) (packed & FLAGS));
     }
@@ -134,6 +145,10 @@ public final class Index {
         }
         if ((packed & SCOPED) == 0) {
             return ordinal == 0 ? (int) (packed & FLAGS) : unscopedFlags(packed);
+        }
+        long sole = (packed >>> SOLE_SHIFT) & SOLE_MASK;
+        if (sole != 0) {
+            return sole == ordinal + 1 ? (int) (packed & FLAGS) : unscopedFlags(packed);
         }
         long f = byProgram.get(programKey(key, ordinal), MISSING);
         return f == MISSING ? unscopedFlags(packed) : (int) f;
@@ -179,7 +194,7 @@ public final class Index {
                 History h = big.get(k);
                 byte flags = h.add(encoded.buffer(), 0, encoded.size());
                 if ((bits & SCOPED) != 0) {
-                    putProgramFlags(k, h.state());
+                    bits |= programFlags(k, h.state());
                 }
                 return BIG | bits | flags;
             }
@@ -192,7 +207,7 @@ public final class Index {
                     byte flags = h.add(rows.buffer(), 0, rows.size());
                     big.put(k, h);
                     if ((bits & SCOPED) != 0) {
-                        putProgramFlags(k, h.state());
+                        bits |= programFlags(k, h.state());
                     }
                     return BIG | bits | flags;
                 }
@@ -202,7 +217,7 @@ public final class Index {
             }
             byte flags = NumberState.flagsOf(rows.buffer(), rows.size());
             if ((bits & SCOPED) != 0) {
-                putProgramFlags(k, new NumberState(k, rows.buffer(), 0, rows.size(), flags));
+                bits |= programFlags(k, new NumberState(k, rows.buffer(), 0, rows.size(), flags));
             }
             return pack(arena.put(rows.buffer(), rows.size()), flags) | bits;
         });
@@ -214,23 +229,40 @@ public final class Index {
     }
 
     /**
-     * Refolds the flags of every program the number's rows touch (always the default program) and
-     * publishes them before the number's packed value marks it scoped, so a reader that sees the mark
-     * finds them. Called inside the number's update, under its stripe lock.
+     * A scoped number's per-program answers: if every row counts for one program (of ordinal below
+     * 4095), the sole-program bits to put in its packed value; else 0, after refolding the flags of
+     * every program its rows touch into {@link #byProgram}, published before the packed value that
+     * points readers there. Called inside the number's update, under its stripe lock.
      */
-    private void putProgramFlags(long k, NumberState all) {
+    private long programFlags(long k, NumberState all) {
         java.util.List<RowCodec.Header> rows = all.headerList();
         int n = scopes.size();
         boolean[] touched = new boolean[n];
-        touched[0] = true;
+        int touchedCount = 0;
         String[] programs = new String[rows.size()];
         String[] brands = new String[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
             RowCodec.Header h = rows.get(i);
             programs[i] = codec.text(h.programId);
             brands[i] = codec.text(h.brandId);
-            for (int o = 1; o < n; o++) {
-                touched[o] |= scopes.touches(h.suppression(), programs[i], brands[i], o);
+            for (int o = 0; o < n; o++) {
+                if (!touched[o] && scopes.touches(h.suppression(), programs[i], brands[i], o)) {
+                    touched[o] = true;
+                    touchedCount++;
+                }
+            }
+        }
+        if (touchedCount == 1) {
+            int o = 0;
+            while (!touched[o]) {
+                o++;
+            }
+            boolean every = o + 1 <= SOLE_MASK;
+            for (int i = 0; i < rows.size() && every; i++) {
+                every = scopes.covers(rows.get(i).suppression(), programs[i], brands[i], o);
+            }
+            if (every) {
+                return (long) (o + 1) << SOLE_SHIFT; // the number-wide flags are the program's
             }
         }
         java.util.List<RowCodec.Header> relevant = new java.util.ArrayList<>(rows.size());
@@ -247,6 +279,7 @@ public final class Index {
             }
             byProgram.put(programKey(k, o), relevant.isEmpty() ? 0 : NumberState.fold(relevant));
         }
+        return 0;
     }
 
     /**
