@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Consent scopes: {@code isActive(phone, program)} with N consents spread over 3 programs of 2 brands
- * (a third in the default program, legacy-shaped; the others scoped, so their lookups take the second
- * probe), against a bare {@code HashMap<String,Object>.get} over the same keys in the same run.
+ * (a third in the default program, legacy-shaped; the others scoped), against a bare
+ * {@code HashMap<String,Object>.get} over the same keys in the same run. With {@code twoPrograms} every
+ * number of the second third also consents to the default program, so its lookups take the index's
+ * second probe (a number in several programs).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -40,6 +42,9 @@ public class ScopedCheckBenchmark {
 
     @Param({"1000000"})
     public int consents;
+
+    @Param({"false", "true"})
+    public boolean twoPrograms;
 
     private static final int KEYS = 1 << 16;
     private String[] canonical;
@@ -61,6 +66,11 @@ public class ScopedCheckBenchmark {
 
     /** {@link JournalGenerator#rows} with consent {@code i} (and its revocation) in program {@code i % 3}. */
     static List<ConsentRecord> scopedRows(int n, long seed) {
+        return scopedRows(n, seed, false);
+    }
+
+    /** As {@link #scopedRows(int, long)}; with {@code twoPrograms} the alerts numbers also consent to marketing. */
+    static List<ConsentRecord> scopedRows(int n, long seed, boolean twoPrograms) {
         List<ConsentRecord> out = new ArrayList<>();
         java.util.Map<String, Integer> index = new HashMap<>();
         for (ConsentRecord r : JournalGenerator.rows(n, seed)) {
@@ -70,13 +80,18 @@ public class ScopedCheckBenchmark {
                 case 1 -> r.withScope("alerts", "", "");
                 default -> r.withScope("solar", "greenwatt", "web");
             });
+            if (twoPrograms && i % 3 == 1 && r.status() == io.consentkit.journal.ConsentStatus.ACTIVE) {
+                out.add(new ConsentRecord(Long.toHexString(r.timestamp().toEpochMilli() | 1L << 62), r.timestamp(),
+                        r.phoneNumber(), r.optInMethod(), r.consentMessage(), r.customerId(), r.customerName(),
+                        r.customerEmail(), r.ipAddress(), r.screenshotUrl(), r.metadata(), r.status(), null, ""));
+            }
         }
         return out;
     }
 
     @Setup(Level.Trial)
     public void setUp() {
-        List<ConsentRecord> rows = scopedRows(consents, 7);
+        List<ConsentRecord> rows = scopedRows(consents, 7, twoPrograms);
         InMemoryConsentStore store = new InMemoryConsentStore();
         store.append(rows);
         tracker = ConsentTracker.builder(store).programs(programs()).build();

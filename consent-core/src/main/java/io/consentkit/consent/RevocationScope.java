@@ -36,7 +36,7 @@ public record RevocationScope(Kind kind, Set<String> names) {
             throw new InvalidInputException("names", "must be empty for scope ALL");
         }
         if (kind != Kind.ALL && names.isEmpty()) {
-            throw new InvalidInputException(kind == Kind.BRANDS ? "brand" : "program", "names no scope: give at least one");
+            throw new InvalidInputException(kind == Kind.BRANDS ? "brand" : "program", "is empty: name at least one");
         }
         String field = kind == Kind.BRANDS ? "brand" : "program";
         names.forEach(n -> Program.identifier(field, n));
