@@ -23,6 +23,9 @@ import java.util.Map;
  * @param screenshotUrl  optional
  * @param metadata       optional evidence
  * @param timestamp      when consent was given; null means "now" from the tracker's clock
+ * @param program        the {@link Program} consented to, by name; empty (or null) means the tracker's
+ *                       default program ({@link Programs#defaultProgram()}). An unknown name is
+ *                       rejected when recorded ({@link UnknownScopeException}).
  */
 public record ConsentRequest(
         String phone,
@@ -34,7 +37,22 @@ public record ConsentRequest(
         String ipAddress,
         String screenshotUrl,
         Map<String, String> metadata,
-        Instant timestamp) {
+        Instant timestamp,
+        String program) {
+
+    /** A request in the default program (the ten components before programs existed). */
+    public ConsentRequest(String phone, String optInMethod, String consentMessage, String customerId,
+                          String customerName, String customerEmail, String ipAddress, String screenshotUrl,
+                          Map<String, String> metadata, Instant timestamp) {
+        this(phone, optInMethod, consentMessage, customerId, customerName, customerEmail, ipAddress, screenshotUrl,
+                metadata, timestamp, "");
+    }
+
+    /** A copy in {@code newProgram} (empty: the default program). */
+    public ConsentRequest withProgram(String newProgram) {
+        return new ConsentRequest(phone, optInMethod, consentMessage, customerId, customerName, customerEmail,
+                ipAddress, screenshotUrl, metadata, timestamp, newProgram);
+    }
 
     /** Largest consent text accepted, in characters. */
     public static final int MAX_CONSENT_MESSAGE = 10_000;
@@ -54,6 +72,7 @@ public record ConsentRequest(
         customerEmail = InvalidInputException.optionalText(customerEmail);
         ipAddress = InvalidInputException.optionalText(ipAddress);
         screenshotUrl = InvalidInputException.optionalText(screenshotUrl);
+        program = program == null || program.isBlank() ? "" : Program.identifier("program", program.strip());
         metadata = metadata == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(metadata));
         for (Map.Entry<String, String> e : metadata.entrySet()) {
             if (e.getKey().isBlank()) {
@@ -78,6 +97,7 @@ public record ConsentRequest(
         private String screenshotUrl;
         private final LinkedHashMap<String, String> metadata = new LinkedHashMap<>();
         private Instant timestamp;
+        private String program = "";
 
         private Builder(String phone, String optInMethod, String consentMessage) {
             this.phone = phone;
@@ -126,9 +146,18 @@ public record ConsentRequest(
             return this;
         }
 
+        /**
+         * The program consented to, by name (a lower-case identifier). Default: empty, the tracker's
+         * default program.
+         */
+        public Builder program(String v) {
+            this.program = v == null || v.isBlank() ? "" : Program.identifier("program", v.strip());
+            return this;
+        }
+
         public ConsentRequest build() {
             return new ConsentRequest(phone, optInMethod, consentMessage, customerId, customerName, customerEmail,
-                    ipAddress, screenshotUrl, metadata, timestamp);
+                    ipAddress, screenshotUrl, metadata, timestamp, program);
         }
     }
 }

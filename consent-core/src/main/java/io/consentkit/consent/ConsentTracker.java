@@ -30,6 +30,14 @@ import java.util.function.Supplier;
  * numbers may be given in any form {@link PhoneNumbers} accepts; invalid ones throw
  * {@link io.consentkit.phone.InvalidPhoneNumberException} and change nothing.
  *
+ * <p><b>Scopes.</b> A consent belongs to a {@link Program} of a brand ({@link Programs}); the calls
+ * that take a {@code program} name answer or act for that program, and the ones that do not act for
+ * the {@linkplain Programs#defaultProgram() default program} (recording, lookups), except the
+ * unscoped {@code revoke} calls, which revoke everything (the conservative reading of an opt-out
+ * whose scope is not known). A tracker built without programs has the one program {@code default},
+ * so for it every call means what it always did. Unknown program names throw
+ * {@link UnknownScopeException} and change nothing.
+ *
  * <p>Implementations are thread-safe. Build the default one with {@link #builder(ConsentStore)}.
  *
  * <pre>{@code
@@ -77,12 +85,18 @@ public interface ConsentTracker extends AutoCloseable {
     ConsentRecord recordInPersonConsent(String phone, String customerId, String customerName, String staffMember,
                                         String location);
 
-    /** Records an opt-in of any method with its own consent text and evidence. */
+    /**
+     * Records an opt-in of any method with its own consent text and evidence, in the request's
+     * {@linkplain ConsentRequest#program() program} (the default program when it names none). The row
+     * carries the program and its brand, written empty for the default program and the default brand.
+     *
+     * @throws UnknownScopeException if the request names a program the tracker does not have
+     */
     ConsentRecord recordConsent(ConsentRequest request);
 
     /**
-     * Revokes every active consent of the number (each gets a {@code revoked} row). If the
-     * number has none, records a suppression row so the number is still never texted.
+     * Revokes every active consent of the number, in every program (each gets a {@code revoked} row). If the
+     * number has none, records a suppression row of everything so the number is still never texted.
      *
      * @param method how it was revoked, e.g. {@link RevocationMethod#STOP_KEYWORD},
      *               {@link RevocationMethod#CUSTOMER_REQUEST}
@@ -106,6 +120,38 @@ public interface ConsentTracker extends AutoCloseable {
 
     /** {@link #revoke(String, String, String, Map)} for a number already parsed. */
     List<ConsentRecord> revoke(PhoneNumber phone, String method, String notes, Map<String, String> evidence);
+
+    /**
+     * A scoped revocation: revokes the number's active and pending consents in the request's scope
+     * (each gets a {@code revoked} row in its own program, with the request's channel). If none was,
+     * writes a suppression row per brand or program in scope (one of everything for
+     * {@link RevocationScope#all()}), so the scope is blocked until the person opts in to a program of
+     * it again; a later opt-in lifts the suppression for that program only.
+     *
+     * @return the rows appended (at least one)
+     * @throws UnknownScopeException if the scope names a program or brand the tracker does not have
+     */
+    List<ConsentRecord> revoke(RevocationRequest request);
+
+    /**
+     * The revocation an inbound STOP-type reply from {@code phone} to sender {@code to} leads to, under
+     * the tracker's {@link Programs#resolve revocation policy} at the tracker clock's now: STOPALL
+     * ({@code stopAll}) revokes everything; otherwise the brand of the sender's programs under
+     * {@link RevocationPolicy#ALL} or from the revoke-all date, the sender's programs only under
+     * {@link RevocationPolicy#SENDER} before it. Channel {@link ConsentChannel#SMS}.
+     *
+     * @param to       the sender the reply reached (an inbound message's {@code To})
+     * @param stopAll  true for STOPALL / "stop all"
+     * @param method   e.g. {@link RevocationMethod#STOP_KEYWORD}
+     * @param notes    optional free text
+     * @param evidence e.g. the inbound message SID, body and the sender reached; kept with the prefix {@code revoke_}
+     * @return the rows appended (at least one)
+     */
+    default List<ConsentRecord> revokeFromSender(PhoneNumber phone, String to, boolean stopAll, String method,
+                                                 String notes, Map<String, String> evidence) {
+        RevocationScope scope = programs().resolve(to, stopAll, clock().instant());
+        return revoke(new RevocationRequest(phone, scope, ConsentChannel.SMS, method, notes, evidence));
+    }
 
     /**
      * The one "the provider says this number opted out" step (Twilio 21610 or 30004 on a send or in a
@@ -179,26 +225,63 @@ public interface ConsentTracker extends AutoCloseable {
     String newConsentId(PhoneNumber phone, Instant at);
 
     /**
-     * The number's most relevant consent: its latest active consent if the number may be
-     * texted, else its most recent record of any status (revoked, pending...); empty if the number
-     * has never been seen.
+     * The number's most relevant consent in the default program: its latest active consent if the
+     * number may be texted, else its most recent record of any status (revoked, pending...); empty if
+     * the number has never been seen there. {@code status(phone, programs().defaultProgram().name())}.
      */
     Optional<ConsentRecord> status(String phone);
 
     /** {@link #status(String)} for a number already parsed (no parsing, one index probe). */
     Optional<ConsentRecord> status(PhoneNumber phone);
 
-    /** True if the number has an active consent given after its last opt-out. */
+    /**
+     * True if the number has an active consent to the default program given after its last opt-out
+     * covering that program. {@code isActive(phone, programs().defaultProgram().name())}.
+     */
     boolean isActive(String phone);
 
     /** {@link #isActive(String)} for a number already parsed (no parsing, one index probe). */
     boolean isActive(PhoneNumber phone);
 
-    /** True if the number's last word was an opt-out: it must not be texted at all. */
+    /**
+     * True if the number's last word for the default program was an opt-out: it must not be texted in
+     * it at all. {@code isOptedOut(phone, programs().defaultProgram().name())}.
+     */
     boolean isOptedOut(String phone);
 
     /** {@link #isOptedOut(String)} for a number already parsed (no parsing, one index probe). */
     boolean isOptedOut(PhoneNumber phone);
+
+    /** The tracker's consent scopes: programs, brands, senders and revocation policy. */
+    Programs programs();
+
+    /**
+     * True if the number has an active consent to {@code program} given at or after the latest
+     * revocation covering it (a revoked consent of that program, or a suppression of that program, of
+     * its brand, or of everything). A lookup of precomputed flags: one or two primitive hash probes for
+     * a canonical E.164 string, no allocation.
+     *
+     * @throws UnknownScopeException if the tracker has no such program
+     */
+    boolean isActive(String phone, String program);
+
+    /** {@link #isActive(String, String)} for a number already parsed. */
+    boolean isActive(PhoneNumber phone, String program);
+
+    /** True if the number's last word for {@code program} was an opt-out: it must not be texted in it at all. */
+    boolean isOptedOut(String phone, String program);
+
+    /** {@link #isOptedOut(String, String)} for a number already parsed. */
+    boolean isOptedOut(PhoneNumber phone, String program);
+
+    /**
+     * The number's most relevant record for {@code program}: its latest consent to it that counts as
+     * active, else the most recent of the rows covering it (a revoked consent, a suppression...).
+     */
+    Optional<ConsentRecord> status(PhoneNumber phone, String program);
+
+    /** {@link #status(PhoneNumber, String)} for a number as typed. */
+    Optional<ConsentRecord> status(String phone, String program);
 
     /** Every journal row for the number, oldest first (a grant and its revocation are two rows). */
     List<ConsentRecord> history(String phone);
@@ -238,8 +321,23 @@ public interface ConsentTracker extends AutoCloseable {
                 .toList();
     }
 
-    /** Every consent that is active now, across all numbers. */
+    /**
+     * One record per number that may be texted in the default program now: its
+     * {@linkplain #status(PhoneNumber) status}, by time. Its size counts people, not consents (a person
+     * who opted in twice is one). {@code activeConsents(programs().defaultProgram().name())}.
+     */
     List<ConsentRecord> activeConsents();
+
+    /** One record per number with an active consent to {@code program} now: its status in it, by time. */
+    List<ConsentRecord> activeConsents(String program);
+
+    /**
+     * The numbers with an active consent to {@code program} now, in ascending order of their digits;
+     * read from the precomputed flags, no rows decoded.
+     *
+     * @throws UnknownScopeException if the tracker has no such program
+     */
+    List<PhoneNumber> activeNumbers(String program);
 
     /**
      * Every consent whose current (folded) state is {@link ConsentStatus#PENDING}, across all
@@ -327,6 +425,7 @@ public interface ConsentTracker extends AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private PhoneNumbers phoneNumbers = PhoneNumbers.defaults();
         private Duration refreshInterval = Duration.ZERO;
+        private Programs programs = Programs.defaults();
 
         private Builder(ConsentStore store) {
             this.store = java.util.Objects.requireNonNull(store, "store");
@@ -374,12 +473,21 @@ public interface ConsentTracker extends AutoCloseable {
         }
 
         /**
+         * The consent scopes: programs, brands, senders, the default program and the revocation policy.
+         * Default: {@link Programs#defaults()} (one program {@code default} of brand {@code default}).
+         */
+        public Builder programs(Programs programs) {
+            this.programs = java.util.Objects.requireNonNull(programs, "programs");
+            return this;
+        }
+
+        /**
          * Opens the tracker over the settings as they are now (later changes to this builder do not
          * reach it): replays the store's journal into the index.
          */
         public ConsentTracker build() {
             Duration bound = refreshInterval.isZero() ? store.capabilities().visibilityBound() : refreshInterval;
-            return new DefaultConsentTracker(new TrackerSettings(store, texts, clock, phoneNumbers, bound));
+            return new DefaultConsentTracker(new TrackerSettings(store, texts, clock, phoneNumbers, bound, programs));
         }
     }
 }

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -48,12 +47,13 @@ final class DefaultConsentTracker implements ConsentTracker {
     private final ConsentTexts texts;
     private final Clock clock;
     private final PhoneNumbers phones;
-    private final Index index = new Index();
+    private final Programs programs;
+    private final Index index;
     private final NumberLocks locks = new NumberLocks();
     private final SendFence fence = new SendFence();
     /** Numbers this thread revoked under a number lock still held: fenced once it holds none. */
     private final ThreadLocal<List<PhoneNumber>> unfenced = ThreadLocal.withInitial(ArrayList::new);
-    private final ConsentIds ids = new ConsentIds(index::containsId);
+    private final ConsentIds ids;
     private final TrackerReads reads;
     private final LegacyImport legacyImport;
     private final StoreRefresh refresher;
@@ -64,6 +64,9 @@ final class DefaultConsentTracker implements ConsentTracker {
         this.texts = settings.texts();
         this.clock = settings.clock();
         this.phones = settings.phoneNumbers();
+        this.programs = settings.programs();
+        this.index = new Index(programs.table());
+        this.ids = new ConsentIds(index::containsId);
         this.reads = new TrackerReads(index, phones, this::maybeRefresh);
         this.legacyImport = new LegacyImport(index, locks, phones, this::ensureOpen, this::commit);
         this.refresher = new StoreRefresh(store, locks, index::apply, clock, settings.visibilityBound());
@@ -104,6 +107,9 @@ final class DefaultConsentTracker implements ConsentTracker {
     @Override
     public ConsentRecord recordConsent(ConsentRequest request) {
         PhoneNumber phone = phones.parse(request.phone());
+        Program program = request.program().isEmpty() ? programs.defaultProgram() : programs.program(request.program());
+        String rowProgram = program == programs.defaultProgram() ? "" : program.name(); // see Programs: rows
+        String rowBrand = program.brand().equals(programs.defaultBrand()) ? "" : program.brand();
         Instant now = now();
         Instant ts = request.timestamp() == null ? now : request.timestamp().truncatedTo(ChronoUnit.MILLIS);
         if (ts.isAfter(now.plus(Duration.ofMinutes(5)))) {
@@ -121,7 +127,8 @@ final class DefaultConsentTracker implements ConsentTracker {
             }
             ConsentRecord row = new ConsentRecord(ids.next(phone, ts), ts, phone, request.optInMethod(),
                     request.consentMessage(), request.customerId(), request.customerName(), request.customerEmail(),
-                    request.ipAddress(), request.screenshotUrl(), request.metadata(), ConsentStatus.ACTIVE, null, "");
+                    request.ipAddress(), request.screenshotUrl(), request.metadata(), ConsentStatus.ACTIVE, null, "",
+                    rowProgram, rowBrand, "");
             commit(List.of(row));
             LOG.debug("recorded {} consent {} for {}", row.optInMethod(), row.consentId(), phone.masked());
             return row;
@@ -139,13 +146,20 @@ final class DefaultConsentTracker implements ConsentTracker {
     public List<ConsentRecord> revoke(PhoneNumber pn, String method, String notes, Map<String, String> evidence) {
         Objects.requireNonNull(pn, "phone");
         String how = InvalidInputException.requireText("revoked_method", method);
-        Map<String, String> extra = new LinkedHashMap<>();
-        if (notes != null && !notes.isBlank()) {
-            extra.put("revoke_notes", notes.strip());
-        }
-        if (evidence != null) {
-            evidence.forEach((k, v) -> extra.put(k.startsWith("revoke_") ? k : "revoke_" + k, v == null ? "" : v));
-        }
+        return revoke(pn, RevocationScope.all(), "", how, RevocationRows.metadata(notes, evidence));
+    }
+
+    @Override
+    public List<ConsentRecord> revoke(RevocationRequest request) {
+        Objects.requireNonNull(request, "request");
+        programs.check(request.scope());
+        return revoke(request.phone(), request.scope(), request.channel().journalName(), request.method(),
+                RevocationRows.metadata(request.notes(), request.evidence()));
+    }
+
+    /** Revokes the live consents in {@code scope}, else writes its suppressions; channel "": legacy-shaped rows. */
+    private List<ConsentRecord> revoke(PhoneNumber pn, RevocationScope scope, String channel, String how,
+                                       Map<String, String> extra) {
         ReentrantLock lock = locks.of(pn);
         lock.lock();
         try {
@@ -153,16 +167,19 @@ final class DefaultConsentTracker implements ConsentTracker {
             Instant now = now();
             List<ConsentRecord> rows = new ArrayList<>();
             for (ConsentRecord r : index.live(Index.key(pn.e164()))) {
-                if (r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING) {
-                    rows.add(r.withStatus(ConsentStatus.REVOKED, now, how, extra));
+                if ((r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING) && RevocationRows.inScope(programs, r, scope)) {
+                    ConsentRecord revoked = r.withStatus(ConsentStatus.REVOKED, now, how, extra);
+                    rows.add(channel.isEmpty() ? revoked : revoked.withScope(r.program(), r.brand(), channel));
                 }
             }
             if (rows.isEmpty()) {
-                rows.add(new ConsentRecord(ids.next(pn, now), now, pn, "", "", "", "", "", "", "", extra,
-                        ConsentStatus.REVOKED, now, how));
+                for (String[] s : RevocationRows.suppressionScopes(programs, scope)) {
+                    rows.add(new ConsentRecord(ids.next(pn, now), now, pn, "", "", "", "", "", "", "", extra,
+                            ConsentStatus.REVOKED, now, how, s[0], s[1], channel));
+                }
             }
             commit(rows);
-            LOG.info("opt-out recorded for {} via {} ({} row(s))", pn.masked(), how, rows.size());
+            LOG.info("opt-out recorded for {} via {} in scope {} ({} row(s))", pn.masked(), how, scope, rows.size());
             return List.copyOf(rows);
         } finally {
             lock.unlock();
@@ -263,32 +280,62 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public Optional<ConsentRecord> status(String phone) {
-        return reads.status(phone);
+        return reads.status(phone, 0);
     }
 
     @Override
     public Optional<ConsentRecord> status(PhoneNumber phone) {
-        return reads.status(Objects.requireNonNull(phone, "phone"));
+        return reads.status(Objects.requireNonNull(phone, "phone"), 0);
     }
 
     @Override
     public boolean isActive(String phone) {
-        return reads.isActive(phone);
+        return reads.isActive(phone, 0);
     }
 
     @Override
     public boolean isActive(PhoneNumber phone) {
-        return reads.isActive(Objects.requireNonNull(phone, "phone"));
+        return reads.isActive(Objects.requireNonNull(phone, "phone"), 0);
     }
 
     @Override
     public boolean isOptedOut(String phone) {
-        return reads.isOptedOut(phone);
+        return reads.isOptedOut(phone, 0);
     }
 
     @Override
     public boolean isOptedOut(PhoneNumber phone) {
-        return reads.isOptedOut(Objects.requireNonNull(phone, "phone"));
+        return reads.isOptedOut(Objects.requireNonNull(phone, "phone"), 0);
+    }
+
+    @Override
+    public boolean isActive(String phone, String program) {
+        return reads.isActive(phone, programs.ordinal(program));
+    }
+
+    @Override
+    public boolean isActive(PhoneNumber phone, String program) {
+        return reads.isActive(Objects.requireNonNull(phone, "phone"), programs.ordinal(program));
+    }
+
+    @Override
+    public boolean isOptedOut(String phone, String program) {
+        return reads.isOptedOut(phone, programs.ordinal(program));
+    }
+
+    @Override
+    public boolean isOptedOut(PhoneNumber phone, String program) {
+        return reads.isOptedOut(Objects.requireNonNull(phone, "phone"), programs.ordinal(program));
+    }
+
+    @Override
+    public Optional<ConsentRecord> status(PhoneNumber phone, String program) {
+        return reads.status(Objects.requireNonNull(phone, "phone"), programs.ordinal(program));
+    }
+
+    @Override
+    public Optional<ConsentRecord> status(String phone, String program) {
+        return reads.status(phone, programs.ordinal(program));
     }
 
     @Override
@@ -334,12 +381,22 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public List<ConsentRecord> activeConsents() {
-        return reads.withStatus(ConsentStatus.ACTIVE);
+        return reads.active(0);
+    }
+
+    @Override
+    public List<ConsentRecord> activeConsents(String program) {
+        return reads.active(programs.ordinal(program));
+    }
+
+    @Override
+    public List<PhoneNumber> activeNumbers(String program) {
+        return reads.activeNumbers(programs.ordinal(program));
     }
 
     @Override
     public List<ConsentRecord> pendingConsents() {
-        return reads.withStatus(ConsentStatus.PENDING);
+        return reads.pending();
     }
 
     @Override
@@ -396,6 +453,11 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     private void maybeRefresh() {
         refresher.maybeRefresh();
+    }
+
+    @Override
+    public Programs programs() {
+        return programs;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.consentkit.consent;
 
 import io.consentkit.consent.internal.Index;
 import io.consentkit.consent.internal.NumberState;
+import io.consentkit.consent.internal.ScopedFold;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStatus;
 import io.consentkit.phone.PhoneNumber;
@@ -15,7 +16,9 @@ import java.util.Optional;
 /**
  * The tracker's read side: lock-free answers from the index, for numbers as typed (a canonical number
  * already in the index is found without parsing) or as {@link PhoneNumber}s (never parsed). Each read
- * first runs the tracker's refresh hook (for stores with other writers). Thread-safe.
+ * first runs the tracker's refresh hook (for stores with other writers). The scoped reads take a
+ * program's ordinal in the tracker's {@link Programs} (0: the default program, which the unscoped
+ * lookups answer for). Thread-safe.
  */
 final class TrackerReads {
     /** Export and listing order: by time, then id. */
@@ -51,46 +54,59 @@ final class TrackerReads {
         return st == null ? NONE : st;
     }
 
-    Optional<ConsentRecord> status(String phone) {
-        return status(lookup(phone));
+    Optional<ConsentRecord> status(String phone, int program) {
+        return status(lookup(phone), program);
     }
 
-    Optional<ConsentRecord> status(PhoneNumber phone) {
-        return status(lookup(phone));
+    Optional<ConsentRecord> status(PhoneNumber phone, int program) {
+        return status(lookup(phone), program);
     }
 
-    private Optional<ConsentRecord> status(NumberState st) {
-        return st.isEmpty() ? Optional.empty() : Optional.ofNullable(st.status(index.codec));
-    }
-
-    boolean isActive(String phone) {
-        maybeRefresh.run();
-        int flags = phone == null ? -1 : index.flags(Index.key(phone));
-        if (flags >= 0) {
-            return (flags & NumberState.ACTIVE) != 0; // canonical and known: one hash probe
+    private Optional<ConsentRecord> status(NumberState st, int program) {
+        if (st.isEmpty()) {
+            return Optional.empty();
         }
-        return lookup(phone).isActive();
-    }
-
-    boolean isActive(PhoneNumber phone) {
-        maybeRefresh.run();
-        int flags = index.flags(Index.key(phone.e164()));
-        return flags >= 0 && (flags & NumberState.ACTIVE) != 0;
-    }
-
-    boolean isOptedOut(String phone) {
-        maybeRefresh.run();
-        int flags = phone == null ? -1 : index.flags(Index.key(phone));
-        if (flags >= 0) {
-            return (flags & NumberState.OPTED_OUT) != 0;
+        if (program == 0 && !index.isScoped(st.phoneKey())) {
+            return Optional.ofNullable(st.status(index.codec)); // legacy-shaped rows: the number-wide fold
         }
-        return lookup(phone).isOptedOut();
+        return Optional.ofNullable(ScopedFold.of(st.history(index.codec), index.scopes(), program).status());
     }
 
-    boolean isOptedOut(PhoneNumber phone) {
+    /** The flags of a canonical number already in the index, or -1 (then parse and probe again). */
+    private int canonicalFlags(String phone, int program) {
         maybeRefresh.run();
-        int flags = index.flags(Index.key(phone.e164()));
-        return flags >= 0 && (flags & NumberState.OPTED_OUT) != 0;
+        return phone == null ? -1 : index.flags(Index.key(phone), program);
+    }
+
+    private int flags(PhoneNumber phone, int program) {
+        maybeRefresh.run();
+        return index.flags(Index.key(phone.e164()), program);
+    }
+
+    boolean isActive(String phone, int program) {
+        int flags = canonicalFlags(phone, program);
+        if (flags < 0) {
+            flags = index.flags(Index.key(phones.parse(phone).e164()), program); // not canonical, or unknown
+        }
+        return flags > 0 && (flags & NumberState.ACTIVE) != 0;
+    }
+
+    boolean isActive(PhoneNumber phone, int program) {
+        int flags = flags(phone, program);
+        return flags > 0 && (flags & NumberState.ACTIVE) != 0;
+    }
+
+    boolean isOptedOut(String phone, int program) {
+        int flags = canonicalFlags(phone, program);
+        if (flags < 0) {
+            flags = index.flags(Index.key(phones.parse(phone).e164()), program);
+        }
+        return flags > 0 && (flags & NumberState.OPTED_OUT) != 0;
+    }
+
+    boolean isOptedOut(PhoneNumber phone, int program) {
+        int flags = flags(phone, program);
+        return flags > 0 && (flags & NumberState.OPTED_OUT) != 0;
     }
 
     List<ConsentRecord> history(String phone) {
@@ -127,16 +143,41 @@ final class TrackerReads {
         return List.copyOf(cur);
     }
 
-    /** Every consent whose folded state is {@code status} (active or pending), by time. */
-    List<ConsentRecord> withStatus(ConsentStatus status) {
+    /** Every consent whose folded state is pending, across all numbers and programs, by time. */
+    List<ConsentRecord> pending() {
         maybeRefresh.run();
         List<ConsentRecord> out = new ArrayList<>();
         index.forEach(st -> {
-            if (status == ConsentStatus.ACTIVE ? st.isActive() : st.hasPending()) {
-                out.addAll(st.withStatus(index.codec, status));
+            if (st.hasPending()) {
+                out.addAll(st.withStatus(index.codec, ConsentStatus.PENDING));
             }
         });
         out.sort(BY_TIME);
+        return out;
+    }
+
+    /** One record per number active in the program: its status there, by time. */
+    List<ConsentRecord> active(int program) {
+        maybeRefresh.run();
+        List<ConsentRecord> out = new ArrayList<>();
+        for (long key : index.numbersWith(program, NumberState.ACTIVE)) {
+            NumberState st = index.get(key);
+            if (st != null) {
+                status(st, program).ifPresent(out::add);
+            }
+        }
+        out.sort(BY_TIME);
+        return out;
+    }
+
+    /** The numbers active in the program, in ascending order of their digits. */
+    List<PhoneNumber> activeNumbers(int program) {
+        maybeRefresh.run();
+        long[] keys = index.numbersWith(program, NumberState.ACTIVE);
+        List<PhoneNumber> out = new ArrayList<>(keys.length);
+        for (long k : keys) {
+            out.add(new PhoneNumber("+" + k));
+        }
         return out;
     }
 

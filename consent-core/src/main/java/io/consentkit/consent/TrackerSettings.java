@@ -13,14 +13,16 @@ import java.util.Objects;
  * @param visibilityBound how stale a lookup may be before it refreshes from a shared store (the
  *                        builder's refresh interval, or the store's own bound when that was zero);
  *                        zero for never
+ * @param programs        the consent scopes: programs, brands, senders, revocation policy
  */
 record TrackerSettings(ConsentStore store, ConsentTexts texts, Clock clock, PhoneNumbers phoneNumbers,
-                       Duration visibilityBound) {
+                       Duration visibilityBound, Programs programs) {
     TrackerSettings {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(texts, "texts");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(phoneNumbers, "phoneNumbers");
         Objects.requireNonNull(visibilityBound, "visibilityBound");
+        Objects.requireNonNull(programs, "programs");
     }
 }

@@ -130,6 +130,18 @@ class DefaultConsentTrackerTest {
     }
 
     @Test
+    void activeConsentsCountsPeopleNotConsents() {
+        String ann = "+15125551234";
+        tracker.recordWebFormConsent(ann, "1", "Ann", null, null, null);
+        advance(Duration.ofSeconds(1));
+        ConsentRecord again = tracker.recordInPersonConsent(ann, "1", "Ann", "Sam", "desk"); // a second opt-in
+        advance(Duration.ofSeconds(1));
+        ConsentRecord bob = tracker.recordKeywordConsent("+15125554321", "START", "2", "SM11", "START");
+        assertThat(tracker.activeConsents()).as("one record per person: the latest active consent")
+                .containsExactly(again, bob);
+    }
+
+    @Test
     void revokeRevokesEveryActiveConsent() {
         String phone = "+15125551234";
         tracker.recordWebFormConsent(phone, null, null, null, null, null);

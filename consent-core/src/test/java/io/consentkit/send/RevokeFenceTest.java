@@ -1,6 +1,10 @@
 package io.consentkit.send;
 
+import io.consentkit.consent.ConsentChannel;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.consent.Programs;
+import io.consentkit.consent.RevocationRequest;
+import io.consentkit.consent.RevocationScope;
 import io.consentkit.inbound.InboundHandler;
 import io.consentkit.inbound.InboundMessage;
 import io.consentkit.journal.RevocationMethod;
@@ -119,6 +123,14 @@ class RevokeFenceTest {
         List<String> late = race(ROUNDS, gateway, phone -> tracker.revoke(phone, RevocationMethod.CUSTOMER_REQUEST, "desk"));
         assertThat(late).as("%d gateway calls entered after the opt-out returned, in %d rounds", late.size(),
                 late.stream().map(l -> l.substring(0, l.indexOf(':'))).distinct().count()).isEmpty();
+    }
+
+    @Test
+    void noGatewayCallStartsAfterAScopedRevokeReturns() throws Exception {
+        EntryRecordingGateway gateway = new EntryRecordingGateway();
+        List<String> late = race(ROUNDS / 3, gateway, phone -> tracker.revoke(RevocationRequest.of(phone,
+                RevocationScope.brand(Programs.DEFAULT_NAME), ConsentChannel.AGENT, RevocationMethod.CUSTOMER_REQUEST)));
+        assertThat(late).as("%d gateway calls entered after the scoped opt-out returned", late.size()).isEmpty();
     }
 
     @Test

@@ -17,12 +17,39 @@ import java.util.function.Consumer;
  * so a number that changes k times costs O(k) memory and O(1) amortised per change, not O(k) each.
  * Lookups are lock-free; {@link #apply} must be called with the number's stripe lock held (the
  * tracker's rule), so one number's rows are applied in order. Thread-safe.
+ *
+ * <p><b>Scopes.</b> The packed value's flags are the number-wide fold (every row). The answers per
+ * program ({@link ScopeTable}) are kept apart: a number whose rows are all legacy-shaped (default
+ * program and brand) answers for the default program from its packed flags and for any other program
+ * from one bit (it has a suppression of everything, or not), so it costs nothing more. Once a row with
+ * a program or brand arrives the number is marked {@code SCOPED}. If all its rows count for one program
+ * (the common case: a person in one program), that program's ordinal is kept in the packed value and its
+ * flags are the number-wide ones: still one probe, no extra memory. Otherwise each program its rows
+ * touch gets its own flags in a second primitive map, keyed by the number's key with the program's
+ * ordinal + 1 in bits 50 to 62 (E.164 keys stay below 2^50); programs with no entry answer as above. So
+ * {@link #flags(long, int)} is one probe, or two for a number in several programs, and allocates nothing. A scoped
+ * number's program flags are refolded from all its rows on each change (O(rows x programs); scoped
+ * histories are short in practice, and legacy-shaped long histories keep the O(1) path).
  */
 public final class Index {
     private static final long MISSING = -1;
     /** A packed value with this bit set: the number's rows are in {@link #big}. */
     private static final long BIG = 0x10;
     private static final long FLAGS = 0x0F;
+    /** A packed value with this bit set: the number has a suppression of everything. */
+    private static final long GLOBAL = 0x20;
+    /** A packed value with this bit set: the number has a row with a program or brand (see the class comment). */
+    private static final long SCOPED = 0x40;
+    private static final int ORDINAL_SHIFT = 50;
+    /**
+     * Bits 28 to 39 of a scoped number's packed value: its sole program's ordinal + 1 when every row of
+     * the number counts for that one program (then the program's flags are the number-wide ones and no
+     * per-program entry is kept), else 0. A slice offset never needs them: it is below 2^20
+     * ({@link Arena#CHUNK}).
+     */
+    private static final int SOLE_SHIFT = 28;
+    private static final long SOLE_MASK = 0xFFFL;
+    private static final long OFFSET_MASK = (1L << 20) - 1;
     /**
      * Rows up to this many bytes (a handful) stay one arena slice, re-encoded on each change; beyond
      * it re-encoding would cost O(rows) a change and leave O(rows^2) old bytes behind.
@@ -36,8 +63,24 @@ public final class Index {
     private final LongLongMap hexIds = new LongLongMap();
     private final ConcurrentHashMap<String, Long> otherIds = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, History> big = new ConcurrentHashMap<>();
+    private final LongLongMap byProgram = new LongLongMap();
+    private final ScopeTable scopes;
     private final ThreadLocal<RowCodec.Out> rowBuffers = ThreadLocal.withInitial(() -> new RowCodec.Out(256));
     private final ThreadLocal<RowCodec.Out> stateBuffers = ThreadLocal.withInitial(() -> new RowCodec.Out(512));
+
+    /** An index keeping per-program answers for the programs of {@code scopes}. */
+    public Index(ScopeTable scopes) {
+        this.scopes = java.util.Objects.requireNonNull(scopes, "scopes");
+    }
+
+    /** An index for a tracker with the one default program. */
+    public Index() {
+        this(ScopeTable.SINGLE);
+    }
+
+    public ScopeTable scopes() {
+        return scopes;
+    }
 
     /**
      * The key of a canonical E.164 string ('+' and 6 to 15 digits, the first not 0: the same shape
@@ -70,9 +113,9 @@ public final class Index {
             return big.get(phoneKey).state(); // put before the packed value was published
         }
         byte[] chunk = arena.chunk((int) (packed >>> 40));
-        int offset = (int) ((packed >>> 8) & 0xFFFFFFFFL);
+        int offset = (int) ((packed >>> 8) & OFFSET_MASK);
         int len = Arena.length(chunk, offset);
-        return new NumberState(phoneKey, chunk, offset + 4, offset + 4 + len, (byte) packed);
+        return new NumberState(phoneKey, chunk, offset + 4, offset + 4 + len, (byte) (packed & FLAGS));
     }
 
     /**
@@ -85,6 +128,45 @@ public final class Index {
         }
         long packed = byPhone.get(key, MISSING);
         return packed == MISSING ? -1 : (int) (packed & FLAGS);
+    }
+
+    /**
+     * The number's precomputed flags for the program of {@code ordinal} in {@link #scopes()} (see the
+     * class comment), or -1 if it has no rows: one primitive probe, two for a scoped number, no
+     * allocation.
+     */
+    public int flags(long key, int ordinal) {
+        if (key <= 0) {
+            return -1;
+        }
+        long packed = byPhone.get(key, MISSING);
+        if (packed == MISSING) {
+            return -1;
+        }
+        if ((packed & SCOPED) == 0) {
+            return ordinal == 0 ? (int) (packed & FLAGS) : unscopedFlags(packed);
+        }
+        long sole = (packed >>> SOLE_SHIFT) & SOLE_MASK;
+        if (sole != 0) {
+            return sole == ordinal + 1 ? (int) (packed & FLAGS) : unscopedFlags(packed);
+        }
+        long f = byProgram.get(programKey(key, ordinal), MISSING);
+        return f == MISSING ? unscopedFlags(packed) : (int) f;
+    }
+
+    /** The flags of a program none of the number's rows touch but a suppression of everything. */
+    private static int unscopedFlags(long packed) {
+        return (packed & GLOBAL) != 0 ? NumberState.OPTED_OUT | NumberState.HAS_REVOCATION : 0;
+    }
+
+    private static long programKey(long key, int ordinal) {
+        return key | (long) (ordinal + 1) << ORDINAL_SHIFT;
+    }
+
+    /** True if the number has a row with a program or brand. */
+    public boolean isScoped(long key) {
+        long packed = key <= 0 ? MISSING : byPhone.get(key, MISSING);
+        return packed != MISSING && (packed & SCOPED) != 0;
     }
 
     /** The number's state, or null if it has no rows. */
@@ -104,9 +186,17 @@ public final class Index {
         encoded.reset();
         codec.encode(row, idBits, encoded);
         RowCodec.Out rows = stateBuffers.get();
+        long rowBits = (row.isLegacyShaped() ? 0 : SCOPED)
+                | (ScopeTable.coversAll(row.isSuppression(), row.program(), row.brand()) ? GLOBAL : 0);
         byPhone.update(k, MISSING, packed -> {
+            long bits = rowBits | (packed == MISSING ? 0 : packed & (GLOBAL | SCOPED));
             if (packed != MISSING && (packed & BIG) != 0) {
-                return BIG | big.get(k).add(encoded.buffer(), 0, encoded.size());
+                History h = big.get(k);
+                byte flags = h.add(encoded.buffer(), 0, encoded.size());
+                if ((bits & SCOPED) != 0) {
+                    bits |= programFlags(k, h.state());
+                }
+                return BIG | bits | flags;
             }
             rows.reset();
             if (packed != MISSING) {
@@ -116,20 +206,95 @@ public final class Index {
                     old.appendRows(rows, encoded.buffer(), encoded.size());
                     byte flags = h.add(rows.buffer(), 0, rows.size());
                     big.put(k, h);
-                    return BIG | flags;
+                    if ((bits & SCOPED) != 0) {
+                        bits |= programFlags(k, h.state());
+                    }
+                    return BIG | bits | flags;
                 }
                 old.appendRows(rows, encoded.buffer(), encoded.size());
             } else {
                 rows.write(encoded.buffer(), 0, encoded.size());
             }
             byte flags = NumberState.flagsOf(rows.buffer(), rows.size());
-            return pack(arena.put(rows.buffer(), rows.size()), flags);
+            if ((bits & SCOPED) != 0) {
+                bits |= programFlags(k, new NumberState(k, rows.buffer(), 0, rows.size(), flags));
+            }
+            return pack(arena.put(rows.buffer(), rows.size()), flags) | bits;
         });
         if (idBits != 0) {
             hexIds.putIfAbsent(idBits, k);
         } else {
             otherIds.putIfAbsent(id, k);
         }
+    }
+
+    /**
+     * A scoped number's per-program answers: if every row counts for one program (of ordinal below
+     * 4095), the sole-program bits to put in its packed value; else 0, after refolding the flags of
+     * every program its rows touch into {@link #byProgram}, published before the packed value that
+     * points readers there. Called inside the number's update, under its stripe lock.
+     */
+    private long programFlags(long k, NumberState all) {
+        java.util.List<RowCodec.Header> rows = all.headerList();
+        int n = scopes.size();
+        boolean[] touched = new boolean[n];
+        int touchedCount = 0;
+        String[] programs = new String[rows.size()];
+        String[] brands = new String[rows.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            RowCodec.Header h = rows.get(i);
+            programs[i] = codec.text(h.programId);
+            brands[i] = codec.text(h.brandId);
+            for (int o = 0; o < n; o++) {
+                if (!touched[o] && scopes.touches(h.suppression(), programs[i], brands[i], o)) {
+                    touched[o] = true;
+                    touchedCount++;
+                }
+            }
+        }
+        if (touchedCount == 1) {
+            int o = 0;
+            while (!touched[o]) {
+                o++;
+            }
+            boolean every = o + 1 <= SOLE_MASK;
+            for (int i = 0; i < rows.size() && every; i++) {
+                every = scopes.covers(rows.get(i).suppression(), programs[i], brands[i], o);
+            }
+            if (every) {
+                return (long) (o + 1) << SOLE_SHIFT; // the number-wide flags are the program's
+            }
+        }
+        java.util.List<RowCodec.Header> relevant = new java.util.ArrayList<>(rows.size());
+        for (int o = 0; o < n; o++) {
+            if (!touched[o]) {
+                continue;
+            }
+            relevant.clear();
+            for (int i = 0; i < rows.size(); i++) {
+                RowCodec.Header h = rows.get(i);
+                if (scopes.covers(h.suppression(), programs[i], brands[i], o)) {
+                    relevant.add(h);
+                }
+            }
+            byProgram.put(programKey(k, o), relevant.isEmpty() ? 0 : NumberState.fold(relevant));
+        }
+        return 0;
+    }
+
+    /**
+     * The keys of the numbers whose flags for the program of {@code ordinal} have any of the bits of
+     * {@code mask} ({@link NumberState#ACTIVE}, {@link NumberState#OPTED_OUT}), in ascending order.
+     */
+    public long[] numbersWith(int ordinal, int mask) {
+        java.util.List<Long> keys = new java.util.ArrayList<>();
+        byPhone.forEach((key, packed) -> {
+            int f = flags(key, ordinal);
+            if (f > 0 && (f & mask) != 0) {
+                keys.add(key);
+            }
+        });
+        return keys.stream().mapToLong(Long::longValue).sorted().toArray();
     }
 
     /**

@@ -55,6 +55,11 @@ public final class NumberState {
         return new NumberState(phoneKey, new byte[0], 0, 0, (byte) 0);
     }
 
+    /** The number's index key (its E.164 digits). */
+    public long phoneKey() {
+        return phoneKey;
+    }
+
     public boolean isEmpty() {
         return to == from;
     }
@@ -98,15 +103,28 @@ public final class NumberState {
                 default -> 0;
             };
         }
-        // fold the headers: last row per id wins; note the latest revocation of any row
-        List<RowCodec.Header> folded = new ArrayList<>(4);
-        boolean revoked = false;
-        long rs = 0;
-        int rn = 0;
+        List<RowCodec.Header> all = new ArrayList<>(4);
         int pos = 0;
         while (pos < len) {
             RowCodec.Header h = new RowCodec.Header();
             RowCodec.readHeader(d, pos, h);
+            all.add(h);
+            pos = h.end;
+        }
+        return fold(all);
+    }
+
+    /**
+     * The flags of {@code rows} (headers in journal order): last row per id wins; a consent counts as
+     * active if it is active and given at or after the latest revocation of any of the rows. The one
+     * fold behind the number's flags and each program's ({@link Index#flags(long, int)}).
+     */
+    static byte fold(List<RowCodec.Header> rows) {
+        List<RowCodec.Header> folded = new ArrayList<>(4);
+        boolean revoked = false;
+        long rs = 0;
+        int rn = 0;
+        for (RowCodec.Header h : rows) {
             if (h.status == ConsentStatus.REVOKED) {
                 long s = h.hasRevokedAt ? h.revokedSeconds : h.seconds;
                 int n = h.hasRevokedAt ? h.revokedNanos : h.nanos;
@@ -117,7 +135,6 @@ public final class NumberState {
                 revoked = true;
             }
             replaceOrAdd(folded, h);
-            pos = h.end;
         }
         byte f = revoked ? HAS_REVOCATION : 0;
         for (RowCodec.Header h : folded) {
@@ -132,6 +149,15 @@ public final class NumberState {
             f |= OPTED_OUT;
         }
         return f;
+    }
+
+    /** The headers of every row, in journal order. */
+    List<RowCodec.Header> headerList() {
+        List<RowCodec.Header> out = new ArrayList<>(4);
+        for (Row r : headers()) {
+            out.add(r.header);
+        }
+        return out;
     }
 
     private static void replaceOrAdd(List<RowCodec.Header> folded, RowCodec.Header h) {

@@ -18,19 +18,35 @@ import java.util.Map;
  * <pre>
  * row    = varint bodyLength, header, body
  * header = flags:u8, id (8 bytes if 16 lower-case hex digits, else string), seconds:zigzag varlong,
- *          nanos:varint, status:u8, [revoked seconds, nanos]
+ *          nanos:varint, status:u8, [revoked seconds, nanos], [program:poolId, brand:poolId, channel:poolId]
  * body   = method:poolId, message:poolId, customerId, customerName, customerEmail, ipAddress,
  *          screenshotUrl: strings, metadata: varint count, (key:poolId, value:string)*, revokedMethod:poolId
  * string = varint byteLength, UTF-8 bytes
  * </pre>
+ *
+ * <p>The scope ids are present only when the flag {@code SCOPE} is set (a row with a program, brand
+ * or channel), so a legacy-shaped row costs what it did before scopes; the flag {@code NO_METHOD}
+ * marks an empty opt-in method, so a suppression is told from the header alone.
  */
 public final class RowCodec {
     private static final int HEX_ID = 1;
     private static final int REVOKED_AT = 2;
     private static final int MILLIS = 4;
+    private static final int SCOPE = 8;
+    private static final int NO_METHOD = 16;
     private static final ConsentStatus[] STATUSES = ConsentStatus.values();
 
     private final TextPool pool;
+
+    /** The text of pool id {@code id} (scope ids of a {@link Header}). */
+    String text(int id) {
+        return pool.get(id);
+    }
+
+    /** The pool id of {@code s}, adding it if new. */
+    int textId(String s) {
+        return pool.id(s);
+    }
 
     RowCodec(TextPool pool) {
         this.pool = pool;
@@ -179,6 +195,15 @@ public final class RowCodec {
         long revokedSeconds;
         int revokedNanos;
         int end; // offset just after the row
+        boolean noMethod; // empty opt-in method: with status revoked, a suppression
+        int programId; // TextPool ids; 0 (the empty string) when the row has no scope
+        int brandId;
+        int channelId;
+
+        /** An opt-out of a number with no consent of its own ({@link ConsentRecord#isSuppression()}). */
+        boolean suppression() {
+            return noMethod && status == ConsentStatus.REVOKED;
+        }
 
         boolean sameId(Header o) {
             return id == null ? o.id == null && idBits == o.idBits : id.equals(o.id);
@@ -256,6 +281,13 @@ public final class RowCodec {
         if (millis) {
             flags |= MILLIS;
         }
+        boolean scoped = !r.isLegacyShaped();
+        if (scoped) {
+            flags |= SCOPE;
+        }
+        if (r.optInMethod().isEmpty()) {
+            flags |= NO_METHOD;
+        }
         body.write(flags);
         if (hex) {
             body.longBE(idBits);
@@ -266,6 +298,11 @@ public final class RowCodec {
         body.write(r.status().ordinal());
         if (r.revokedAt() != null) {
             time(body, r.revokedAt(), millis);
+        }
+        if (scoped) {
+            body.varint(pool.id(r.program()));
+            body.varint(pool.id(r.brand()));
+            body.varint(pool.id(r.channel()));
         }
         body.varint(pool.id(r.optInMethod()));
         body.varint(pool.id(r.consentMessage()));
@@ -326,6 +363,16 @@ public final class RowCodec {
                 h.revokedNanos = (int) in.varint();
             }
         }
+        h.noMethod = (flags & NO_METHOD) != 0;
+        if ((flags & SCOPE) != 0) {
+            h.programId = (int) in.varint();
+            h.brandId = (int) in.varint();
+            h.channelId = (int) in.varint();
+        } else {
+            h.programId = 0;
+            h.brandId = 0;
+            h.channelId = 0;
+        }
         return in.pos;
     }
 
@@ -352,6 +399,7 @@ public final class RowCodec {
         String revokedMethod = pool.get((int) in.varint());
         return new ConsentRecord(h.id != null ? h.id : hexId(h.idBits), Instant.ofEpochSecond(h.seconds, h.nanos),
                 phone, method, message, customerId, customerName, customerEmail, ip, screenshot, md, h.status,
-                h.hasRevokedAt ? Instant.ofEpochSecond(h.revokedSeconds, h.revokedNanos) : null, revokedMethod);
+                h.hasRevokedAt ? Instant.ofEpochSecond(h.revokedSeconds, h.revokedNanos) : null, revokedMethod,
+                pool.get(h.programId), pool.get(h.brandId), pool.get(h.channelId));
     }
 }
