@@ -203,6 +203,18 @@ public final class AppendOnlyFile implements AutoCloseable {
         return new AppendOnlyFile(absolute, what, opened, errors);
     }
 
+    /**
+     * {@link #openReadOnly(Path, String, String, Errors, Format)} for a file whose header must be one
+     * of {@code accepted} and whose rows are only ever written by this library (as
+     * {@link #open(Path, String, String, List, Duration, Clock, ChannelOpener, Errors)} checks them).
+     */
+    public static AppendOnlyFile openReadOnly(Path file, String what, String header, List<String> accepted,
+                                              Errors errors) {
+        Path absolute = Objects.requireNonNull(file, "file").toAbsolutePath();
+        return openReadOnly(absolute, what, header, errors, exactHeader(absolute, what, header, List.copyOf(accepted),
+                errors));
+    }
+
     /** True if this file was opened with {@link #openReadOnly}. */
     public boolean isReadOnly() {
         return writerLock == null;
