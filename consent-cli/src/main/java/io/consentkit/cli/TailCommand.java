@@ -65,16 +65,7 @@ final class TailCommand implements Callable<Integer> {
         String source = String.valueOf(file.getFileName());
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long pos = header(ch, source);
-            ArrayDeque<ConsentRecord> last = new ArrayDeque<>();
-            pos = read(ch, source, pos, r -> {
-                if (lines > 0) {
-                    if (last.size() == lines) {
-                        last.removeFirst();
-                    }
-                    last.addLast(r);
-                }
-            }, true);
-            last.forEach(r -> Output.record(out, opts.format, r));
+            pos = printLast(ch, source, pos, out);
             out.flush();
             while (follow) {
                 try {
@@ -86,7 +77,7 @@ final class TailCommand implements Callable<Integer> {
                 if (!Files.exists(file)) {
                     throw new ConsentStoreException("consent journal " + file + " was removed while it was followed");
                 }
-                pos = read(ch, source, pos, r -> Output.record(out, opts.format, r), false);
+                pos = follow(ch, source, pos, r -> Output.record(out, opts.format, r));
                 out.flush();
             }
         } catch (NoSuchFileException e) {
@@ -95,6 +86,36 @@ final class TailCommand implements Callable<Integer> {
             throw new ConsentStoreException("cannot read consent journal " + file + ": " + e.getMessage(), e);
         }
         return 0;
+    }
+
+    /**
+     * Prints the last {@link #lines} complete rows after {@code pos}, decoding only those (the others
+     * are split into cells and dropped); returns the offset after the last complete row.
+     */
+    private long printLast(FileChannel ch, String source, long pos, PrintWriter out) throws IOException {
+        long end = lastLineEnd(ch, pos, ch.size());
+        ArrayDeque<String[]> cellsOfLast = new ArrayDeque<>();
+        ArrayDeque<Long> linesOfLast = new ArrayDeque<>();
+        long first = line;
+        new CsvRecordReader(source).read(ch, pos, end, (cells, count, ln) -> {
+            if (lines == 0) {
+                return;
+            }
+            if (cellsOfLast.size() == lines) {
+                cellsOfLast.removeFirst();
+                linesOfLast.removeFirst();
+            }
+            cellsOfLast.addLast(Arrays.copyOf(cells, count));
+            linesOfLast.addLast(first + ln - 1);
+        });
+        PhoneNumbers phones = PhoneNumbers.defaults();
+        while (!cellsOfLast.isEmpty()) {
+            String[] cells = cellsOfLast.removeFirst();
+            Output.record(out, opts.format, JournalCodec.decode(i -> cells[i], cells.length, columnMap, phones, source,
+                    linesOfLast.removeFirst(), true));
+        }
+        line += countLines(ch, pos, end);
+        return end;
     }
 
     /** Checks the header; returns the offset after it. */
@@ -122,11 +143,11 @@ final class TailCommand implements Callable<Integer> {
 
     /**
      * Decodes the complete rows from {@code pos} to the last line end of the file and hands them to
-     * {@code sink}; returns the offset after them. Without {@code strict}, a range that does not parse
-     * yet (a row with a quoted line end still being written) is left for the next poll.
+     * {@code sink}; returns the offset after them. A range that does not parse yet (a row with a quoted
+     * line end still being written) is left for the next poll.
      */
-    private long read(FileChannel ch, String source, long pos, java.util.function.Consumer<ConsentRecord> sink,
-                      boolean strict) throws IOException {
+    private long follow(FileChannel ch, String source, long pos, java.util.function.Consumer<ConsentRecord> sink)
+            throws IOException {
         long end = lastLineEnd(ch, pos, ch.size());
         if (end <= pos) {
             return pos;
@@ -139,10 +160,7 @@ final class TailCommand implements Callable<Integer> {
                 rows.add(JournalCodec.decode(i -> cells[i], count, columnMap, phones, source, at, true));
             });
         } catch (JournalFormatException e) {
-            if (strict) {
-                throw e;
-            }
-            return pos;
+            return pos; // retried at the next poll, once the row is complete
         }
         rows.forEach(sink);
         line += countLines(ch, pos, end);
