@@ -109,4 +109,18 @@ public final class JournalGenerator {
         }
         return file;
     }
+
+    /**
+     * Writes a journal for timed runs of the CLI (docs/performance.md):
+     * {@code java -cp benchmarks.jar io.consentkit.benchmarks.JournalGenerator <file> <consents> [seed]};
+     * 909,091 consents give 1,000,000 rows (one revocation per ten grants).
+     */
+    public static void main(String[] args) throws IOException {
+        if (args.length < 2) {
+            System.err.println("usage: JournalGenerator <file> <consents> [seed]");
+            System.exit(2);
+        }
+        Path file = write(Path.of(args[0]), Integer.parseInt(args[1]), args.length > 2 ? Long.parseLong(args[2]) : 1);
+        System.out.println(file + ": " + Files.size(file) + " bytes");
+    }
 }

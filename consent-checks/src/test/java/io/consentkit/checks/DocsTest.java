@@ -102,7 +102,7 @@ class DocsTest {
                 .contains("consent-core/src/test/java", "consent-checks/src/test/java")
                 .doesNotContain("consent-benchmarks/src/test/java");
         assertThat(Docs.regions(Docs.root().resolve("consent-checks/src/test/java/io/consentkit/checks/QuickStartTest.java")))
-                .extracting(Docs.Region::name).containsExactly("quick-start", "csv-configure");
+                .extracting(Docs.Region::name).containsExactly("quick-start-imports", "quick-start", "csv-configure");
         assertThat(Docs.runsAsTest(Docs.root().resolve("consent-checks/src/test/java/io/consentkit/checks/Docs.java")))
                 .isFalse();
     }

@@ -1,13 +1,16 @@
 package io.consentkit.checks;
 
+// snippet: quick-start-imports
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.store.CsvConsentStore;
+
+import java.nio.file.Path;
+// end snippet
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.stream.Stream;

@@ -2,6 +2,7 @@ package io.consentkit.cli;
 
 import io.consentkit.ConsentKitException;
 import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.send.SendLogException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,13 @@ import java.util.Map;
  */
 @Command(name = "consent", mixinStandardHelpOptions = true, version = "ConsentKit 0.1.0-SNAPSHOT",
         description = "SMS consent records on the embedded CSV journal or a PostgreSQL database.",
+        footer = {"", "Exit codes (every command; docs/cli.md has the table per command):",
+            "  0  ok: done; status/batch status: may text; verify: journal ok; send: sent or dry run passed",
+            "  1  no: status/batch status: may not text; verify: problem found; search: nothing found;",
+            "     send: blocked or deferred by a guard (the reason is printed); other failures",
+            "  2  bad input: unknown option, invalid number, bad row, missing input file",
+            "  3  unavailable: the journal (or send log) is missing, unreadable or locked; nothing was created",
+            "  4  send: the gateway failed"},
         subcommands = {
             DemoCommand.class,
             StatusCommand.class,
@@ -35,6 +43,14 @@ import java.util.Map;
             VerifyCommand.class,
             RevocationsCommand.class,
             UpgradeJournalCommand.class,
+            // operator commands (read-only): docs/cli.md
+            ListCommand.class,
+            SearchCommand.class,
+            StatsCommand.class,
+            TailCommand.class,
+            PendingCommand.class,
+            SendLogCommand.class,
+            BatchCommand.class,
         })
 public final class ConsentCli implements Runnable {
     @CommandLine.Spec
@@ -55,7 +71,7 @@ public final class ConsentCli implements Runnable {
     public static final int EXIT_BAD_INPUT = 2;
     /** Exit code for another failure (and, for {@code status}, "may not text"). */
     public static final int EXIT_FAILURE = 1;
-    /** Exit code when the journal cannot be opened: missing, unreadable or locked. */
+    /** Exit code when the journal (or the send log) cannot be opened: missing, unreadable or locked. */
     public static final int EXIT_STORE_UNAVAILABLE = 3;
 
     @Override
@@ -64,7 +80,15 @@ public final class ConsentCli implements Runnable {
     }
 
     public static void main(String[] args) {
+        Progress.terminal = System.console() != null; // the activity line of long operations: terminals only
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    private static void shareVersion(CommandLine parent, String[] version) {
+        for (CommandLine sub : parent.getSubcommands().values()) {
+            sub.getCommandSpec().version(version);
+            shareVersion(sub, version);
+        }
     }
 
     /** Runs the command line with the given streams and returns the exit code (used by tests). */
@@ -78,9 +102,7 @@ public final class ConsentCli implements Runnable {
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         CommandLine cl = new CommandLine(new ConsentCli(Map.copyOf(env)));
-        for (CommandLine sub : cl.getSubcommands().values()) {
-            sub.getCommandSpec().version(cl.getCommandSpec().version()); // -V on a subcommand prints the version
-        }
+        shareVersion(cl, cl.getCommandSpec().version()); // -V on a subcommand prints the version
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -89,7 +111,8 @@ public final class ConsentCli implements Runnable {
                 err.println("consent: error: " + t.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            if (t instanceof ConsentStoreException || t instanceof io.consentkit.revocation.RevocationQueueException) {
+            if (t instanceof ConsentStoreException || t instanceof SendLogException
+                    || t instanceof io.consentkit.revocation.RevocationQueueException) {
                 err.println("consent: error: " + t.getMessage());
                 return EXIT_STORE_UNAVAILABLE;
             }

@@ -33,7 +33,10 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         boolean toStdout = STDOUT.equals(file);
-        try (ConsentTracker tracker = opts.openReadOnlyTracker()) {
+        // with '-' the CSV may be on the terminal itself: no activity line beside it
+        try (Progress progress = Progress.start(spec.commandLine().getErr(), "export: reading " + opts.describe(), !toStdout);
+             ConsentTracker tracker = opts.openReadOnlyTracker()) {
+            progress.step("export: writing " + file);
             int n;
             if (toStdout) {
                 PrintWriter out = spec.commandLine().getOut();

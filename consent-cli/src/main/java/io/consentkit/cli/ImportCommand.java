@@ -39,22 +39,25 @@ final class ImportCommand implements Callable<Integer> {
         if (!Files.isReadable(file)) {
             throw new InvalidInputException("file", file + " cannot be read (permission denied)");
         }
-        try (ConsentTracker tracker = opts.openTracker()) {
-            ImportResult r = tracker.importLegacy(file);
-            if (opts.format == OutputFormat.json) {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("rowsRead", r.rowsRead());
-                m.put("rowsImported", r.rowsImported());
-                m.put("rowsSkipped", r.rowsSkipped());
-                if (r.rowsSuperseded() > 0) {
-                    m.put("rowsSuperseded", r.rowsSuperseded());
-                }
-                spec.commandLine().getOut().println(Output.json(m));
-            } else {
-                spec.commandLine().getOut().println("read " + r.rowsRead() + " rows: imported " + r.rowsImported()
-                        + ", already present " + r.rowsSkipped() + (r.rowsSuperseded() == 0 ? ""
-                        : ", older than the journal's state " + r.rowsSuperseded()));
+        ImportResult r;
+        try (Progress progress = Progress.start(spec.commandLine().getErr(), "import: opening " + opts.describe(), true);
+             ConsentTracker tracker = opts.openTracker()) {
+            progress.step("import: reading and appending " + file);
+            r = tracker.importLegacy(file);
+        }
+        if (opts.format == OutputFormat.json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("rowsRead", r.rowsRead());
+            m.put("rowsImported", r.rowsImported());
+            m.put("rowsSkipped", r.rowsSkipped());
+            if (r.rowsSuperseded() > 0) {
+                m.put("rowsSuperseded", r.rowsSuperseded());
             }
+            spec.commandLine().getOut().println(Output.json(m));
+        } else {
+            spec.commandLine().getOut().println("read " + r.rowsRead() + " rows: imported " + r.rowsImported()
+                    + ", already present " + r.rowsSkipped() + (r.rowsSuperseded() == 0 ? ""
+                    : ", older than the journal's state " + r.rowsSuperseded()));
         }
         return 0;
     }

@@ -24,7 +24,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "inbound", mixinStandardHelpOptions = true,
         description = "Handles one inbound text as the webhook would (STOP, START, HELP, a Y/N answer) on the CSV "
-                + "journal and prints the intent, the change made and the reply.")
+                + "journal and prints the intent, the change made and the reply. The journal must exist (a mistyped "
+                + "--store creates nothing) unless --create is given.")
 final class InboundCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -56,9 +57,14 @@ final class InboundCommand implements Callable<Integer> {
                     + "short code: false). Our opt-out reply is sent only when it does not. Default: ${DEFAULT-VALUE}")
     boolean providerAnswers;
 
+    @Option(names = "--create", description = "Create the journal if it does not exist (without it a missing "
+            + "journal is an error, exit 3).")
+    boolean create;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        ExistingJournal.require(opts, "inbound", create);
         try (ConsentTracker tracker = opts.openTracker()) {
             InboundHandler.Builder b = InboundHandler.builder(tracker)
                     .parser(strict ? KeywordParser.builder().mode(KeywordParser.Mode.STRICT).build()

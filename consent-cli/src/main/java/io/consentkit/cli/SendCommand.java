@@ -44,10 +44,15 @@ import java.util.concurrent.Callable;
 @Command(name = "send", mixinStandardHelpOptions = true,
         description = {"Runs the sending guards (consent, quiet hours, caps) for one message and sends it, "
                 + "or with no --gateway prints what would be sent (dry run, the default).",
-            "Exit codes: 0 sent or dry run passed, 3 blocked or deferred, 1 failed, 2 bad input."})
+            "The journal must exist (a mistyped --store creates nothing) unless --create is given.",
+            "Exit codes: 0 sent or dry run passed, 1 blocked or deferred by a guard (the reason is printed), "
+                    + "2 bad input, 3 journal or send log unavailable (missing, unreadable, locked), "
+                    + "4 the gateway failed."})
 final class SendCommand implements Callable<Integer> {
     /** Exit code when a guard blocked or deferred the message. */
-    static final int EXIT_NOT_SENT = 3;
+    static final int EXIT_NOT_SENT = 1;
+    /** Exit code when the gateway failed (refused, errored or timed out). */
+    static final int EXIT_GATEWAY_FAILED = 4;
 
     @Spec
     CommandSpec spec;
@@ -81,6 +86,9 @@ final class SendCommand implements Callable<Integer> {
             description = "Estimate the cost with the EXAMPLE price table (US/CA 0.0083, elsewhere 0.05 USD per "
                     + "segment; an illustration, not Twilio's prices).")
     boolean examplePrices;
+    @Option(names = "--create", description = "Create the journal if it does not exist (without it a missing "
+            + "journal is an error, exit 3).")
+    boolean create;
     @Option(names = "--send-log", paramLabel = "<csv file>",
             description = "CSV send log the decision is appended to. Default: sends.csv next to the CSV store (consent-data/sends.csv for a JDBC store).")
     Path sendLog;
@@ -98,6 +106,7 @@ final class SendCommand implements Callable<Integer> {
                 .from(from).build();
         SmsGateway gateway = dry ? NOT_CONFIGURED : gateway(gatewayName);
         Path logFile = sendLog != null ? sendLog : opts.defaultSendLog();
+        ExistingJournal.require(opts, "send", create);
         try (ConsentTracker tracker = opts.openTracker(); CsvSendLog log = CsvSendLog.open(logFile)) {
             Clock clock = at != null ? Clock.fixed(at, ZoneOffset.UTC) : tracker.clock();
             GuardedSender.Builder b = GuardedSender.builder(tracker, gateway).clock(clock).sendLog(log).dryRun(dry);
@@ -113,7 +122,7 @@ final class SendCommand implements Callable<Integer> {
             if (outcome instanceof SendOutcome.Sent || outcome instanceof SendOutcome.DryRun) {
                 return 0;
             }
-            return outcome instanceof SendOutcome.Failed ? ConsentCli.EXIT_FAILURE : EXIT_NOT_SENT;
+            return outcome instanceof SendOutcome.Failed ? EXIT_GATEWAY_FAILED : EXIT_NOT_SENT;
         }
     }
 

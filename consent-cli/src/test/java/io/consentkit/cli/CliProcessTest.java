@@ -122,6 +122,30 @@ class CliProcessTest {
     }
 
     @Test
+    void importAndExportPrintNoActivityLineWhenNotOnATerminal() throws Exception {
+        StringBuilder csv = new StringBuilder(String.join(",", ConsentRecord.COLUMNS)).append('\n');
+        for (int i = 0; i < 20_000; i++) {
+            csv.append(String.format("id%05d,2025-01-01T00:00:00Z,+1512555%04d,web_form,ok,,,,,,,active,,%n", i, i % 10_000));
+        }
+        Path legacy = Files.writeString(dir.resolve("legacy.csv"), csv);
+        CliTestSupport.Result imp = consent("import", legacy.toString());
+        assertThat(imp.exit()).as(imp.err()).isZero();
+        CliTestSupport.Result exp = consent("export", "audit.csv");
+        assertThat(exp.exit()).as(exp.err()).isZero();
+        for (CliTestSupport.Result r : new CliTestSupport.Result[] {imp, exp}) {
+            assertThat(r.err()).isEmpty();
+            assertThat(r.out()).doesNotContain("\r", "\u001b").hasLineCount(1);
+        }
+    }
+
+    @Test
+    void helpListsTheExitCodes() {
+        CliTestSupport.Result help = consent("--help");
+        assertThat(help.exit()).isZero();
+        assertThat(help.out()).contains("Exit codes", "4  send: the gateway failed", "list", "batch", "send-log");
+    }
+
+    @Test
     void versionOnASubcommandAndHelpHintsNameTheRightCommand() {
         CliTestSupport.Result v = consent("status", "-V");
         assertThat(v.exit()).isZero();

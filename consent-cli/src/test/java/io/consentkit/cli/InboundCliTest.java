@@ -4,6 +4,7 @@ import io.consentkit.journal.ConsentStatus;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.inbound.Confirmations;
 import io.consentkit.store.CsvConsentStore;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,11 @@ class InboundCliTest {
         StringWriter err = new StringWriter();
         int code = ConsentCli.run(args, new PrintWriter(out), new PrintWriter(err));
         return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void anExistingJournal() {
+        CsvConsentStore.open(dir.resolve("consents.csv")).close(); // inbound works on an existing journal only
     }
 
     String store() {

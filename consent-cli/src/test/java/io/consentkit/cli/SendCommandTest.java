@@ -2,6 +2,8 @@ package io.consentkit.cli;
 
 import io.consentkit.send.CsvSendLog;
 import io.consentkit.send.SendLogEntry;
+import io.consentkit.store.CsvConsentStore;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +17,11 @@ class SendCommandTest {
 
     @TempDir
     Path dir;
+
+    @BeforeEach
+    void anExistingJournal() {
+        CsvConsentStore.open(dir.resolve("consents.csv")).close(); // send works on an existing journal only
+    }
 
     private String store() {
         return dir.resolve("consents.csv").toString();
@@ -46,7 +53,7 @@ class SendCommandTest {
     }
 
     @Test
-    void guardsThatRefusePrintWhyAndExitThree() {
+    void guardsThatRefusePrintWhyAndExitOne() {
         CliTestSupport.Result noConsent = run("send", "--to", "+15125551234", "--body", "Sale", "--store", store(),
                 "--at", NOON_CENTRAL);
         assertThat(noConsent.exit()).isEqualTo(SendCommand.EXIT_NOT_SENT);
@@ -75,7 +82,7 @@ class SendCommandTest {
 
         CliTestSupport.Result failed = run("send", "--to", "+15125551234", "--body", "[opt-out] again", "--category",
                 "emergency", "--gateway", "test-fake", "--store", store(), "--send-log", log);
-        assertThat(failed.exit()).isEqualTo(ConsentCli.EXIT_FAILURE);
+        assertThat(failed.exit()).isEqualTo(SendCommand.EXIT_GATEWAY_FAILED);
         assertThat(failed.out()).startsWith("FAILED  OPTED_OUT code=21610 retryable=false");
         assertThat(run("status", "+15125551234", "--store", store()).out()).contains("OPTED OUT");
 

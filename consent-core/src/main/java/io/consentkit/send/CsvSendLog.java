@@ -102,6 +102,19 @@ public final class CsvSendLog implements SendLog {
         }
     }
 
+    /** A read-only view: no lock, nothing created; the key is read only if its file exists. */
+    private CsvSendLog(Path path) {
+        this.file = AppendOnlyFile.openReadOnly(path, WHAT, HEADER, List.of(HEADER, V1_HEADER, LEGACY_HEADER), ERRORS);
+        String header = file.headerLine();
+        this.columns = header == null || header.equals(HEADER) ? COLUMNS : V1_COLUMNS;
+        try {
+            this.key = Files.exists(BodyDigestKey.keyFile(file.file())) ? BodyDigestKey.load(file.file(), false) : null;
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
     private boolean holdsKeyedDigests() {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(file.read(), StandardCharsets.UTF_8), 1 << 16)) {
             for (String line; (line = in.readLine()) != null; ) {
@@ -137,6 +150,26 @@ public final class CsvSendLog implements SendLog {
         return new CsvSendLog(path, lockTimeout, Objects.requireNonNull(clock, "clock"));
     }
 
+    /**
+     * Opens the existing send log at {@code path} for reading only, for audits and tools: no lock is
+     * taken (a sender may be writing it meanwhile), nothing is created, repaired or written; the view
+     * is the complete rows present now. {@link #record} and {@link #recordStatus} throw
+     * {@link SendLogException}, and so does {@link #bodyDigest} when the log has no key file.
+     *
+     * @throws SendLogException if it does not exist, cannot be read or is not a send log
+     */
+    public static CsvSendLog openReadOnly(Path path) {
+        if (path == null) {
+            throw new InvalidInputException("path", "is null");
+        }
+        return new CsvSendLog(path);
+    }
+
+    /** True if this log was opened with {@link #openReadOnly}. */
+    public boolean isReadOnly() {
+        return file.isReadOnly();
+    }
+
     /** The file. */
     public Path file() {
         return file.file();
@@ -154,7 +187,12 @@ public final class CsvSendLog implements SendLog {
      */
     @Override
     public String bodyDigest(String body) {
-        return key.digest(Objects.requireNonNull(body, "body"));
+        Objects.requireNonNull(body, "body");
+        if (key == null) {
+            throw new SendLogException("send log " + file.file() + " is open read-only and has no key file "
+                    + keyFile() + ": its digests cannot be computed here");
+        }
+        return key.digest(body);
     }
 
     /**

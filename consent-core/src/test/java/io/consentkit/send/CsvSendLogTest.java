@@ -143,6 +143,36 @@ class CsvSendLogTest {
     }
 
     @Test
+    void aReadOnlyOpenReadsBesideTheWriterAndCreatesOrLocksNothing() throws Exception {
+        Path file = dir.resolve("sends.csv");
+        assertThatThrownBy(() -> CsvSendLog.openReadOnly(dir.resolve("no-such/sends.csv")))
+                .isInstanceOf(SendLogException.class).hasMessageContaining("does not exist");
+        assertThat(dir.resolve("no-such")).doesNotExist();
+        try (CsvSendLog writer = CsvSendLog.open(file)) {
+            writer.record(sent("SM1", T0));
+            String digest = writer.bodyDigest("hello");
+            Files.writeString(file, "decision,2026-01-15T18:00:01Z,sent,,+**", StandardCharsets.UTF_8,
+                    StandardOpenOption.APPEND);
+            byte[] before = Files.readAllBytes(file);
+            try (CsvSendLog reader = CsvSendLog.openReadOnly(file)) {
+                assertThat(reader.isReadOnly()).isTrue();
+                assertThat(reader.entries()).extracting(SendLogEntry::providerId).containsExactly("SM1");
+                assertThat(reader.bodyDigest("hello")).isEqualTo(digest);
+                assertThatThrownBy(() -> reader.record(sent("SM2", T0))).isInstanceOf(SendLogException.class)
+                        .hasMessageContaining("read-only");
+            }
+            assertThat(Files.readAllBytes(file)).isEqualTo(before);
+            assertThat(writer.isReadOnly()).isFalse();
+        }
+        Files.delete(dir.resolve("sends.csv.key"));
+        try (CsvSendLog reader = CsvSendLog.openReadOnly(file)) {
+            assertThatThrownBy(() -> reader.bodyDigest("hello")).isInstanceOf(SendLogException.class)
+                    .hasMessageContaining("no key file");
+        }
+        assertThat(dir.resolve("sends.csv.key")).doesNotExist();
+    }
+
+    @Test
     void aSecondWriterIsRefused() {
         Path file = dir.resolve("sends.csv");
         try (CsvSendLog first = CsvSendLog.open(file)) {

@@ -1,0 +1,91 @@
+package io.consentkit.cli;
+
+import io.consentkit.InvalidInputException;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.store.CsvConsentStore;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Streaming reads of a journal for the operator commands (list, search, stats): one pass over a
+ * read-only open ({@link CsvConsentStore#openReadOnly}), which creates, locks and changes nothing and
+ * works beside a writer. No index is built, so memory holds only what a command keeps.
+ */
+final class JournalReads {
+    private JournalReads() {
+    }
+
+    /** Feeds every row of the journal at {@code store}, in journal order, to {@code sink}. */
+    static void replay(Path store, Consumer<ConsentRecord> sink) {
+        try (CsvConsentStore s = CsvConsentStore.openReadOnly(store)) {
+            s.replay(sink);
+        }
+    }
+
+    /**
+     * The current state (the last row of each consent id: the journal's fold rule) of every consent
+     * whose current state matches {@code filter}, in order of first appearance. Only matching
+     * consents are held in memory.
+     */
+    static Map<String, ConsentRecord> fold(Path store, Predicate<ConsentRecord> filter) {
+        Map<String, ConsentRecord> matches = new LinkedHashMap<>();
+        replay(store, r -> {
+            if (filter.test(r)) {
+                matches.put(r.consentId(), r);
+            } else {
+                matches.remove(r.consentId());
+            }
+        });
+        return matches;
+    }
+
+    /** When a consent's current state began: its revocation time if revoked, else its timestamp. */
+    static Instant changedAt(ConsentRecord r) {
+        return r.revokedAt() != null ? r.revokedAt() : r.timestamp();
+    }
+
+    /**
+     * Reads {@code --since}-style input: an ISO-8601 instant ({@code 2026-01-15T18:00:00Z}) or a date
+     * ({@code 2026-01-15}, the start of that day in UTC).
+     *
+     * @throws InvalidInputException naming {@code field} for anything else
+     */
+    static Instant instant(String field, String text) {
+        try {
+            return text.length() == 10 ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
+                    : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            throw new InvalidInputException(field, "'" + io.consentkit.support.Masking.printable(text)
+                    + "' is not an ISO-8601 instant (2026-01-15T18:00:00Z) or date (2026-01-15)");
+        }
+    }
+
+    /** Prints {@code rows} (at most {@code limit}, 0 for all) and returns how many were printed. */
+    static int print(java.io.PrintWriter out, OutputFormat format, Iterable<ConsentRecord> rows, int limit) {
+        int n = 0;
+        for (ConsentRecord r : rows) {
+            if (limit > 0 && n == limit) {
+                break;
+            }
+            Output.record(out, format, r);
+            n++;
+        }
+        return n;
+    }
+
+    /** Checks a {@code --limit}: zero (no limit) or positive. */
+    static int limit(int limit) {
+        if (limit < 0) {
+            throw new InvalidInputException("limit", "must be zero (no limit) or positive, was " + limit);
+        }
+        return limit;
+    }
+}

@@ -1,0 +1,55 @@
+package io.consentkit.cli;
+
+import io.consentkit.InvalidInputException;
+import io.consentkit.journal.ConsentRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code consent search <text>}: consents (current state) whose customer id, name, email or phone
+ * number contains the text, case-insensitively; read-only, printed like {@code list}.
+ */
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Finds consents (current state) whose customer id, name, email or phone number contains the "
+                + "text (case-insensitive; for numbers, the digits). Read-only.",
+            "Exit codes: 0 at least one found, 1 none found, 2 bad input, 3 journal missing or unreadable."})
+final class SearchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    StoreOptions opts;
+    @Parameters(paramLabel = "<text>", description = "At least 2 characters.")
+    String text;
+    @Option(names = "--limit", defaultValue = "0", paramLabel = "<n>", description = "Print at most n (0: all).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        int max = JournalReads.limit(limit);
+        String needle = text.strip().toLowerCase(Locale.ROOT);
+        if (needle.length() < 2) {
+            throw new InvalidInputException("text", "needs at least 2 characters");
+        }
+        String digits = needle.replaceAll("[^0-9]", "");
+        boolean byDigits = digits.length() >= 3 && needle.matches("[0-9+()\\-. ]+");
+        int n = JournalReads.print(spec.commandLine().getOut(), opts.format,
+                JournalReads.fold(opts.csvPath(), r -> matches(r, needle, byDigits ? digits : null)).values(), max);
+        return n > 0 ? 0 : ConsentCli.EXIT_FAILURE;
+    }
+
+    private static boolean matches(ConsentRecord r, String needle, String digits) {
+        return contains(r.customerId(), needle) || contains(r.customerName(), needle)
+                || contains(r.customerEmail(), needle) || digits != null && r.phoneNumber().e164().contains(digits);
+    }
+
+    private static boolean contains(String field, String needle) {
+        return !field.isEmpty() && field.toLowerCase(Locale.ROOT).contains(needle);
+    }
+}
