@@ -125,4 +125,30 @@ class StateRulesSenderTest {
         assertThat(tollFree.until()).isEqualTo(Instant.parse("2026-01-15T16:00:00Z"));
         assertThat(tollFree.detail()).contains("rule us-tcpa (US, 08:00-21:00 on THURSDAY").contains("non-geographic number");
     }
+
+    @Test
+    void theDocumentedExampleDefersASundayMorningByTheTexasRule() {
+        clock.set(Instant.parse("2026-01-18T16:00:00Z")); // Sunday 10:00 Central, 11:00 Eastern
+        consent("+13055551234");
+        java.util.List<String> printed = new java.util.ArrayList<>();
+        // snippet: sending-rules
+        GuardedSender sender = GuardedSender.builder(tracker, gateway)
+                .clock(clock)
+                .quietHours(QuietHours.builder()
+                        .rules(SendingRules.bundled("us-states-2026-12"))   // pinned: an upgrade does not move it
+                        .build())
+                .build();
+        SendOutcome outcome = sender.send(OutboundMessage.builder("+13055551234") // a Miami number...
+                .category(MessageCategory.MARKETING)
+                .body("Spring sale: 20% off")
+                .templateId("spring_sale")        // the subject Florida's 3-per-24-hours cap would count
+                .recipientZip("73301")            // ...whose owner lives in Texas: the Texas rule applies
+                .build());
+        if (outcome instanceof SendOutcome.Deferred deferred) {
+            printed.add("try at " + deferred.until() + ": " + deferred.detail()); // names the rule and its source
+        }
+        // end snippet
+        assertThat(printed).singleElement().asString().startsWith("try at 2026-01-18T19:00:00Z: closed by rule us-tx-sb-140") // noon Mountain: Texas spans two zones
+                .contains("recipient state TX");
+    }
 }
