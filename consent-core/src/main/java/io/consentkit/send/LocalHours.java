@@ -29,10 +29,9 @@ final class LocalHours {
      * The earliest instant at or after {@code now} allowed in every zone, or null if none within the
      * horizon.
      *
-     * @param jurisdictions the jurisdictions whose rules in force apply (may be empty)
+     * @param rules the rules of each jurisdiction that applies, newest first (may be empty)
      */
-    static Instant search(List<ZoneId> zones, QuietHours.Window window, SendingRules rules, String[] jurisdictions,
-                          Instant now) {
+    static Instant search(List<ZoneId> zones, QuietHours.Window window, SendingRule[][] rules, Instant now) {
         Instant t = now;
         Instant limit = now.plus(HORIZON);
         for (int step = 0; step < MAX_STEPS; step++) {
@@ -46,10 +45,10 @@ final class LocalHours {
                     allOk = false;
                     latest = later(latest, nextStart(local, window, z, t));
                 }
-                if (jurisdictions.length > 0) {
+                if (rules.length > 0) {
                     LocalDate date = local.toLocalDate();
-                    for (String j : jurisdictions) {
-                        SendingRule r = rules.ruleInForce(j, date);
+                    for (SendingRule[] candidates : rules) {
+                        SendingRule r = SendingRules.inForce(candidates, date);
                         if (r != null && !r.allows(date, time)) {
                             allOk = false;
                             latest = later(latest, nextOpen(r, date, z, t));
@@ -69,12 +68,12 @@ final class LocalHours {
     }
 
     /** The rules in force that do not allow {@code now} in at least one of the zones. */
-    static List<SendingRule> closedBy(List<ZoneId> zones, SendingRules rules, String[] jurisdictions, Instant now) {
+    static List<SendingRule> closedBy(List<ZoneId> zones, SendingRule[][] rules, Instant now) {
         Set<SendingRule> out = new LinkedHashSet<>();
-        for (String j : jurisdictions) {
+        for (SendingRule[] candidates : rules) {
             for (ZoneId z : zones) {
                 ZonedDateTime local = now.atZone(z);
-                SendingRule r = rules.ruleInForce(j, local.toLocalDate());
+                SendingRule r = SendingRules.inForce(candidates, local.toLocalDate());
                 if (r != null && !r.allows(local.toLocalDate(), local.toLocalTime())) {
                     out.add(r);
                 }
@@ -87,14 +86,14 @@ final class LocalHours {
     }
 
     /** The subject caps of the rules in force at {@code now} (dated in the first zone). */
-    static List<SendingRule> subjectCaps(List<ZoneId> zones, SendingRules rules, String[] jurisdictions, Instant now) {
+    static List<SendingRule> subjectCaps(List<ZoneId> zones, SendingRule[][] rules, Instant now) {
         List<SendingRule> caps = null;
         LocalDate date = null;
-        for (String j : jurisdictions) {
+        for (SendingRule[] candidates : rules) {
             if (date == null) {
                 date = now.atZone(zones.get(0)).toLocalDate();
             }
-            SendingRule r = rules.ruleInForce(j, date);
+            SendingRule r = SendingRules.inForce(candidates, date);
             if (r != null && r.hasSubjectCap()) {
                 if (caps == null) {
                     caps = new ArrayList<>(2);

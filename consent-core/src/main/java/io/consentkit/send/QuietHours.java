@@ -95,6 +95,7 @@ public final class QuietHours {
     private static final String UNKNOWN_ZONE = "Etc/Unknown";
     private static final int CACHE_LIMIT = 100_000;
     private static final String[] NO_JURISDICTIONS = new String[0];
+    private static final SendingRule[][] NO_RULES = new SendingRule[0][];
     private static final QuietHours NONE = new QuietHours(new Settings(false, new Window(DEFAULT_START, DEFAULT_END),
             Map.of(), DEFAULT_FALLBACK_ZONES, DEFAULT_FALLBACK_ZONES, SendingRules.none()));
 
@@ -142,10 +143,22 @@ public final class QuietHours {
      * jurisdictions and how they were found.
      */
     private record Plan(List<ZoneId> zones, Window window, boolean fallback, List<ZoneId> ownZones,
-                        String[] jurisdictions, String basis) {
+                        List<String> jurisdictions, SendingRule[][] rules, boolean capped, String basis) {
         Plan withZones(List<ZoneId> z) {
-            return new Plan(z, window, true, ownZones, jurisdictions, basis);
+            return new Plan(z, window, true, ownZones, jurisdictions, rules, capped, basis);
         }
+    }
+
+    private Plan makePlan(List<ZoneId> zones, Window w, boolean fallback, List<ZoneId> own, String[] js, String basis) {
+        SendingRule[][] rs = new SendingRule[js.length][];
+        boolean capped = false;
+        for (int i = 0; i < js.length; i++) {
+            rs[i] = rules.candidates(js[i]);
+            for (SendingRule r : rs[i]) {
+                capped |= r.hasSubjectCap();
+            }
+        }
+        return new Plan(zones, w, fallback, own, List.of(js), rs, capped, basis);
     }
 
     /**
@@ -268,14 +281,14 @@ public final class QuietHours {
         }
         Plan plan = plan(number, recipientState);
         Instant next = next(plan, number, recipientState, now);
-        List<SendingRule> closedBy = next.equals(now) ? List.of()
-                : LocalHours.closedBy(plan.zones(), rules, plan.jurisdictions(), now);
-        return new QuietHoursDecision(now, next, plan.window(), plan.zones(), List.of(plan.jurisdictions()), plan.basis(),
-                closedBy, LocalHours.subjectCaps(plan.zones(), rules, plan.jurisdictions(), now), rules.version());
+        List<SendingRule> closedBy = next.equals(now) ? List.of() : LocalHours.closedBy(plan.zones(), plan.rules(), now);
+        List<SendingRule> caps = plan.capped() ? LocalHours.subjectCaps(plan.zones(), plan.rules(), now) : List.of();
+        return new QuietHoursDecision(now, next, plan.window(), plan.zones(), plan.jurisdictions(), plan.basis(),
+                closedBy, caps, rules.version());
     }
 
     private Instant next(Plan plan, PhoneNumber number, String state, Instant now) {
-        Instant t = LocalHours.search(plan.zones(), plan.window(), rules, plan.jurisdictions(), now);
+        Instant t = LocalHours.search(plan.zones(), plan.window(), plan.rules(), now);
         if (t != null) {
             return t;
         }
@@ -283,15 +296,15 @@ public final class QuietHours {
             // the number's own zones share no allowed time: use the fallback zones from now on
             Plan fb = plan.withZones(fallbackZones);
             plans.replace(key(number, state), plan, fb);
-            t = LocalHours.search(fb.zones(), fb.window(), rules, fb.jurisdictions(), now);
+            t = LocalHours.search(fb.zones(), fb.window(), fb.rules(), now);
             if (t != null) {
                 return t;
             }
         }
         // last resort (a narrow override over zones far apart): one zone always has a window
         ZoneId single = plan.ownZones().isEmpty() ? fallbackZones.get(0) : plan.ownZones().get(0);
-        t = LocalHours.search(List.of(single), plan.window(), rules, plan.jurisdictions(), now);
-        return t != null ? t : LocalHours.search(List.of(single), plan.window(), rules, NO_JURISDICTIONS, now);
+        t = LocalHours.search(List.of(single), plan.window(), plan.rules(), now);
+        return t != null ? t : LocalHours.search(List.of(single), plan.window(), NO_RULES, now);
     }
 
     private static String key(PhoneNumber number, String state) {
@@ -316,20 +329,20 @@ public final class QuietHours {
         if (!state.isEmpty()) {
             String[] js = rules.covers("US-" + state) ? new String[]{"US", "US-" + state} : new String[]{"US"};
             List<ZoneId> zones = UsLocations.zonesOf(state);
-            return new Plan(zones, w, false, zones, js, "recipient state " + state);
+            return makePlan(zones, w, false, zones, js, "recipient state " + state);
         }
         Phonenumber.PhoneNumber pn;
         try {
             pn = PhoneNumberUtil.getInstance().parse(number.e164(), "ZZ");
         } catch (NumberParseException e) {
-            return new Plan(fallbackZones, w, true, List.of(), NO_JURISDICTIONS, "no state");
+            return makePlan(fallbackZones, w, true, List.of(), NO_JURISDICTIONS, "no state");
         }
         PhoneNumberUtil util = PhoneNumberUtil.getInstance();
         String region = util.getRegionCodeForNumber(pn);
         String[] country = region != null && rules.covers(region) ? new String[]{region} : NO_JURISDICTIONS;
         if (pn.getCountryCode() == 1 && !util.isNumberGeographical(pn)) {
             // toll-free and other non-geographic NANP numbers map to every zone from Adak to Guam
-            return new Plan(nonGeographicZones, w, true, List.of(), country, "non-geographic number");
+            return makePlan(nonGeographicZones, w, true, List.of(), country, "non-geographic number");
         }
         List<ZoneId> zones = lookupZones(pn);
         String st = "US".equals(region) ? UsLocations.stateOfAreaCode((int) (pn.getNationalNumber() / 10_000_000L)) : "";
@@ -341,8 +354,7 @@ public final class QuietHours {
                 js = new String[]{region, "US-" + st};
             }
         }
-        return zones.isEmpty() ? new Plan(fallbackZones, w, true, zones, js, basis)
-                : new Plan(zones, w, false, zones, js, basis);
+        return zones.isEmpty() ? makePlan(fallbackZones, w, true, zones, js, basis) : makePlan(zones, w, false, zones, js, basis);
     }
 
     private static List<ZoneId> lookupZones(Phonenumber.PhoneNumber pn) {
@@ -461,8 +473,7 @@ public final class QuietHours {
         public QuietHours build() {
             QuietHours q = new QuietHours(new Settings(true, window, overrides, fallbackZones,
                     nonGeographicZones != null ? nonGeographicZones : fallbackZones, rules));
-            if (LocalHours.search(q.fallbackZones, q.window, q.rules, NO_JURISDICTIONS,
-                    Instant.parse("2026-01-15T12:00:00Z")) == null) {
+            if (LocalHours.search(q.fallbackZones, q.window, NO_RULES, Instant.parse("2026-01-15T12:00:00Z")) == null) {
                 throw new InvalidInputException("fallbackZones", q.fallbackZones + " share no time inside " + q.window);
             }
             return q;

@@ -167,11 +167,20 @@ public final class SendingRules {
     /** As {@link #inForce} without the Optional, for the send path: null if none. */
     SendingRule ruleInForce(String jurisdiction, LocalDate date) {
         SendingRule[] candidates = byJurisdiction.get(jurisdiction);
-        if (candidates != null) {
-            for (SendingRule r : candidates) {
-                if (r.inForceOn(date)) {
-                    return r;
-                }
+        return candidates == null ? null : inForce(candidates, date);
+    }
+
+    /** The rules of {@code jurisdiction}, newest first (shared; callers do not change it), or an empty array. */
+    SendingRule[] candidates(String jurisdiction) {
+        SendingRule[] c = byJurisdiction.get(jurisdiction);
+        return c == null ? new SendingRule[0] : c;
+    }
+
+    /** The first of {@code candidates} (newest first) in force on {@code date}, or null. */
+    static SendingRule inForce(SendingRule[] candidates, LocalDate date) {
+        for (SendingRule r : candidates) {
+            if (r.inForceOn(date)) {
+                return r;
             }
         }
         return null;
