@@ -63,7 +63,7 @@ class SendCommandTest {
                 "transactional", "--store", store(), "--at", "2026-01-16T04:00:00Z", "--format", "json");
         assertThat(night.exit()).isEqualTo(SendCommand.EXIT_NOT_SENT);
         assertThat(night.out()).startsWith("{\"outcome\":\"deferred\",\"reason\":\"QUIET_HOURS\","
-                + "\"until\":\"2026-01-16T14:00:00Z\"");
+                + "\"until\":\"2026-01-16T15:00:00Z\""); // 09:00 in Austin: Texas SB 140 (the detail names the rule)
 
         assertThat(run("revoke", "+15125551234", "--store", store()).exit()).isZero();
         CliTestSupport.Result optedOut = run("send", "--to", "+15125551234", "--body", "Evacuate", "--category",

@@ -45,6 +45,8 @@ final class DefaultGuardedSender implements GuardedSender {
     private final Set<MessageCategory> cooldownExempt;
     private final LimitStore limits;
     private final boolean recipientKeys;
+    /** Per-subject caps of the sending rules (marketing only); null when the rules have none. */
+    private final SubjectLedger subjects;
     private final boolean dryRun;
     private final BooleanSupplier externalKillSwitch;
     private final String defaultFrom;
@@ -76,6 +78,7 @@ final class DefaultGuardedSender implements GuardedSender {
         if (store.startsEmpty()) {
             seed(clock.instant());
         }
+        this.subjects = quietHours.rules().rules().stream().anyMatch(SendingRule::hasSubjectCap) ? new SubjectLedger() : null;
         this.dryRun = s.dryRun();
         this.externalKillSwitch = s.killSwitch();
         this.defaultFrom = s.defaultFrom();
@@ -88,6 +91,19 @@ final class DefaultGuardedSender implements GuardedSender {
     @Override
     public SendOutcome send(OutboundMessage m) {
         java.util.Objects.requireNonNull(m, "message");
+        if (subjects == null) {
+            return send(m, null);
+        }
+        SubjectLedger.Hold[] hold = new SubjectLedger.Hold[1];
+        SendOutcome outcome = send(m, hold);
+        if (hold[0] != null) {
+            subjects.settle(hold[0], outcome); // kept if sent (or maybe sent), given back otherwise
+        }
+        return outcome;
+    }
+
+    /** The guards and the gateway; {@code subjectHold} receives a per-subject cap reservation (may be null). */
+    private SendOutcome send(OutboundMessage m, SubjectLedger.Hold[] subjectHold) {
         Instant now = clock.instant();
 
         // 1. kill switch
@@ -112,12 +128,24 @@ final class DefaultGuardedSender implements GuardedSender {
             return finish(m, to, now, null, consent);
         }
 
-        // 4. quiet hours in the recipient's zones
+        // 4. quiet hours and the sending rules (window, weekday, holidays, per-subject caps) in the
+        // recipient's zones and state; every deferral names the rule that made it
         if (quietHours.enabled() && !quietExempt.contains(m.category())) {
-            Instant next = quietHours.nextAllowed(to, now);
-            if (!next.equals(now)) {
-                return finish(m, to, now, null, new SendOutcome.Deferred(Reason.QUIET_HOURS, next,
-                        "outside " + quietHours.windowFor(to) + " in " + quietHours.zonesOf(to)));
+            QuietHoursDecision q = quietHours.check(to, m.recipientState(), now);
+            if (!q.allowed()) {
+                return finish(m, to, now, null, new SendOutcome.Deferred(Reason.QUIET_HOURS, q.nextAllowed(),
+                        q.explain()));
+            }
+            if (subjectHold != null && m.category() == MessageCategory.MARKETING && !q.subjectCaps().isEmpty()) {
+                Object r = subjects.check(SubjectLedger.key(e164, m.capSubject()), q.subjectCaps(),
+                        now.toEpochMilli(), !dryRun);
+                if (r instanceof SubjectLedger.Denial d) {
+                    return finish(m, to, now, null, new SendOutcome.Deferred(Reason.SUBJECT_CAP, d.until(),
+                            d.count() + " messages on this subject within " + d.rule().capPeriod().toHours()
+                            + " hours, the cap of rule " + d.rule().describe() + " of pack " + q.packVersion()
+                            + " is " + d.rule().subjectCap() + " (" + q.basis() + ")"));
+                }
+                subjectHold[0] = (SubjectLedger.Hold) r;
             }
         }
 

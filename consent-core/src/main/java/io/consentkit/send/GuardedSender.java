@@ -29,8 +29,12 @@ import java.util.function.Function;
  *       (an active consent, and no revocation request pending in the
  *       {@linkplain Builder#pendingRevocations queue}) &rarr; blocked; <b>fail closed</b>: if the consent store cannot be read
  *       &rarr; blocked ({@code STORE_UNAVAILABLE});</li>
- *   <li><b>quiet hours</b> in the recipient's local time ({@link QuietHours}) &rarr; deferred to the
- *       next allowed instant; emergency messages are exempt by default;</li>
+ *   <li><b>quiet hours</b> in the recipient's local time ({@link QuietHours}), with the state and
+ *       country rules of its {@link SendingRules} pack (windows by weekday, Sundays, holidays, effective
+ *       dates; most restrictive wins) &rarr; deferred to the next allowed instant, the detail naming the
+ *       rule and its source; the pack's per-subject caps for marketing (Florida, Oklahoma, Maryland: 3
+ *       per 24 hours on the same subject) &rarr; deferred ({@code SUBJECT_CAP}); emergency messages are
+ *       exempt by default;</li>
  *   <li><b>content</b>: the body (or parts, or rendered template) is formatted by the category's
  *       {@link MessageFormatter}: segment budget, overflow policy (reject or truncate), brand prefix
  *       and footer (always, or only if it fits) &rarr; blocked ({@code CONTENT}) if it cannot fit;

@@ -4,6 +4,7 @@ import io.consentkit.InvalidInputException;
 import io.consentkit.support.Masking;
 import io.consentkit.message.MessageParts;
 import io.consentkit.message.SmsTemplate;
+import io.consentkit.send.internal.UsLocations;
 
 import java.net.URI;
 import java.util.ArrayList;
@@ -47,13 +48,18 @@ import java.util.Objects;
  *                       gateway's default
  * @param mediaUrls      MMS media, at most {@value #MAX_MEDIA}
  * @param statusCallback where the provider posts delivery updates, or null for the gateway's default
+ * @param recipientState the recipient's US state (USPS code, {@code "TX"}) when the app knows it from an
+ *                       address; it replaces the area-code guess of the quiet-hour and state rules. Empty
+ *                       when unknown
  */
 public record OutboundMessage(String to, MessageCategory category, String body, MessageParts parts,
-                              String templateId, String from, List<URI> mediaUrls, URI statusCallback) {
+                              String templateId, String from, List<URI> mediaUrls, URI statusCallback,
+                              String recipientState) {
     /** Most media URLs one message may carry: {@value}. */
     public static final int MAX_MEDIA = 10;
     /** Longest body accepted, in UTF-16 units: {@value} (the provider's own limit is 1600). */
     public static final int MAX_BODY_LENGTH = 1600;
+    private static final java.util.regex.Pattern ZIP = java.util.regex.Pattern.compile("[0-9]{5}(-[0-9]{4})?");
 
     public OutboundMessage {
         to = InvalidInputException.requireText("to", to);
@@ -73,6 +79,29 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
             throw new InvalidInputException("mediaUrls", "has " + mediaUrls.size() + " entries, at most "
                     + MAX_MEDIA + " are allowed");
         }
+        recipientState = InvalidInputException.optionalText(recipientState).toUpperCase(java.util.Locale.ROOT);
+        if (!recipientState.isEmpty() && !UsLocations.isKnownState(recipientState)) {
+            throw new InvalidInputException("recipientState", "'" + Masking.printable(recipientState)
+                    + "' is not a US state, DC or territory code (USPS, e.g. TX)");
+        }
+    }
+
+    /** A message whose recipient's state is not known (the area code decides). */
+    public OutboundMessage(String to, MessageCategory category, String body, MessageParts parts,
+                           String templateId, String from, List<URI> mediaUrls, URI statusCallback) {
+        this(to, category, body, parts, templateId, from, mediaUrls, statusCallback, "");
+    }
+
+    /**
+     * The subject the per-subject caps count this message under (Florida's 3 per 24 hours on the same
+     * subject): the parts' subject, else the template id, else "" (every such message counts as one
+     * subject, the strictest reading).
+     */
+    public String capSubject() {
+        if (parts != null && !parts.subject().isEmpty()) {
+            return parts.subject();
+        }
+        return templateId;
     }
 
     /** A marketing text (needs active consent). */
@@ -97,7 +126,8 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
 
     /** This message with another plain body (no parts); everything else is kept. */
     public OutboundMessage withBody(String newBody) {
-        return new OutboundMessage(to, category, newBody, null, templateId, from, mediaUrls, statusCallback);
+        return new OutboundMessage(to, category, newBody, null, templateId, from, mediaUrls, statusCallback,
+                recipientState);
     }
 
     /** Masks the number and leaves the body out. */
@@ -105,7 +135,8 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
     public String toString() {
         return "OutboundMessage[to=" + Masking.phone(to) + ", category=" + category.label() + ", body="
                 + Masking.body(body) + (templateId.isEmpty() ? "" : ", template=" + templateId)
-                + (mediaUrls.isEmpty() ? "" : ", media=" + mediaUrls.size()) + "]";
+                + (mediaUrls.isEmpty() ? "" : ", media=" + mediaUrls.size())
+                + (recipientState.isEmpty() ? "" : ", state=" + recipientState) + "]";
     }
 
     /** Builds an {@link OutboundMessage}; {@link #build()} validates. Not thread-safe. */
@@ -118,6 +149,7 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
         private String from = "";
         private final List<URI> media = new ArrayList<>();
         private URI statusCallback;
+        private String recipientState = "";
 
         private Builder(String to) {
             this.to = InvalidInputException.requireText("to", to);
@@ -177,8 +209,40 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
             return this;
         }
 
+        /**
+         * The recipient's US state (USPS code, {@code "TX"}), when the app knows it from an address:
+         * the state's rules and time zones apply instead of those of the number's area code.
+         */
+        public Builder recipientState(String state) {
+            this.recipientState = InvalidInputException.optionalText(state);
+            return this;
+        }
+
+        /**
+         * The recipient's US ZIP code ({@code "73301"} or ZIP+4), when the app knows it: sets
+         * {@link #recipientState} to the state of its 3-digit prefix (USPS prefix table, see
+         * docs/sending.md).
+         *
+         * @throws InvalidInputException naming "recipientZip" if it is not a ZIP code of a state or territory
+         */
+        public Builder recipientZip(String zip) {
+            String z = InvalidInputException.requireText("recipientZip", zip);
+            if (!ZIP.matcher(z).matches()) {
+                throw new InvalidInputException("recipientZip", "'" + Masking.printable(z.length() > 3
+                        ? z.substring(0, 3) + "..." : z) + "' is not a US ZIP code (5 digits, or ZIP+4)");
+            }
+            String state = UsLocations.stateOfZip(z);
+            if (state.isEmpty()) {
+                throw new InvalidInputException("recipientZip", "prefix " + z.substring(0, 3)
+                        + " is not assigned to a US state or territory");
+            }
+            this.recipientState = state;
+            return this;
+        }
+
         public OutboundMessage build() {
-            return new OutboundMessage(to, category, body, parts, templateId, from, media, statusCallback);
+            return new OutboundMessage(to, category, body, parts, templateId, from, media, statusCallback,
+                    recipientState);
         }
     }
 }

@@ -7,13 +7,11 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.Phonenumber;
 import io.consentkit.InvalidInputException;
 import io.consentkit.phone.PhoneNumber;
+import io.consentkit.send.internal.UsLocations;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.zone.ZoneRulesException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,18 +26,27 @@ import java.util.regex.Pattern;
 /**
  * When a number may be texted, in the recipient's local time: an allowed window (default
  * {@value #DEFAULT_WINDOW_TEXT}) with overrides by number prefix, such as Florida's area codes
- * (08:00-20:00, Fla. Stat. 501.616(6)).
+ * (08:00-20:00, Fla. Stat. 501.616(6)), and the rules of a {@link SendingRules} pack for the
+ * recipient's country and state: windows by weekday, days closed for holidays, effective dates. The
+ * most restrictive wins: a text may go only when the window and every rule in force allow it.
  *
  * <p><b>Time zones</b> come from the number, through libphonenumber's geocoding data
  * ({@link PhoneNumberToTimeZonesMapper}). A number whose prefix spans several zones (an Idaho
  * {@code +1 208} number is in both Mountain and Pacific time) may be texted only when the window
- * holds in <em>all</em> of them. When the data knows no zone for a number, or its zones share no
- * allowed time at all (an Australian mobile under a two-hour override window), the
- * {@linkplain Builder#fallbackZones fallback zones} are used instead: by default the four
- * contiguous-US zones, so the effective window is 11:00-21:00 Eastern. (Zones far apart can still
- * share a window: a NANP toll-free number maps to every zone from Guam to American Samoa, whose
- * local times all fall inside 08:00-21:00 from 22:00 to 00:30 UTC in January.) If even the fallback zones
- * share no time inside a narrow override window, the number's first zone alone decides.
+ * holds in <em>all</em> of them. A North American number that belongs to no place (toll-free
+ * {@code +1 800/888/877...}, {@code +1 500} personal numbers, {@code +1 900}, {@code +1 600}) uses the
+ * {@linkplain Builder#nonGeographicZones non-geographic zones} (by default the four contiguous-US
+ * zones, so 11:00-21:00 Eastern), not the 42 zones from Adak to Guam its prefix maps to. When the data
+ * knows no zone for a number, or its zones share no allowed time at all (an Australian mobile under a
+ * two-hour override window), the {@linkplain Builder#fallbackZones fallback zones} are used instead
+ * (by default the same four). If even the fallback zones share no time inside a narrow override
+ * window, the number's first zone alone decides.
+ *
+ * <p><b>Jurisdictions</b>: the number's country (its libphonenumber region, {@code "US"}) and, for a
+ * US number, its state from the area code ({@code us-area-codes.csv}, from the same geocoding data;
+ * a toll-free number has none). {@link #check(PhoneNumber, String, Instant)} takes the state the app
+ * knows for the recipient (from an address), which replaces the area-code guess and the number's
+ * zones with that state's zones.
  *
  * <p>{@link #nextAllowed} gives the earliest instant at or after a given one at which the number
  * may be texted; it is exact across midnight and daylight-saving changes (the local window is
@@ -53,7 +60,7 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * QuietHours hours = QuietHours.builder()
  *         .window(LocalTime.of(9, 0), LocalTime.of(20, 0))
- *         .floridaRule()
+ *         .rules(SendingRules.bundled("us-states-2026-12"))
  *         .override("+1405", LocalTime.of(8, 0), LocalTime.of(20, 0)) // an Oklahoma area code
  *         .build();
  * }</pre>
@@ -87,15 +94,17 @@ public final class QuietHours {
     private static final Pattern AREA_CODE = Pattern.compile("[2-9][0-9]{2}");
     private static final String UNKNOWN_ZONE = "Etc/Unknown";
     private static final int CACHE_LIMIT = 100_000;
-    private static final Duration HORIZON = Duration.ofDays(8);
-    private static final int MAX_STEPS = 64;
+    private static final String[] NO_JURISDICTIONS = new String[0];
+    private static final SendingRule[][] NO_RULES = new SendingRule[0][];
     private static final QuietHours NONE = new QuietHours(new Settings(false, new Window(DEFAULT_START, DEFAULT_END),
-            Map.of(), DEFAULT_FALLBACK_ZONES));
+            Map.of(), DEFAULT_FALLBACK_ZONES, DEFAULT_FALLBACK_ZONES, SendingRules.none()));
 
     private final Window window;
     private final Map<String, Window> overrides;
     private final int[] prefixLengths;
     private final List<ZoneId> fallbackZones;
+    private final List<ZoneId> nonGeographicZones;
+    private final SendingRules rules;
     private final boolean enabled;
     private final ConcurrentHashMap<String, Plan> plans = new ConcurrentHashMap<>();
 
@@ -129,8 +138,27 @@ public final class QuietHours {
         }
     }
 
-    /** What applies to one number: its zones and window (cached per number). */
-    private record Plan(List<ZoneId> zones, Window window, boolean fallback, List<ZoneId> ownZones) {
+    /**
+     * What applies to one number (cached per number and given state): its zones, window,
+     * jurisdictions and how they were found.
+     */
+    private record Plan(List<ZoneId> zones, Window window, boolean fallback, List<ZoneId> ownZones,
+                        List<String> jurisdictions, SendingRule[][] rules, boolean capped, String basis) {
+        Plan withZones(List<ZoneId> z) {
+            return new Plan(z, window, true, ownZones, jurisdictions, rules, capped, basis);
+        }
+    }
+
+    private Plan makePlan(List<ZoneId> zones, Window w, boolean fallback, List<ZoneId> own, String[] js, String basis) {
+        SendingRule[][] rs = new SendingRule[js.length][];
+        boolean capped = false;
+        for (int i = 0; i < js.length; i++) {
+            rs[i] = rules.candidates(js[i]);
+            for (SendingRule r : rs[i]) {
+                capped |= r.hasSubjectCap();
+            }
+        }
+        return new Plan(zones, w, fallback, own, List.of(js), rs, capped, basis);
     }
 
     /**
@@ -140,13 +168,17 @@ public final class QuietHours {
      * @param window        the window everywhere without an override
      * @param overrides     windows by E.164 prefix
      * @param fallbackZones zones used when a number's own zones are unknown or share no window
+     * @param nonGeographicZones zones of North American numbers that belong to no place (toll-free)
+     * @param rules         the sending rule pack
      */
     private record Settings(boolean enabled, Window window, Map<String, Window> overrides,
-                            List<ZoneId> fallbackZones) {
+                            List<ZoneId> fallbackZones, List<ZoneId> nonGeographicZones, SendingRules rules) {
         private Settings {
             Objects.requireNonNull(window, "window");
+            Objects.requireNonNull(rules, "rules");
             overrides = Map.copyOf(overrides);
             fallbackZones = List.copyOf(fallbackZones);
+            nonGeographicZones = List.copyOf(nonGeographicZones);
         }
     }
 
@@ -160,14 +192,17 @@ public final class QuietHours {
         }
         this.prefixLengths = lengths.stream().mapToInt(Integer::intValue).toArray();
         this.fallbackZones = s.fallbackZones();
+        this.nonGeographicZones = s.nonGeographicZones();
+        this.rules = s.rules();
     }
 
     /**
      * The default rules: {@value #DEFAULT_WINDOW_TEXT} everywhere, 08:00-20:00 for
-     * {@linkplain #FLORIDA_AREA_CODES Florida area codes}, contiguous-US fallback zones.
+     * {@linkplain #FLORIDA_AREA_CODES Florida area codes}, the {@linkplain SendingRules#bundled() bundled
+     * rule pack}, contiguous-US fallback and non-geographic zones.
      */
     public static QuietHours defaults() {
-        return builder().floridaRule().build();
+        return builder().floridaRule().rules(SendingRules.bundled()).build();
     }
 
     /** No quiet hours: every instant is allowed. */
@@ -175,7 +210,7 @@ public final class QuietHours {
         return NONE;
     }
 
-    /** A builder starting from {@value #DEFAULT_WINDOW_TEXT} with no overrides. */
+    /** A builder starting from {@value #DEFAULT_WINDOW_TEXT} with no overrides and no rule pack. */
     public static Builder builder() {
         return new Builder();
     }
@@ -183,6 +218,11 @@ public final class QuietHours {
     /** False for {@link #none()}. */
     public boolean enabled() {
         return enabled;
+    }
+
+    /** The rule pack applied ({@link SendingRules#none()} if none). */
+    public SendingRules rules() {
+        return rules;
     }
 
     /** The window that applies to {@code number}: the longest matching override, else the default. */
@@ -204,7 +244,7 @@ public final class QuietHours {
      * data, or the fallback zones when those are unknown.
      */
     public List<ZoneId> zonesOf(PhoneNumber number) {
-        return plan(number).zones();
+        return enabled ? plan(number, "").zones() : List.of();
     }
 
     /** True if {@code number} may be texted at {@code instant}. */
@@ -218,50 +258,106 @@ public final class QuietHours {
      */
     public Instant nextAllowed(PhoneNumber number, Instant now) {
         Objects.requireNonNull(now, "now");
-        if (!enabled) {
-            return now;
+        return enabled ? next(plan(number, ""), number, "", now) : now;
+    }
+
+    /**
+     * When {@code number} may be texted, as of {@code now}, and what decided.
+     *
+     * @param recipientState the recipient's state as a USPS code ({@code "TX"}) when the app knows it,
+     *                       which replaces the area-code guess; empty when unknown
+     * @throws InvalidInputException naming "recipientState" for a code the tables do not know
+     */
+    public QuietHoursDecision check(PhoneNumber number, String recipientState, Instant now) {
+        Objects.requireNonNull(now, "now");
+        Objects.requireNonNull(recipientState, "recipientState");
+        if (!recipientState.isEmpty() && !UsLocations.isKnownState(recipientState)) {
+            throw new InvalidInputException("recipientState", "'" + Masking.printable(recipientState)
+                    + "' is not a US state, DC or territory code");
         }
-        Plan plan = plan(number);
-        Instant t = search(plan.zones(), plan.window(), now);
+        if (!enabled) {
+            return new QuietHoursDecision(now, now, window, List.of(), List.of(), "quiet hours off", List.of(), List.of(),
+                    rules.version());
+        }
+        Plan plan = plan(number, recipientState);
+        Instant next = next(plan, number, recipientState, now);
+        List<SendingRule> closedBy = next.equals(now) ? List.of() : LocalHours.closedBy(plan.zones(), plan.rules(), now);
+        List<SendingRule> caps = plan.capped() ? LocalHours.subjectCaps(plan.zones(), plan.rules(), now) : List.of();
+        return new QuietHoursDecision(now, next, plan.window(), plan.zones(), plan.jurisdictions(), plan.basis(),
+                closedBy, caps, rules.version());
+    }
+
+    private Instant next(Plan plan, PhoneNumber number, String state, Instant now) {
+        Instant t = LocalHours.search(plan.zones(), plan.window(), plan.rules(), now);
         if (t != null) {
             return t;
         }
         if (!plan.fallback()) {
             // the number's own zones share no allowed time: use the fallback zones from now on
-            Plan fb = new Plan(fallbackZones, plan.window(), true, plan.ownZones());
-            plans.replace(number.e164(), plan, fb);
-            t = search(fb.zones(), fb.window(), now);
+            Plan fb = plan.withZones(fallbackZones);
+            plans.replace(key(number, state), plan, fb);
+            t = LocalHours.search(fb.zones(), fb.window(), fb.rules(), now);
             if (t != null) {
                 return t;
             }
         }
         // last resort (a narrow override over zones far apart): one zone always has a window
         ZoneId single = plan.ownZones().isEmpty() ? fallbackZones.get(0) : plan.ownZones().get(0);
-        return search(List.of(single), plan.window(), now);
+        t = LocalHours.search(List.of(single), plan.window(), plan.rules(), now);
+        return t != null ? t : LocalHours.search(List.of(single), plan.window(), NO_RULES, now);
     }
 
-    private Plan plan(PhoneNumber number) {
-        String e164 = number.e164();
-        Plan p = plans.get(e164);
+    private static String key(PhoneNumber number, String state) {
+        return state.isEmpty() ? number.e164() : number.e164() + "|" + state;
+    }
+
+    private Plan plan(PhoneNumber number, String state) {
+        String key = key(number, state);
+        Plan p = plans.get(key);
         if (p != null) {
             return p;
         }
-        List<ZoneId> zones = lookupZones(e164);
-        p = zones.isEmpty() ? new Plan(fallbackZones, windowFor(number), true, zones)
-                : new Plan(zones, windowFor(number), false, zones);
+        p = newPlan(number, state);
         if (plans.size() < CACHE_LIMIT) {
-            plans.putIfAbsent(e164, p);
+            plans.putIfAbsent(key, p);
         }
         return p;
     }
 
-    private static List<ZoneId> lookupZones(String e164) {
+    private Plan newPlan(PhoneNumber number, String state) {
+        Window w = windowFor(number);
+        if (!state.isEmpty()) {
+            String[] js = rules.covers("US-" + state) ? new String[]{"US", "US-" + state} : new String[]{"US"};
+            List<ZoneId> zones = UsLocations.zonesOf(state);
+            return makePlan(zones, w, false, zones, js, "recipient state " + state);
+        }
         Phonenumber.PhoneNumber pn;
         try {
-            pn = PhoneNumberUtil.getInstance().parse(e164, "ZZ");
+            pn = PhoneNumberUtil.getInstance().parse(number.e164(), "ZZ");
         } catch (NumberParseException e) {
-            return List.of();
+            return makePlan(fallbackZones, w, true, List.of(), NO_JURISDICTIONS, "no state");
         }
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        String region = util.getRegionCodeForNumber(pn);
+        String[] country = region != null && rules.covers(region) ? new String[]{region} : NO_JURISDICTIONS;
+        if (pn.getCountryCode() == 1 && !util.isNumberGeographical(pn)) {
+            // toll-free and other non-geographic NANP numbers map to every zone from Adak to Guam
+            return makePlan(nonGeographicZones, w, true, List.of(), country, "non-geographic number");
+        }
+        List<ZoneId> zones = lookupZones(pn);
+        String st = "US".equals(region) ? UsLocations.stateOfAreaCode((int) (pn.getNationalNumber() / 10_000_000L)) : "";
+        String[] js = country;
+        String basis = "no state";
+        if (!st.isEmpty()) {
+            basis = "area code " + pn.getNationalNumber() / 10_000_000L + " in " + st;
+            if (rules.covers("US-" + st)) {
+                js = new String[]{region, "US-" + st};
+            }
+        }
+        return zones.isEmpty() ? makePlan(fallbackZones, w, true, zones, js, basis) : makePlan(zones, w, false, zones, js, basis);
+    }
+
+    private static List<ZoneId> lookupZones(Phonenumber.PhoneNumber pn) {
         List<ZoneId> out = new ArrayList<>();
         for (String id : PhoneNumberToTimeZonesMapper.getInstance().getTimeZonesForNumber(pn)) {
             if (UNKNOWN_ZONE.equals(id)) {
@@ -276,44 +372,6 @@ public final class QuietHours {
         return List.copyOf(out);
     }
 
-    /** The earliest instant at or after {@code now} allowed in every zone, or null within the horizon. */
-    private static Instant search(List<ZoneId> zones, Window window, Instant now) {
-        Instant t = now;
-        Instant limit = now.plus(HORIZON);
-        for (int step = 0; step < MAX_STEPS; step++) {
-            Instant latest = t;
-            boolean allOk = true;
-            for (ZoneId z : zones) {
-                ZonedDateTime local = t.atZone(z);
-                if (!window.allows(local.toLocalTime())) {
-                    allOk = false;
-                    Instant n = nextStart(local, window, z, t);
-                    if (n.isAfter(latest)) {
-                        latest = n;
-                    }
-                }
-            }
-            if (allOk) {
-                return t;
-            }
-            if (latest.isAfter(limit)) {
-                return null;
-            }
-            t = latest;
-        }
-        return null;
-    }
-
-    /** The next start of the window after {@code t} (which is outside it) in zone {@code z}. */
-    private static Instant nextStart(ZonedDateTime local, Window window, ZoneId z, Instant t) {
-        LocalDate d = local.toLocalDate();
-        Instant c = ZonedDateTime.of(d, window.start(), z).toInstant();
-        if (!c.isAfter(t)) {
-            c = ZonedDateTime.of(d.plusDays(1), window.start(), z).toInstant();
-        }
-        return c;
-    }
-
     @Override
     public String toString() {
         return enabled ? "QuietHours[" + window + ", " + overrides.size() + " overrides]" : "QuietHours[none]";
@@ -324,6 +382,8 @@ public final class QuietHours {
         private Window window = new Window(DEFAULT_START, DEFAULT_END);
         private final Map<String, Window> overrides = new LinkedHashMap<>();
         private List<ZoneId> fallbackZones = DEFAULT_FALLBACK_ZONES;
+        private List<ZoneId> nonGeographicZones;
+        private SendingRules rules = SendingRules.none();
 
         private Builder() {
         }
@@ -371,13 +431,36 @@ public final class QuietHours {
          * allowed time. Default {@link #DEFAULT_FALLBACK_ZONES}.
          */
         public Builder fallbackZones(List<ZoneId> zones) {
+            this.fallbackZones = zones(zones, "fallbackZones");
+            return this;
+        }
+
+        private static List<ZoneId> zones(List<ZoneId> zones, String field) {
             if (zones == null || zones.isEmpty()) {
-                throw new InvalidInputException("fallbackZones", "is empty");
+                throw new InvalidInputException(field, "is empty");
             }
             for (ZoneId z : zones) {
-                Objects.requireNonNull(z, "fallbackZones element");
+                Objects.requireNonNull(z, field + " element");
             }
-            this.fallbackZones = List.copyOf(zones);
+            return List.copyOf(zones);
+        }
+
+        /**
+         * Zones whose windows must all hold for a North American number that belongs to no place
+         * (toll-free, {@code +1 500}, {@code +1 900}, {@code +1 600}). Default: the
+         * {@linkplain #fallbackZones fallback zones}.
+         */
+        public Builder nonGeographicZones(List<ZoneId> zones) {
+            this.nonGeographicZones = zones(zones, "nonGeographicZones");
+            return this;
+        }
+
+        /**
+         * The rule pack whose rules apply by the recipient's country and state, on top of the window.
+         * Default {@link SendingRules#none()} ({@link QuietHours#defaults()} uses {@link SendingRules#bundled()}).
+         */
+        public Builder rules(SendingRules rules) {
+            this.rules = Objects.requireNonNull(rules, "rules");
             return this;
         }
 
@@ -388,8 +471,9 @@ public final class QuietHours {
          *                               in all fallback zones at once
          */
         public QuietHours build() {
-            QuietHours q = new QuietHours(new Settings(true, window, overrides, fallbackZones));
-            if (search(q.fallbackZones, q.window, Instant.parse("2026-01-15T12:00:00Z")) == null) {
+            QuietHours q = new QuietHours(new Settings(true, window, overrides, fallbackZones,
+                    nonGeographicZones != null ? nonGeographicZones : fallbackZones, rules));
+            if (LocalHours.search(q.fallbackZones, q.window, NO_RULES, Instant.parse("2026-01-15T12:00:00Z")) == null) {
                 throw new InvalidInputException("fallbackZones", q.fallbackZones + " share no time inside " + q.window);
             }
             return q;

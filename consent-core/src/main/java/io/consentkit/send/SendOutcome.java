@@ -50,8 +50,16 @@ public sealed interface SendOutcome
         REVOCATION_PENDING,
         /** Blocks: the consent store could not be read, so consent cannot be proven (fail closed). */
         STORE_UNAVAILABLE,
-        /** Defers: outside the allowed window in the recipient's local time. */
+        /**
+         * Defers: outside the allowed window in the recipient's local time, or a day closed by a rule
+         * (the detail names the rule, its jurisdiction and source).
+         */
         QUIET_HOURS,
+        /**
+         * Defers: a rule's per-subject cap for the recipient is used up (Florida: 3 marketing messages
+         * per 24 hours on the same subject); the detail names the rule and the count.
+         */
+        SUBJECT_CAP,
         /** Blocks: the message does not fit the segment budget or is otherwise malformed. */
         CONTENT,
         /** Defers: the recipient was texted less than the cooldown ago. */

@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class GuardedSenderTest {
-    static final String AUSTIN = "+15125551234";       // America/Chicago
+    static final String AUSTIN = "+15125551234";       // Texas, America/Chicago
+    static final String CHICAGO = "+13125551234";      // Illinois, America/Chicago (no state rule in the pack)
     static final String NEW_YORK = "+12125551234";     // America/New_York
     static final String MIAMI = "+13055551234";        // Florida area code
     static final String IDAHO = "+12085551234";        // Mountain and Pacific
@@ -260,22 +261,22 @@ class GuardedSenderTest {
     class QuietHoursGuard {
         @Test
         void lateEveningIsDeferredToEightTheNextMorningLocal() {
-            clock.set(t("2026-01-16T04:00:00Z")); // 22:00 in Austin
-            SendOutcome o = builder().build().send(OutboundMessage.transactional(AUSTIN, "Chore due"));
+            clock.set(t("2026-01-16T04:00:00Z")); // 22:00 in Chicago
+            SendOutcome o = builder().build().send(OutboundMessage.transactional(CHICAGO, "Chore due"));
             assertThat(deferred(o).reason()).isEqualTo(Reason.QUIET_HOURS);
             assertThat(deferred(o).until()).isEqualTo(t("2026-01-16T14:00:00Z"));
-            assertThat(deferred(o).detail()).contains("08:00-21:00").contains("America/Chicago");
+            assertThat(deferred(o).detail()).contains("us-tcpa").contains("08:00-21:00").contains("America/Chicago");
             assertThat(log.entries().get(0).until()).isEqualTo(t("2026-01-16T14:00:00Z"));
             assertThat(gateway.requestCount()).isZero();
         }
 
         @Test
         void emergencyBypassesQuietHoursUnlessConfiguredOtherwise() {
-            clock.set(t("2026-01-16T08:00:00Z")); // 02:00 in Austin
-            assertThat(builder().build().send(OutboundMessage.emergency(AUSTIN, "Hazmat spill, dock 4")).sent())
+            clock.set(t("2026-01-16T08:00:00Z")); // 02:00 in Chicago
+            assertThat(builder().build().send(OutboundMessage.emergency(CHICAGO, "Hazmat spill, dock 4")).sent())
                     .isTrue();
             GuardedSender strict = builder().quietHoursExempt().build();
-            assertThat(deferred(strict.send(OutboundMessage.emergency(AUSTIN, "Hazmat spill"))).reason())
+            assertThat(deferred(strict.send(OutboundMessage.emergency(CHICAGO, "Hazmat spill"))).reason())
                     .isEqualTo(Reason.QUIET_HOURS);
         }
 
@@ -289,10 +290,10 @@ class GuardedSenderTest {
         @Test
         void theSpringForwardMorningOpensAtEightDaylightTime() {
             clock.set(t("2026-03-08T07:00:00Z")); // 01:00 CST, the night clocks go forward
-            SendOutcome o = builder().build().send(OutboundMessage.transactional(AUSTIN, "hi"));
+            SendOutcome o = builder().build().send(OutboundMessage.transactional(CHICAGO, "hi"));
             assertThat(deferred(o).until()).isEqualTo(t("2026-03-08T13:00:00Z"));
             clock.set(deferred(o).until());
-            assertThat(builder().build().send(OutboundMessage.transactional(AUSTIN, "hi")).sent()).isTrue();
+            assertThat(builder().build().send(OutboundMessage.transactional(CHICAGO, "hi")).sent()).isTrue();
         }
 
         @Test

@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class QuietHoursTest {
-    private static final PhoneNumber AUSTIN = PhoneNumber.of("+15125551234");      // America/Chicago
+    private static final PhoneNumber CHICAGO = PhoneNumber.of("+13125551234");     // Illinois, America/Chicago (no state rule)
     private static final PhoneNumber NEW_YORK = PhoneNumber.of("+12125551234");    // America/New_York
     private static final PhoneNumber MIAMI = PhoneNumber.of("+13055551234");       // Florida, America/New_York
     private static final PhoneNumber IDAHO = PhoneNumber.of("+12085551234");       // America/Boise + America/Los_Angeles
@@ -32,49 +32,49 @@ class QuietHoursTest {
     @Test
     void insideTheWindowIsAllowedAsIs() {
         Instant noonCentral = t("2026-01-15T18:00:00Z");
-        assertThat(defaults.nextAllowed(AUSTIN, noonCentral)).isEqualTo(noonCentral);
-        assertThat(defaults.allows(AUSTIN, noonCentral)).isTrue();
+        assertThat(defaults.nextAllowed(CHICAGO, noonCentral)).isEqualTo(noonCentral);
+        assertThat(defaults.allows(CHICAGO, noonCentral)).isTrue();
     }
 
     @Test
     void windowEdgesAreStartInclusiveEndExclusive() {
-        assertThat(defaults.allows(AUSTIN, t("2026-01-15T14:00:00Z"))).isTrue();   // 08:00 CST
-        assertThat(defaults.allows(AUSTIN, t("2026-01-15T13:59:59Z"))).isFalse();  // 07:59:59
-        assertThat(defaults.allows(AUSTIN, t("2026-01-16T02:59:59Z"))).isTrue();   // 20:59:59
-        assertThat(defaults.allows(AUSTIN, t("2026-01-16T03:00:00Z"))).isFalse();  // 21:00
+        assertThat(defaults.allows(CHICAGO, t("2026-01-15T14:00:00Z"))).isTrue();   // 08:00 CST
+        assertThat(defaults.allows(CHICAGO, t("2026-01-15T13:59:59Z"))).isFalse();  // 07:59:59
+        assertThat(defaults.allows(CHICAGO, t("2026-01-16T02:59:59Z"))).isTrue();   // 20:59:59
+        assertThat(defaults.allows(CHICAGO, t("2026-01-16T03:00:00Z"))).isFalse();  // 21:00
     }
 
     @Test
     void earlyMorningDefersToEightLocalTheSameDay() {
-        assertThat(defaults.nextAllowed(AUSTIN, t("2026-01-15T13:59:00Z"))).isEqualTo(t("2026-01-15T14:00:00Z"));
+        assertThat(defaults.nextAllowed(CHICAGO, t("2026-01-15T13:59:00Z"))).isEqualTo(t("2026-01-15T14:00:00Z"));
     }
 
     @Test
     void lateEveningDefersAcrossMidnightToEightTheNextDay() {
         // 21:00 CST on the 15th, and 23:30 CST (already the 16th in UTC)
-        assertThat(defaults.nextAllowed(AUSTIN, t("2026-01-16T03:00:00Z"))).isEqualTo(t("2026-01-16T14:00:00Z"));
-        assertThat(defaults.nextAllowed(AUSTIN, t("2026-01-16T05:30:00Z"))).isEqualTo(t("2026-01-16T14:00:00Z"));
+        assertThat(defaults.nextAllowed(CHICAGO, t("2026-01-16T03:00:00Z"))).isEqualTo(t("2026-01-16T14:00:00Z"));
+        assertThat(defaults.nextAllowed(CHICAGO, t("2026-01-16T05:30:00Z"))).isEqualTo(t("2026-01-16T14:00:00Z"));
         // 00:30 local: the same local day's 08:00
-        assertThat(defaults.nextAllowed(AUSTIN, t("2026-01-16T06:30:00Z"))).isEqualTo(t("2026-01-16T14:00:00Z"));
+        assertThat(defaults.nextAllowed(CHICAGO, t("2026-01-16T06:30:00Z"))).isEqualTo(t("2026-01-16T14:00:00Z"));
     }
 
     @Test
     void springForwardDayOpensAtEightDaylightTime() {
         // 2026-03-08: US clocks go 02:00 CST -> 03:00 CDT. 01:00 CST = 07:00Z; 08:00 CDT = 13:00Z (not 14:00Z)
-        assertThat(defaults.nextAllowed(AUSTIN, t("2026-03-08T07:00:00Z"))).isEqualTo(t("2026-03-08T13:00:00Z"));
+        assertThat(defaults.nextAllowed(CHICAGO, t("2026-03-08T07:00:00Z"))).isEqualTo(t("2026-03-08T13:00:00Z"));
         // the evening before, still CST: 21:00 CST = 03:00Z -> next morning 08:00 CDT
-        assertThat(defaults.nextAllowed(AUSTIN, t("2026-03-08T03:00:00Z"))).isEqualTo(t("2026-03-08T13:00:00Z"));
+        assertThat(defaults.nextAllowed(CHICAGO, t("2026-03-08T03:00:00Z"))).isEqualTo(t("2026-03-08T13:00:00Z"));
         // the evening of the change: 20:59 CDT allowed, 21:00 CDT = 02:00Z closed
-        assertThat(defaults.allows(AUSTIN, t("2026-03-09T01:59:00Z"))).isTrue();
-        assertThat(defaults.allows(AUSTIN, t("2026-03-09T02:00:00Z"))).isFalse();
+        assertThat(defaults.allows(CHICAGO, t("2026-03-09T01:59:00Z"))).isTrue();
+        assertThat(defaults.allows(CHICAGO, t("2026-03-09T02:00:00Z"))).isFalse();
     }
 
     @Test
     void fallBackDayOpensAtEightStandardTime() {
         // 2026-11-01: 02:00 CDT -> 01:00 CST. 01:30 CDT = 06:30Z; 08:00 CST = 14:00Z
-        assertThat(defaults.nextAllowed(AUSTIN, t("2026-11-01T06:30:00Z"))).isEqualTo(t("2026-11-01T14:00:00Z"));
+        assertThat(defaults.nextAllowed(CHICAGO, t("2026-11-01T06:30:00Z"))).isEqualTo(t("2026-11-01T14:00:00Z"));
         // the repeated hour (01:30 CST = 07:30Z) gives the same answer
-        assertThat(defaults.nextAllowed(AUSTIN, t("2026-11-01T07:30:00Z"))).isEqualTo(t("2026-11-01T14:00:00Z"));
+        assertThat(defaults.nextAllowed(CHICAGO, t("2026-11-01T07:30:00Z"))).isEqualTo(t("2026-11-01T14:00:00Z"));
     }
 
     @Test
@@ -145,19 +145,29 @@ class QuietHoursTest {
     void aWindowMayWrapMidnight() {
         QuietHours night = QuietHours.builder().window(LocalTime.of(22, 0), LocalTime.of(6, 0)).build();
         // noon CST = 18:00Z -> 22:00 CST = 04:00Z next day
-        assertThat(night.nextAllowed(AUSTIN, t("2026-01-15T18:00:00Z"))).isEqualTo(t("2026-01-16T04:00:00Z"));
-        assertThat(night.allows(AUSTIN, t("2026-01-16T10:00:00Z"))).isTrue(); // 04:00 CST
+        assertThat(night.nextAllowed(CHICAGO, t("2026-01-15T18:00:00Z"))).isEqualTo(t("2026-01-16T04:00:00Z"));
+        assertThat(night.allows(CHICAGO, t("2026-01-16T10:00:00Z"))).isTrue(); // 04:00 CST
     }
 
     @Test
-    void farApartZonesStillNeedTheirCommonWindow() {
-        // a toll-free number maps to every NANP zone from Guam (UTC+10) to Pago Pago (UTC-11): their local
-        // times are all inside 08:00-21:00 only from 22:00Z (08:00 in Guam) to 00:30Z (21:00 in St. John's)
-        Instant next = defaults.nextAllowed(TOLL_FREE, t("2026-01-15T15:30:00Z"));
-        assertThat(next).isEqualTo(t("2026-01-15T22:00:00Z"));
-        assertThat(defaults.zonesOf(TOLL_FREE)).contains(ZoneId.of("Pacific/Guam"), ZoneId.of("Pacific/Pago_Pago"));
-        assertThat(defaults.allows(TOLL_FREE, t("2026-01-16T00:29:00Z"))).isTrue();
-        assertThat(defaults.allows(TOLL_FREE, t("2026-01-16T00:30:00Z"))).isFalse();
+    void tollFreeAndOtherNonGeographicNanpNumbersUseTheFourContiguousZones() {
+        // issue 13 bug 3: +1 800/888/500 numbers mapped to every NANP zone from Guam (UTC+10) to Pago
+        // Pago (UTC-11), leaving 22:00Z-00:30Z (~150 minutes, ~90 with Guam's window) a day to send
+        for (String n : List.of("+18005550199", "+18885550100", "+15005550006", "+19005551234")) {
+            PhoneNumber number = PhoneNumber.of(n);
+            assertThat(defaults.zonesOf(number)).as(n).isEqualTo(QuietHours.DEFAULT_FALLBACK_ZONES);
+            // 10:30 Eastern is 07:30 Pacific: wait for 08:00 Pacific (16:00Z), not 08:00 in Guam (22:00Z)
+            assertThat(defaults.nextAllowed(number, t("2026-01-15T15:30:00Z"))).as(n).isEqualTo(t("2026-01-15T16:00:00Z"));
+            assertThat(defaults.allows(number, t("2026-01-16T01:59:00Z"))).as(n).isTrue();  // 20:59 Eastern
+            assertThat(defaults.allows(number, t("2026-01-16T02:00:00Z"))).as(n).isFalse(); // 21:00 Eastern
+        }
+        // 10 hours a day (11:00-21:00 Eastern), as documented, instead of 2.5
+        assertThat(java.time.Duration.between(t("2026-01-15T16:00:00Z"), t("2026-01-16T02:00:00Z")).toHours()).isEqualTo(10);
+        // the zones are configurable
+        QuietHours eastern = QuietHours.builder().nonGeographicZones(List.of(ZoneId.of("America/New_York"))).build();
+        assertThat(eastern.nextAllowed(TOLL_FREE, t("2026-01-15T12:30:00Z"))).isEqualTo(t("2026-01-15T13:00:00Z"));
+        // a geographic number is unaffected
+        assertThat(defaults.zonesOf(CHICAGO)).containsExactly(ZoneId.of("America/Chicago"));
     }
 
     @Test
@@ -192,8 +202,8 @@ class QuietHoursTest {
     void noneAllowsEveryInstant() {
         Instant night = t("2026-01-16T08:00:00Z"); // 02:00 CST
         assertThat(QuietHours.none().enabled()).isFalse();
-        assertThat(QuietHours.none().nextAllowed(AUSTIN, night)).isEqualTo(night);
-        assertThat(defaults.allows(AUSTIN, night)).isFalse();
+        assertThat(QuietHours.none().nextAllowed(CHICAGO, night)).isEqualTo(night);
+        assertThat(defaults.allows(CHICAGO, night)).isFalse();
     }
 
     @Test
