@@ -1,7 +1,7 @@
 package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
-import io.consentkit.send.internal.UsFederalHolidays;
+import io.consentkit.revocation.FederalHolidays;
 
 import java.net.URI;
 import java.time.DayOfWeek;
@@ -67,9 +67,26 @@ public record SendingRule(String id, String jurisdiction, LocalDate effectiveFro
             return label;
         }
 
-        /** True if {@code date} is a holiday of this list. */
+        /**
+         * True if {@code date} is a holiday of this list. For {@code us-federal}: a legal public
+         * holiday of 5 U.S.C. 6103(a) on its own date or on the day it is observed (both count, the
+         * cautious reading of a state's "legal holiday"), from {@link FederalHolidays}.
+         */
         public boolean contains(LocalDate date) {
-            return this == US_FEDERAL && UsFederalHolidays.contains(date);
+            if (this != US_FEDERAL) {
+                return false;
+            }
+            for (int y = date.getYear() - 1; y <= date.getYear(); y++) {
+                if (y < FederalHolidays.FIRST_YEAR || y > FederalHolidays.LAST_YEAR) {
+                    continue;
+                }
+                for (FederalHolidays.Holiday h : FederalHolidays.observed(y)) {
+                    if (h.date().equals(date) || h.observed().equals(date)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
         }
 
         /** The list named {@code label} in a pack file, or null if none is. */

@@ -2,7 +2,6 @@ package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.phone.PhoneNumber;
-import io.consentkit.send.internal.UsFederalHolidays;
 import org.junit.jupiter.api.Test;
 
 import java.io.StringReader;
@@ -132,15 +131,19 @@ class SendingRulesTest {
     }
 
     @Test
-    void federalHolidaysAreComputedPerYearWithObservedDays() {
-        assertThat(UsFederalHolidays.of(2026)).contains(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 19),
-                LocalDate.of(2026, 2, 16), LocalDate.of(2026, 5, 25), LocalDate.of(2026, 6, 19),
-                LocalDate.of(2026, 7, 3), LocalDate.of(2026, 7, 4), LocalDate.of(2026, 9, 7),
-                LocalDate.of(2026, 10, 12), LocalDate.of(2026, 11, 11), LocalDate.of(2026, 11, 26),
-                LocalDate.of(2026, 12, 25)).hasSize(12);
-        assertThat(UsFederalHolidays.contains(LocalDate.of(2027, 12, 31))).isTrue();  // 2028-01-01 is a Saturday
-        assertThat(UsFederalHolidays.contains(LocalDate.of(2020, 6, 19))).isFalse(); // Juneteenth from 2021
-        assertThat(UsFederalHolidays.contains(LocalDate.of(2026, 1, 20))).isFalse();
+    void federalHolidaysCountOnTheirOwnDateAndTheDayObserved() {
+        SendingRule.Holidays federal = SendingRule.Holidays.US_FEDERAL;
+        for (LocalDate d : List.of(LocalDate.of(2026, 1, 1), LocalDate.of(2026, 1, 19), LocalDate.of(2026, 2, 16),
+                LocalDate.of(2026, 5, 25), LocalDate.of(2026, 6, 19), LocalDate.of(2026, 7, 3), LocalDate.of(2026, 7, 4),
+                LocalDate.of(2026, 9, 7), LocalDate.of(2026, 10, 12), LocalDate.of(2026, 11, 11),
+                LocalDate.of(2026, 11, 26), LocalDate.of(2026, 12, 25))) {
+            assertThat(federal.contains(d)).as(d.toString()).isTrue();
+        }
+        assertThat(federal.contains(LocalDate.of(2027, 12, 31))).isTrue();  // 2028-01-01 is a Saturday
+        assertThat(federal.contains(LocalDate.of(2028, 1, 1))).isTrue();
+        assertThat(federal.contains(LocalDate.of(2020, 6, 19))).isFalse(); // Juneteenth from 2021
+        assertThat(federal.contains(LocalDate.of(2026, 1, 20))).isFalse();
+        assertThat(SendingRule.Holidays.NONE.contains(LocalDate.of(2026, 12, 25))).isFalse();
     }
 
     @Test
