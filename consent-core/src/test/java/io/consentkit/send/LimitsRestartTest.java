@@ -113,7 +113,7 @@ class LimitsRestartTest {
     void sendsOfAnEarlierDayOrOlderThanTheCooldownDoNotCount() {
         log = CsvSendLog.open(dir.resolve("sends.csv"));
         assertThat(sender().send(OutboundMessage.transactional(AUSTIN, "yesterday")).sent()).isTrue();
-        clock.advance(Duration.ofHours(20)); // 08:00 the next day in Austin
+        clock.advance(Duration.ofHours(21)); // 09:00 the next day in Austin (Texas opens at 09:00)
         restart();
         GuardedSender next = sender();
         assertThat(next.usedToday()).isZero();
