@@ -13,14 +13,16 @@ import java.util.Objects;
  * @param visibilityBound how stale a lookup may be before it refreshes from a shared store (the
  *                        builder's refresh interval, or the store's own bound when that was zero);
  *                        zero for never
+ * @param listener        told of opt-ins, opt-outs and append latency
  */
 record TrackerSettings(ConsentStore store, ConsentTexts texts, Clock clock, PhoneNumbers phoneNumbers,
-                       Duration visibilityBound) {
+                       Duration visibilityBound, ConsentListener listener) {
     TrackerSettings {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(texts, "texts");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(phoneNumbers, "phoneNumbers");
         Objects.requireNonNull(visibilityBound, "visibilityBound");
+        Objects.requireNonNull(listener, "listener");
     }
 }
