@@ -238,6 +238,21 @@ public final class ConsentKitConfig {
          * @throws InvalidInputException for an unknown {@code consentkit.} key, a bad value or a secret
          */
         public Loader values(Map<String, String> flat, String origin) {
+            return add(flat, origin, false);
+        }
+
+        /**
+         * Keys a framework already resolved from its own sources (the Spring Boot starter passes what
+         * Spring bound): like {@link #values}, but secrets are accepted, because the framework decides
+         * where they may come from. They rank as file values.
+         *
+         * @throws InvalidInputException for an unknown {@code consentkit.} key or a bad value
+         */
+        public Loader resolvedValues(Map<String, String> flat, String origin) {
+            return add(flat, origin, true);
+        }
+
+        private Loader add(Map<String, String> flat, String origin, boolean secretsAllowed) {
             Objects.requireNonNull(flat, "flat");
             Objects.requireNonNull(origin, "origin");
             flat.forEach((k, v) -> {
@@ -246,7 +261,7 @@ public final class ConsentKitConfig {
                 }
                 ConfigKey key = ConfigKeys.find(k).orElseThrow(() -> new InvalidInputException(
                         Masking.printable(k) + " (from " + origin + ")", "is not a ConsentKit key (see docs/configuration.md)"));
-                if (key.secret()) {
+                if (key.secret() && !secretsAllowed) {
                     throw new InvalidInputException(k + " (from " + origin + ")", "is a secret: set the environment variable "
                             + key.environmentVariable() + ", or name a file holding it with "
                             + ConfigKeys.TWILIO_AUTH_TOKEN_FILE.name() + "; never put it in a configuration file");
