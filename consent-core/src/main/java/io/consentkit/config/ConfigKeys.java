@@ -66,7 +66,7 @@ public final class ConfigKeys {
             "spring", "Base URL Twilio calls (behind a proxy or tunnel); signatures are checked over it");
     /** Where the webhook servlets are mounted. */
     public static final ConfigKey WEBHOOKS_PATH = key("consentkit.webhooks.path", Kind.TEXT, "/twilio", false,
-            "spring", "Path prefix of the webhooks: <path>/inbound, <path>/status, <path>/debugger");
+            "spring", "Path prefix under which the inbound, status and debugger webhooks are mounted");
     /** Whether the webhook servlets are mounted. */
     public static final ConfigKey WEBHOOKS_ENABLED = key("consentkit.webhooks.enabled", Kind.BOOLEAN, "true", false,
             "spring", "Mount the webhooks (when the Auth Token is set)");

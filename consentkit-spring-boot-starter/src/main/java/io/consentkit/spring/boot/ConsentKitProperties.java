@@ -281,7 +281,7 @@ public class ConsentKitProperties {
 
     /** {@code consentkit.webhooks.*}. */
     public static class Webhooks {
-        /** Path prefix of the webhooks: <path>/inbound, <path>/status, <path>/debugger. */
+        /** Path prefix under which the inbound, status and debugger webhooks are mounted. */
         private String path = "/twilio";
         /** Mount the webhooks (when the Auth Token is set). */
         private boolean enabled = true;

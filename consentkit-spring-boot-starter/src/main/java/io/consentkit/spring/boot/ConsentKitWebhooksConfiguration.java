@@ -13,7 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
 
 /**
  * Mounts the three Twilio webhooks in the app's servlet container through consent-twilio's
@@ -21,11 +21,11 @@ import org.springframework.context.annotation.Configuration;
  * {@code <consentkit.webhooks.path>/inbound}, {@code /status} and {@code /debugger}, default under
  * {@code /twilio}. Each is counted in {@link ConsentKitMetrics#WEBHOOK_REQUESTS} when metrics are on.
  */
-@Configuration(proxyBeanMethods = false)
+@AutoConfiguration(after = ConsentKitTwilioAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass(name = {"jakarta.servlet.Servlet", "org.springframework.boot.web.servlet.ServletRegistrationBean"})
 @ConditionalOnProperty(name = "consentkit.webhooks.enabled", havingValue = "true", matchIfMissing = true)
-class ConsentKitWebhooksConfiguration {
+public class ConsentKitWebhooksConfiguration {
 
     static String path(ConsentKitConfig config) {
         String p = ConsentKitAutoConfiguration.stripSlash(config.value(ConfigKeys.WEBHOOKS_PATH).strip());
