@@ -58,6 +58,7 @@ public final class ConsentCli implements Runnable {
         for (CommandLine sub : cl.getSubcommands().values()) {
             sub.getCommandSpec().version(cl.getCommandSpec().version()); // -V on a subcommand prints the version
         }
+        cl.setDefaultValueProvider(new CliConfig(args, System.getenv(), java.nio.file.Path.of(""))); // --store, --brand
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -78,6 +79,10 @@ public final class ConsentCli implements Runnable {
             return EXIT_FAILURE;
         });
         cl.setParameterExceptionHandler((ex, args1) -> {
+            if (ex.getCause() instanceof io.consentkit.InvalidInputException bad) { // from the configuration
+                err.println("consent: error: " + bad.getMessage());
+                return EXIT_BAD_INPUT;
+            }
             err.println("consent: error: " + ex.getMessage() + " (see '"
                     + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return EXIT_BAD_INPUT;

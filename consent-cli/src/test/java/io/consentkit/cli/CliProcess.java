@@ -20,6 +20,11 @@ final class CliProcess {
     }
 
     static CliTestSupport.Result run(Path workDir, String... args) {
+        return run(workDir, java.util.Map.of(), args);
+    }
+
+    /** {@link #run(Path, String...)} with {@code env} added to the child's environment. */
+    static CliTestSupport.Result run(Path workDir, java.util.Map<String, String> env, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-XX:TieredStopAtLevel=1");
@@ -32,7 +37,9 @@ final class CliProcess {
             Path out = Files.createTempFile("cli-out", ".txt");
             Path err = Files.createTempFile("cli-err", ".txt");
             try {
-                Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
+                ProcessBuilder pb = new ProcessBuilder(cmd);
+                pb.environment().putAll(env);
+                Process p = pb.directory(workDir.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File(nullDevice())))
                         .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
                 if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -20,7 +20,7 @@ public final class ConfigKeys {
     public static final ConfigKey BRAND = key("consentkit.brand", Kind.TEXT, "Our Business", false, ALL_USERS,
             "Brand named in the standardized consent texts (written into every consent row: set it)");
     /** Region for numbers written without a country code. */
-    public static final ConfigKey DEFAULT_REGION = key("consentkit.default-region", Kind.REGION, "US", false, ALL_USERS,
+    public static final ConfigKey DEFAULT_REGION = key("consentkit.default-region", Kind.REGION, "US", false, "spring",
             "Region assumed for phone numbers without a country code");
     /** Which store holds the journal. */
     public static final ConfigKey STORE_TYPE = key("consentkit.store.type", Kind.STORE_TYPE, "csv", false, ALL_USERS,
@@ -72,34 +72,34 @@ public final class ConfigKeys {
             "spring", "Mount the webhooks (when the Auth Token is set)");
     /** Dry-run sending. */
     public static final ConfigKey SENDER_DRY_RUN = key("consentkit.sender.dry-run", Kind.BOOLEAN, "false", false,
-            ALL_USERS, "Evaluate and log every guard, never call the gateway");
+            "spring", "Evaluate and log every guard, never call the gateway");
     /** Minimum time between two messages to one recipient. */
     public static final ConfigKey SENDER_COOLDOWN = key("consentkit.sender.cooldown", Kind.DURATION, "PT0S", false,
-            ALL_USERS, "Minimum time between two messages to one recipient; 0 for none");
+            "spring", "Minimum time between two messages to one recipient; 0 for none");
     /** Most messages to one recipient per hour. */
     public static final ConfigKey SENDER_RECIPIENT_HOURLY_CAP = key("consentkit.sender.recipient-hourly-cap",
-            Kind.COUNT, "0", false, ALL_USERS, "Most messages to one recipient in any 60 minutes; 0 for no cap");
+            Kind.COUNT, "0", false, "spring", "Most messages to one recipient in any 60 minutes; 0 for no cap");
     /** Most messages to one recipient per day. */
     public static final ConfigKey SENDER_RECIPIENT_DAILY_CAP = key("consentkit.sender.recipient-daily-cap", Kind.COUNT,
-            "0", false, ALL_USERS, "Most messages to one recipient per day; 0 for no cap");
+            "0", false, "spring", "Most messages to one recipient per day; 0 for no cap");
     /** Most messages per day in all. */
     public static final ConfigKey SENDER_GLOBAL_DAILY_CAP = key("consentkit.sender.global-daily-cap", Kind.COUNT, "0",
-            false, ALL_USERS, "Most messages in all per day; 0 for no cap");
+            false, "spring", "Most messages in all per day; 0 for no cap");
     /** Alert fraction of the global daily cap. */
     public static final ConfigKey SENDER_DAILY_CAP_ALERT_AT = key("consentkit.sender.daily-cap-alert-at",
-            Kind.FRACTION, "0.9", false, ALL_USERS, "Fraction of the global daily cap at which listeners are alerted");
+            Kind.FRACTION, "0.9", false, "spring", "Fraction of the global daily cap at which listeners are alerted");
     /** Global rate in segments per second. */
     public static final ConfigKey SENDER_SEGMENTS_PER_SECOND = key("consentkit.sender.segments-per-second", Kind.COUNT,
-            "0", false, ALL_USERS, "Most segments sent per second; 0 for no limit");
+            "0", false, "spring", "Most segments sent per second; 0 for no limit");
     /** The zone whose midnight resets the daily caps. */
-    public static final ConfigKey SENDER_ZONE = key("consentkit.sender.zone", Kind.ZONE, "", false, ALL_USERS,
+    public static final ConfigKey SENDER_ZONE = key("consentkit.sender.zone", Kind.ZONE, "", false, "spring",
             "Zone whose midnight resets the daily caps; default the clock's (UTC)");
     /** Quiet hours on or off. */
     public static final ConfigKey SENDER_QUIET_HOURS_ENABLED = key("consentkit.sender.quiet-hours.enabled",
-            Kind.BOOLEAN, "true", false, ALL_USERS, "Defer messages outside the allowed window in the recipient's local time");
+            Kind.BOOLEAN, "true", false, "spring", "Defer messages outside the allowed window in the recipient's local time");
     /** The allowed window. */
     public static final ConfigKey SENDER_QUIET_HOURS_WINDOW = key("consentkit.sender.quiet-hours.window", Kind.WINDOW,
-            "08:00-21:00", false, ALL_USERS, "Allowed sending window, recipient's local time (Florida numbers end at 20:00)");
+            "08:00-21:00", false, "spring", "Allowed sending window, recipient's local time (Florida numbers end at 20:00)");
 
     /** Every key, in table order. */
     public static final List<ConfigKey> ALL = List.copyOf(BY_NAME.values());
