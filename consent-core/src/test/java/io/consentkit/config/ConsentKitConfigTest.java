@@ -5,6 +5,7 @@ import io.consentkit.consent.ConsentTracker;
 import io.consentkit.send.GuardedSender;
 import io.consentkit.send.OutboundMessage;
 import io.consentkit.send.SendOutcome;
+import io.consentkit.store.CsvConsentStore;
 import io.consentkit.store.InMemoryConsentStore;
 import io.consentkit.testkit.FakeSmsGateway;
 import io.consentkit.testkit.SettableClock;
@@ -155,6 +156,22 @@ class ConsentKitConfigTest {
             assertThat(sender.send(OutboundMessage.transactional("+15125550100", "again")))
                     .isInstanceOf(SendOutcome.Deferred.class); // the global daily cap of 1 came from the config
             assertThat(gateway.requestCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void loadsAndAppliesAsTheDocsShow() throws Exception {
+        Files.writeString(dir.resolve("consentkit.properties"), "consentkit.brand=Basin Climbing\n"
+                + "consentkit.store.csv.path=" + dir.resolve("consents.csv").toString().replace("\\", "/") + "\n");
+        // snippet: config-load
+        ConsentKitConfig config = ConsentKitConfig.loader()
+                .file(dir.resolve("consentkit.properties")) // below the environment
+                .environment(System.getenv())               // CONSENTKIT_BRAND, CONSENTKIT_STORE_CSV_PATH...
+                .load();
+        ConsentTracker tracker = config.applyTo(ConsentTracker.builder(CsvConsentStore.open(config.csvPath()))).build();
+        // end snippet
+        try (tracker) {
+            assertThat(tracker.texts().brand()).isEqualTo(System.getenv().getOrDefault("CONSENTKIT_BRAND", "Basin Climbing"));
         }
     }
 }

@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,5 +57,24 @@ class ConsentListenerTest {
             t.recordWebFormConsent("+15125550100", "", "", "", "", "");
             assertThat(t.isActive("+15125550100")).isTrue();
         }
+    }
+
+    @Test
+    void countsIntoTheAppsOwnRegistry() {
+        // snippet: consent-listener
+        Map<String, LongAdder> optOuts = new ConcurrentHashMap<>(); // or your metrics registry
+        ConsentTracker tracker = ConsentTracker.builder(new InMemoryConsentStore())
+                .listener(new ConsentListener() {
+                    @Override
+                    public void onOptOut(ConsentRecord row) {
+                        optOuts.computeIfAbsent(row.revokedMethod(), m -> new LongAdder()).increment();
+                    }
+                })
+                .build();
+        // end snippet
+        try (tracker) {
+            tracker.revoke("+15125550100", ConsentTracker.REVOKED_BY_KEYWORD, "");
+        }
+        assertThat(optOuts.get("stop_keyword").sum()).isEqualTo(1);
     }
 }

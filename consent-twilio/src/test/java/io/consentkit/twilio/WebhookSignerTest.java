@@ -2,6 +2,8 @@ package io.consentkit.twilio;
 
 import com.twilio.security.RequestValidator;
 import io.consentkit.InvalidInputException;
+import io.consentkit.consent.ConsentTracker;
+import io.consentkit.store.InMemoryConsentStore;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -35,5 +37,20 @@ class WebhookSignerTest {
     void refusesAnEmptyTokenAndNeverShowsOne() {
         assertThatThrownBy(() -> WebhookSigner.of(" ")).isInstanceOf(InvalidInputException.class);
         assertThat(WebhookSigner.of(TOKEN).toString()).doesNotContain(TOKEN);
+    }
+
+    @Test
+    void drivesAHandlerFromPlainJUnit() {
+        String authToken = TOKEN;
+        try (ConsentTracker tracker = ConsentTracker.builder(new InMemoryConsentStore()).build()) {
+            TwilioWebhooks webhooks = TwilioWebhooks.builder(WebhookVerifier.builder(authToken).build(), tracker).build();
+            // snippet: webhook-signer
+            WebhookSigner signer = WebhookSigner.of(authToken);
+            Map<String, String> stop = WebhookSigner.inboundMessage("+15125550100", "+15125550199", "STOP", "SM1");
+            WebhookResponse answer = webhooks.inbound(signer.request("https://example.com/twilio/inbound", stop));
+            // end snippet
+            assertThat(answer.status()).isEqualTo(200);
+            assertThat(tracker.isOptedOut("+15125550100")).isTrue();
+        }
     }
 }
