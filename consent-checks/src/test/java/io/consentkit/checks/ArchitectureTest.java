@@ -89,6 +89,9 @@ class ArchitectureTest {
         floor("io.consentkit.send", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
                 "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent", "io.consentkit.message",
                 "io.consentkit.send.internal", "io.consentkit.revocation");
+        floor("io.consentkit.config", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
+                "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent", "io.consentkit.message",
+                "io.consentkit.revocation", "io.consentkit.send");
     }
 
     /** Third-party packages consent-core may use: the JDK, SLF4J, commons-csv, libphonenumber. */

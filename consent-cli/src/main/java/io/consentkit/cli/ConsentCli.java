@@ -103,6 +103,7 @@ public final class ConsentCli implements Runnable {
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
         CommandLine cl = new CommandLine(new ConsentCli(Map.copyOf(env)));
         shareVersion(cl, cl.getCommandSpec().version()); // -V on a subcommand prints the version
+        cl.setDefaultValueProvider(new CliConfig(args, env, java.nio.file.Path.of(""))); // --store, --brand
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -124,6 +125,10 @@ public final class ConsentCli implements Runnable {
             return EXIT_FAILURE;
         });
         cl.setParameterExceptionHandler((ex, args1) -> {
+            if (ex.getCause() instanceof io.consentkit.InvalidInputException bad) { // from the configuration
+                err.println("consent: error: " + bad.getMessage());
+                return EXIT_BAD_INPUT;
+            }
             err.println("consent: error: " + ex.getMessage() + " (see '"
                     + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
             return EXIT_BAD_INPUT;

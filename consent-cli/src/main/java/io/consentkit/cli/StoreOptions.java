@@ -16,7 +16,10 @@ import java.util.Map;
 /**
  * Options every store-backed command shares: {@code --store} (a CSV journal, or a
  * {@code jdbc:postgresql:} URL with credentials from the environment), {@code --table-prefix},
- * {@code --create-schema}, {@code --brand}, {@code --format}.
+ * {@code --create-schema}, {@code --brand}, {@code --format}, {@code --config}. {@code --store} and
+ * {@code --brand} default to the configuration ({@link CliConfig}: {@code consentkit.store.csv.path},
+ * {@code consentkit.brand} from the environment or the configuration file), so the brand need not be
+ * repeated on every command.
  */
 final class StoreOptions {
     /** Default journal: {@value}. */
@@ -41,12 +44,18 @@ final class StoreOptions {
     boolean createSchema;
 
     @Option(names = "--brand", defaultValue = "Our Business",
-            description = "Brand name used in standardized consent texts. Default: ${DEFAULT-VALUE}")
+            description = "Brand name used in standardized consent texts. Default: ${DEFAULT-VALUE} (consentkit.brand "
+                    + "from the environment, CONSENTKIT_BRAND, or the configuration file; else Our Business)")
     String brand;
 
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
             description = "Output: text, or json (one object per line). Default: ${DEFAULT-VALUE}")
     OutputFormat format;
+
+    @Option(names = "--config", paramLabel = "<file>",
+            description = "Configuration file with consentkit.* keys (.yml, .yaml or .properties; docs/configuration.md). "
+                    + "Default: ./consentkit.yml when present. Flags win over environment variables, which win over the file.")
+    Path config;
 
     /** True when {@code --store} is a JDBC URL (never a file path). */
     boolean isJdbc() {

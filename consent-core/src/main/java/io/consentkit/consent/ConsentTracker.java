@@ -426,6 +426,7 @@ public interface ConsentTracker extends AutoCloseable {
         private PhoneNumbers phoneNumbers = PhoneNumbers.defaults();
         private Duration refreshInterval = Duration.ZERO;
         private Programs programs = Programs.defaults();
+        private ConsentListener listener = ConsentListener.NO_OP;
 
         private Builder(ConsentStore store) {
             this.store = java.util.Objects.requireNonNull(store, "store");
@@ -482,12 +483,22 @@ public interface ConsentTracker extends AutoCloseable {
         }
 
         /**
+         * Told of every opt-in and opt-out this tracker writes and of each append's latency, e.g. for
+         * metrics. Default {@link ConsentListener#NO_OP}.
+         */
+        public Builder listener(ConsentListener listener) {
+            this.listener = java.util.Objects.requireNonNull(listener, "listener");
+            return this;
+        }
+
+        /**
          * Opens the tracker over the settings as they are now (later changes to this builder do not
          * reach it): replays the store's journal into the index.
          */
         public ConsentTracker build() {
             Duration bound = refreshInterval.isZero() ? store.capabilities().visibilityBound() : refreshInterval;
-            return new DefaultConsentTracker(new TrackerSettings(store, texts, clock, phoneNumbers, bound, programs));
+            return new DefaultConsentTracker(new TrackerSettings(store, texts, clock, phoneNumbers, bound, programs,
+                    listener));
         }
     }
 }

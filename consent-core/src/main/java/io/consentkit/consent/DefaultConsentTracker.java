@@ -57,6 +57,7 @@ final class DefaultConsentTracker implements ConsentTracker {
     private final TrackerReads reads;
     private final LegacyImport legacyImport;
     private final StoreRefresh refresher;
+    private final ConsentListener listener;
     private volatile boolean closed;
 
     DefaultConsentTracker(TrackerSettings settings) {
@@ -67,6 +68,7 @@ final class DefaultConsentTracker implements ConsentTracker {
         this.programs = settings.programs();
         this.index = new Index(programs.table());
         this.ids = new ConsentIds(index::containsId);
+        this.listener = settings.listener();
         this.reads = new TrackerReads(index, phones, this::maybeRefresh);
         this.legacyImport = new LegacyImport(index, locks, phones, this::ensureOpen, this::commit);
         this.refresher = new StoreRefresh(store, locks, index::apply, clock, settings.visibilityBound());
@@ -263,12 +265,38 @@ final class DefaultConsentTracker implements ConsentTracker {
         for (ConsentRecord r : rows) {
             JournalLimits.check(r); // before anything is written: no acknowledged row can make the journal unopenable
         }
+        long started = System.nanoTime();
         store.append(rows);
+        long took = System.nanoTime() - started;
         for (ConsentRecord r : rows) {
             apply(r);
             if (r.status() == ConsentStatus.REVOKED) {
                 unfenced.get().add(r.phoneNumber()); // fenced after the lock is released
             }
+        }
+        tell(rows, took);
+    }
+
+    /** Reports a durable append to the listener; a listener's failure is logged, the write stands. */
+    private void tell(List<ConsentRecord> rows, long nanos) {
+        if (listener == ConsentListener.NO_OP) {
+            return;
+        }
+        safely(() -> listener.onAppend(rows.size(), Duration.ofNanos(nanos)));
+        for (ConsentRecord r : rows) {
+            if (r.status() == ConsentStatus.ACTIVE) {
+                safely(() -> listener.onOptIn(r));
+            } else if (r.status() == ConsentStatus.REVOKED) {
+                safely(() -> listener.onOptOut(r));
+            }
+        }
+    }
+
+    private static void safely(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.warn("consent listener failed; the write stands", e);
         }
     }
 

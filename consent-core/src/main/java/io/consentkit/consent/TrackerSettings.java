@@ -14,9 +14,11 @@ import java.util.Objects;
  *                        builder's refresh interval, or the store's own bound when that was zero);
  *                        zero for never
  * @param programs        the consent scopes: programs, brands, senders, revocation policy
+ * @param listener        told of opt-ins, opt-outs and append latency
  */
 record TrackerSettings(ConsentStore store, ConsentTexts texts, Clock clock, PhoneNumbers phoneNumbers,
-                       Duration visibilityBound, Programs programs) {
+                       Duration visibilityBound, Programs programs,
+                       ConsentListener listener) {
     TrackerSettings {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(texts, "texts");
@@ -24,5 +26,6 @@ record TrackerSettings(ConsentStore store, ConsentTexts texts, Clock clock, Phon
         Objects.requireNonNull(phoneNumbers, "phoneNumbers");
         Objects.requireNonNull(visibilityBound, "visibilityBound");
         Objects.requireNonNull(programs, "programs");
+        Objects.requireNonNull(listener, "listener");
     }
 }

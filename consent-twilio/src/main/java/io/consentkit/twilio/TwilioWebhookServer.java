@@ -204,10 +204,7 @@ public final class TwilioWebhookServer implements AutoCloseable {
     }
 
     static int checkMaxBodyBytes(int bytes) {
-        if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
-            throw new InvalidInputException("maxBodyBytes", "must be 1024 to 16777216, was " + bytes);
-        }
-        return bytes;
+        return WebhookServlet.checkMaxBodyBytes(bytes);
     }
 
     /**

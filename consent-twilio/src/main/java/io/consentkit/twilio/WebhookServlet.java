@@ -76,11 +76,22 @@ public final class WebhookServlet extends HttpServlet {
      */
     public WebhookServlet(WebhookHandler handler, int maxBodyBytes, long bodyTimeoutMillis) {
         this.handler = Objects.requireNonNull(handler, "handler");
-        this.maxBodyBytes = TwilioWebhookServer.checkMaxBodyBytes(maxBodyBytes);
+        this.maxBodyBytes = checkMaxBodyBytes(maxBodyBytes);
         if (bodyTimeoutMillis < 100 || bodyTimeoutMillis > 600_000) {
             throw new InvalidInputException("bodyTimeoutMillis", "must be 100 to 600000, was " + bodyTimeoutMillis);
         }
         this.bodyTimeoutMillis = bodyTimeoutMillis;
+    }
+
+    /**
+     * The body limit check, here rather than in {@link TwilioWebhookServer}: calling into that class
+     * loads embedded Jetty, which a servlet container such as Spring Boot's Tomcat does not have.
+     */
+    static int checkMaxBodyBytes(int bytes) {
+        if (bytes < 1024 || bytes > 16 * 1024 * 1024) {
+            throw new InvalidInputException("maxBodyBytes", "must be 1024 to 16777216, was " + bytes);
+        }
+        return bytes;
     }
 
     @Override
