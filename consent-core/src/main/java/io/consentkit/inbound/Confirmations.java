@@ -157,6 +157,8 @@ public final class Confirmations implements AutoCloseable {
      * @throws ConfirmationRejectedException if the number has opted out
      * @throws IllegalStateException          if the builder was given no sender
      * @throws ConsentStoreException          if the journal cannot be written before the send (nothing sent)
+     * @throws RuntimeException               what the sender throws; the {@code requested} row then stays
+     *                                       answerable but unlisted until its deadline, as after a crash
      */
     public ConfirmationRequest ask(String phone, String question, Map<String, String> context, Duration timeToLive) {
         if (settings.sender() == null) {
