@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -69,6 +70,8 @@ final class ConfirmationOutbox implements AutoCloseable {
     private final Duration firstRetry;
     private final Duration maxRetry;
     private final ReentrantLock delivering = new ReentrantLock();
+    /** Set when events are queued, so a deliverer that is finishing goes round once more. */
+    private final AtomicBoolean kick = new AtomicBoolean();
     /** Undelivered events by id, in the order their rows were written. Guarded by itself. */
     private final Map<String, Entry> queue = new LinkedHashMap<>();
 
@@ -116,6 +119,7 @@ final class ConfirmationOutbox implements AutoCloseable {
                 queue.putIfAbsent(e.eventId(), new Entry(e));
             }
         }
+        kick.set(true);
         drain(false);
     }
 
@@ -125,45 +129,49 @@ final class ConfirmationOutbox implements AutoCloseable {
      * @return how many events the listener acknowledged
      */
     int drain(boolean wait) {
-        if (wait) {
-            delivering.lock();
-        } else if (!delivering.tryLock()) {
-            return 0;
+        int done = 0;
+        boolean block = wait;
+        while (true) {
+            if (block) {
+                delivering.lock();
+            } else if (!delivering.tryLock()) {
+                return done; // the holder sees the kick and delivers what was queued
+            }
+            block = false;
+            try {
+                do {
+                    kick.set(false);
+                    done += pass();
+                } while (kick.get());
+            } finally {
+                delivering.unlock();
+            }
+            if (!kick.get()) { // queued between the last pass and the unlock: go round again
+                return done;
+            }
+        }
+    }
+
+    /** One pass over the queue in order; returns how many were acknowledged. */
+    private int pass() {
+        List<Map.Entry<String, Entry>> due;
+        synchronized (queue) {
+            due = new ArrayList<>(queue.entrySet());
         }
         int done = 0;
-        try {
-            boolean again = true;
-            while (again) { // events queued by other threads while delivering are picked up here
-                again = false;
-                List<Map.Entry<String, Entry>> due;
-                synchronized (queue) {
-                    due = new ArrayList<>(queue.entrySet());
-                }
-                Set<String> held = new HashSet<>();
-                for (Map.Entry<String, Entry> me : due) {
-                    Entry en = me.getValue();
-                    String cid = en.event.confirmationId();
-                    if (held.contains(cid)) {
-                        continue;
-                    }
-                    Instant now = clock.instant();
-                    if (now.isBefore(en.nextAt)) {
-                        held.add(cid);
-                        continue;
-                    }
-                    if (deliver(me.getKey(), en, now)) {
-                        done++;
-                        again = true;
-                    } else {
-                        held.add(cid);
-                    }
-                }
-                synchronized (queue) {
-                    again = again && queue.size() > 0 && hasDue();
-                }
+        Set<String> held = new HashSet<>();
+        for (Map.Entry<String, Entry> me : due) {
+            Entry en = me.getValue();
+            String cid = en.event.confirmationId();
+            if (held.contains(cid)) {
+                continue; // a confirmation's events go in order
             }
-        } finally {
-            delivering.unlock();
+            Instant now = clock.instant();
+            if (!now.isBefore(en.nextAt) && deliver(me.getKey(), en, now)) {
+                done++;
+            } else {
+                held.add(cid);
+            }
         }
         return done;
     }
@@ -180,16 +188,6 @@ final class ConfirmationOutbox implements AutoCloseable {
         if (file != null) {
             file.close();
         }
-    }
-
-    private boolean hasDue() {
-        Instant now = clock.instant();
-        for (Entry en : queue.values()) {
-            if (!now.isBefore(en.nextAt)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private boolean deliver(String id, Entry en, Instant now) {

@@ -3,6 +3,7 @@ package io.consentkit.inbound;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStatus;
+import io.consentkit.send.GatewayResult;
 import io.consentkit.send.GuardedSender;
 import io.consentkit.send.SendOutcome;
 import io.consentkit.store.CsvConsentStore;
@@ -23,6 +24,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -236,6 +242,63 @@ class ConfirmationDeliveryTest {
         assertThat(reply(DANA, "Y").change()).isEqualTo(InboundResult.Change.CONFIRMED);
         assertThat(tracker.findById(id).orElseThrow().metadata()).containsEntry(Confirmations.REPLY_BODY, "Y")
                 .containsEntry(Confirmations.INVALID_REPLIES, "1");
+    }
+
+    @Test
+    void aYesToAQuestionTheJournalNeverMarkedSentStillCounts() {
+        // the gateway accepts, then the process "dies" before the sent row: the outbox is gone at that moment
+        FakeSmsGateway crashing = FakeSmsGateway.builder().clock(clock).defaultOutcome(req -> {
+            confirmations.close();
+            return new GatewayResult.Accepted("SMq1", "queued", 1, List.of());
+        }).build();
+        ConfirmationRequest asked = rebuild(GuardedSender.builder(tracker, crashing).clock(clock).build())
+                .ask(DANA, QUESTION, Map.of("sheet_row", "42"), TTL);
+        assertThat(asked.pending()).isTrue(); // the sender's truth: it went out
+        restart();
+
+        ConsentRecord row = tracker.findById(asked.id()).orElseThrow();
+        assertThat(row.status()).isEqualTo(ConsentStatus.PENDING);
+        assertThat(row.metadata()).containsEntry(Confirmations.QUESTION_STATUS, "requested");
+        assertThat(confirmations.pendingConfirmations()).isEmpty(); // never claimed pending
+        assertThat(sheet).isEmpty();
+
+        assertThat(reply(DANA, "Y").change()).isEqualTo(InboundResult.Change.CONFIRMED);
+        assertThat(tracker.isActive(DANA)).isTrue();
+        assertThat(outcomes()).containsExactly(ConfirmationEvent.Outcome.CONFIRMED);
+    }
+
+    /** Replaces {@link #confirmations} with one asking through {@code other}, same outbox and listener. */
+    Confirmations rebuild(GuardedSender other) {
+        confirmations.close();
+        confirmations = Confirmations.builder(tracker).sender(other).outbox(dir.resolve("confirmations-outbox.csv"))
+                .listener(sheet::add).build();
+        return confirmations;
+    }
+
+    @Test
+    void concurrentFlowsDeliverEveryEventOnce() throws Exception {
+        int n = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(n);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String phone = "+158555501" + (10 + i);
+            futures.add(pool.submit(() -> {
+                go.await();
+                confirmations.ask(phone, QUESTION, Map.of(), TTL);
+                handler.handle(new InboundMessage(phone, "+15858889205", "Y", "SMc" + phone, clock.instant()));
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertThat(confirmations.deliver()).isZero();
+        assertThat(confirmations.undelivered()).isZero();
+        assertThat(sheet).hasSize(2 * n);
+        assertThat(sheet.stream().map(ConfirmationEvent::eventId).distinct()).hasSize(2 * n);
     }
 
     @Test
