@@ -97,7 +97,7 @@ class InboundCliTest {
         Path file = dir.resolve("consents.csv");
         String id;
         try (ConsentTracker t = ConsentTracker.builder(CsvConsentStore.open(file)).build()) {
-            id = Confirmations.builder(t).build().request("+15855550123", "Reply Y to confirm, N to decline.",
+            id = Confirmations.builder(t).recordBeforeSend().build().request("+15855550123", "Reply Y to confirm, N to decline.",
                     Map.of("sheet_row", "9"), Duration.ofDays(2));
         }
         Run r = run("inbound", "--store", store(), "--format", "json", "--from", "+15855550123", "--body", "y",

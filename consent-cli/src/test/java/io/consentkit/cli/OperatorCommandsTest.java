@@ -44,7 +44,7 @@ class OperatorCommandsTest {
             t.recordInPersonConsent("+15125550102", "cust-2", "Bob Ray", "Sarah", "Front desk");
             clock.advance(Duration.ofDays(1));
             t.revoke("+15125550102", ConsentTracker.REVOKED_BY_KEYWORD, "texted STOP");
-            Confirmations.builder(t).build().request("+15125550103", "Reply Y to confirm, N to decline.",
+            Confirmations.builder(t).recordBeforeSend().build().request("+15125550103", "Reply Y to confirm, N to decline.",
                     Map.of("row", "7"), Duration.ofDays(365));
         }
     }

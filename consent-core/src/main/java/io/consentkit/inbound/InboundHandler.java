@@ -99,7 +99,8 @@ public final class InboundHandler {
     /** Default window of the reply cap, in minutes: {@value}. */
     public static final int DEFAULT_REPLY_WINDOW_MINUTES = 60;
     /** The metadata keys under which handled message SIDs are written to the journal. */
-    public static final Set<String> SID_KEYS = Set.of("message_sid", "revoke_message_sid", Confirmations.REPLY_SID);
+    public static final Set<String> SID_KEYS = Set.of("message_sid", "revoke_message_sid", Confirmations.REPLY_SID,
+            Confirmations.INVALID_REPLY_SID);
 
     private final ConsentTracker tracker;
     private final InboundSettings settings;

@@ -117,6 +117,7 @@ final class InboundStateMachine {
             default -> {
                 if (pending != null) {
                     confirmation = confirmations.invalid(pending, msg, now);
+                    rows.add(confirmation.record());
                     events.add(confirmation);
                     change = InboundResult.Change.CONFIRMATION_INVALID;
                     reply = settings.invalidReply();

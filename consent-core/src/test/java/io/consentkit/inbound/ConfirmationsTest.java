@@ -60,7 +60,7 @@ class ConfirmationsTest {
 
     void open(ConsentTracker t) {
         tracker = t;
-        confirmations = Confirmations.builder(tracker).listener(events::add).build();
+        confirmations = Confirmations.builder(tracker).recordBeforeSend().listener(events::add).build();
         handler = InboundHandler.builder(tracker).confirmations(confirmations).supportContact("greenwatt.example/help")
                 .build();
     }
@@ -168,11 +168,22 @@ class ConfirmationsTest {
         InboundResult r = reply("What is CDG?");
         assertThat(r.intent()).isEqualTo(Intent.NONE);
         assertThat(r.change()).isEqualTo(InboundResult.Change.CONFIRMATION_INVALID);
-        assertThat(r.records()).isEmpty();
+        // the reply is kept as evidence: a pending re-append of the same confirmation with its text
+        assertThat(r.records()).singleElement().satisfies(row -> {
+            assertThat(row.consentId()).isEqualTo(id);
+            assertThat(row.status()).isEqualTo(ConsentStatus.PENDING);
+            assertThat(row.metadata()).containsEntry(Confirmations.INVALID_REPLY_BODY, "What is CDG?")
+                    .containsEntry(Confirmations.INVALID_REPLIES, "1").containsEntry("sheet_row", "7");
+        });
         assertThat(r.confirmation().outcome()).isEqualTo(ConfirmationEvent.Outcome.INVALID);
         assertThat(r.confirmation().replyBody()).isEqualTo("What is CDG?");
-        assertThat(r.confirmation().record()).isNull();
+        assertThat(r.confirmation().record()).isEqualTo(r.records().get(0));
+        assertThat(r.confirmation().eventId()).isEqualTo(id + "/invalid/1");
         assertThat(tracker.findById(id)).get().extracting(ConsentRecord::status).isEqualTo(ConsentStatus.PENDING);
+        assertThat(confirmations.pending(DANA)).get().satisfies(p -> {
+            assertThat(p.id()).isEqualTo(id);
+            assertThat(p.context()).containsOnly(Map.entry("sheet_row", "7"));
+        });
 
         assertThat(reply("y").change()).isEqualTo(InboundResult.Change.CONFIRMED);
         assertThat(events).extracting(ConfirmationEvent::outcome).containsExactly(
@@ -359,7 +370,7 @@ class ConfirmationsTest {
         Map<String, String> sheet = new LinkedHashMap<>();
         tracker.close();
         tracker = ConsentTracker.builder(new InMemoryConsentStore()).brand("GreenWatt USA").clock(clock).build();
-        confirmations = Confirmations.builder(tracker).listener(e -> {
+        confirmations = Confirmations.builder(tracker).recordBeforeSend().listener(e -> {
             String row = e.context().get("sheet_row");
             switch (e.outcome()) {
                 case REQUESTED -> sheet.put(row, "PENDING");

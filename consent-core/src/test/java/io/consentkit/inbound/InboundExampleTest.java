@@ -21,7 +21,7 @@ class InboundExampleTest {
         // snippet: inbound-example
         Map<String, String> sheet = new ConcurrentHashMap<>(); // stands in for the app's spreadsheet
         ConsentTracker tracker = ConsentTracker.builder(new InMemoryConsentStore()).brand("GreenWatt USA").build();
-        Confirmations confirmations = Confirmations.builder(tracker)
+        Confirmations confirmations = Confirmations.builder(tracker).recordBeforeSend()
                 .listener(e -> sheet.put(e.context().get("row"), e.outcome() + " " + e.at()))
                 .build();
         InboundHandler inbound = InboundHandler.builder(tracker)

@@ -334,7 +334,7 @@ class InboundHandlerTest {
                 throw new IllegalStateException("inbox is down");
             }
         };
-        Confirmations confirmations = Confirmations.builder(tracker).listener(e -> {
+        Confirmations confirmations = Confirmations.builder(tracker).recordBeforeSend().listener(e -> {
             throw new IllegalStateException("CRM is down");
         }).build();
         InboundHandler h = InboundHandler.builder(tracker).supportContact(SUPPORT).listener(bad)

@@ -20,7 +20,7 @@ class ProviderIntentTest {
     static final String ANN = "+15125551234";
     final SettableClock clock = SettableClock.at("2026-03-02T15:00:00Z");
     final ConsentTracker tracker = ConsentTracker.builder(new InMemoryConsentStore()).brand("Basin").clock(clock).build();
-    final Confirmations confirmations = Confirmations.builder(tracker).build();
+    final Confirmations confirmations = Confirmations.builder(tracker).recordBeforeSend().build();
     final InboundHandler handler = InboundHandler.builder(tracker).supportContact("help@basin.example")
             .confirmations(confirmations).invalidReply("Please reply Y or N").build();
 

@@ -45,7 +45,7 @@ class ProviderDecisionTest {
     final ConsentTracker tracker = ConsentTracker.builder(new InMemoryConsentStore()).brand("Basin").clock(clock).build();
     final List<ConfirmationEvent> confirmationEvents = new CopyOnWriteArrayList<>();
     final List<InboundResult> heard = new CopyOnWriteArrayList<>();
-    final Confirmations confirmations = Confirmations.builder(tracker).listener(confirmationEvents::add).build();
+    final Confirmations confirmations = Confirmations.builder(tracker).recordBeforeSend().listener(confirmationEvents::add).build();
     final InboundHandler handler = InboundHandler.builder(tracker).supportContact("help@basin.example")
             .confirmations(confirmations).listener(new InboundListener() {
                 @Override
