@@ -76,7 +76,7 @@ public final class ChildSender {
                 return "child-" + process;
             }
         };
-        JdbcLimitStore.Builder limits = JdbcLimitStore.builder(LocalPostgres.dataSource(port, args[1]))
+        JdbcLimitStore.Builder limits = JdbcLimitStore.builder(new TinyPool(LocalPostgres.dataSource(port, args[1])))
                 .tablePrefix(args[2]).clock(clock);
         GuardedSender sender = sender(limits, gateway, clock);
         PrintStream out = System.out;

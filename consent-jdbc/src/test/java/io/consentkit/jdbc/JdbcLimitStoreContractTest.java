@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** The published limit-store contract, against PostgreSQL: each store over its own fresh tables. */
 @Timeout(120)
 class JdbcLimitStoreContractTest extends LimitStoreContract {
-    private static final DataSource DB = LocalPostgres.newDatabase();
+    private static final DataSource DB = new TinyPool(LocalPostgres.newDatabase());
     private static final AtomicInteger STORES = new AtomicInteger();
 
     @Override
