@@ -55,9 +55,10 @@ import java.util.function.Function;
  * does not count its send log into it again, and a restarted process holds what every process
  * used. Every process using one prefix must configure the same limits (the day rows are keyed by
  * midnight in the policy's zone). At most every 10 minutes (by the store's {@link Clock}) a
- * reservation also deletes, in its own statements, the rows no limit looks at any more: send
- * times and recipients older than {@link LimitPolicy#historyFrom} minus an hour of slack for clock
- * skew between machines, and days and windows that ended before it (indexed on the time, so cheap).
+ * reservation also deletes, in a transaction of its own, the rows no limit looks at any more: send
+ * times (indexed on their time) and recipients last reserved before {@link LimitPolicy#historyFrom}
+ * minus an hour of slack for clock skew between machines, and day and window rows (a few a day)
+ * that ended before it. A failed prune is logged and tried again 10 minutes later.
  *
  * <h2>Failures</h2>
  * Every SQL failure is thrown as {@link LimitStoreException} naming the operation, the table prefix
