@@ -161,7 +161,14 @@ final class DefaultGuardedSender implements GuardedSender {
         String key = recipientKeys ? log.recipientKey(e164) : "";
         LimitStore.Usage usage = new LimitStore.Usage(key, now, !cooldownExempt.contains(m.category()),
                 content.segments(), content.cost() == null ? null : content.cost().total());
-        LimitStore.Decision decision = dryRun ? limits.check(usage) : limits.reserve(usage);
+        LimitStore.Decision decision;
+        try {
+            decision = dryRun ? limits.check(usage) : limits.reserve(usage);
+        } catch (RuntimeException e) {
+            LOG.error("the sending limits for {} could not be checked; blocking (fail closed)", to.masked(), e);
+            return finish(m, to, now, content, new SendOutcome.Blocked(Reason.STORE_UNAVAILABLE,
+                    "the sending limits could not be checked, so the message is blocked: " + e.getMessage()));
+        }
         if (decision instanceof LimitStore.Denial d) {
             SendOutcome refused = d.until().equals(Instant.MAX)
                     ? new SendOutcome.Blocked(d.reason(), d.detail())
@@ -186,7 +193,7 @@ final class DefaultGuardedSender implements GuardedSender {
             return late != null ? late : call(request);
         });
         if (fenced instanceof SendOutcome.Blocked late) {
-            limits.release(reservation);
+            settle(reservation, false);
             return finish(m, to, now, content, late);
         }
         GatewayResult result = (GatewayResult) fenced;
@@ -197,23 +204,36 @@ final class DefaultGuardedSender implements GuardedSender {
         // the provider that answered last: the one that sent, or whose failure decided
         String provider = attempts.isEmpty() ? gateway.name() : attempts.get(attempts.size() - 1).gateway();
         if (result instanceof GatewayResult.Accepted a) {
-            limits.commit(reservation);
+            settle(reservation, true);
             int segments = a.segments() > 0 ? a.segments() : content.segments();
             CostEstimate cost = segments == content.segments() ? content.cost() : contents.estimate(to, segments);
             return recorder.record(m, to, now, new Content(content.body(), segments, cost),
                     new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, provider), key, provider, attempts);
         }
         GatewayResult.Failed f = (GatewayResult.Failed) result;
-        if (f.kind() == FailureKind.UNKNOWN_OUTCOME) {
-            limits.commit(reservation); // it may have been sent: keep it counted
-        } else {
-            limits.release(reservation);
-        }
+        settle(reservation, f.kind() == FailureKind.UNKNOWN_OUTCOME); // it may have been sent: keep it counted
         if (f.kind() == FailureKind.OPTED_OUT) {
             providerOptOut(to, f.code());
         }
         return recorder.record(m, to, now, content,
                 new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()), key, provider, attempts);
+    }
+
+    /**
+     * Commits ({@code keep}) or releases a reservation. A limit store that fails here must not stop
+     * the send being recorded: a failed release keeps the place counted (the safe side), so the
+     * failure is logged, not thrown.
+     */
+    private void settle(LimitStore.Reservation reservation, boolean keep) {
+        try {
+            if (keep) {
+                limits.commit(reservation);
+            } else {
+                limits.release(reservation);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("the limit store could not {} a reservation; its place stays counted", keep ? "commit" : "release", e);
+        }
     }
 
     /** The gateway's answer; a throw or a null (bugs of the gateway) is an unknown outcome. */

@@ -48,7 +48,10 @@ public sealed interface SendOutcome
          * by email, phone or another reasonable means, not applied yet).
          */
         REVOCATION_PENDING,
-        /** Blocks: the consent store could not be read, so consent cannot be proven (fail closed). */
+        /**
+         * Blocks: the consent store could not be read, so consent cannot be proven, or the
+         * {@link LimitStore} could not check the limits (fail closed).
+         */
         STORE_UNAVAILABLE,
         /**
          * Defers: outside the allowed window in the recipient's local time, or a day closed by a rule
