@@ -2,6 +2,8 @@ package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.consent.Programs;
+import io.consentkit.journal.ConsentRecord;
 import io.consentkit.message.CostEstimate;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.phone.PhoneNumber;
@@ -17,7 +19,10 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -52,6 +57,12 @@ final class DefaultGuardedSender implements GuardedSender {
     private final MessageContent contents;
     private final SendRecorder recorder;
     private final RevocationQueue revocationRequests;
+    private final Programs programs;
+    private final String defaultProgram;
+    /** The app's categories by name, to read send-log rows with their policy. */
+    private final Map<String, MessageCategory> categories = new HashMap<>();
+    /** Opt-outs (number, program, when) a confirmation was sent for: one each. */
+    private final ConcurrentHashMap<String, Instant> confirmations = new ConcurrentHashMap<>();
     /** Numbers the provider reported as opted out whose revocation is not yet recorded. */
     private final ConcurrentHashMap<String, Integer> pendingRevocations = new ConcurrentHashMap<>();
     private volatile String haltReason;
@@ -73,6 +84,11 @@ final class DefaultGuardedSender implements GuardedSender {
         }
         this.limits = store;
         this.recipientKeys = policy.recipientLimits();
+        this.programs = tracker.programs();
+        this.defaultProgram = programs.defaultProgram().name();
+        for (MessageCategory c : s.categories()) {
+            categories.put(c.name(), c);
+        }
         if (store.startsEmpty()) {
             seed(clock.instant());
         }
@@ -80,8 +96,8 @@ final class DefaultGuardedSender implements GuardedSender {
         this.externalKillSwitch = s.killSwitch();
         this.defaultFrom = s.defaultFrom();
         this.defaultStatusCallback = s.defaultStatusCallback();
-        this.contents = new MessageContent(s.formatters(), s.prices());
-        this.recorder = new SendRecorder(log, listener, gateway);
+        this.contents = new MessageContent(s.formatters(), s.defaultFormatter(), s.prices());
+        this.recorder = new SendRecorder(log, listener, gateway, defaultProgram);
         this.revocationRequests = s.pendingRevocations();
     }
 
@@ -89,12 +105,22 @@ final class DefaultGuardedSender implements GuardedSender {
     public SendOutcome send(OutboundMessage m) {
         java.util.Objects.requireNonNull(m, "message");
         Instant now = clock.instant();
+        MessageCategory category = m.category();
+        CategoryPolicy policy = category.policy();
 
-        // 1. kill switch
+        // 1. kill switch (emergency-only mode: categories that send during it go on)
         String halt = haltReason;
-        if (halt != null || externalKillSwitch.getAsBoolean()) {
+        if ((halt != null || externalKillSwitch.getAsBoolean()) && !policy.sendsDuringKillSwitch()) {
             return finish(m, null, now, null, new SendOutcome.Blocked(Reason.KILL_SWITCH,
                     "sending is halted" + (halt != null && !halt.isEmpty() ? ": " + halt : "")));
+        }
+
+        // 1b. time-to-live: a message too old is dropped, never sent late
+        Instant expires = expiry(m, now);
+        if (expires != null && !now.isBefore(expires)) {
+            return finish(m, null, now, null, new SendOutcome.Blocked(Reason.EXPIRED_TTL, "created at "
+                    + (m.createdAt() != null ? m.createdAt() : now) + ", older than the " + category.name()
+                    + " time-to-live of " + policy.timeToLive()));
         }
 
         // 2. valid number
@@ -106,14 +132,22 @@ final class DefaultGuardedSender implements GuardedSender {
         }
         String e164 = to.e164();
 
-        // 3. opted out, consent for marketing, fail closed
-        SendOutcome.Blocked consent = checkConsent(to, m.category());
+        // 2b. the program whose consent and opt-outs decide
+        String program = m.program().isEmpty() ? defaultProgram : m.program();
+        if (!m.program().isEmpty() && programs.find(program).isEmpty()) {
+            return finish(m, to, now, null, new SendOutcome.Blocked(Reason.UNKNOWN_PROGRAM,
+                    "program '" + program + "' is not one of the tracker's programs"));
+        }
+
+        // 3. opted out of the program, consent as the category needs it, fail closed
+        SendOutcome.Blocked consent = checkConsent(to, program, policy, now, false);
         if (consent != null) {
             return finish(m, to, now, null, consent);
         }
 
         // 4. quiet hours in the recipient's zones
-        if (quietHours.enabled() && !quietExempt.contains(m.category())) {
+        if (quietHours.enabled() && policy.quietHours() == CategoryPolicy.QuietHoursRule.APPLY
+                && !quietExempt.contains(category)) {
             Instant next = quietHours.nextAllowed(to, now);
             if (!next.equals(now)) {
                 return finish(m, to, now, null, new SendOutcome.Deferred(Reason.QUIET_HOURS, next,
@@ -129,19 +163,23 @@ final class DefaultGuardedSender implements GuardedSender {
             return finish(m, to, now, null, new SendOutcome.Blocked(Reason.CONTENT, e.getMessage()));
         }
 
-        // 6-8. recipient cooldown and caps, global caps, windows, budget and rate: one reservation
+        // 6-8. recipient cooldown and caps, global caps, windows, budget and rate: one reservation,
+        // unless the category is exempt from caps (then nothing is checked or counted)
         String key = recipientKeys ? log.recipientKey(e164) : "";
-        LimitStore.Usage usage = new LimitStore.Usage(key, now, !cooldownExempt.contains(m.category()),
-                content.segments(), content.cost() == null ? null : content.cost().total());
-        LimitStore.Decision decision = dryRun ? limits.check(usage) : limits.reserve(usage);
-        if (decision instanceof LimitStore.Denial d) {
-            SendOutcome refused = d.until().equals(Instant.MAX)
-                    ? new SendOutcome.Blocked(d.reason(), d.detail())
-                    : new SendOutcome.Deferred(d.reason(), d.until(), d.detail());
-            return finish(m, to, now, content, refused);
+        LimitStore.Reservation reservation = null;
+        if (policy.caps() == CategoryPolicy.Caps.APPLY) {
+            LimitStore.Usage usage = new LimitStore.Usage(key, now, policy.cooldown() && !cooldownExempt.contains(category),
+                    content.segments(), content.cost() == null ? null : content.cost().total());
+            LimitStore.Decision decision = dryRun ? limits.check(usage) : limits.reserve(usage);
+            if (decision instanceof LimitStore.Denial d) {
+                SendOutcome refused = d.until().equals(Instant.MAX)
+                        ? new SendOutcome.Blocked(d.reason(), d.detail())
+                        : new SendOutcome.Deferred(d.reason(), d.until(), d.detail());
+                return finish(m, to, now, content, refused);
+            }
+            reservation = (LimitStore.Reservation) decision;
+            alerts(reservation);
         }
-        LimitStore.Reservation reservation = (LimitStore.Reservation) decision;
-        alerts(reservation);
 
         if (dryRun) {
             return finish(m, to, now, content, new SendOutcome.DryRun(content.body(), content.segments(),
@@ -152,13 +190,19 @@ final class DefaultGuardedSender implements GuardedSender {
         // opt-out that returned before this send entered it is seen, and one recorded meanwhile waits
         // for this call to return (ConsentTracker#withSendFence)
         GatewayRequest request = new GatewayRequest(to, m.from().isEmpty() ? defaultFrom : m.from(), content.body(),
-                m.mediaUrls(), m.statusCallback() != null ? m.statusCallback() : defaultStatusCallback);
+                m.mediaUrls(), m.statusCallback() != null ? m.statusCallback() : defaultStatusCallback,
+                expires == null ? null : Duration.between(now, expires));
+        String[] consentId = {""};
         Object fenced = tracker.withSendFence(to, () -> {
-            SendOutcome.Blocked late = checkConsent(to, m.category());
-            return late != null ? late : call(request);
+            SendOutcome.Blocked late = checkConsent(to, program, policy, now, true);
+            if (late != null) {
+                return late;
+            }
+            consentId[0] = consentId(to, program, policy);
+            return call(request);
         });
         if (fenced instanceof SendOutcome.Blocked late) {
-            limits.release(reservation);
+            release(reservation);
             return finish(m, to, now, content, late);
         }
         GatewayResult result = (GatewayResult) fenced;
@@ -169,23 +213,43 @@ final class DefaultGuardedSender implements GuardedSender {
         // the provider that answered last: the one that sent, or whose failure decided
         String provider = attempts.isEmpty() ? gateway.name() : attempts.get(attempts.size() - 1).gateway();
         if (result instanceof GatewayResult.Accepted a) {
-            limits.commit(reservation);
+            commit(reservation);
             int segments = a.segments() > 0 ? a.segments() : content.segments();
             CostEstimate cost = segments == content.segments() ? content.cost() : contents.estimate(to, segments);
             return recorder.record(m, to, now, new Content(content.body(), segments, cost),
-                    new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, provider), key, provider, attempts);
+                    new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, provider), key, provider, attempts,
+                    consentId[0]);
         }
         GatewayResult.Failed f = (GatewayResult.Failed) result;
         if (f.kind() == FailureKind.UNKNOWN_OUTCOME) {
-            limits.commit(reservation); // it may have been sent: keep it counted
+            commit(reservation); // it may have been sent: keep it counted
         } else {
-            limits.release(reservation);
+            release(reservation);
         }
         if (f.kind() == FailureKind.OPTED_OUT) {
             providerOptOut(to, f.code());
         }
         return recorder.record(m, to, now, content,
-                new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()), key, provider, attempts);
+                new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()), key, provider, attempts,
+                consentId[0]);
+    }
+
+    private void commit(LimitStore.Reservation reservation) {
+        if (reservation != null) {
+            limits.commit(reservation);
+        }
+    }
+
+    private void release(LimitStore.Reservation reservation) {
+        if (reservation != null) {
+            limits.release(reservation);
+        }
+    }
+
+    /** When {@code m} stops being worth sending, or null if its category has no time-to-live. */
+    private static Instant expiry(OutboundMessage m, Instant now) {
+        CategoryPolicy p = m.category().policy();
+        return p.expires() ? (m.createdAt() != null ? m.createdAt() : now).plus(p.timeToLive()) : null;
     }
 
     /** The gateway's answer; a throw or a null (bugs of the gateway) is an unknown outcome. */
@@ -204,7 +268,13 @@ final class DefaultGuardedSender implements GuardedSender {
         }
     }
 
-    private SendOutcome.Blocked checkConsent(PhoneNumber to, MessageCategory category) {
+    /**
+     * Null if {@code to} may get a message of {@code policy} for {@code program}, else why not.
+     *
+     * @param claim true inside the send fence: an opt-out confirmation takes its one place here
+     */
+    private SendOutcome.Blocked checkConsent(PhoneNumber to, String program, CategoryPolicy policy, Instant now,
+                                             boolean claim) {
         String e164 = to.e164();
         Integer pending = pendingRevocations.get(e164);
         if (pending != null) {
@@ -212,14 +282,19 @@ final class DefaultGuardedSender implements GuardedSender {
             return new SendOutcome.Blocked(Reason.OPTED_OUT, "the provider reported an opt-out (code " + pending + ")");
         }
         try {
-            if (tracker.isOptedOut(to)) {
-                return new SendOutcome.Blocked(Reason.OPTED_OUT, "the number opted out");
+            if (tracker.isOptedOut(to, program)) {
+                return policy.optOutConfirmation().isZero() ? new SendOutcome.Blocked(Reason.OPTED_OUT,
+                        "the number opted out of program " + program) : confirmation(to, program, policy, now, claim);
             }
-            if (category == MessageCategory.MARKETING && !tracker.isActive(to)) {
-                return new SendOutcome.Blocked(Reason.NO_CONSENT, "no active consent for marketing");
+            CategoryPolicy.Consent needs = policy.consent();
+            if (needs == CategoryPolicy.Consent.NONE) {
+                return null;
             }
-            if (category == MessageCategory.MARKETING && revocationRequests != null
-                    && revocationRequests.isPending(to)) {
+            if (needs == CategoryPolicy.Consent.PROGRAM ? !tracker.isActive(to, program) : anyActive(to) == null) {
+                return new SendOutcome.Blocked(Reason.NO_CONSENT, needs == CategoryPolicy.Consent.PROGRAM
+                        ? "no active consent for program " + program : "no active consent in any program");
+            }
+            if (revocationRequests != null && revocationRequests.isPending(to)) {
                 return new SendOutcome.Blocked(Reason.REVOCATION_PENDING, "a revocation request is pending review");
             }
         } catch (RuntimeException e) {
@@ -230,6 +305,52 @@ final class DefaultGuardedSender implements GuardedSender {
         return null;
     }
 
+    /** The opt-out confirmation: allowed once per opt-out, within the policy's window after it. */
+    private SendOutcome.Blocked confirmation(PhoneNumber to, String program, CategoryPolicy policy, Instant now,
+                                             boolean claim) {
+        Optional<ConsentRecord> r = tracker.status(to, program);
+        Instant optedOut = r.map(c -> c.revokedAt() != null ? c.revokedAt() : c.timestamp()).orElse(null);
+        if (optedOut == null || now.isBefore(optedOut) || !now.isBefore(optedOut.plus(policy.optOutConfirmation()))) {
+            return new SendOutcome.Blocked(Reason.OPTED_OUT, "the number opted out of program " + program
+                    + " more than " + policy.optOutConfirmation() + " ago, too long for a confirmation");
+        }
+        String key = to.e164() + '|' + program + '|' + optedOut;
+        boolean taken = claim ? confirmations.putIfAbsent(key, optedOut) != null : confirmations.containsKey(key);
+        if (taken) {
+            return new SendOutcome.Blocked(Reason.OPTED_OUT, "the one confirmation of this opt-out of program "
+                    + program + " was sent already");
+        }
+        if (claim) {
+            Instant stale = now.minus(policy.optOutConfirmation());
+            confirmations.values().removeIf(at -> at.isBefore(stale));
+        }
+        return null;
+    }
+
+    /** The first program {@code to} has an active consent in, or null. */
+    private String anyActive(PhoneNumber to) {
+        for (io.consentkit.consent.Program p : programs.all()) {
+            if (tracker.isActive(to, p.name())) {
+                return p.name();
+            }
+        }
+        return null;
+    }
+
+    /** The id of the consent a consent-gated send relies on, or empty. */
+    private String consentId(PhoneNumber to, String program, CategoryPolicy policy) {
+        if (policy.consent() == CategoryPolicy.Consent.NONE) {
+            return "";
+        }
+        try {
+            String p = policy.consent() == CategoryPolicy.Consent.PROGRAM ? program : anyActive(to);
+            return p == null ? "" : tracker.status(to, p).map(ConsentRecord::consentId).orElse("");
+        } catch (RuntimeException e) {
+            LOG.warn("the consent id for {} could not be read for the send log", to.masked(), e);
+            return "";
+        }
+    }
+
     /**
      * Counts into the limits every send of the last day the send log holds that was or may have
      * been sent, so a new sender over a durable log (a restart, a deploy) holds what the last one used.
@@ -237,7 +358,8 @@ final class DefaultGuardedSender implements GuardedSender {
     private void seed(Instant now) {
         int[] seeded = {0};
         log.replay(limits.policy().historyFrom(now), e -> {
-            if (e.mayHaveSent() && !e.time().isAfter(now)) {
+            if (e.mayHaveSent() && !e.time().isAfter(now)
+                    && categories.getOrDefault(e.category().name(), e.category()).policy().caps() == CategoryPolicy.Caps.APPLY) {
                 limits.seed(new LimitStore.Usage(e.recipientKey(), e.time(), true, e.segments(), e.estimatedCost()));
                 seeded[0]++;
             }
@@ -317,7 +439,15 @@ final class DefaultGuardedSender implements GuardedSender {
 
     // ---- logging ------------------------------------------------------------------------------
 
+    /** Records a refusal; a deferral past the message's time-to-live becomes an {@code EXPIRED_TTL} block. */
     private SendOutcome finish(OutboundMessage m, PhoneNumber to, Instant now, Content content, SendOutcome outcome) {
+        if (outcome instanceof SendOutcome.Deferred d) {
+            Instant expires = expiry(m, now);
+            if (expires != null && !d.until().isBefore(expires)) {
+                outcome = new SendOutcome.Blocked(Reason.EXPIRED_TTL, d.reason() + " would defer it to " + d.until()
+                        + ", past its time-to-live (valid until " + expires + "), so it is dropped: " + d.detail());
+            }
+        }
         return recorder.record(m, to, now, content, outcome);
     }
 

@@ -196,7 +196,7 @@ class CsvSendLogTest {
         try (CsvSendLog log = CsvSendLog.open(file)) {
             log.record(sent("SM1", T0));
         }
-        String bad = "decision,yesterday,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,\n";
+        String bad = "decision,yesterday,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,,,,\n";
         Files.writeString(file, bad, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (CsvSendLog log = CsvSendLog.open(file)) {
             assertThatThrownBy(log::entries).isInstanceOf(SendLogException.class)
@@ -210,7 +210,7 @@ class CsvSendLogTest {
         try (CsvSendLog log = CsvSendLog.open(file)) {
             log.record(sent("SM1", T0));
         }
-        String bad = "decision,\u001b[2J\u202etomorrow,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,\n";
+        String bad = "decision,\u001b[2J\u202etomorrow,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,,,,\n";
         Files.writeString(file, bad, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (CsvSendLog log = CsvSendLog.open(file)) {
             assertThatThrownBy(log::entries).isInstanceOf(SendLogException.class)
