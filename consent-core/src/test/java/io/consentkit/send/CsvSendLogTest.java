@@ -220,6 +220,32 @@ class CsvSendLogTest {
     }
 
     @Test
+    void programConsentIdAndCorrelationIdSurviveAndAVersion2LogIsReadAndAppendedInItsColumns() throws Exception {
+        Path file = dir.resolve("sends.csv");
+        SendLogEntry gated = new SendLogEntry(T0, SendLogEntry.Decision.SENT, "", "+*********34", MessageCategory.REMINDER,
+                "", "ab".repeat(32), 42, 1, null, "", "SM9", 0, "", null, "fake", null, 0, null, "k", List.of(),
+                "alerts", "c0ffee", "household-42");
+        try (CsvSendLog log = CsvSendLog.open(file)) {
+            log.record(gated);
+        }
+        try (CsvSendLog log = CsvSendLog.open(file)) {
+            assertThat(log.entries()).containsExactly(gated);
+        }
+        assertThat(Files.readAllLines(file).get(0)).endsWith(",attempts,program,consent_id,correlation_id");
+
+        Path v2 = dir.resolve("v2.csv");
+        Files.writeString(v2, CsvSendLog.V2_HEADER + "\n"
+                + "decision,2026-01-15T18:00:00Z,sent,,+*********34,marketing,,,5,1,,,SM1,,,,fake,queued,,key1,\n");
+        try (CsvSendLog log = CsvSendLog.open(v2)) {
+            assertThat(log.hasRecipientKeys()).isTrue();
+            log.record(gated);
+            assertThat(log.entries()).extracting(SendLogEntry::recipientKey).containsExactly("key1", "k");
+            assertThat(log.entries()).extracting(SendLogEntry::program).containsExactly("", "");
+        }
+        assertThat(Files.readAllLines(v2).get(0)).isEqualTo(CsvSendLog.V2_HEADER);
+    }
+
+    @Test
     void writingAfterCloseFails() {
         CsvSendLog log = CsvSendLog.open(dir.resolve("sends.csv"));
         log.close();
