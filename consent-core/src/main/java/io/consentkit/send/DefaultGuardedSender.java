@@ -3,7 +3,6 @@ package io.consentkit.send;
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.consent.Programs;
-import io.consentkit.journal.ConsentRecord;
 import io.consentkit.message.CostEstimate;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.phone.PhoneNumber;
@@ -22,7 +21,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -61,8 +59,7 @@ final class DefaultGuardedSender implements GuardedSender {
     private final String defaultProgram;
     /** The app's categories by name, to read send-log rows with their policy. */
     private final Map<String, MessageCategory> categories = new HashMap<>();
-    /** Opt-outs (number, program, when) a confirmation was sent for: one each. */
-    private final ConcurrentHashMap<String, Instant> confirmations = new ConcurrentHashMap<>();
+    private final ConsentGuard consents;
     /** Numbers the provider reported as opted out whose revocation is not yet recorded. */
     private final ConcurrentHashMap<String, Integer> pendingRevocations = new ConcurrentHashMap<>();
     private volatile String haltReason;
@@ -99,6 +96,7 @@ final class DefaultGuardedSender implements GuardedSender {
         this.contents = new MessageContent(s.formatters(), s.defaultFormatter(), s.prices());
         this.recorder = new SendRecorder(log, listener, gateway, defaultProgram);
         this.revocationRequests = s.pendingRevocations();
+        this.consents = new ConsentGuard(tracker, programs, revocationRequests);
     }
 
     @Override
@@ -198,7 +196,7 @@ final class DefaultGuardedSender implements GuardedSender {
             if (late != null) {
                 return late;
             }
-            consentId[0] = consentId(to, program, policy);
+            consentId[0] = consents.consentId(to, program, policy);
             return call(request);
         });
         if (fenced instanceof SendOutcome.Blocked late) {
@@ -281,74 +279,7 @@ final class DefaultGuardedSender implements GuardedSender {
             recordRevocation(to, pending);
             return new SendOutcome.Blocked(Reason.OPTED_OUT, "the provider reported an opt-out (code " + pending + ")");
         }
-        try {
-            if (tracker.isOptedOut(to, program)) {
-                return policy.optOutConfirmation().isZero() ? new SendOutcome.Blocked(Reason.OPTED_OUT,
-                        "the number opted out of program " + program) : confirmation(to, program, policy, now, claim);
-            }
-            CategoryPolicy.Consent needs = policy.consent();
-            if (needs == CategoryPolicy.Consent.NONE) {
-                return null;
-            }
-            if (needs == CategoryPolicy.Consent.PROGRAM ? !tracker.isActive(to, program) : anyActive(to) == null) {
-                return new SendOutcome.Blocked(Reason.NO_CONSENT, needs == CategoryPolicy.Consent.PROGRAM
-                        ? "no active consent for program " + program : "no active consent in any program");
-            }
-            if (revocationRequests != null && revocationRequests.isPending(to)) {
-                return new SendOutcome.Blocked(Reason.REVOCATION_PENDING, "a revocation request is pending review");
-            }
-        } catch (RuntimeException e) {
-            LOG.error("consent for {} could not be checked; blocking (fail closed)", to.masked(), e);
-            return new SendOutcome.Blocked(Reason.STORE_UNAVAILABLE,
-                    "consent could not be checked, so the message is blocked: " + e.getMessage());
-        }
-        return null;
-    }
-
-    /** The opt-out confirmation: allowed once per opt-out, within the policy's window after it. */
-    private SendOutcome.Blocked confirmation(PhoneNumber to, String program, CategoryPolicy policy, Instant now,
-                                             boolean claim) {
-        Optional<ConsentRecord> r = tracker.status(to, program);
-        Instant optedOut = r.map(c -> c.revokedAt() != null ? c.revokedAt() : c.timestamp()).orElse(null);
-        if (optedOut == null || now.isBefore(optedOut) || !now.isBefore(optedOut.plus(policy.optOutConfirmation()))) {
-            return new SendOutcome.Blocked(Reason.OPTED_OUT, "the number opted out of program " + program
-                    + " more than " + policy.optOutConfirmation() + " ago, too long for a confirmation");
-        }
-        String key = to.e164() + '|' + program + '|' + optedOut;
-        boolean taken = claim ? confirmations.putIfAbsent(key, optedOut) != null : confirmations.containsKey(key);
-        if (taken) {
-            return new SendOutcome.Blocked(Reason.OPTED_OUT, "the one confirmation of this opt-out of program "
-                    + program + " was sent already");
-        }
-        if (claim) {
-            Instant stale = now.minus(policy.optOutConfirmation());
-            confirmations.values().removeIf(at -> at.isBefore(stale));
-        }
-        return null;
-    }
-
-    /** The first program {@code to} has an active consent in, or null. */
-    private String anyActive(PhoneNumber to) {
-        for (io.consentkit.consent.Program p : programs.all()) {
-            if (tracker.isActive(to, p.name())) {
-                return p.name();
-            }
-        }
-        return null;
-    }
-
-    /** The id of the consent a consent-gated send relies on, or empty. */
-    private String consentId(PhoneNumber to, String program, CategoryPolicy policy) {
-        if (policy.consent() == CategoryPolicy.Consent.NONE) {
-            return "";
-        }
-        try {
-            String p = policy.consent() == CategoryPolicy.Consent.PROGRAM ? program : anyActive(to);
-            return p == null ? "" : tracker.status(to, p).map(ConsentRecord::consentId).orElse("");
-        } catch (RuntimeException e) {
-            LOG.warn("the consent id for {} could not be read for the send log", to.masked(), e);
-            return "";
-        }
+        return consents.check(to, program, policy, now, claim);
     }
 
     /**
