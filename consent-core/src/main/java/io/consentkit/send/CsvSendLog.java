@@ -44,10 +44,12 @@ import java.util.Optional;
  * {@code estimated_cost}, {@code currency}, {@code provider_id}, {@code error_code}, {@code detail}, {@code until},
  * {@code gateway}, {@code status}, {@code status_error_code}, {@code recipient_key} (the keyed digest
  * of the number, {@link #recipientKey}), {@code attempts} (the calls of a failover chain,
- * {@link GatewayAttempt#encode}). A status row fills {@code time}, {@code provider_id},
- * {@code status} and {@code status_error_code}. A log with an earlier header ({@link #V1_HEADER},
- * {@link #LEGACY_HEADER}) is read and appended to in its own columns, without the last two: a
- * sender over it rebuilds its global limits from the log, but not the per-recipient ones.
+ * {@link GatewayAttempt#encode}), {@code program} (the consent program), {@code consent_id} (the consent
+ * a consent-gated send relied on) and {@code correlation_id} (the app's own id). A status row fills
+ * {@code time}, {@code provider_id}, {@code status} and {@code status_error_code}. A log with an
+ * earlier header is read and appended to in its own columns: {@link #V2_HEADER} without the last three;
+ * {@link #V1_HEADER} and {@link #LEGACY_HEADER} also without {@code recipient_key} and {@code attempts}, so
+ * a sender over it rebuilds its global limits from the log, but not the per-recipient ones.
  *
  * <p>Thread-safe. Reads parse the whole file: meant for audits and tools, not the send path.
  */
@@ -55,12 +57,17 @@ public final class CsvSendLog implements SendLog {
     /** The header line. */
     public static final String HEADER = "row_type,time,decision,reason,to,category,template_id,body_digest,"
             + "body_length,segments,estimated_cost,currency,provider_id,error_code,detail,until,gateway,status,"
-            + "status_error_code,recipient_key,attempts";
+            + "status_error_code,recipient_key,attempts,program,consent_id,correlation_id";
+    /**
+     * The header of logs written before the {@code program}, {@code consent_id} and
+     * {@code correlation_id} columns. Such logs are read and appended to as they are.
+     */
+    public static final String V2_HEADER = HEADER.replace(",program,consent_id,correlation_id", "");
     /**
      * The header of logs written before the {@code recipient_key} and {@code attempts} columns. Such
      * logs are read and appended to as they are.
      */
-    public static final String V1_HEADER = HEADER.replace(",recipient_key,attempts", "");
+    public static final String V1_HEADER = V2_HEADER.replace(",recipient_key,attempts", "");
     /**
      * The header of logs written before body digests were keyed: the {@link #V1_HEADER} columns, the
      * digest column named {@code body_sha256}. Such logs are read and appended to as they are.
@@ -68,7 +75,9 @@ public final class CsvSendLog implements SendLog {
     public static final String LEGACY_HEADER = V1_HEADER.replace(",body_digest,", ",body_sha256,");
 
     private static final int COLUMNS = HEADER.split(",").length;
+    private static final int V2_COLUMNS = V2_HEADER.split(",").length;
     private static final int V1_COLUMNS = V1_HEADER.split(",").length;
+    private static final List<String> HEADERS = List.of(HEADER, V2_HEADER, V1_HEADER, LEGACY_HEADER);
     private static final String WHAT = "send log";
     private static final AppendOnlyFile.Errors ERRORS = new AppendOnlyFile.Errors() {
         @Override
@@ -88,10 +97,10 @@ public final class CsvSendLog implements SendLog {
     private final int columns;
 
     private CsvSendLog(Path path, Duration lockTimeout, Clock clock) {
-        this.file = AppendOnlyFile.open(path, WHAT, HEADER, List.of(HEADER, V1_HEADER, LEGACY_HEADER), lockTimeout,
+        this.file = AppendOnlyFile.open(path, WHAT, HEADER, HEADERS, lockTimeout,
                 clock, AppendOnlyFile.DEFAULT_OPENER, ERRORS); // refuses any other header before touching the file
         String header = file.headerLine();
-        this.columns = header == null || header.equals(HEADER) ? COLUMNS : V1_COLUMNS;
+        this.columns = columnsOf(header);
         try {
             // the key is read or created under the log's lock, so two openers never make two keys
             this.key = BodyDigestKey.load(file.file(), Files.exists(BodyDigestKey.keyFile(file.file()))
@@ -104,15 +113,19 @@ public final class CsvSendLog implements SendLog {
 
     /** A read-only view: no lock, nothing created; the key is read only if its file exists. */
     private CsvSendLog(Path path) {
-        this.file = AppendOnlyFile.openReadOnly(path, WHAT, HEADER, List.of(HEADER, V1_HEADER, LEGACY_HEADER), ERRORS);
+        this.file = AppendOnlyFile.openReadOnly(path, WHAT, HEADER, HEADERS, ERRORS);
         String header = file.headerLine();
-        this.columns = header == null || header.equals(HEADER) ? COLUMNS : V1_COLUMNS;
+        this.columns = columnsOf(header);
         try {
             this.key = Files.exists(BodyDigestKey.keyFile(file.file())) ? BodyDigestKey.load(file.file(), false) : null;
         } catch (RuntimeException e) {
             file.close();
             throw e;
         }
+    }
+
+    private static int columnsOf(String header) {
+        return header == null || header.equals(HEADER) ? COLUMNS : header.equals(V2_HEADER) ? V2_COLUMNS : V1_COLUMNS;
     }
 
     private boolean holdsKeyedDigests() {
@@ -205,9 +218,12 @@ public final class CsvSendLog implements SendLog {
         return key.digest("recipient:" + Objects.requireNonNull(e164, "e164"));
     }
 
-    /** True if rows of this file carry the recipient key and attempts (its header is {@link #HEADER}). */
+    /**
+     * True if rows of this file carry the recipient key and attempts (its header is {@link #HEADER} or
+     * {@link #V2_HEADER}).
+     */
     public boolean hasRecipientKeys() {
-        return columns == COLUMNS;
+        return columns >= V2_COLUMNS;
     }
 
     /** Where a torn last row found on open was moved, if one was. */
@@ -225,7 +241,7 @@ public final class CsvSendLog implements SendLog {
             e.until() == null ? "" : e.until().toString(), e.gateway(),
             e.status() == null ? "" : e.status().providerName(),
             e.statusErrorCode() == 0 ? "" : Integer.toString(e.statusErrorCode()),
-            e.recipientKey(), GatewayAttempt.encode(e.attempts()),
+            e.recipientKey(), GatewayAttempt.encode(e.attempts()), e.program(), e.consentId(), e.correlationId(),
         };
         write(cells);
     }
@@ -339,18 +355,20 @@ public final class CsvSendLog implements SendLog {
             MessageCategory category;
             try {
                 decision = SendLogEntry.Decision.valueOf(d.toUpperCase(java.util.Locale.ROOT));
-                category = MessageCategory.valueOf(r.get(5).toUpperCase(java.util.Locale.ROOT));
-            } catch (IllegalArgumentException e) {
+                category = MessageCategory.named(r.get(5));
+            } catch (IllegalArgumentException | io.consentkit.InvalidInputException e) {
                 throw fail("decision/category", "'" + truncate(d) + "/" + truncate(r.get(5)) + "' is not known");
             }
             String status = r.get(17);
             Instant time = time(1, true);
             boolean v2 = r.size() > V1_COLUMNS;
+            boolean v3 = r.size() > V2_COLUMNS;
             return new SendLogEntry(time, decision, r.get(3), r.get(4), category, r.get(6), r.get(7),
                     integer(8), integer(9), cost(), r.get(11), r.get(12), integer(13), r.get(14), time(15, false),
                     r.get(16), status.isEmpty() ? null : DeliveryStatus.find(status).orElseThrow(() -> fail("status",
                             "'" + truncate(status) + "' is not a delivery status")), integer(18),
-                    status.isEmpty() ? null : time, v2 ? r.get(19) : "", v2 ? attempts(r.get(20)) : List.of());
+                    status.isEmpty() ? null : time, v2 ? r.get(19) : "", v2 ? attempts(r.get(20)) : List.of(),
+                    v3 ? r.get(21) : "", v3 ? r.get(22) : "", v3 ? r.get(23) : "");
         }
 
         private List<GatewayAttempt> attempts(String cell) {

@@ -2,6 +2,7 @@ package io.consentkit.send;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.consent.Programs;
 import io.consentkit.message.CostEstimate;
 import io.consentkit.phone.InvalidPhoneNumberException;
 import io.consentkit.phone.PhoneNumber;
@@ -17,7 +18,9 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -54,6 +57,11 @@ final class DefaultGuardedSender implements GuardedSender {
     private final MessageContent contents;
     private final SendRecorder recorder;
     private final RevocationQueue revocationRequests;
+    private final Programs programs;
+    private final String defaultProgram;
+    /** The app's categories by name, to read send-log rows with their policy. */
+    private final Map<String, MessageCategory> categories = new HashMap<>();
+    private final ConsentGuard consents;
     /** Numbers the provider reported as opted out whose revocation is not yet recorded. */
     private final ConcurrentHashMap<String, Integer> pendingRevocations = new ConcurrentHashMap<>();
     private volatile String haltReason;
@@ -75,6 +83,11 @@ final class DefaultGuardedSender implements GuardedSender {
         }
         this.limits = store;
         this.recipientKeys = policy.recipientLimits();
+        this.programs = tracker.programs();
+        this.defaultProgram = programs.defaultProgram().name();
+        for (MessageCategory c : s.categories()) {
+            categories.put(c.name(), c);
+        }
         if (store.startsEmpty()) {
             seed(clock.instant());
         }
@@ -83,9 +96,10 @@ final class DefaultGuardedSender implements GuardedSender {
         this.externalKillSwitch = s.killSwitch();
         this.defaultFrom = s.defaultFrom();
         this.defaultStatusCallback = s.defaultStatusCallback();
-        this.contents = new MessageContent(s.formatters(), s.prices());
-        this.recorder = new SendRecorder(log, listener, gateway);
+        this.contents = new MessageContent(s.formatters(), s.defaultFormatter(), s.prices());
+        this.recorder = new SendRecorder(log, listener, gateway, defaultProgram);
         this.revocationRequests = s.pendingRevocations();
+        this.consents = new ConsentGuard(tracker, programs, revocationRequests);
     }
 
     @Override
@@ -105,12 +119,22 @@ final class DefaultGuardedSender implements GuardedSender {
     /** The guards and the gateway; {@code subjectHold} receives a per-subject cap reservation (may be null). */
     private SendOutcome send(OutboundMessage m, SubjectLedger.Hold[] subjectHold) {
         Instant now = clock.instant();
+        MessageCategory category = m.category();
+        CategoryPolicy policy = category.policy();
 
-        // 1. kill switch
+        // 1. kill switch (emergency-only mode: categories that send during it go on)
         String halt = haltReason;
-        if (halt != null || externalKillSwitch.getAsBoolean()) {
+        if ((halt != null || externalKillSwitch.getAsBoolean()) && !policy.sendsDuringKillSwitch()) {
             return finish(m, null, now, null, new SendOutcome.Blocked(Reason.KILL_SWITCH,
                     "sending is halted" + (halt != null && !halt.isEmpty() ? ": " + halt : "")));
+        }
+
+        // 1b. time-to-live: a message too old is dropped, never sent late
+        Instant expires = expiry(m, now);
+        if (expires != null && !now.isBefore(expires)) {
+            return finish(m, null, now, null, new SendOutcome.Blocked(Reason.EXPIRED_TTL, "created at "
+                    + (m.createdAt() != null ? m.createdAt() : now) + ", older than the " + category.name()
+                    + " time-to-live of " + policy.timeToLive()));
         }
 
         // 2. valid number
@@ -122,21 +146,29 @@ final class DefaultGuardedSender implements GuardedSender {
         }
         String e164 = to.e164();
 
-        // 3. opted out, consent for marketing, fail closed
-        SendOutcome.Blocked consent = checkConsent(to, m.category());
+        // 2b. the program whose consent and opt-outs decide
+        String program = m.program().isEmpty() ? defaultProgram : m.program();
+        if (!m.program().isEmpty() && programs.find(program).isEmpty()) {
+            return finish(m, to, now, null, new SendOutcome.Blocked(Reason.UNKNOWN_PROGRAM,
+                    "program '" + program + "' is not one of the tracker's programs"));
+        }
+
+        // 3. opted out of the program, consent as the category needs it, fail closed
+        SendOutcome.Blocked consent = checkConsent(to, program, policy, now, false);
         if (consent != null) {
             return finish(m, to, now, null, consent);
         }
 
         // 4. quiet hours and the sending rules (window, weekday, holidays, per-subject caps) in the
         // recipient's zones and state; every deferral names the rule that made it
-        if (quietHours.enabled() && !quietExempt.contains(m.category())) {
+        if (quietHours.enabled() && policy.quietHours() == CategoryPolicy.QuietHoursRule.APPLY
+                && !quietExempt.contains(category)) {
             QuietHoursDecision q = quietHours.check(to, m.recipientState(), now);
             if (!q.allowed()) {
                 return finish(m, to, now, null, new SendOutcome.Deferred(Reason.QUIET_HOURS, q.nextAllowed(),
                         q.explain()));
             }
-            if (subjectHold != null && m.category() == MessageCategory.MARKETING && !q.subjectCaps().isEmpty()) {
+            if (subjectHold != null && MessageCategory.MARKETING.equals(category) && !q.subjectCaps().isEmpty()) {
                 Object r = subjects.check(SubjectLedger.key(e164, m.capSubject()), q.subjectCaps(),
                         now.toEpochMilli(), !dryRun);
                 if (r instanceof SubjectLedger.Denial d) {
@@ -157,26 +189,30 @@ final class DefaultGuardedSender implements GuardedSender {
             return finish(m, to, now, null, new SendOutcome.Blocked(Reason.CONTENT, e.getMessage()));
         }
 
-        // 6-8. recipient cooldown and caps, global caps, windows, budget and rate: one reservation
+        // 6-8. recipient cooldown and caps, global caps, windows, budget and rate: one reservation,
+        // unless the category is exempt from caps (then nothing is checked or counted)
         String key = recipientKeys ? log.recipientKey(e164) : "";
-        LimitStore.Usage usage = new LimitStore.Usage(key, now, !cooldownExempt.contains(m.category()),
-                content.segments(), content.cost() == null ? null : content.cost().total());
-        LimitStore.Decision decision;
-        try {
-            decision = dryRun ? limits.check(usage) : limits.reserve(usage);
-        } catch (RuntimeException e) {
-            LOG.error("the sending limits for {} could not be checked; blocking (fail closed)", to.masked(), e);
-            return finish(m, to, now, content, new SendOutcome.Blocked(Reason.STORE_UNAVAILABLE,
-                    "the sending limits could not be checked, so the message is blocked: " + e.getMessage()));
+        LimitStore.Reservation reservation = null;
+        if (policy.caps() == CategoryPolicy.Caps.APPLY) {
+            LimitStore.Usage usage = new LimitStore.Usage(key, now, policy.cooldown() && !cooldownExempt.contains(category),
+                    content.segments(), content.cost() == null ? null : content.cost().total());
+            LimitStore.Decision decision;
+            try {
+                decision = dryRun ? limits.check(usage) : limits.reserve(usage);
+            } catch (RuntimeException e) {
+                LOG.error("the sending limits for {} could not be checked; blocking (fail closed)", to.masked(), e);
+                return finish(m, to, now, content, new SendOutcome.Blocked(Reason.STORE_UNAVAILABLE,
+                        "the sending limits could not be checked, so the message is blocked: " + e.getMessage()));
+            }
+            if (decision instanceof LimitStore.Denial d) {
+                SendOutcome refused = d.until().equals(Instant.MAX)
+                        ? new SendOutcome.Blocked(d.reason(), d.detail())
+                        : new SendOutcome.Deferred(d.reason(), d.until(), d.detail());
+                return finish(m, to, now, content, refused);
+            }
+            reservation = (LimitStore.Reservation) decision;
+            alerts(reservation);
         }
-        if (decision instanceof LimitStore.Denial d) {
-            SendOutcome refused = d.until().equals(Instant.MAX)
-                    ? new SendOutcome.Blocked(d.reason(), d.detail())
-                    : new SendOutcome.Deferred(d.reason(), d.until(), d.detail());
-            return finish(m, to, now, content, refused);
-        }
-        LimitStore.Reservation reservation = (LimitStore.Reservation) decision;
-        alerts(reservation);
 
         if (dryRun) {
             return finish(m, to, now, content, new SendOutcome.DryRun(content.body(), content.segments(),
@@ -187,10 +223,16 @@ final class DefaultGuardedSender implements GuardedSender {
         // opt-out that returned before this send entered it is seen, and one recorded meanwhile waits
         // for this call to return (ConsentTracker#withSendFence)
         GatewayRequest request = new GatewayRequest(to, m.from().isEmpty() ? defaultFrom : m.from(), content.body(),
-                m.mediaUrls(), m.statusCallback() != null ? m.statusCallback() : defaultStatusCallback);
+                m.mediaUrls(), m.statusCallback() != null ? m.statusCallback() : defaultStatusCallback,
+                expires == null ? null : Duration.between(now, expires));
+        String[] consentId = {""};
         Object fenced = tracker.withSendFence(to, () -> {
-            SendOutcome.Blocked late = checkConsent(to, m.category());
-            return late != null ? late : call(request);
+            SendOutcome.Blocked late = checkConsent(to, program, policy, now, true);
+            if (late != null) {
+                return late;
+            }
+            consentId[0] = consents.consentId(to, program, policy);
+            return call(request);
         });
         if (fenced instanceof SendOutcome.Blocked late) {
             settle(reservation, false);
@@ -208,7 +250,8 @@ final class DefaultGuardedSender implements GuardedSender {
             int segments = a.segments() > 0 ? a.segments() : content.segments();
             CostEstimate cost = segments == content.segments() ? content.cost() : contents.estimate(to, segments);
             return recorder.record(m, to, now, new Content(content.body(), segments, cost),
-                    new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, provider), key, provider, attempts);
+                    new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, provider), key, provider, attempts,
+                    consentId[0]);
         }
         GatewayResult.Failed f = (GatewayResult.Failed) result;
         settle(reservation, f.kind() == FailureKind.UNKNOWN_OUTCOME); // it may have been sent: keep it counted
@@ -216,15 +259,25 @@ final class DefaultGuardedSender implements GuardedSender {
             providerOptOut(to, f.code());
         }
         return recorder.record(m, to, now, content,
-                new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()), key, provider, attempts);
+                new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()), key, provider, attempts,
+                consentId[0]);
+    }
+
+    /** When {@code m} stops being worth sending, or null if its category has no time-to-live. */
+    private static Instant expiry(OutboundMessage m, Instant now) {
+        CategoryPolicy p = m.category().policy();
+        return p.expires() ? (m.createdAt() != null ? m.createdAt() : now).plus(p.timeToLive()) : null;
     }
 
     /**
      * Commits ({@code keep}) or releases a reservation. A limit store that fails here must not stop
      * the send being recorded: a failed release keeps the place counted (the safe side), so the
-     * failure is logged, not thrown.
+     * failure is logged, not thrown. A null reservation (a category exempt from caps) is nothing to settle.
      */
     private void settle(LimitStore.Reservation reservation, boolean keep) {
+        if (reservation == null) {
+            return;
+        }
         try {
             if (keep) {
                 limits.commit(reservation);
@@ -252,30 +305,20 @@ final class DefaultGuardedSender implements GuardedSender {
         }
     }
 
-    private SendOutcome.Blocked checkConsent(PhoneNumber to, MessageCategory category) {
+    /**
+     * Null if {@code to} may get a message of {@code policy} for {@code program}, else why not.
+     *
+     * @param claim true inside the send fence: an opt-out confirmation takes its one place here
+     */
+    private SendOutcome.Blocked checkConsent(PhoneNumber to, String program, CategoryPolicy policy, Instant now,
+                                             boolean claim) {
         String e164 = to.e164();
         Integer pending = pendingRevocations.get(e164);
         if (pending != null) {
             recordRevocation(to, pending);
             return new SendOutcome.Blocked(Reason.OPTED_OUT, "the provider reported an opt-out (code " + pending + ")");
         }
-        try {
-            if (tracker.isOptedOut(to)) {
-                return new SendOutcome.Blocked(Reason.OPTED_OUT, "the number opted out");
-            }
-            if (category == MessageCategory.MARKETING && !tracker.isActive(to)) {
-                return new SendOutcome.Blocked(Reason.NO_CONSENT, "no active consent for marketing");
-            }
-            if (category == MessageCategory.MARKETING && revocationRequests != null
-                    && revocationRequests.isPending(to)) {
-                return new SendOutcome.Blocked(Reason.REVOCATION_PENDING, "a revocation request is pending review");
-            }
-        } catch (RuntimeException e) {
-            LOG.error("consent for {} could not be checked; blocking (fail closed)", to.masked(), e);
-            return new SendOutcome.Blocked(Reason.STORE_UNAVAILABLE,
-                    "consent could not be checked, so the message is blocked: " + e.getMessage());
-        }
-        return null;
+        return consents.check(to, program, policy, now, claim);
     }
 
     /**
@@ -285,7 +328,8 @@ final class DefaultGuardedSender implements GuardedSender {
     private void seed(Instant now) {
         int[] seeded = {0};
         log.replay(limits.policy().historyFrom(now), e -> {
-            if (e.mayHaveSent() && !e.time().isAfter(now)) {
+            if (e.mayHaveSent() && !e.time().isAfter(now)
+                    && categories.getOrDefault(e.category().name(), e.category()).policy().caps() == CategoryPolicy.Caps.APPLY) {
                 limits.seed(new LimitStore.Usage(e.recipientKey(), e.time(), true, e.segments(), e.estimatedCost()));
                 seeded[0]++;
             }
@@ -365,7 +409,15 @@ final class DefaultGuardedSender implements GuardedSender {
 
     // ---- logging ------------------------------------------------------------------------------
 
+    /** Records a refusal; a deferral past the message's time-to-live becomes an {@code EXPIRED_TTL} block. */
     private SendOutcome finish(OutboundMessage m, PhoneNumber to, Instant now, Content content, SendOutcome outcome) {
+        if (outcome instanceof SendOutcome.Deferred d) {
+            Instant expires = expiry(m, now);
+            if (expires != null && !d.until().isBefore(expires)) {
+                outcome = new SendOutcome.Blocked(Reason.EXPIRED_TTL, d.reason() + " would defer it to " + d.until()
+                        + ", past its time-to-live (valid until " + expires + "), so it is dropped: " + d.detail());
+            }
+        }
         return recorder.record(m, to, now, content, outcome);
     }
 

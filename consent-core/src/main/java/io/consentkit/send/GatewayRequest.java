@@ -3,6 +3,7 @@ package io.consentkit.send;
 import io.consentkit.phone.PhoneNumber;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,9 +16,16 @@ import java.util.Objects;
  * @param body           the text, never empty unless media is given
  * @param mediaUrls      MMS media (at most 10), may be empty
  * @param statusCallback where the provider should post delivery updates, or null
+ * @param validity       how long the provider should keep trying before dropping the message (the
+ *                       message's remaining time-to-live; Twilio's {@code ValidityPeriod}), or null for
+ *                       the provider's default
  */
-public record GatewayRequest(PhoneNumber to, String from, String body, List<URI> mediaUrls, URI statusCallback) {
+public record GatewayRequest(PhoneNumber to, String from, String body, List<URI> mediaUrls, URI statusCallback,
+                             Duration validity) {
     public GatewayRequest {
+        if (validity != null && (validity.isNegative() || validity.isZero())) {
+            throw new IllegalArgumentException("validity must be positive (" + validity + ")");
+        }
         Objects.requireNonNull(to, "to");
         from = from == null ? "" : from;
         body = body == null ? "" : body;
@@ -25,6 +33,11 @@ public record GatewayRequest(PhoneNumber to, String from, String body, List<URI>
         if (body.isEmpty() && mediaUrls.isEmpty()) {
             throw new IllegalArgumentException("a message needs a body or media");
         }
+    }
+
+    /** A request with the provider's default validity. */
+    public GatewayRequest(PhoneNumber to, String from, String body, List<URI> mediaUrls, URI statusCallback) {
+        this(to, from, body, mediaUrls, statusCallback, null);
     }
 
     /** A plain text message from the gateway's default sender. */
@@ -36,6 +49,7 @@ public record GatewayRequest(PhoneNumber to, String from, String body, List<URI>
     @Override
     public String toString() {
         return "GatewayRequest[to=" + to.masked() + ", from=" + (from.isEmpty() ? "<default>" : from) + ", body=<"
-                + body.length() + " chars>, media=" + mediaUrls.size() + "]";
+                + body.length() + " chars>, media=" + mediaUrls.size()
+                + (validity == null ? "" : ", validity=" + validity) + "]";
     }
 }

@@ -11,9 +11,11 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -137,9 +139,10 @@ public interface GuardedSender {
         private SendLog sendLog;
         private SendListener listener = SendListener.NO_OP;
         private QuietHours quietHours = QuietHours.defaults();
-        private EnumSet<MessageCategory> quietHoursExempt = EnumSet.of(MessageCategory.EMERGENCY);
+        private Set<MessageCategory> quietHoursExempt = Set.of();
         private Duration cooldown = Duration.ZERO;
-        private EnumSet<MessageCategory> cooldownExempt = EnumSet.of(MessageCategory.EMERGENCY);
+        private Set<MessageCategory> cooldownExempt = Set.of();
+        private final Set<MessageCategory> categories = new LinkedHashSet<>();
         private int recipientHourlyCap;
         private int recipientDailyCap;
         private long globalDailyCap;
@@ -150,7 +153,7 @@ public interface GuardedSender {
         private String defaultFrom = "";
         private URI defaultStatusCallback;
         private MessageFormatter formatter;
-        private final EnumMap<MessageCategory, MessageFormatter> formatters = new EnumMap<>(MessageCategory.class);
+        private final Map<MessageCategory, MessageFormatter> formatters = new HashMap<>();
         private PriceTable prices;
         private RevocationQueue pendingRevocations;
         private long segmentsPerMinute;
@@ -194,9 +197,13 @@ public interface GuardedSender {
             return this;
         }
 
-        /** Categories that may be sent during quiet hours. Default: emergency only. */
+        /**
+         * Categories sent during quiet hours even though their {@link CategoryPolicy#quietHours() policy}
+         * applies them. Default none: the policies decide (emergency, otp, internal and the opt-out
+         * confirmation skip quiet hours).
+         */
         public Builder quietHoursExempt(MessageCategory... categories) {
-            this.quietHoursExempt = categories(categories);
+            this.quietHoursExempt = categorySet(categories);
             return this;
         }
 
@@ -212,9 +219,13 @@ public interface GuardedSender {
             return this;
         }
 
-        /** Categories the cooldown does not apply to. Default: emergency only. */
+        /**
+         * Categories the cooldown does not apply to even though their {@link CategoryPolicy#cooldown()
+         * policy} applies it. Default none: the policies decide (emergency, otp and the opt-out
+         * confirmation are not held by it).
+         */
         public Builder cooldownExempt(MessageCategory... categories) {
-            this.cooldownExempt = categories(categories);
+            this.cooldownExempt = categorySet(categories);
             return this;
         }
 
@@ -348,6 +359,21 @@ public interface GuardedSender {
          */
         public Builder formatter(MessageCategory category, MessageFormatter formatter) {
             formatters.put(Objects.requireNonNull(category, "category"), Objects.requireNonNull(formatter, "formatter"));
+            categories.add(category);
+            return this;
+        }
+
+        /**
+         * Makes the app's own categories known by name, so rows of the send log naming them are read
+         * with their policy when the limits are rebuilt at start (sends of a {@link CategoryPolicy.Caps#EXEMPT
+         * cap-exempt} category are not counted). A category is usable without this; a row naming an
+         * unknown category counts as {@link MessageCategory#MARKETING}'s policy, the strictest.
+         */
+        public Builder categories(MessageCategory... categories) {
+            Objects.requireNonNull(categories, "categories");
+            for (MessageCategory c : categories) {
+                this.categories.add(Objects.requireNonNull(c, "category"));
+            }
             return this;
         }
 
@@ -361,10 +387,11 @@ public interface GuardedSender {
         }
 
         /**
-         * Blocks marketing to a number while a revocation request for it is pending in {@code queue}
+         * Blocks consent-gated messages (marketing, reminders: every category whose policy needs
+         * consent) to a number while a revocation request for it is pending in {@code queue}
          * (received by email, phone or a text someone must review, not applied yet): such a send is
-         * {@link SendOutcome.Reason#REVOCATION_PENDING}. Transactional and emergency messages are not
-         * affected. The check is one lookup in the queue's concurrent set. Default: no queue.
+         * {@link SendOutcome.Reason#REVOCATION_PENDING}. Categories that need no consent
+         * (transactional, otp, emergency, internal) are not affected. The check is one lookup in the queue's concurrent set. Default: no queue.
          */
         public Builder pendingRevocations(RevocationQueue queue) {
             this.pendingRevocations = Objects.requireNonNull(queue, "queue");
@@ -381,22 +408,22 @@ public interface GuardedSender {
                 throw new InvalidInputException("dailyBudget", "needs a price table (prices(...)) to estimate costs");
             }
             Clock c = clock != null ? clock : tracker.clock();
-            EnumMap<MessageCategory, MessageFormatter> perCategory = new EnumMap<>(MessageCategory.class);
+            MessageFormatter fallback = formatter != null ? formatter : SenderSettings.NO_BUDGET;
+            Map<MessageCategory, MessageFormatter> perCategory = new HashMap<>(formatters);
             for (MessageCategory category : MessageCategory.values()) {
-                MessageFormatter f = formatters.getOrDefault(category, formatter);
-                perCategory.put(category, f != null ? f : SenderSettings.NO_BUDGET);
+                perCategory.putIfAbsent(category, fallback);
             }
             return new DefaultGuardedSender(new SenderSettings(tracker, gateway, c, zone != null ? zone : c.getZone(),
                     sendLog != null ? sendLog : new InMemorySendLog(), listener, quietHours, quietHoursExempt, cooldown,
                     cooldownExempt, recipientHourlyCap, recipientDailyCap, globalDailyCap, alertFraction,
                     segmentsPerSecond, dryRun, killSwitch, defaultFrom, defaultStatusCallback, perCategory, prices,
                     pendingRevocations, segmentsPerMinute, segmentsPerHour, segmentsPerDay, dailyBudget,
-                    limitStores));
+                    limitStores, fallback, categories));
         }
 
-        private static EnumSet<MessageCategory> categories(MessageCategory... categories) {
+        private static Set<MessageCategory> categorySet(MessageCategory... categories) {
             Objects.requireNonNull(categories, "categories");
-            EnumSet<MessageCategory> s = EnumSet.noneOf(MessageCategory.class);
+            Set<MessageCategory> s = new LinkedHashSet<>();
             for (MessageCategory c : categories) {
                 s.add(Objects.requireNonNull(c, "category"));
             }

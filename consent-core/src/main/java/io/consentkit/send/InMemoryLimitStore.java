@@ -341,11 +341,13 @@ final class InMemoryLimitStore implements LimitStore {
         return amount.movePointRight(MICRO_DIGITS).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
-    private static String describe(Reason r) {
+    private String describe(Reason r) {
         return switch (r) {
-            case COOLDOWN -> "the recipient was texted within the cooldown";
-            case RECIPIENT_HOURLY_CAP -> "the recipient's hourly cap is used up";
-            case RECIPIENT_DAILY_CAP -> "the recipient's daily cap is used up";
+            case COOLDOWN -> "the recipient was texted within the cooldown of " + policy.cooldown();
+            case RECIPIENT_HOURLY_CAP -> "the recipient's hourly cap is used up: " + policy.recipientHourlyCap()
+                    + " of " + policy.recipientHourlyCap() + " in the last 60 minutes";
+            case RECIPIENT_DAILY_CAP -> "the recipient's daily cap is used up: " + policy.recipientDailyCap()
+                    + " of " + policy.recipientDailyCap() + " today";
             default -> r.name();
         };
     }

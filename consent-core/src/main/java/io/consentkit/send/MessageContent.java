@@ -7,7 +7,6 @@ import io.consentkit.message.MessageFormatter;
 import io.consentkit.message.PriceTable;
 import io.consentkit.phone.PhoneNumber;
 
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,16 +28,20 @@ final class MessageContent {
     record Content(String body, int segments, CostEstimate cost) {
     }
 
-    private final EnumMap<MessageCategory, MessageFormatter> formatters;
+    private final Map<MessageCategory, MessageFormatter> formatters;
+    private final MessageFormatter defaultFormatter;
     private final PriceTable prices;
     private final ConcurrentHashMap<String, String> regions = new ConcurrentHashMap<>();
 
     /**
-     * @param formatters one formatter per category
-     * @param prices     prices for estimates, or null for none
+     * @param formatters       the formatter of each category that has its own
+     * @param defaultFormatter the formatter of any other category
+     * @param prices           prices for estimates, or null for none
      */
-    MessageContent(Map<MessageCategory, MessageFormatter> formatters, PriceTable prices) {
-        this.formatters = new EnumMap<>(formatters);
+    MessageContent(Map<MessageCategory, MessageFormatter> formatters, MessageFormatter defaultFormatter,
+                   PriceTable prices) {
+        this.formatters = Map.copyOf(formatters);
+        this.defaultFormatter = defaultFormatter;
         this.prices = prices;
     }
 
@@ -52,7 +55,7 @@ final class MessageContent {
         if (m.body().isEmpty()) {
             return new Content("", 0, null); // media only: billed as MMS, no segments
         }
-        MessageFormatter f = formatters.get(m.category());
+        MessageFormatter f = formatters.getOrDefault(m.category(), defaultFormatter);
         FormattedMessage fm = m.parts() != null ? f.format(m.parts()) : f.format(m.body());
         return new Content(fm.text(), fm.segments(), estimate(to, fm.segments()));
     }

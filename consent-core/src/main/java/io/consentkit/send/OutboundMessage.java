@@ -7,10 +7,13 @@ import io.consentkit.message.SmsTemplate;
 import io.consentkit.send.internal.UsLocations;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * One message an application wants sent, before the {@link GuardedSender}'s checks. The number is
@@ -51,18 +54,39 @@ import java.util.Objects;
  * @param recipientState the recipient's US state (USPS code, {@code "TX"}) when the app knows it from an
  *                       address; it replaces the area-code guess of the quiet-hour and state rules. Empty
  *                       when unknown
+ * @param program        the consent program (campaign, subscription) the message belongs to, whose
+ *                       consent and opt-outs decide; empty for the tracker's default program
+ * @param correlationId  the app's own id for the message (user, household, order), kept in the send
+ *                       log; empty if none. 1 to 64 of letters, digits and {@code . _ : @ / -}; it
+ *                       must not hold personal data (the log keeps it in clear)
+ * @param createdAt      when the message was created, from which its category's time-to-live runs;
+ *                       null for "at the decision"
  */
 public record OutboundMessage(String to, MessageCategory category, String body, MessageParts parts,
                               String templateId, String from, List<URI> mediaUrls, URI statusCallback,
-                              String recipientState) {
+                              String recipientState, String program, String correlationId,
+                              Instant createdAt) {
     /** Most media URLs one message may carry: {@value}. */
     public static final int MAX_MEDIA = 10;
     /** Longest body accepted, in UTF-16 units: {@value} (the provider's own limit is 1600). */
     public static final int MAX_BODY_LENGTH = 1600;
     private static final java.util.regex.Pattern ZIP = java.util.regex.Pattern.compile("[0-9]{5}(-[0-9]{4})?");
 
+    private static final Pattern PROGRAM = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+    private static final Pattern CORRELATION = Pattern.compile("[A-Za-z0-9._:@/-]{1,64}");
+
     public OutboundMessage {
         to = InvalidInputException.requireText("to", to);
+        program = program == null ? "" : program.strip();
+        if (!program.isEmpty() && !PROGRAM.matcher(program).matches()) {
+            throw new InvalidInputException("program", "'" + program + "' is not a program name (a lower-case "
+                    + "letter, then letters, digits, _ or -; at most 64)");
+        }
+        correlationId = correlationId == null ? "" : correlationId.strip();
+        if (!correlationId.isEmpty() && !CORRELATION.matcher(correlationId).matches()) {
+            throw new InvalidInputException("correlationId", "must be 1 to 64 of letters, digits and . _ : @ / - ("
+                    + correlationId.length() + " characters given)");
+        }
         Objects.requireNonNull(category, "category");
         body = parts != null ? parts.body() : body == null ? "" : body;
         templateId = InvalidInputException.optionalText(templateId);
@@ -86,12 +110,6 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
         }
     }
 
-    /** A message whose recipient's state is not known (the area code decides). */
-    public OutboundMessage(String to, MessageCategory category, String body, MessageParts parts,
-                           String templateId, String from, List<URI> mediaUrls, URI statusCallback) {
-        this(to, category, body, parts, templateId, from, mediaUrls, statusCallback, "");
-    }
-
     /**
      * The subject the per-subject caps count this message under (Florida's 3 per 24 hours on the same
      * subject): the parts' subject, else the template id, else "" (every such message counts as one
@@ -102,6 +120,15 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
             return parts.subject();
         }
         return templateId;
+    }
+
+    /**
+     * A message of the default program whose recipient's state is not known (the area code decides),
+     * with no correlation id or creation time (as before programs and state rules).
+     */
+    public OutboundMessage(String to, MessageCategory category, String body, MessageParts parts, String templateId,
+                           String from, List<URI> mediaUrls, URI statusCallback) {
+        this(to, category, body, parts, templateId, from, mediaUrls, statusCallback, "", "", "", null);
     }
 
     /** A marketing text (needs active consent). */
@@ -127,7 +154,7 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
     /** This message with another plain body (no parts); everything else is kept. */
     public OutboundMessage withBody(String newBody) {
         return new OutboundMessage(to, category, newBody, null, templateId, from, mediaUrls, statusCallback,
-                recipientState);
+                recipientState, program, correlationId, createdAt);
     }
 
     /** Masks the number and leaves the body out. */
@@ -136,7 +163,9 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
         return "OutboundMessage[to=" + Masking.phone(to) + ", category=" + category.label() + ", body="
                 + Masking.body(body) + (templateId.isEmpty() ? "" : ", template=" + templateId)
                 + (mediaUrls.isEmpty() ? "" : ", media=" + mediaUrls.size())
-                + (recipientState.isEmpty() ? "" : ", state=" + recipientState) + "]";
+                + (recipientState.isEmpty() ? "" : ", state=" + recipientState)
+                + (program.isEmpty() ? "" : ", program=" + program)
+                + (correlationId.isEmpty() ? "" : ", correlationId=" + correlationId) + "]";
     }
 
     /** Builds an {@link OutboundMessage}; {@link #build()} validates. Not thread-safe. */
@@ -150,6 +179,10 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
         private final List<URI> media = new ArrayList<>();
         private URI statusCallback;
         private String recipientState = "";
+        private String program = "";
+        private String correlationId = "";
+        private Instant createdAt;
+        private Clock clock;
 
         private Builder(String to) {
             this.to = InvalidInputException.requireText("to", to);
@@ -240,9 +273,34 @@ public record OutboundMessage(String to, MessageCategory category, String body, 
             return this;
         }
 
+        /** The consent program the message belongs to. Default: the tracker's default program. */
+        public Builder program(String program) {
+            this.program = InvalidInputException.requireText("program", program);
+            return this;
+        }
+
+        /** The app's own id for the message (user, household, order), kept in the send log. */
+        public Builder correlationId(String correlationId) {
+            this.correlationId = InvalidInputException.requireText("correlationId", correlationId);
+            return this;
+        }
+
+        /** When the message was created: its time-to-live runs from here. Default: {@link #clock}, else none. */
+        public Builder createdAt(Instant createdAt) {
+            this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+            return this;
+        }
+
+        /** Stamps {@link #build()}'s instant as the creation time (unless {@link #createdAt} is set). */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         public OutboundMessage build() {
+            Instant created = createdAt != null ? createdAt : clock != null ? clock.instant() : null;
             return new OutboundMessage(to, category, body, parts, templateId, from, media, statusCallback,
-                    recipientState);
+                    recipientState, program, correlationId, created);
         }
     }
 }

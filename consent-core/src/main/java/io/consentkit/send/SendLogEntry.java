@@ -42,12 +42,18 @@ import java.util.Objects;
  *                        when the number was not valid (and in rows written before this column)
  * @param attempts        every provider call of a failover chain, in order (the last one decided);
  *                        empty when the gateway made one call
+ * @param program         the consent program the message belonged to (the tracker's default program
+ *                        when it named none); empty in rows written before this column
+ * @param consentId       for a consent-gated send (a category needing consent), the id of the active
+ *                        consent it relied on; else empty
+ * @param correlationId   the app's own id for the message ({@link OutboundMessage#correlationId}), or empty
  */
 public record SendLogEntry(Instant time, Decision decision, String reason, String to, MessageCategory category,
                            String templateId, String bodySha256, int bodyLength, int segments,
                            BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail, Instant until,
                            String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt,
-                           String recipientKey, List<GatewayAttempt> attempts) {
+                           String recipientKey, List<GatewayAttempt> attempts, String program, String consentId,
+                           String correlationId) {
 
     /** The kinds of decision. */
     public enum Decision {
@@ -68,6 +74,20 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
         gateway = gateway == null ? "" : gateway;
         recipientKey = recipientKey == null ? "" : recipientKey;
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+        program = program == null ? "" : program;
+        consentId = consentId == null ? "" : consentId;
+        correlationId = correlationId == null ? "" : correlationId;
+    }
+
+    /** An entry without program, consent id or correlation id (as written before those columns). */
+    public SendLogEntry(Instant time, Decision decision, String reason, String to, MessageCategory category,
+                        String templateId, String bodySha256, int bodyLength, int segments,
+                        BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail,
+                        Instant until, String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt,
+                        String recipientKey, List<GatewayAttempt> attempts) {
+        this(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments, estimatedCost, currency,
+                providerId, errorCode, detail, until, gateway, status, statusErrorCode, statusAt, recipientKey, attempts,
+                "", "", "");
     }
 
     /** An entry without a recipient key or attempts (as written before those columns). */
@@ -76,7 +96,7 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
                         BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail,
                         Instant until, String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt) {
         this(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments, estimatedCost, currency,
-                providerId, errorCode, detail, until, gateway, status, statusErrorCode, statusAt, "", List.of());
+                providerId, errorCode, detail, until, gateway, status, statusErrorCode, statusAt, "", List.of(), "", "", "");
     }
 
     /**
@@ -98,6 +118,6 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
         }
         return new SendLogEntry(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments,
                 estimatedCost, currency, providerId, errorCode, detail, until, gateway, update.status(), update.errorCode(),
-                update.at(), recipientKey, attempts);
+                update.at(), recipientKey, attempts, program, consentId, correlationId);
     }
 }

@@ -35,16 +35,31 @@ public sealed interface SendOutcome
 
     /** Why a guard refused, in guard order; each constant says whether it blocks or defers. */
     enum Reason {
-        /** Blocks: the kill switch is on; nothing is sent. */
+        /**
+         * Blocks: the kill switch is on; nothing is sent but categories that
+         * {@link CategoryPolicy#sendsDuringKillSwitch() send during it} (emergency).
+         */
         KILL_SWITCH,
+        /**
+         * Blocks: the message is older than its category's time-to-live, or a guard would defer it past
+         * that (an OTP is sent now or not at all, never late).
+         */
+        EXPIRED_TTL,
         /** Blocks: the number is not a valid phone number. */
         INVALID_NUMBER,
-        /** Blocks: the number opted out (STOP, or the provider said so). Nothing overrides it. */
+        /**
+         * Blocks: the message names a program the tracker does not know ({@link OutboundMessage#program}).
+         */
+        UNKNOWN_PROGRAM,
+        /**
+         * Blocks: the number opted out of the message's program (STOP, or the provider said so). Nothing
+         * overrides it but the one {@link MessageCategory#OPT_OUT_CONFIRMATION} right after the opt-out.
+         */
         OPTED_OUT,
-        /** Blocks: a marketing message to a number without an active consent. */
+        /** Blocks: a message whose category needs consent, to a number without an active consent. */
         NO_CONSENT,
         /**
-         * Blocks: a marketing message to a number with a revocation request pending review (received
+         * Blocks: a consent-gated message to a number with a revocation request pending review (received
          * by email, phone or another reasonable means, not applied yet).
          */
         REVOCATION_PENDING,

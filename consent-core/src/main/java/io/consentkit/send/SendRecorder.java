@@ -33,11 +33,14 @@ final class SendRecorder {
     private final SendLog log;
     private final SendListener listener;
     private final SmsGateway gateway;
+    private final String defaultProgram;
 
-    SendRecorder(SendLog log, SendListener listener, SmsGateway gateway) {
+    /** @param defaultProgram the program logged for a message that names none */
+    SendRecorder(SendLog log, SendListener listener, SmsGateway gateway, String defaultProgram) {
         this.log = log;
         this.listener = listener;
         this.gateway = gateway;
+        this.defaultProgram = defaultProgram;
     }
 
     /**
@@ -48,7 +51,7 @@ final class SendRecorder {
      */
     SendOutcome record(OutboundMessage m, PhoneNumber to, Instant now, MessageContent.Content content,
                        SendOutcome outcome) {
-        return record(m, to, now, content, outcome, "", gateway.name(), List.of());
+        return record(m, to, now, content, outcome, "", gateway.name(), List.of(), "");
     }
 
     /**
@@ -58,9 +61,11 @@ final class SendRecorder {
      * @param provider     the gateway that answered last (for a failover chain, the provider that
      *                     sent or whose failure decided)
      * @param attempts     every provider call of a chain, or empty for one call
+     * @param consentId    the consent a consent-gated send relied on, or empty
      */
     SendOutcome record(OutboundMessage m, PhoneNumber to, Instant now, MessageContent.Content content,
-                       SendOutcome outcome, String recipientKey, String provider, List<GatewayAttempt> attempts) {
+                       SendOutcome outcome, String recipientKey, String provider, List<GatewayAttempt> attempts,
+                       String consentId) {
         String body = content != null ? content.body() : m.body();
         int segments = content != null ? content.segments() : 0;
         CostEstimate cost = content != null ? content.cost() : null;
@@ -100,7 +105,8 @@ final class SendRecorder {
         SendLogEntry entry = new SendLogEntry(now, decision, reason, masked, m.category(), m.templateId(), log.bodyDigest(body),
                 body.length(), segments, cost == null ? null : cost.total(),
                 cost == null ? "" : cost.currency().getCurrencyCode(), providerId, errorCode, detail, until, gatewayName, status, 0,
-                status == null ? null : now, recipientKey, attempts);
+                status == null ? null : now, recipientKey, attempts, m.program().isEmpty() ? defaultProgram : m.program(),
+                consentId, m.correlationId());
         try {
             log.record(entry);
         } catch (RuntimeException e) {

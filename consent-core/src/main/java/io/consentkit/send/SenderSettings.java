@@ -11,8 +11,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.Collections;
-import java.util.EnumMap;
-import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -32,9 +32,9 @@ import java.util.function.Function;
  * @param sendLog             where decisions are recorded
  * @param listener            outcome, alert and failure callbacks
  * @param quietHours          the quiet-hour rules ({@link QuietHours#none()} for none)
- * @param quietHoursExempt    categories sent during quiet hours
+ * @param quietHoursExempt    categories sent during quiet hours whatever their policy says
  * @param cooldown            minimum time between two messages to one recipient; zero for none
- * @param cooldownExempt      categories the cooldown does not apply to
+ * @param cooldownExempt      categories the cooldown does not apply to whatever their policy says
  * @param recipientHourlyCap  most messages to one recipient in any 60 minutes; 0 for no cap
  * @param recipientDailyCap   most messages to one recipient per day; 0 for no cap
  * @param globalDailyCap      most messages in all per day; 0 for no cap
@@ -44,8 +44,9 @@ import java.util.function.Function;
  * @param killSwitch          an external kill switch, read on every send
  * @param defaultFrom         sender when a message names none; empty for the gateway's default
  * @param defaultStatusCallback status-callback URL when a message names none, or null
- * @param formatters          the formatter of every category (a category without one set gets the
- *                            builder's default formatter, or a formatter with no budget)
+ * @param formatters          the formatter of every built-in category and of every app category given
+ *                            one (a category without one set gets the builder's default formatter, or a
+ *                            formatter with no budget)
  * @param prices              prices for cost estimates, or null for none
  * @param pendingRevocations  revocation requests that block marketing while pending, or null for none
  * @param segmentsPerMinute   global segments per clock minute; 0 for no limit
@@ -54,6 +55,8 @@ import java.util.function.Function;
  * @param dailyBudget         most estimated cost per calendar day (in the price table's currency), or
  *                            null for no budget
  * @param limitStores         makes the {@link LimitStore} for the limits
+ * @param defaultFormatter    the formatter of a category {@code formatters} does not name
+ * @param categories          the app's own categories the sender knows by name (for send-log rows)
  */
 record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, ZoneId zone, SendLog sendLog,
                       SendListener listener, QuietHours quietHours, Set<MessageCategory> quietHoursExempt,
@@ -62,7 +65,8 @@ record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, Z
                       boolean dryRun, BooleanSupplier killSwitch, String defaultFrom, URI defaultStatusCallback,
                       Map<MessageCategory, MessageFormatter> formatters, PriceTable prices,
                       RevocationQueue pendingRevocations, long segmentsPerMinute, long segmentsPerHour,
-                      long segmentsPerDay, BigDecimal dailyBudget, Function<LimitPolicy, LimitStore> limitStores) {
+                      long segmentsPerDay, BigDecimal dailyBudget, Function<LimitPolicy, LimitStore> limitStores,
+                      MessageFormatter defaultFormatter, Set<MessageCategory> categories) {
 
     /** Counts segments and joins parts, with no budget (Twilio's 1,600-character limit still holds). */
     static final MessageFormatter NO_BUDGET = MessageFormatter.builder().segmentBudget(Integer.MAX_VALUE).build();
@@ -79,11 +83,13 @@ record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, Z
         Objects.requireNonNull(killSwitch, "killSwitch");
         Objects.requireNonNull(defaultFrom, "defaultFrom");
         Objects.requireNonNull(limitStores, "limitStores");
+        Objects.requireNonNull(defaultFormatter, "defaultFormatter");
         quietHoursExempt = categories(quietHoursExempt);
         cooldownExempt = categories(cooldownExempt);
-        EnumMap<MessageCategory, MessageFormatter> all = new EnumMap<>(MessageCategory.class);
+        categories = categories(categories);
+        Map<MessageCategory, MessageFormatter> all = new HashMap<>(formatters);
         for (MessageCategory c : MessageCategory.values()) {
-            all.put(c, Objects.requireNonNull(formatters.get(c), "formatter for " + c));
+            Objects.requireNonNull(all.get(c), "formatter for " + c);
         }
         formatters = Collections.unmodifiableMap(all);
     }
@@ -96,8 +102,6 @@ record SenderSettings(ConsentTracker tracker, SmsGateway gateway, Clock clock, Z
     }
 
     private static Set<MessageCategory> categories(Set<MessageCategory> given) {
-        EnumSet<MessageCategory> s = EnumSet.noneOf(MessageCategory.class);
-        s.addAll(given);
-        return Collections.unmodifiableSet(s);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(given));
     }
 }

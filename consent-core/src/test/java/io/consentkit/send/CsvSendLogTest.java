@@ -196,7 +196,7 @@ class CsvSendLogTest {
         try (CsvSendLog log = CsvSendLog.open(file)) {
             log.record(sent("SM1", T0));
         }
-        String bad = "decision,yesterday,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,\n";
+        String bad = "decision,yesterday,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,,,,\n";
         Files.writeString(file, bad, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (CsvSendLog log = CsvSendLog.open(file)) {
             assertThatThrownBy(log::entries).isInstanceOf(SendLogException.class)
@@ -210,13 +210,39 @@ class CsvSendLogTest {
         try (CsvSendLog log = CsvSendLog.open(file)) {
             log.record(sent("SM1", T0));
         }
-        String bad = "decision,\u001b[2J\u202etomorrow,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,\n";
+        String bad = "decision,\u001b[2J\u202etomorrow,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,,,,\n";
         Files.writeString(file, bad, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (CsvSendLog log = CsvSendLog.open(file)) {
             assertThatThrownBy(log::entries).isInstanceOf(SendLogException.class)
                     .hasMessageContaining("\\u001b[2J\\u202etomorrow")
                     .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\u001b", "\u202e"));
         }
+    }
+
+    @Test
+    void programConsentIdAndCorrelationIdSurviveAndAVersion2LogIsReadAndAppendedInItsColumns() throws Exception {
+        Path file = dir.resolve("sends.csv");
+        SendLogEntry gated = new SendLogEntry(T0, SendLogEntry.Decision.SENT, "", "+*********34", MessageCategory.REMINDER,
+                "", "ab".repeat(32), 42, 1, null, "", "SM9", 0, "", null, "fake", null, 0, null, "k", List.of(),
+                "alerts", "c0ffee", "household-42");
+        try (CsvSendLog log = CsvSendLog.open(file)) {
+            log.record(gated);
+        }
+        try (CsvSendLog log = CsvSendLog.open(file)) {
+            assertThat(log.entries()).containsExactly(gated);
+        }
+        assertThat(Files.readAllLines(file).get(0)).endsWith(",attempts,program,consent_id,correlation_id");
+
+        Path v2 = dir.resolve("v2.csv");
+        Files.writeString(v2, CsvSendLog.V2_HEADER + "\n"
+                + "decision,2026-01-15T18:00:00Z,sent,,+*********34,marketing,,,5,1,,,SM1,,,,fake,queued,,key1,\n");
+        try (CsvSendLog log = CsvSendLog.open(v2)) {
+            assertThat(log.hasRecipientKeys()).isTrue();
+            log.record(gated);
+            assertThat(log.entries()).extracting(SendLogEntry::recipientKey).containsExactly("key1", "k");
+            assertThat(log.entries()).extracting(SendLogEntry::program).containsExactly("", "");
+        }
+        assertThat(Files.readAllLines(v2).get(0)).isEqualTo(CsvSendLog.V2_HEADER);
     }
 
     @Test

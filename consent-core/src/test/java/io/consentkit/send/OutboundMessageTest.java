@@ -51,7 +51,7 @@ class OutboundMessageTest {
         assertThat(MessageCategory.parse(" Emergency ")).isEqualTo(MessageCategory.EMERGENCY);
         assertThat(MessageCategory.TRANSACTIONAL.label()).isEqualTo("transactional");
         assertThatThrownBy(() -> MessageCategory.parse("promo")).isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("marketing, transactional, emergency");
+                .hasMessageContaining("marketing, reminder, transactional, otp, emergency, internal, opt_out_confirmation");
     }
 
     @Test

@@ -51,6 +51,8 @@ import java.util.regex.Pattern;
  * {@link #toString()} shows no secret.
  */
 public final class TwilioSmsGateway implements SmsGateway, AutoCloseable {
+    /** Twilio's longest {@code ValidityPeriod}, in seconds (its default). */
+    static final int MAX_VALIDITY_SECONDS = 36_000;
     /** Environment variable for the default sender (number, short code or alphanumeric id). */
     public static final String ENV_FROM_NUMBER = "TWILIO_FROM_NUMBER";
     /** Older name for {@link #ENV_FROM_NUMBER}, read when that one is not set. */
@@ -217,6 +219,15 @@ public final class TwilioSmsGateway implements SmsGateway, AutoCloseable {
         return f;
     }
 
+    /**
+     * Twilio's {@code ValidityPeriod}: whole seconds within 1 to 36,000, rounded down so the provider
+     * never keeps a message longer than it is valid.
+     */
+    static int validitySeconds(java.time.Duration validity) {
+        long s = validity.getSeconds();
+        return (int) Math.max(1, Math.min(MAX_VALIDITY_SECONDS, s));
+    }
+
     private MessageCreator creator(GatewayRequest r) {
         com.twilio.type.PhoneNumber to = new com.twilio.type.PhoneNumber(r.to().e164());
         String sender = r.from().isEmpty() ? from : r.from();
@@ -241,6 +252,9 @@ public final class TwilioSmsGateway implements SmsGateway, AutoCloseable {
         }
         if (smartEncoded != null) {
             c.setSmartEncoded(smartEncoded);
+        }
+        if (r.validity() != null) {
+            c.setValidityPeriod(validitySeconds(r.validity()));
         }
         return c;
     }

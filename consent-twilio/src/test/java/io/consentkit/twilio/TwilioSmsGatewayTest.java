@@ -113,6 +113,23 @@ class TwilioSmsGatewayTest {
     }
 
     @Test
+    void theRemainingValidityIsSentAsValidityPeriodInWholeSeconds() {
+        answer(201, messageJson(MESSAGE_SID, "accepted", "1", null));
+        try (TwilioSmsGateway g = gateway().messagingServiceSid(SERVICE_SID).build()) {
+            GatewayRequest code = new GatewayRequest(PhoneNumber.of(TO), "", "Your code is 123456", List.of(), null,
+                    java.time.Duration.ofSeconds(539, 900_000_000));
+            GatewayRequest plain = GatewayRequest.of(PhoneNumber.of(TO), "No validity");
+
+            assertThat(g.send(code)).isInstanceOf(GatewayResult.Accepted.class);
+            assertThat(g.send(plain)).isInstanceOf(GatewayResult.Accepted.class);
+        }
+        assertThat(form(requests().get(0))).contains(entry("ValidityPeriod", "539"));
+        assertThat(form(requests().get(1))).extracting(java.util.Map.Entry::getKey).doesNotContain("ValidityPeriod");
+        assertThat(TwilioSmsGateway.validitySeconds(java.time.Duration.ofHours(20))).isEqualTo(36_000);
+        assertThat(TwilioSmsGateway.validitySeconds(java.time.Duration.ofMillis(300))).isEqualTo(1);
+    }
+
+    @Test
     void mediaOnlyMessageAndPerMessageSenderWithApiKey() {
         answer(201, messageJson(MESSAGE_SID, "queued", "1", "ACME"));
         try (TwilioSmsGateway g = TwilioSmsGateway.builder()
