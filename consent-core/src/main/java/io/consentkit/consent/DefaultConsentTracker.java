@@ -165,19 +165,8 @@ final class DefaultConsentTracker implements ConsentTracker {
         try {
             ensureOpen();
             Instant now = now();
-            List<ConsentRecord> rows = new ArrayList<>();
-            for (ConsentRecord r : index.live(Index.key(pn.e164()))) {
-                if ((r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING) && RevocationRows.inScope(programs, r, scope)) {
-                    ConsentRecord revoked = r.withStatus(ConsentStatus.REVOKED, now, how, extra);
-                    rows.add(channel.isEmpty() ? revoked : revoked.withScope(r.program(), r.brand(), channel));
-                }
-            }
-            if (rows.isEmpty()) {
-                for (String[] s : RevocationRows.suppressionScopes(programs, scope)) {
-                    rows.add(new ConsentRecord(ids.next(pn, now), now, pn, "", "", "", "", "", "", "", extra,
-                            ConsentStatus.REVOKED, now, how, s[0], s[1], channel));
-                }
-            }
+            List<ConsentRecord> rows = RevocationRows.rows(programs, index.live(Index.key(pn.e164())),
+                    () -> ids.next(pn, now), pn, scope, channel, how, extra, now);
             commit(rows);
             LOG.info("opt-out recorded for {} via {} in scope {} ({} row(s))", pn.masked(), how, scope, rows.size());
             return List.copyOf(rows);
