@@ -95,6 +95,14 @@ public interface ConsentTracker extends AutoCloseable {
     ConsentRecord recordConsent(ConsentRequest request);
 
     /**
+     * {@link #recordConsent(ConsentRequest)} with the channel the opt-in arrived by in the row's
+     * {@code channel} column (a v2 journal is needed to hold it, as for any scoped row).
+     *
+     * @throws UnknownScopeException if the request names a program the tracker does not have
+     */
+    ConsentRecord recordConsent(ConsentRequest request, ConsentChannel channel);
+
+    /**
      * Revokes every active consent of the number, in every program (each gets a {@code revoked} row). If the
      * number has none, records a suppression row of everything so the number is still never texted.
      *

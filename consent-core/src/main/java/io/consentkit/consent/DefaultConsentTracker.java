@@ -106,6 +106,15 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public ConsentRecord recordConsent(ConsentRequest request) {
+        return record(request, "");
+    }
+
+    @Override
+    public ConsentRecord recordConsent(ConsentRequest request, ConsentChannel channel) {
+        return record(request, Objects.requireNonNull(channel, "channel").journalName());
+    }
+
+    private ConsentRecord record(ConsentRequest request, String channel) {
         PhoneNumber phone = phones.parse(request.phone());
         Program program = request.program().isEmpty() ? programs.defaultProgram() : programs.program(request.program());
         String rowProgram = program == programs.defaultProgram() ? "" : program.name(); // see Programs: rows
@@ -128,7 +137,7 @@ final class DefaultConsentTracker implements ConsentTracker {
             ConsentRecord row = new ConsentRecord(ids.next(phone, ts), ts, phone, request.optInMethod(),
                     request.consentMessage(), request.customerId(), request.customerName(), request.customerEmail(),
                     request.ipAddress(), request.screenshotUrl(), request.metadata(), ConsentStatus.ACTIVE, null, "",
-                    rowProgram, rowBrand, "");
+                    rowProgram, rowBrand, channel);
             commit(List.of(row));
             LOG.debug("recorded {} consent {} for {}", row.optInMethod(), row.consentId(), phone.masked());
             return row;

@@ -219,6 +219,8 @@ public final class InboundHandler {
         private Set<Channel> consentChannels = java.util.EnumSet.of(Channel.SMS, Channel.RCS);
         private int replyLimit = DEFAULT_REPLY_LIMIT;
         private java.time.Duration replyWindow = java.time.Duration.ofMinutes(DEFAULT_REPLY_WINDOW_MINUTES);
+        private final java.util.Map<String, InboundSettings.ProgramReplies> programReplies = new java.util.HashMap<>();
+        private boolean keepMenu;
 
         private Builder(ConsentTracker tracker) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -271,6 +273,49 @@ public final class InboundHandler {
         /** The exact opt-out confirmation text (brand, no marketing). */
         public Builder optOutReply(String text) {
             this.optOutReply = InvalidInputException.requireText("optOutReply", text);
+            return this;
+        }
+
+        /**
+         * The exact opt-in confirmation for a keyword opt-in (START) to a sender of {@code program}, instead
+         * of the tracker's standardized keyword text; it is also the consent text recorded, since that is
+         * what the person was sent. It should name the brand and the program, the message frequency, that
+         * rates may apply, and STOP/HELP (CTIA), e.g. "Thanks for subscribing to Raven Service Assistant
+         * alerts. Reply STOP to opt out, HELP for help. Msg&amp;data rates may apply. Up to 4 msgs/month."
+         *
+         * @throws io.consentkit.consent.UnknownScopeException if the tracker has no such program
+         */
+        public Builder optInReply(String program, String text) {
+            return programReply(program, "optIn", InvalidInputException.requireText("optInReply", text));
+        }
+
+        /** The exact opt-out confirmation for a STOP to a sender of {@code program} (brand, no marketing). */
+        public Builder optOutReply(String program, String text) {
+            return programReply(program, "optOut", InvalidInputException.requireText("optOutReply", text));
+        }
+
+        /** The exact HELP reply for a HELP to a sender of {@code program} (brand, a contact method). */
+        public Builder helpReply(String program, String text) {
+            return programReply(program, "help", InvalidInputException.requireText("helpReply", text));
+        }
+
+        private Builder programReply(String program, String kind, String text) {
+            String name = tracker.programs().program(program).name();
+            programReplies.put(name, programReplies.getOrDefault(name, InboundSettings.ProgramReplies.NONE)
+                    .with(kind, text));
+            return this;
+        }
+
+        /**
+         * Whether the opt-out confirmation asks which programs to keep, when the opt-out revoked two or
+         * more active programs ("To keep some of these texts, reply within 5 minutes: 1 alerts, 2
+         * marketing."); a reply such as "keep alerts", "alerts" or "1" within 5 minutes of the opt-out
+         * (the tracker's clock) re-opts in those programs, afterwards it is an ordinary message. The
+         * question is asked only in a reply this handler sends (see {@link #optOutReplyPolicy}).
+         * Default: off.
+         */
+        public Builder keepMenu(boolean ask) {
+            this.keepMenu = ask;
             return this;
         }
 
@@ -392,7 +437,7 @@ public final class InboundHandler {
             Confirmations conf = confirmations != null ? confirmations : Confirmations.builder(tracker).build();
             return new InboundHandler(tracker, new InboundSettings(parser, conf, listener, optOutPolicy, optInPolicy,
                     helpPolicy, providerKeywords, optOut, help, confirmedReply, declinedReply, invalidReply,
-                    recentSids, consentChannels, replyLimit, replyWindow.toMillis()));
+                    recentSids, consentChannels, replyLimit, replyWindow.toMillis(), programReplies, keepMenu));
         }
     }
 }
