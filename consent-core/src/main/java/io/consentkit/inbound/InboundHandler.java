@@ -18,7 +18,14 @@ import java.util.Set;
  * confirmations, and returns what it did and the reply to send.
  *
  * <ul>
- * <li><b>Opt-out</b> (STOP, "please stop texting me"...): revokes every active consent of the number
+ * <li><b>Programs.</b> A keyword is about the programs of the sender it reached
+ * ({@link InboundMessage#to()}, through {@link io.consentkit.consent.Programs#programsForSender}; an
+ * unknown or empty {@code To} is the default program's): a STOP revokes through
+ * {@link ConsentTracker#revokeFromSender} (the revocation policy, the FCC revoke-all date, STOPALL), a
+ * START re-opts in that sender's programs only, a HELP answers with that program's text
+ * ({@link Builder#optInReply(String, String)} and its two siblings set texts per program). A tracker with
+ * only the default program revokes everything with legacy-shaped rows, as before programs.</li>
+ * <li><b>Opt-out</b> (STOP, "please stop texting me"...): revokes the active consents in scope
  * (or records a suppression) with method {@value RevocationMethod#STOP_KEYWORD} and the evidence
  * {@code revoke_message_sid}, {@code revoke_inbound_body}, {@code revoke_received_at},
  * {@code revoke_keyword}, {@code revoke_match} ({@code whole_message} or {@code in_reply}) and
@@ -28,7 +35,9 @@ import java.util.Set;
  * allowed, so a second one would be both a duplicate and a breach. A reply such as "please stop"
  * gets ours, because Twilio ignores it.</li>
  * <li><b>Opt-in</b> (START, YES, UNSTOP): records a keyword consent whose text is the tracker's
- * standardized confirmation (brand, frequency, rates, STOP/HELP; {@link ConsentTracker#texts()}) and
+ * standardized confirmation (brand, frequency, rates, STOP/HELP; {@link ConsentTracker#texts()}) or the
+ * program's own, with the evidence {@code keyword}, {@code message_sid}, {@code inbound_body} and
+ * {@code to} (the number texted), and
  * replies with exactly that text ({@link ReplyPolicy#ALWAYS} by default: Twilio's generic
  * re-subscribe text has no brand or frequency, and the recorded text is evidence only if it was
  * sent).</li>
@@ -37,6 +46,8 @@ import java.util.Set;
  * brand or contact, which carriers require).</li>
  * <li><b>Y/N answers</b> while a confirmation is pending: see {@link Confirmations}. Anything else
  * while one is pending is reported {@link ConfirmationEvent.Outcome#INVALID}.</li>
+ * <li><b>Keep answers</b> ({@link Builder#keepMenu}, off by default): within 5 minutes of an opt-out whose
+ * confirmation asked which programs to keep, "keep alerts" or "1" re-opts in those programs.</li>
  * <li>Anything else: no change, no reply; {@link InboundListener#onUnmatched} hears it.</li>
  * </ul>
  *
