@@ -94,12 +94,7 @@ public interface ConsentTracker extends AutoCloseable {
      */
     ConsentRecord recordConsent(ConsentRequest request);
 
-    /**
-     * {@link #recordConsent(ConsentRequest)} with the channel the opt-in arrived by in the row's
-     * {@code channel} column (a v2 journal is needed to hold it, as for any scoped row).
-     *
-     * @throws UnknownScopeException if the request names a program the tracker does not have
-     */
+    /** {@link #recordConsent(ConsentRequest)} with the arrival channel in the row's {@code channel} column (v2 journal). */
     ConsentRecord recordConsent(ConsentRequest request, ConsentChannel channel);
 
     /**
