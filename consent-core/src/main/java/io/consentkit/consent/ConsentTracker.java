@@ -94,6 +94,9 @@ public interface ConsentTracker extends AutoCloseable {
      */
     ConsentRecord recordConsent(ConsentRequest request);
 
+    /** {@link #recordConsent(ConsentRequest)} with the arrival channel in the row's {@code channel} column (v2 journal). */
+    ConsentRecord recordConsent(ConsentRequest request, ConsentChannel channel);
+
     /**
      * Revokes every active consent of the number, in every program (each gets a {@code revoked} row). If the
      * number has none, records a suppression row of everything so the number is still never texted.

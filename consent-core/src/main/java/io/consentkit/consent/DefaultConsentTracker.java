@@ -108,6 +108,15 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     @Override
     public ConsentRecord recordConsent(ConsentRequest request) {
+        return record(request, "");
+    }
+
+    @Override
+    public ConsentRecord recordConsent(ConsentRequest request, ConsentChannel channel) {
+        return record(request, Objects.requireNonNull(channel, "channel").journalName());
+    }
+
+    private ConsentRecord record(ConsentRequest request, String channel) {
         PhoneNumber phone = phones.parse(request.phone());
         Program program = request.program().isEmpty() ? programs.defaultProgram() : programs.program(request.program());
         String rowProgram = program == programs.defaultProgram() ? "" : program.name(); // see Programs: rows
@@ -130,7 +139,7 @@ final class DefaultConsentTracker implements ConsentTracker {
             ConsentRecord row = new ConsentRecord(ids.next(phone, ts), ts, phone, request.optInMethod(),
                     request.consentMessage(), request.customerId(), request.customerName(), request.customerEmail(),
                     request.ipAddress(), request.screenshotUrl(), request.metadata(), ConsentStatus.ACTIVE, null, "",
-                    rowProgram, rowBrand, "");
+                    rowProgram, rowBrand, channel);
             commit(List.of(row));
             LOG.debug("recorded {} consent {} for {}", row.optInMethod(), row.consentId(), phone.masked());
             return row;
@@ -167,19 +176,8 @@ final class DefaultConsentTracker implements ConsentTracker {
         try {
             ensureOpen();
             Instant now = now();
-            List<ConsentRecord> rows = new ArrayList<>();
-            for (ConsentRecord r : index.live(Index.key(pn.e164()))) {
-                if ((r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING) && RevocationRows.inScope(programs, r, scope)) {
-                    ConsentRecord revoked = r.withStatus(ConsentStatus.REVOKED, now, how, extra);
-                    rows.add(channel.isEmpty() ? revoked : revoked.withScope(r.program(), r.brand(), channel));
-                }
-            }
-            if (rows.isEmpty()) {
-                for (String[] s : RevocationRows.suppressionScopes(programs, scope)) {
-                    rows.add(new ConsentRecord(ids.next(pn, now), now, pn, "", "", "", "", "", "", "", extra,
-                            ConsentStatus.REVOKED, now, how, s[0], s[1], channel));
-                }
-            }
+            List<ConsentRecord> rows = RevocationRows.rows(programs, index.live(Index.key(pn.e164())),
+                    () -> ids.next(pn, now), pn, scope, channel, how, extra, now);
             commit(rows);
             LOG.info("opt-out recorded for {} via {} in scope {} ({} row(s))", pn.masked(), how, scope, rows.size());
             return List.copyOf(rows);

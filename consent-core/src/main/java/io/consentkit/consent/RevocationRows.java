@@ -1,10 +1,15 @@
 package io.consentkit.consent;
 
 import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
+import io.consentkit.phone.PhoneNumber;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a revocation writes, apart from the locking and the store: its metadata, which consents a
@@ -47,4 +52,27 @@ final class RevocationRows {
         };
     }
 
+    /**
+     * The rows a revocation of {@code scope} writes: the {@code live} consents in scope, revoked (with
+     * {@code channel} unless it is empty, which keeps them legacy-shaped); if none, one suppression row
+     * per scope part, each with an id from {@code newId}. The caller holds the number's lock and commits.
+     */
+    static List<ConsentRecord> rows(Programs programs, Iterable<ConsentRecord> live, Supplier<String> newId,
+                                    PhoneNumber pn, RevocationScope scope, String channel, String how,
+                                    Map<String, String> extra, Instant now) {
+        List<ConsentRecord> rows = new ArrayList<>();
+        for (ConsentRecord r : live) {
+            if ((r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING) && inScope(programs, r, scope)) {
+                ConsentRecord revoked = r.withStatus(ConsentStatus.REVOKED, now, how, extra);
+                rows.add(channel.isEmpty() ? revoked : revoked.withScope(r.program(), r.brand(), channel));
+            }
+        }
+        if (rows.isEmpty()) {
+            for (String[] s : suppressionScopes(programs, scope)) {
+                rows.add(new ConsentRecord(newId.get(), now, pn, "", "", "", "", "", "", "", extra,
+                        ConsentStatus.REVOKED, now, how, s[0], s[1], channel));
+            }
+        }
+        return rows;
+    }
 }

@@ -18,7 +18,14 @@ import java.util.Set;
  * confirmations, and returns what it did and the reply to send.
  *
  * <ul>
- * <li><b>Opt-out</b> (STOP, "please stop texting me"...): revokes every active consent of the number
+ * <li><b>Programs.</b> A keyword is about the programs of the sender it reached
+ * ({@link InboundMessage#to()}, through {@link io.consentkit.consent.Programs#programsForSender}; an
+ * unknown or empty {@code To} is the default program's): a STOP revokes through
+ * {@link ConsentTracker#revokeFromSender} (the revocation policy, the FCC revoke-all date, STOPALL), a
+ * START re-opts in that sender's programs only, a HELP answers with that program's text
+ * ({@link Builder#optInReply(String, String)} and its two siblings set texts per program). A tracker with
+ * only the default program revokes everything with legacy-shaped rows, as before programs.</li>
+ * <li><b>Opt-out</b> (STOP, "please stop texting me"...): revokes the active consents in scope
  * (or records a suppression) with method {@value RevocationMethod#STOP_KEYWORD} and the evidence
  * {@code revoke_message_sid}, {@code revoke_inbound_body}, {@code revoke_received_at},
  * {@code revoke_keyword}, {@code revoke_match} ({@code whole_message} or {@code in_reply}) and
@@ -28,7 +35,9 @@ import java.util.Set;
  * allowed, so a second one would be both a duplicate and a breach. A reply such as "please stop"
  * gets ours, because Twilio ignores it.</li>
  * <li><b>Opt-in</b> (START, YES, UNSTOP): records a keyword consent whose text is the tracker's
- * standardized confirmation (brand, frequency, rates, STOP/HELP; {@link ConsentTracker#texts()}) and
+ * standardized confirmation (brand, frequency, rates, STOP/HELP; {@link ConsentTracker#texts()}) or the
+ * program's own, with the evidence {@code keyword}, {@code message_sid}, {@code inbound_body} and
+ * {@code to} (the number texted), and
  * replies with exactly that text ({@link ReplyPolicy#ALWAYS} by default: Twilio's generic
  * re-subscribe text has no brand or frequency, and the recorded text is evidence only if it was
  * sent).</li>
@@ -37,6 +46,8 @@ import java.util.Set;
  * brand or contact, which carriers require).</li>
  * <li><b>Y/N answers</b> while a confirmation is pending: see {@link Confirmations}. Anything else
  * while one is pending is reported {@link ConfirmationEvent.Outcome#INVALID}.</li>
+ * <li><b>Keep answers</b> ({@link Builder#keepMenu}, off by default): within 5 minutes of an opt-out whose
+ * confirmation asked which programs to keep, "keep alerts" or "1" re-opts in those programs.</li>
  * <li>Anything else: no change, no reply; {@link InboundListener#onUnmatched} hears it.</li>
  * </ul>
  *
@@ -220,6 +231,8 @@ public final class InboundHandler {
         private Set<Channel> consentChannels = java.util.EnumSet.of(Channel.SMS, Channel.RCS);
         private int replyLimit = DEFAULT_REPLY_LIMIT;
         private java.time.Duration replyWindow = java.time.Duration.ofMinutes(DEFAULT_REPLY_WINDOW_MINUTES);
+        private final java.util.Map<String, InboundSettings.ProgramReplies> programReplies = new java.util.HashMap<>();
+        private boolean keepMenu;
 
         private Builder(ConsentTracker tracker) {
             this.tracker = Objects.requireNonNull(tracker, "tracker");
@@ -272,6 +285,49 @@ public final class InboundHandler {
         /** The exact opt-out confirmation text (brand, no marketing). */
         public Builder optOutReply(String text) {
             this.optOutReply = InvalidInputException.requireText("optOutReply", text);
+            return this;
+        }
+
+        /**
+         * The exact opt-in confirmation for a keyword opt-in (START) to a sender of {@code program}, instead
+         * of the tracker's standardized keyword text; it is also the consent text recorded, since that is
+         * what the person was sent. It should name the brand and the program, the message frequency, that
+         * rates may apply, and STOP/HELP (CTIA), e.g. "Thanks for subscribing to Raven Service Assistant
+         * alerts. Reply STOP to opt out, HELP for help. Msg&amp;data rates may apply. Up to 4 msgs/month."
+         *
+         * @throws io.consentkit.consent.UnknownScopeException if the tracker has no such program
+         */
+        public Builder optInReply(String program, String text) {
+            return programReply(program, "optIn", InvalidInputException.requireText("optInReply", text));
+        }
+
+        /** The exact opt-out confirmation for a STOP to a sender of {@code program} (brand, no marketing). */
+        public Builder optOutReply(String program, String text) {
+            return programReply(program, "optOut", InvalidInputException.requireText("optOutReply", text));
+        }
+
+        /** The exact HELP reply for a HELP to a sender of {@code program} (brand, a contact method). */
+        public Builder helpReply(String program, String text) {
+            return programReply(program, "help", InvalidInputException.requireText("helpReply", text));
+        }
+
+        private Builder programReply(String program, String kind, String text) {
+            String name = tracker.programs().program(program).name();
+            programReplies.put(name, programReplies.getOrDefault(name, InboundSettings.ProgramReplies.NONE)
+                    .with(kind, text));
+            return this;
+        }
+
+        /**
+         * Whether the opt-out confirmation asks which programs to keep, when the opt-out revoked two or
+         * more active programs ("To keep some of these texts, reply within 5 minutes: 1 alerts, 2
+         * marketing."); a reply such as "keep alerts", "alerts" or "1" within 5 minutes of the opt-out
+         * (the tracker's clock) re-opts in those programs, afterwards it is an ordinary message. The
+         * question is asked only in a reply this handler sends (see {@link #optOutReplyPolicy}).
+         * Default: off.
+         */
+        public Builder keepMenu(boolean ask) {
+            this.keepMenu = ask;
             return this;
         }
 
@@ -393,7 +449,7 @@ public final class InboundHandler {
             Confirmations conf = confirmations != null ? confirmations : Confirmations.builder(tracker).build();
             return new InboundHandler(tracker, new InboundSettings(parser, conf, listener, optOutPolicy, optInPolicy,
                     helpPolicy, providerKeywords, optOut, help, confirmedReply, declinedReply, invalidReply,
-                    recentSids, consentChannels, replyLimit, replyWindow.toMillis()));
+                    recentSids, consentChannels, replyLimit, replyWindow.toMillis(), programReplies, keepMenu));
         }
     }
 }

@@ -1,7 +1,9 @@
 package io.consentkit.revocation;
 
 import io.consentkit.InvalidInputException;
+import io.consentkit.consent.ConsentChannel;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.consent.RevocationScope;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.RevocationMethod;
 import io.consentkit.phone.PhoneNumber;
@@ -28,8 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * 64.1200(a)(10): a revocation made "by any reasonable means" (an email to support, a call, a text in
  * the person's own words that someone must read) is honoured within ten business days of receipt
  * ({@link BusinessDays}). A request is {@linkplain #submit submitted}, then either
- * {@linkplain #apply applied} (the tracker revokes the number, with evidence naming the channel and
- * the request) or {@linkplain #dismiss dismissed} with a reason after review; both are kept.
+ * {@linkplain #apply applied} (the tracker revokes the scope it names, with its channel and evidence
+ * naming the request) or {@linkplain #dismiss dismissed} with a reason after review; both are kept.
  * {@link #pending()} and {@link #overdue()} list what is open and what is late at the clock's now.
  *
  * <p>While a request is pending, {@link #isPending} is true for its number, and a guarded sender built
@@ -125,8 +127,9 @@ public final class RevocationQueue implements AutoCloseable {
     }
 
     /**
-     * Applies a pending request: revokes the number through the tracker's
-     * {@link ConsentTracker#revoke(String, String, String, Map) revoke} with method
+     * Applies a pending request: revokes what it names (its program, else its brand, else everything)
+     * through the tracker's scoped {@link ConsentTracker#revoke(io.consentkit.consent.RevocationRequest)
+     * revoke}, with the request's channel in the rows' {@code channel} column and method
      * {@link RevocationMethod#CUSTOMER_REQUEST} and evidence naming the channel, the request id, when it
      * was received, what was said and by whom, then closes the request.
      *
@@ -150,9 +153,10 @@ public final class RevocationQueue implements AutoCloseable {
             putIfSet(evidence, "evidence_text", r.evidenceText());
             putIfSet(evidence, "evidence_by", r.evidenceBy());
             putIfSet(evidence, "applied_by", InvalidInputException.optionalText(by));
-            List<ConsentRecord> rows = tracker.revoke(r.phone(), RevocationMethod.CUSTOMER_REQUEST,
+            List<ConsentRecord> rows = tracker.revoke(new io.consentkit.consent.RevocationRequest(r.phone(),
+                    scopeOf(r), ConsentChannel.of(r.channel().label()), RevocationMethod.CUSTOMER_REQUEST,
                     "revocation request " + r.id() + " received by " + r.channel().label() + " (" + r.scope() + ")",
-                    evidence);
+                    evidence));
             RevocationEvent e = new RevocationEvent(RevocationEvent.Kind.APPLIED, clock.instant(), r.id(), null, "", "",
                     null, null, "", "", null, null, InvalidInputException.optionalText(by), "");
             store.append(e);
@@ -161,6 +165,17 @@ public final class RevocationQueue implements AutoCloseable {
         } finally {
             writes.unlock();
         }
+    }
+
+    /**
+     * The tracker scope a request names: its program (of its brand, if it names one too), else its
+     * brand, else everything.
+     */
+    static RevocationScope scopeOf(RevocationRequest r) {
+        if (!r.program().isEmpty()) {
+            return RevocationScope.program(r.program());
+        }
+        return r.brand().isEmpty() ? RevocationScope.all() : RevocationScope.brand(r.brand());
     }
 
     /** What {@link #apply} did: the closed request and the journal rows the tracker appended. */
