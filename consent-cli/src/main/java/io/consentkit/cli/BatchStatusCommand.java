@@ -65,7 +65,6 @@ final class BatchStatusCommand implements Callable<Integer> {
                 }
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("input", raw);
-                m.put("program", name);
                 String status;
                 try {
                     PhoneNumber pn = tracker.phoneNumbers().parse(raw, "phone_number");
@@ -83,6 +82,7 @@ final class BatchStatusCommand implements Callable<Integer> {
                     m.put("error", e.getMessage());
                     anyInvalid = true;
                 }
+                m.put("program", name);
                 out.println(opts.format == OutputFormat.json ? Output.json(m)
                         : m.get("input") + "\t" + (m.get("phoneNumber") == null ? "-" : m.get("phoneNumber")) + "\t"
                         + status + (m.containsKey("error") ? "\t" + m.get("error") : ""));

@@ -48,11 +48,11 @@ final class StatusCommand implements Callable<Integer> {
             if (opts.format == OutputFormat.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("phoneNumber", e164);
-                m.put("program", asked.name());
-                m.put("brand", asked.brand());
                 m.put("active", active);
                 m.put("optedOut", optedOut);
                 m.put("consent", st.map(r -> Output.fields(r, programs)).orElse(null));
+                m.put("program", asked.name());
+                m.put("brand", asked.brand());
                 out.println(Output.json(m));
             } else {
                 String scope = programs == Programs.defaults() ? "" : " (" + asked.brand() + "/" + asked.name() + ")";

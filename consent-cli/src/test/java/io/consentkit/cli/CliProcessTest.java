@@ -123,7 +123,7 @@ class CliProcessTest {
 
     @Test
     void importAndExportPrintNoActivityLineWhenNotOnATerminal() throws Exception {
-        StringBuilder csv = new StringBuilder(String.join(",", ConsentRecord.COLUMNS)).append('\n');
+        StringBuilder csv = new StringBuilder(String.join(",", ConsentRecord.LEGACY_COLUMNS)).append('\n');
         for (int i = 0; i < 20_000; i++) {
             csv.append(String.format("id%05d,2025-01-01T00:00:00Z,+1512555%04d,web_form,ok,,,,,,,active,,%n", i, i % 10_000));
         }

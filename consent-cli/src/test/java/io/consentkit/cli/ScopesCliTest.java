@@ -71,8 +71,8 @@ class ScopesCliTest {
 
         CliTestSupport.Result alerts = consent("status", ANN, "--program", "alerts", "--format", "json");
         assertThat(alerts.exit()).as(alerts.err()).isZero();
-        assertThat(alerts.out()).startsWith("{\"phoneNumber\":\"" + ANN + "\",\"program\":\"alerts\",\"brand\":\"basin\","
-                + "\"active\":true");
+        assertThat(alerts.out()).startsWith("{\"phoneNumber\":\"" + ANN + "\",\"active\":true,\"optedOut\":false,")
+                .endsWith("},\"program\":\"alerts\",\"brand\":\"basin\"}\n");
         CliTestSupport.Result marketing = consent("status", ANN);
         assertThat(marketing.exit()).as("no consent to the default program, marketing").isEqualTo(1);
         assertThat(marketing.out()).startsWith(ANN + " (basin/marketing): no active consent");
@@ -90,7 +90,7 @@ class ScopesCliTest {
         CliTestSupport.Result st = run("status", ANN, "--store", store.toString(), "--program", "default", "--format",
                 "json");
         assertThat(st.exit()).isZero();
-        assertThat(st.out()).contains("\"program\":\"default\",\"brand\":\"default\",\"active\":true");
+        assertThat(st.out()).contains("\"active\":true,\"optedOut\":false,").endsWith(",\"program\":\"default\",\"brand\":\"default\"}\n");
         CliTestSupport.Result revoked = run("revoke", ANN, "--store", store.toString(), "--format", "json");
         assertThat(revoked.out()).contains("\"status\":\"revoked\"", "\"program\":\"default\"", "\"channel\":null");
         assertThat(run("status", ANN, "--store", store.toString(), "--program", "alerts").exit())
