@@ -38,6 +38,9 @@ final class BatchStatusCommand implements Callable<Integer> {
     StoreOptions opts;
     @Option(names = "--input", required = true, paramLabel = "<file>|-", description = "Numbers, one a line.")
     String input;
+    @Option(names = "--program", paramLabel = "<program>",
+            description = "The program asked about (--programs lists them). Default: the default program.")
+    String program;
 
     @Override
     public Integer call() {
@@ -46,6 +49,8 @@ final class BatchStatusCommand implements Callable<Integer> {
             throw new InvalidInputException("input", file + (Files.exists(file) ? " is not a regular file"
                     : " does not exist"));
         }
+        String name = program == null ? opts.programs().defaultProgram().name()
+                : opts.programs().program(program.strip()).name(); // unknown: bad input, before the journal is read
         PrintWriter out = spec.commandLine().getOut();
         boolean allActive = true;
         boolean anyInvalid = false;
@@ -63,8 +68,8 @@ final class BatchStatusCommand implements Callable<Integer> {
                 String status;
                 try {
                     PhoneNumber pn = tracker.phoneNumbers().parse(raw, "phone_number");
-                    boolean active = tracker.isActive(pn);
-                    status = active ? "active" : tracker.isOptedOut(pn) ? "opted_out" : "no_consent";
+                    boolean active = tracker.isActive(pn, name);
+                    status = active ? "active" : tracker.isOptedOut(pn, name) ? "opted_out" : "no_consent";
                     m.put("phoneNumber", pn.e164());
                     m.put("status", status);
                     m.put("active", active);
@@ -77,6 +82,7 @@ final class BatchStatusCommand implements Callable<Integer> {
                     m.put("error", e.getMessage());
                     anyInvalid = true;
                 }
+                m.put("program", name);
                 out.println(opts.format == OutputFormat.json ? Output.json(m)
                         : m.get("input") + "\t" + (m.get("phoneNumber") == null ? "-" : m.get("phoneNumber")) + "\t"
                         + status + (m.containsKey("error") ? "\t" + m.get("error") : ""));

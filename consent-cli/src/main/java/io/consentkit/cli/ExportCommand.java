@@ -1,6 +1,10 @@
 package io.consentkit.cli;
 
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStore;
+import io.consentkit.store.CsvConsentStore;
+import io.consentkit.store.InMemoryConsentStore;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -10,7 +14,10 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.concurrent.Callable;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
@@ -29,13 +36,35 @@ final class ExportCommand implements Callable<Integer> {
     String file;
     @Option(names = "--journal", description = "Write the lossless journal backup instead of the audit export.")
     boolean journal;
+    @Option(names = "--program", paramLabel = "<program>",
+            description = "Only the rows bearing on this program: its consents and the suppressions covering it.")
+    String program;
+
+    /**
+     * A tracker over the rows of the store that {@code scoped} keeps, held in memory: the export of a
+     * program is the export of a journal holding only its rows. The store is only read.
+     */
+    private ConsentTracker scopedTracker(Predicate<ConsentRecord> scoped) {
+        List<ConsentRecord> rows = new ArrayList<>();
+        try (ConsentStore store = opts.isJdbc() ? opts.jdbcStore(false) : CsvConsentStore.openReadOnly(opts.csvPath())) {
+            store.replay(r -> {
+                if (scoped.test(r)) {
+                    rows.add(r);
+                }
+            });
+        }
+        InMemoryConsentStore memory = new InMemoryConsentStore();
+        memory.append(rows);
+        return ConsentTracker.builder(memory).brand(opts.brand).programs(opts.programs()).build();
+    }
 
     @Override
     public Integer call() {
+        Predicate<ConsentRecord> scoped = program == null ? null : JournalReads.inProgram(program, opts.programs());
         boolean toStdout = STDOUT.equals(file);
         // with '-' the CSV may be on the terminal itself: no activity line beside it
         try (Progress progress = Progress.start(spec.commandLine().getErr(), "export: reading " + opts.describe(), !toStdout);
-             ConsentTracker tracker = opts.openReadOnlyTracker()) {
+             ConsentTracker tracker = scoped == null ? opts.openReadOnlyTracker() : scopedTracker(scoped)) {
             progress.step("export: writing " + file);
             int n;
             if (toStdout) {

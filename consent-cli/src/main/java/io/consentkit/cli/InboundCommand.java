@@ -42,7 +42,8 @@ final class InboundCommand implements Callable<Integer> {
             description = "The provider's message SID; a SID already in the journal is reported as a duplicate.")
     String sid;
 
-    @Option(names = "--to", defaultValue = "", paramLabel = "<phone>", description = "The business number texted.")
+    @Option(names = "--to", defaultValue = "", paramLabel = "<phone>", description = "The business number (or short code, Messaging Service SID) texted: the sender whose "
+                    + "program(s) the text is about (--programs maps senders to programs).")
     String to;
 
     @Option(names = "--support", paramLabel = "<contact>",
@@ -79,15 +80,15 @@ final class InboundCommand implements Callable<Integer> {
             }
             InboundResult r = b.build().handle(new InboundMessage(from, to, body, sid, tracker.clock().instant()));
             if (opts.format == OutputFormat.json) {
-                out.println(Output.json(fields(r)));
+                out.println(Output.json(fields(r, tracker.programs())));
             } else {
-                print(out, r);
+                print(out, r, tracker.programs());
             }
         }
         return 0;
     }
 
-    static Map<String, Object> fields(InboundResult r) {
+    static Map<String, Object> fields(InboundResult r, io.consentkit.consent.Programs programs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("intent", r.intent().name());
         m.put("keyword", r.keyword().isEmpty() ? null : r.keyword());
@@ -95,7 +96,7 @@ final class InboundCommand implements Callable<Integer> {
         m.put("change", r.change().name());
         List<Object> rows = new ArrayList<>();
         for (ConsentRecord row : r.records()) {
-            rows.add(Output.fields(row));
+            rows.add(Output.fields(row, programs));
         }
         m.put("records", rows);
         m.put("reply", r.hasReply() ? r.reply() : null);
@@ -113,12 +114,12 @@ final class InboundCommand implements Callable<Integer> {
         return m;
     }
 
-    private static void print(PrintWriter out, InboundResult r) {
+    private static void print(PrintWriter out, InboundResult r, io.consentkit.consent.Programs programs) {
         out.println("intent: " + r.intent() + (r.keyword().isEmpty() ? ""
                 : " (" + r.keyword() + (r.match().wholeMessage() ? ", whole message)" : ", in the reply)")));
         out.println("change: " + r.change());
         for (ConsentRecord row : r.records()) {
-            out.println("  " + Output.text(row));
+            out.println("  " + Output.text(row, programs));
         }
         if (r.confirmation() != null) {
             out.println("confirmation: " + r.confirmation().outcome() + " id=" + r.confirmation().confirmationId());

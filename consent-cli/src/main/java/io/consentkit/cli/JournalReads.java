@@ -69,16 +69,31 @@ final class JournalReads {
     }
 
     /** Prints {@code rows} (at most {@code limit}, 0 for all) and returns how many were printed. */
-    static int print(java.io.PrintWriter out, OutputFormat format, Iterable<ConsentRecord> rows, int limit) {
+    static int print(java.io.PrintWriter out, OutputFormat format, Iterable<ConsentRecord> rows, int limit,
+                     io.consentkit.consent.Programs programs) {
         int n = 0;
         for (ConsentRecord r : rows) {
             if (limit > 0 && n == limit) {
                 break;
             }
-            Output.record(out, format, r);
+            Output.record(out, format, r, programs);
             n++;
         }
         return n;
+    }
+
+    /**
+     * The filter of a {@code --program} option: every row when {@code program} is null, else the rows
+     * bearing on that program (its consents; suppressions of it, its brand or everything).
+     *
+     * @throws io.consentkit.consent.UnknownScopeException if {@code programs} has no such program
+     */
+    static Predicate<ConsentRecord> inProgram(String program, io.consentkit.consent.Programs programs) {
+        if (program == null) {
+            return r -> true;
+        }
+        io.consentkit.consent.Program p = programs.program(program.strip());
+        return r -> ProgramsOption.covers(r, p, programs);
     }
 
     /** Checks a {@code --limit}: zero (no limit) or positive. */

@@ -37,6 +37,9 @@ final class ListCommand implements Callable<Integer> {
             description = "Only consents whose current state began at or after this (revocation time if revoked, "
                     + "else the consent's timestamp): 2026-01-15 or 2026-01-15T18:00:00Z.")
     String since;
+    @Option(names = "--program", paramLabel = "<program>",
+            description = "Only consents of this program, and suppressions covering it (of it, its brand or all).")
+    String program;
     @Option(names = "--limit", defaultValue = "0", paramLabel = "<n>", description = "Print at most n (0: all).")
     int limit;
 
@@ -45,11 +48,12 @@ final class ListCommand implements Callable<Integer> {
         int max = JournalReads.limit(limit);
         Set<ConsentStatus> wanted = statuses(statuses);
         Instant from = since == null ? null : JournalReads.instant("since", since);
-        Predicate<ConsentRecord> filter = r -> (wanted.isEmpty() || wanted.contains(r.status()))
+        Predicate<ConsentRecord> scoped = JournalReads.inProgram(program, opts.programs());
+        Predicate<ConsentRecord> filter = r -> scoped.test(r) && (wanted.isEmpty() || wanted.contains(r.status()))
                 && (method == null || method.equals(r.optInMethod()))
                 && (from == null || !JournalReads.changedAt(r).isBefore(from));
         JournalReads.print(spec.commandLine().getOut(), opts.format,
-                JournalReads.fold(opts.csvPath(), filter).values(), max);
+                JournalReads.fold(opts.csvPath(), filter).values(), max, opts.programs());
         return 0;
     }
 

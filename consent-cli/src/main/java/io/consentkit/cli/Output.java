@@ -1,5 +1,6 @@
 package io.consentkit.cli;
 
+import io.consentkit.consent.Programs;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.support.Json;
 
@@ -10,13 +11,16 @@ import java.util.Map;
 /**
  * Prints records as text or JSON lines. JSON field names are stable (documented in docs/cli.md):
  * consentId, timestamp, phoneNumber, optInMethod, consentMessage, customerId, customerName,
- * customerEmail, ipAddress, screenshotUrl, metadata, status, revokedAt, revokedMethod.
+ * customerEmail, ipAddress, screenshotUrl, metadata, status, revokedAt, revokedMethod, program, brand,
+ * channel. {@code program} and {@code brand} are names, the default program's and brand's too (an empty
+ * journal cell shown by name); a suppression of every program of a brand has program null, one of
+ * everything has program and brand null. {@code channel} is null when the row names none.
  */
 final class Output {
     private Output() {
     }
 
-    static Map<String, Object> fields(ConsentRecord r) {
+    static Map<String, Object> fields(ConsentRecord r, Programs programs) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("consentId", r.consentId());
         m.put("timestamp", r.timestamp().toString());
@@ -32,6 +36,9 @@ final class Output {
         m.put("status", r.status().journalName());
         m.put("revokedAt", r.revokedAt() == null ? null : r.revokedAt().toString());
         m.put("revokedMethod", r.revokedMethod());
+        m.put("program", ProgramsOption.programOf(r, programs));
+        m.put("brand", ProgramsOption.brandOf(r, programs));
+        m.put("channel", r.channel().isEmpty() ? null : r.channel());
         return m;
     }
 
@@ -74,15 +81,24 @@ final class Output {
         }
     }
 
-    static void record(PrintWriter out, OutputFormat format, ConsentRecord r) {
+    static void record(PrintWriter out, OutputFormat format, ConsentRecord r, Programs programs) {
         if (format == OutputFormat.json) {
-            out.println(json(fields(r)));
+            out.println(json(fields(r, programs)));
         } else {
-            out.println(text(r));
+            out.println(text(r, programs));
         }
     }
 
+    /** {@link #text(ConsentRecord, Programs)} for a tracker without programs. */
     static String text(ConsentRecord r) {
+        return text(r, Programs.defaults());
+    }
+
+    /**
+     * One line: status, number, method, time, id, the revocation, and the scope ({@code brand/program},
+     * {@code brand/*} or {@code all}) when the row names one or programs are configured.
+     */
+    static String text(ConsentRecord r, Programs programs) {
         StringBuilder sb = new StringBuilder();
         sb.append(r.status().journalName().toUpperCase(java.util.Locale.ROOT)).append("  ")
                 .append(r.phoneNumber().e164()).append("  ")
@@ -90,6 +106,11 @@ final class Output {
                 .append(r.timestamp()).append("  id=").append(r.consentId());
         if (r.revokedAt() != null) {
             sb.append("  revoked ").append(r.revokedAt()).append(" via ").append(r.revokedMethod());
+        }
+        if (!r.program().isEmpty() || !r.brand().isEmpty() || programs != Programs.defaults()) {
+            String program = ProgramsOption.programOf(r, programs);
+            String brand = ProgramsOption.brandOf(r, programs);
+            sb.append("  scope=").append(brand == null ? "all" : brand + "/" + (program == null ? "*" : program));
         }
         return sb.toString();
     }

@@ -53,18 +53,24 @@ final class RecordCommand implements Callable<Integer> {
     String screenshotUrl;
     @Option(names = "--timestamp", description = "Historical ISO-8601 instant for a documented back-fill.")
     Instant timestamp;
+    @Option(names = "--program", paramLabel = "<program>",
+            description = "The program consented to (--programs lists them). Default: the default program.")
+    String program;
     @Option(names = "--meta", description = "Extra evidence, key=value (repeatable).")
     Map<String, String> meta = new LinkedHashMap<>();
 
     @Override
     public Integer call() {
+        if (program != null) {
+            opts.programs().program(program.strip()); // an unknown program is bad input, before the journal is created
+        }
         try (ConsentTracker tracker = opts.openTracker()) {
             // one request for every method: the standard methods take their standardized text unless
             // --message gives another, and every evidence flag given is kept (none is dropped)
             String text = message != null ? message : standardText(tracker.texts());
             ConsentRequest.Builder b = ConsentRequest.builder(phone, method, text).customerId(customerId)
                     .customerName(name).customerEmail(email).ipAddress(ip).screenshotUrl(screenshotUrl)
-                    .timestamp(timestamp);
+                    .timestamp(timestamp).program(program);
             if (method.equals(OptInMethod.KEYWORD)) {
                 b.metadata("keyword", InvalidInputException.requireText("keyword", keyword).strip());
             }
@@ -73,7 +79,7 @@ final class RecordCommand implements Callable<Integer> {
             putIfGiven(b, "location", location);
             b.metadata(meta);
             ConsentRecord r = tracker.recordConsent(b.build());
-            Output.record(spec.commandLine().getOut(), opts.format, r);
+            Output.record(spec.commandLine().getOut(), opts.format, r, tracker.programs());
         }
         return 0;
     }

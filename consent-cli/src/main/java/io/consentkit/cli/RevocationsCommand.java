@@ -159,6 +159,14 @@ final class RevocationsCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             RevocationChannel ch = RevocationChannel.parse(channel);
+            // with --programs, a scope naming no configured program or brand is bad input now, not at apply
+            boolean configured = queue.opts.programsOption.file != null;
+            if (configured && !program.isBlank()) {
+                queue.opts.programs().program(program.strip());
+            }
+            if (configured && !scopeBrand.isBlank()) {
+                queue.opts.programs().programsOf(scopeBrand.strip());
+            }
             Instant received = receivedAt == null ? null : parseInstant("received_at", receivedAt);
             try (RevocationQueue q = queue.writable().build()) {
                 RevocationRequest r = q.submit(phone, program, scopeBrand, ch, received, evidence, by);
@@ -169,7 +177,8 @@ final class RevocationsCommand implements Callable<Integer> {
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
-            description = "Applies a pending request: revokes the number in the journal and closes the request.")
+            description = "Applies a pending request: revokes the number in the journal and closes the request. Give the "
+                    + "same --programs as the request's scope names.")
     static final class Apply implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -187,7 +196,7 @@ final class RevocationsCommand implements Callable<Integer> {
                  RevocationQueue q = queue.writable().tracker(tracker).build()) {
                 RevocationQueue.Applied applied = q.apply(id, by);
                 for (ConsentRecord row : applied.journalRows()) {
-                    Output.record(out, queue.opts.format, row);
+                    Output.record(out, queue.opts.format, row, tracker.programs());
                 }
                 print(out, queue.opts.format, applied.request(), Instant.now());
             }

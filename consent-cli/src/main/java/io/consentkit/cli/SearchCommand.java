@@ -27,6 +27,9 @@ final class SearchCommand implements Callable<Integer> {
     StoreOptions opts;
     @Parameters(paramLabel = "<text>", description = "At least 2 characters.")
     String text;
+    @Option(names = "--program", paramLabel = "<program>",
+            description = "Only consents of this program, and suppressions covering it.")
+    String program;
     @Option(names = "--limit", defaultValue = "0", paramLabel = "<n>", description = "Print at most n (0: all).")
     int limit;
 
@@ -39,8 +42,9 @@ final class SearchCommand implements Callable<Integer> {
         }
         String digits = needle.replaceAll("[^0-9]", "");
         boolean byDigits = digits.length() >= 3 && needle.matches("[0-9+()\\-. ]+");
-        int n = JournalReads.print(spec.commandLine().getOut(), opts.format,
-                JournalReads.fold(opts.csvPath(), r -> matches(r, needle, byDigits ? digits : null)).values(), max);
+        java.util.function.Predicate<ConsentRecord> scoped = JournalReads.inProgram(program, opts.programs());
+        int n = JournalReads.print(spec.commandLine().getOut(), opts.format, JournalReads.fold(opts.csvPath(),
+                r -> scoped.test(r) && matches(r, needle, byDigits ? digits : null)).values(), max, opts.programs());
         return n > 0 ? 0 : ConsentCli.EXIT_FAILURE;
     }
 

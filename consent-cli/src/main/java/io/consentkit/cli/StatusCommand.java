@@ -2,9 +2,12 @@ package io.consentkit.cli;
 
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.consent.Program;
+import io.consentkit.consent.Programs;
 import io.consentkit.phone.PhoneNumbers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,7 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"May I text this number? Prints the number's current consent.",
+        description = {"May I text this number? Prints the number's current consent in one program (--program; "
+                + "default: the default program).",
             "Exit codes: 0 active consent (may text), 1 opted out or no consent (may not text), 2 bad input, "
                     + "3 journal missing or unreadable."})
 final class StatusCommand implements Callable<Integer> {
@@ -26,26 +30,35 @@ final class StatusCommand implements Callable<Integer> {
     StoreOptions opts;
     @Parameters(paramLabel = "<phone>", description = "Phone number, any common format.")
     String phone;
+    @Option(names = "--program", paramLabel = "<program>",
+            description = "The program asked about (--programs lists them). Default: the default program.")
+    String program;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         String e164 = PhoneNumbers.defaults().parse(phone).e164(); // bad input is reported before the journal is read
+        Programs programs = opts.programs();
+        String name = program == null ? programs.defaultProgram().name() : program.strip();
+        Program asked = programs.program(name); // an unknown program is bad input (exit 2), before the journal is read
         try (ConsentTracker tracker = opts.openReadOnlyTracker()) {
-            boolean active = tracker.isActive(e164);
-            boolean optedOut = tracker.isOptedOut(e164);
-            Optional<ConsentRecord> st = tracker.status(e164);
+            boolean active = tracker.isActive(e164, name);
+            boolean optedOut = tracker.isOptedOut(e164, name);
+            Optional<ConsentRecord> st = tracker.status(e164, name);
             if (opts.format == OutputFormat.json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("phoneNumber", e164);
                 m.put("active", active);
                 m.put("optedOut", optedOut);
-                m.put("consent", st.map(Output::fields).orElse(null));
+                m.put("consent", st.map(r -> Output.fields(r, programs)).orElse(null));
+                m.put("program", asked.name());
+                m.put("brand", asked.brand());
                 out.println(Output.json(m));
             } else {
-                out.println(e164 + ": " + (active ? "ACTIVE consent: may receive marketing texts"
+                String scope = programs == Programs.defaults() ? "" : " (" + asked.brand() + "/" + asked.name() + ")";
+                out.println(e164 + scope + ": " + (active ? "ACTIVE consent: may receive marketing texts"
                         : optedOut ? "OPTED OUT: never text this number" : "no active consent: do not send marketing"));
-                st.ifPresent(r -> out.println("  " + Output.text(r)));
+                st.ifPresent(r -> out.println("  " + Output.text(r, programs)));
             }
             return active ? 0 : ConsentCli.EXIT_FAILURE;
         }

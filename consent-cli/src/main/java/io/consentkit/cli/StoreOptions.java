@@ -5,6 +5,8 @@ import io.consentkit.consent.ConsentTracker;
 import io.consentkit.jdbc.JdbcConsentStore;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.store.CsvConsentStore;
+import io.consentkit.consent.Programs;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -16,7 +18,7 @@ import java.util.Map;
 /**
  * Options every store-backed command shares: {@code --store} (a CSV journal, or a
  * {@code jdbc:postgresql:} URL with credentials from the environment), {@code --table-prefix},
- * {@code --create-schema}, {@code --brand}, {@code --format}, {@code --config}. {@code --store} and
+ * {@code --create-schema}, {@code --brand}, {@code --programs}, {@code --format}, {@code --config}. {@code --store} and
  * {@code --brand} default to the configuration ({@link CliConfig}: {@code consentkit.store.csv.path},
  * {@code consentkit.brand} from the environment or the configuration file), so the brand need not be
  * repeated on every command.
@@ -48,6 +50,9 @@ final class StoreOptions {
                     + "from the environment, CONSENTKIT_BRAND, or the configuration file; else Our Business)")
     String brand;
 
+    @Mixin
+    ProgramsOption programsOption = new ProgramsOption();
+
     @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
             description = "Output: text, or json (one object per line). Default: ${DEFAULT-VALUE}")
     OutputFormat format;
@@ -56,6 +61,11 @@ final class StoreOptions {
             description = "Configuration file with consentkit.* keys (.yml, .yaml or .properties; docs/configuration.md). "
                     + "Default: ./consentkit.yml when present. Flags win over environment variables, which win over the file.")
     Path config;
+
+    /** The consent scopes of {@code --programs}: the one program {@code default} without it. */
+    Programs programs() {
+        return programsOption.programs();
+    }
 
     /** True when {@code --store} is a JDBC URL (never a file path). */
     boolean isJdbc() {
@@ -90,10 +100,11 @@ final class StoreOptions {
     }
 
     ConsentTracker openTracker() {
+        Programs scopes = programs(); // a bad programs file is reported before the store is opened or created
         if (isJdbc()) {
             return jdbcTracker(createSchema);
         }
-        return ConsentTracker.builder(CsvConsentStore.open(csvPath())).brand(brand).build();
+        return ConsentTracker.builder(CsvConsentStore.open(csvPath())).brand(brand).programs(scopes).build();
     }
 
     /**
@@ -102,15 +113,16 @@ final class StoreOptions {
      * tables are checked, never created).
      */
     ConsentTracker openReadOnlyTracker() {
+        Programs scopes = programs();
         if (isJdbc()) {
             return jdbcTracker(false);
         }
-        return ConsentTracker.builder(CsvConsentStore.openReadOnly(csvPath())).brand(brand).build();
+        return ConsentTracker.builder(CsvConsentStore.openReadOnly(csvPath())).brand(brand).programs(scopes).build();
     }
 
     private ConsentTracker jdbcTracker(boolean create) {
         try {
-            return ConsentTracker.builder(jdbcStore(create)).brand(brand).build();
+            return ConsentTracker.builder(jdbcStore(create)).brand(brand).programs(programs()).build();
         } catch (ConsentStoreException e) {
             if (!create && e.getMessage() != null && e.getMessage().contains("does not exist")) {
                 throw new ConsentStoreException(e.getMessage() + "; from the consent command, add --create-schema "

@@ -77,7 +77,7 @@ final class TailCommand implements Callable<Integer> {
                 if (!Files.exists(file)) {
                     throw new ConsentStoreException("consent journal " + file + " was removed while it was followed");
                 }
-                pos = follow(ch, source, pos, r -> Output.record(out, opts.format, r));
+                pos = follow(ch, source, pos, r -> Output.record(out, opts.format, r, opts.programs()));
                 out.flush();
             }
         } catch (NoSuchFileException e) {
@@ -112,7 +112,7 @@ final class TailCommand implements Callable<Integer> {
         while (!cellsOfLast.isEmpty()) {
             String[] cells = cellsOfLast.removeFirst();
             Output.record(out, opts.format, JournalCodec.decode(i -> cells[i], cells.length, columnMap, phones, source,
-                    linesOfLast.removeFirst(), true));
+                    linesOfLast.removeFirst(), true), opts.programs());
         }
         line += countLines(ch, pos, end);
         return end;

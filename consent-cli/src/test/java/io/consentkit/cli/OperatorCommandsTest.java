@@ -127,9 +127,9 @@ class OperatorCommandsTest {
                 "--format", "json");
         assertThat(some.exit()).isEqualTo(1);
         assertThat(some.out().lines()).containsExactly(
-                "{\"input\":\"5125550101\",\"phoneNumber\":\"+15125550101\",\"status\":\"active\",\"active\":true}",
-                "{\"input\":\"5125550102\",\"phoneNumber\":\"+15125550102\",\"status\":\"opted_out\",\"active\":false}",
-                "{\"input\":\"5125550199\",\"phoneNumber\":\"+15125550199\",\"status\":\"no_consent\",\"active\":false}");
+                "{\"input\":\"5125550101\",\"phoneNumber\":\"+15125550101\",\"status\":\"active\",\"active\":true,\"program\":\"default\"}",
+                "{\"input\":\"5125550102\",\"phoneNumber\":\"+15125550102\",\"status\":\"opted_out\",\"active\":false,\"program\":\"default\"}",
+                "{\"input\":\"5125550199\",\"phoneNumber\":\"+15125550199\",\"status\":\"no_consent\",\"active\":false,\"program\":\"default\"}");
 
         Path bad = Files.writeString(dir.resolve("bad.txt"), "5125550101\n555\n");
         CliTestSupport.Result invalid = run("batch", "status", "--input", bad.toString(), "--store", store);
