@@ -92,9 +92,12 @@ public final class ChildSender {
                         int k = (process * 7 + tt * 3 + i) % RECIPIENTS;
                         boolean emergency = (i + tt) % 2 == 0;
                         String to = number(k);
-                        SendOutcome o = sender.send(emergency ? OutboundMessage.emergency(to, "Gym closed: storm")
+                        // otp: capped like the others but exempt from the cooldown (emergency is exempt from caps)
+                        SendOutcome o = sender.send(emergency
+                                ? OutboundMessage.builder(to).category(io.consentkit.send.MessageCategory.OTP)
+                                        .body("Your code is 123456").build()
                                 : OutboundMessage.transactional(to, "Chore due"));
-                        String cat = emergency ? "EMERGENCY" : "TRANSACTIONAL";
+                        String cat = emergency ? "OTP" : "TRANSACTIONAL";
                         if (o.sent()) {
                             synchronized (out) {
                                 out.println("SENT " + cat + " " + to);

@@ -118,7 +118,7 @@ class JdbcLimitStoreTest {
         assertThat(sender.send(OutboundMessage.transactional(TO, "Chore due")).sent()).isTrue();
         plug.unplug();
         for (int i = 0; i < 3; i++) {
-            assertThat(blocked(sender.send(OutboundMessage.emergency("+1512555410" + i, "Closed today"))).detail())
+            assertThat(blocked(sender.send(OutboundMessage.transactional("+1512555410" + i, "Chore due"))).detail())
                     .contains("SQLState 08");
         }
         assertThat(gateway.requestCount()).isEqualTo(1);

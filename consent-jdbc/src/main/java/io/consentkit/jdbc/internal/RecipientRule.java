@@ -61,9 +61,10 @@ public final class RecipientRule {
             return null;
         }
         return new Denial(reason, Instant.ofEpochMilli(until), switch (reason) {
-            case COOLDOWN -> "the recipient was texted within the cooldown";
-            case RECIPIENT_HOURLY_CAP -> "the recipient's hourly cap is used up";
-            default -> "the recipient's daily cap is used up";
+            case COOLDOWN -> "the recipient was texted within the cooldown of " + java.time.Duration.ofMillis(cooldownMillis);
+            case RECIPIENT_HOURLY_CAP -> "the recipient's hourly cap is used up: " + hourlyCap + " of " + hourlyCap
+                    + " in the last 60 minutes";
+            default -> "the recipient's daily cap is used up: " + dailyCap + " of " + dailyCap + " today";
         });
     }
 }
