@@ -54,8 +54,13 @@ final class RevocationRows {
 
     /**
      * The rows a revocation of {@code scope} writes: the {@code live} consents in scope, revoked (with
-     * {@code channel} unless it is empty, which keeps them legacy-shaped); if none, one suppression row
-     * per scope part, each with an id from {@code newId}. The caller holds the number's lock and commits.
+     * {@code channel} unless it is empty, which keeps them legacy-shaped), and one suppression row per
+     * scope part, each with an id from {@code newId}, when nothing was revoked or when the scope covers
+     * a configured program none of the revoked consents belongs to: a STOP to one brand's sender under
+     * {@code ALL}, or STOPALL, opts the number out of the brand's (or every) program, also of those it
+     * never opted in to, so a message of such a program that needs no consent is still blocked. A
+     * tracker with only its default program keeps the legacy rows (its revoked consents are the whole
+     * scope). The caller holds the number's lock and commits.
      */
     static List<ConsentRecord> rows(Programs programs, Iterable<ConsentRecord> live, Supplier<String> newId,
                                     PhoneNumber pn, RevocationScope scope, String channel, String how,
@@ -67,12 +72,29 @@ final class RevocationRows {
                 rows.add(channel.isEmpty() ? revoked : revoked.withScope(r.program(), r.brand(), channel));
             }
         }
-        if (rows.isEmpty()) {
+        if (rows.isEmpty() || uncovered(programs, rows, scope)) {
             for (String[] s : suppressionScopes(programs, scope)) {
                 rows.add(new ConsentRecord(newId.get(), now, pn, "", "", "", "", "", "", "", extra,
                         ConsentStatus.REVOKED, now, how, s[0], s[1], channel));
             }
         }
         return rows;
+    }
+
+    /** True if {@code scope} covers a configured program that none of the {@code revoked} rows is in. */
+    private static boolean uncovered(Programs programs, List<ConsentRecord> revoked, RevocationScope scope) {
+        if (programs.all().size() <= 1) {
+            return false;
+        }
+        java.util.Set<String> done = new java.util.HashSet<>();
+        for (ConsentRecord r : revoked) {
+            done.add(r.program().isEmpty() ? programs.defaultProgram().name() : r.program());
+        }
+        for (Program p : programs.all()) {
+            if (scope.covers(p.name(), p.brand()) && !done.contains(p.name())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
