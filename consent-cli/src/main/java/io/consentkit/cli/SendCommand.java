@@ -62,10 +62,17 @@ final class SendCommand implements Callable<Integer> {
     String to;
     @Option(names = "--body", required = true, paramLabel = "<text>", description = "The message text.")
     String body;
-    @Option(names = "--category", defaultValue = "marketing", paramLabel = "marketing|transactional|emergency",
-            description = "Decides the guards: marketing needs active consent; transactional needs none; emergency "
-                    + "also bypasses quiet hours. An opt-out always blocks. Default: ${DEFAULT-VALUE}")
+    @Option(names = "--category", defaultValue = "marketing",
+            paramLabel = "marketing|reminder|transactional|otp|emergency|internal",
+            description = "Decides the guards (docs/sending.md, categories): marketing and reminder need an active "
+                    + "consent to the program; transactional, otp, emergency and internal need none; otp, emergency "
+                    + "and internal skip quiet hours; emergency is not capped. An opt-out always blocks. "
+                    + "Default: ${DEFAULT-VALUE}")
     String category;
+    @Option(names = "--program", paramLabel = "<program>",
+            description = "The consent program the message belongs to (from --programs); its consent and opt-outs "
+                    + "decide. Default: the default program.")
+    String program;
     @Option(names = "--template-id", paramLabel = "<id>", description = "Template name kept in the send log.")
     String templateId;
     @Option(names = "--from", paramLabel = "<sender>", description = "Sender number or id (default: the gateway's).")
@@ -102,7 +109,12 @@ final class SendCommand implements Callable<Integer> {
             throw new InvalidInputException("at", "is only allowed for a dry run (add --dry-run)");
         }
         PhoneNumbers.defaults().parse(to); // an invalid number is bad input (exit 2), not a blocked send
-        OutboundMessage message = OutboundMessage.builder(to).category(cat).body(body).templateId(templateId)
+        OutboundMessage.Builder mb = OutboundMessage.builder(to);
+        if (program != null) {
+            opts.programs().program(program); // an unknown program is bad input (exit 2), before anything opens
+            mb.program(program);
+        }
+        OutboundMessage message = mb.category(cat).body(body).templateId(templateId)
                 .from(from).build();
         SmsGateway gateway = dry ? NOT_CONFIGURED : gateway(gatewayName);
         Path logFile = sendLog != null ? sendLog : opts.defaultSendLog();

@@ -83,6 +83,20 @@ class ScopesCliTest {
     }
 
     @Test
+    void sendChecksConsentForItsProgram() {
+        assertThat(consent("record", ANN, "--program", "alerts").exit()).isZero();
+        CliTestSupport.Result alerts = consent("send", "--to", ANN, "--body", "Route change today", "--category",
+                "reminder", "--program", "alerts", "--at", "2026-06-02T16:00:00Z");
+        assertThat(alerts.exit()).as(alerts.err() + alerts.out()).isZero();
+        CliTestSupport.Result marketing = consent("send", "--to", ANN, "--body", "20% off", "--at",
+                "2026-06-02T16:00:00Z");
+        assertThat(marketing.exit()).as("no consent to marketing, the default program").isEqualTo(1);
+        assertThat(marketing.out() + marketing.err()).contains("NO_CONSENT");
+        assertThat(consent("send", "--to", ANN, "--body", "x", "--program", "nowhere").exit())
+                .isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+    }
+
+    @Test
     void withoutAProgramsFileTheDefaultProgramIsShownByName() {
         CliTestSupport.Result rec = run("record", ANN, "--store", store.toString(), "--format", "json");
         assertThat(rec.exit()).as(rec.err()).isZero();
