@@ -85,7 +85,6 @@ final class DefaultConsentTracker implements ConsentTracker {
         refresher.markRefreshed();
     }
 
-    // ---- recording ---------------------------------------------------------------------------
 
     @Override
     public ConsentRecord recordWebFormConsent(String phone, String customerId, String customerName,
@@ -272,37 +271,13 @@ final class DefaultConsentTracker implements ConsentTracker {
                 unfenced.get().add(r.phoneNumber()); // fenced after the lock is released
             }
         }
-        tell(rows, took);
-    }
-
-    /** Reports a durable append to the listener; a listener's failure is logged, the write stands. */
-    private void tell(List<ConsentRecord> rows, long nanos) {
-        if (listener == ConsentListener.NO_OP) {
-            return;
-        }
-        safely(() -> listener.onAppend(rows.size(), Duration.ofNanos(nanos)));
-        for (ConsentRecord r : rows) {
-            if (r.status() == ConsentStatus.ACTIVE) {
-                safely(() -> listener.onOptIn(r));
-            } else if (r.status() == ConsentStatus.REVOKED) {
-                safely(() -> listener.onOptOut(r));
-            }
-        }
-    }
-
-    private static void safely(Runnable call) {
-        try {
-            call.run();
-        } catch (RuntimeException e) {
-            LOG.warn("consent listener failed; the write stands", e);
-        }
+        ListenerCalls.tell(listener, rows, took);
     }
 
     private void apply(ConsentRecord row) {
         index.apply(row);
     }
 
-    // ---- reading -----------------------------------------------------------------------------
 
     @Override
     public Optional<ConsentRecord> status(String phone) {
@@ -430,7 +405,6 @@ final class DefaultConsentTracker implements ConsentTracker {
         return reads.findById(consentId);
     }
 
-    // ---- audit export and legacy import --------------------------------------------------------
 
     @Override
     public int exportAudit(Writer out) {
@@ -470,7 +444,6 @@ final class DefaultConsentTracker implements ConsentTracker {
         }
     }
 
-    // ---- lifecycle -----------------------------------------------------------------------------
 
     @Override
     public void refresh() {
