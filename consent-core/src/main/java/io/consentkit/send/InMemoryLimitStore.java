@@ -135,7 +135,7 @@ final class InMemoryLimitStore implements LimitStore {
         if (recipients != null) {
             Object r = recipients.check(u.recipient(), now, u.cooldown(), reserve);
             if (r instanceof RecipientLimits.Denial d) {
-                return new Denial(d.reason(), Instant.ofEpochMilli(d.untilMillis()), describe(d.reason()));
+                return new Denial(d.reason(), Instant.ofEpochMilli(d.untilMillis()), policy.recipientDenialDetail(d.reason()));
             }
             h.recipient = (RecipientLimits.Reservation) r;
         }
@@ -341,16 +341,6 @@ final class InMemoryLimitStore implements LimitStore {
         return amount.movePointRight(MICRO_DIGITS).setScale(0, RoundingMode.CEILING).longValueExact();
     }
 
-    private String describe(Reason r) {
-        return switch (r) {
-            case COOLDOWN -> "the recipient was texted within the cooldown of " + policy.cooldown();
-            case RECIPIENT_HOURLY_CAP -> "the recipient's hourly cap is used up: " + policy.recipientHourlyCap()
-                    + " of " + policy.recipientHourlyCap() + " in the last 60 minutes";
-            case RECIPIENT_DAILY_CAP -> "the recipient's daily cap is used up: " + policy.recipientDailyCap()
-                    + " of " + policy.recipientDailyCap() + " today";
-            default -> r.name();
-        };
-    }
 
     @Override
     public String toString() {

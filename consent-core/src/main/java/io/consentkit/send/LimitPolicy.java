@@ -60,4 +60,21 @@ public record LimitPolicy(ZoneId zone, Duration cooldown, int recipientHourlyCap
     public Instant historyFrom(Instant now) {
         return now.minus(DAY.plusHours(2)).minus(cooldown);
     }
+
+    /**
+     * The detail of a per-recipient denial under this policy, worded the same by every
+     * {@link LimitStore}, e.g. {@code "the recipient's daily cap is used up: 3 of 3 today"}.
+     *
+     * @param reason {@code COOLDOWN}, {@code RECIPIENT_HOURLY_CAP} or {@code RECIPIENT_DAILY_CAP}
+     */
+    public String recipientDenialDetail(SendOutcome.Reason reason) {
+        return switch (reason) {
+            case COOLDOWN -> "the recipient was texted within the cooldown of " + cooldown;
+            case RECIPIENT_HOURLY_CAP -> "the recipient's hourly cap is used up: " + recipientHourlyCap
+                    + " of " + recipientHourlyCap + " in the last 60 minutes";
+            case RECIPIENT_DAILY_CAP -> "the recipient's daily cap is used up: " + recipientDailyCap
+                    + " of " + recipientDailyCap + " today";
+            default -> reason.name();
+        };
+    }
 }

@@ -120,8 +120,8 @@ public final class LimitRows {
                 update(c, tables.lockRecipient, u.recipient(), now);
             }
             long from = policy.recipientDailyCap() > 0 ? Math.min(now - keep, day.start) : now - keep;
-            Denial d = RecipientRule.evaluate(times(c, u.recipient(), from), now, u.cooldown(), cooldown,
-                    policy.recipientHourlyCap(), policy.recipientDailyCap(), day.start, day.end);
+            Denial d = RecipientRule.evaluate(times(c, u.recipient(), from), now, u.cooldown(), policy, day.start,
+                    day.end);
             if (d != null) {
                 return d;
             }

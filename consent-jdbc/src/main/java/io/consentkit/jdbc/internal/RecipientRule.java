@@ -1,5 +1,6 @@
 package io.consentkit.jdbc.internal;
 
+import io.consentkit.send.LimitPolicy;
 import io.consentkit.send.LimitStore.Denial;
 import io.consentkit.send.SendOutcome.Reason;
 
@@ -19,10 +20,14 @@ public final class RecipientRule {
     /**
      * @param times    the recipient's send times (epoch ms) that any limit looks at, oldest first
      * @param cooldown whether the cooldown applies to this message
+     * @param policy   the caps and cooldown, and the wording of a denial
      * @return the denial, or null if every limit allows a send at {@code now}
      */
-    public static Denial evaluate(long[] times, long now, boolean cooldown, long cooldownMillis, int hourlyCap,
-                                  int dailyCap, long dayStart, long dayEnd) {
+    public static Denial evaluate(long[] times, long now, boolean cooldown, LimitPolicy policy, long dayStart,
+                                  long dayEnd) {
+        long cooldownMillis = policy.cooldown().toMillis();
+        int hourlyCap = policy.recipientHourlyCap();
+        int dailyCap = policy.recipientDailyCap();
         Reason reason = null;
         long until = Long.MIN_VALUE;
         int size = times.length;
@@ -60,11 +65,6 @@ public final class RecipientRule {
         if (reason == null) {
             return null;
         }
-        return new Denial(reason, Instant.ofEpochMilli(until), switch (reason) {
-            case COOLDOWN -> "the recipient was texted within the cooldown of " + java.time.Duration.ofMillis(cooldownMillis);
-            case RECIPIENT_HOURLY_CAP -> "the recipient's hourly cap is used up: " + hourlyCap + " of " + hourlyCap
-                    + " in the last 60 minutes";
-            default -> "the recipient's daily cap is used up: " + dailyCap + " of " + dailyCap + " today";
-        });
+        return new Denial(reason, Instant.ofEpochMilli(until), policy.recipientDenialDetail(reason));
     }
 }
