@@ -27,12 +27,5 @@ record TrackerSettings(ConsentStore store, ConsentTexts texts, Clock clock, Phon
         Objects.requireNonNull(visibilityBound, "visibilityBound");
         Objects.requireNonNull(programs, "programs");
         Objects.requireNonNull(listener, "listener");
-        if (programs.all().size() > 1 && store instanceof io.consentkit.store.CsvConsentStore csv
-                && !csv.isReadOnly() && csv.schemaVersion() < io.consentkit.journal.JournalCodec.SCHEMA_VERSION) {
-            // scoped rows (a STOP to one program) cannot be written to a legacy file: refuse now, not at the STOP
-            throw new io.consentkit.store.JournalUpgradeRequiredException(csv.file(), "consent journal " + csv.file()
-                    + " has the legacy 14-column schema, which cannot hold the rows of programs; upgrade it first "
-                    + "(CsvConsentStore.upgrade(path) or 'consent upgrade-journal --store PATH')");
-        }
     }
 }
