@@ -155,7 +155,7 @@ final class DefaultGuardedSender implements GuardedSender {
             QuietHoursDecision q = quietHours.check(to, m.recipientState(), now);
             if (!q.allowed()) {
                 return finish(m, to, now, null, new SendOutcome.Deferred(Reason.QUIET_HOURS, q.nextAllowed(),
-                        q.explain()));
+                        q.explain(), q.rule()));
             }
             if (subjectCaps && MessageCategory.MARKETING.equals(category) && !q.subjectCaps().isEmpty()) {
                 capped = q; // counted with the other limits in step 6
@@ -190,9 +190,10 @@ final class DefaultGuardedSender implements GuardedSender {
             if (decision instanceof LimitStore.Denial d) {
                 String detail = d.reason() == Reason.SUBJECT_CAP && capped != null
                         ? d.detail() + " (pack " + capped.packVersion() + "; " + capped.basis() + ")" : d.detail();
+                String rule = rule(d, capped);
                 SendOutcome refused = d.until().equals(Instant.MAX)
-                        ? new SendOutcome.Blocked(d.reason(), detail)
-                        : new SendOutcome.Deferred(d.reason(), d.until(), detail);
+                        ? new SendOutcome.Blocked(d.reason(), detail, rule)
+                        : new SendOutcome.Deferred(d.reason(), d.until(), detail, rule);
                 return finish(m, to, now, content, refused);
             }
             reservation = (LimitStore.Reservation) decision;
@@ -246,6 +247,22 @@ final class DefaultGuardedSender implements GuardedSender {
         return recorder.record(m, to, now, content,
                 new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()), key, provider, attempts,
                 consentId[0], subjectKey);
+    }
+
+    /** The short name of the limit that refused: the cap rule's id, or the limit and its cap. */
+    private String rule(LimitStore.Denial d, QuietHoursDecision capped) {
+        LimitPolicy p = limits.policy();
+        return switch (d.reason()) {
+            case SUBJECT_CAP -> capped == null ? "" : capped.subjectCaps().stream()
+                    .filter(r -> d.detail().contains(r.describe())).map(SendingRule::id).findFirst().orElse("");
+            case COOLDOWN -> "COOLDOWN " + p.cooldown();
+            case RECIPIENT_HOURLY_CAP -> "RECIPIENT_HOURLY_CAP " + p.recipientHourlyCap();
+            case RECIPIENT_DAILY_CAP -> "RECIPIENT_DAILY_CAP " + p.recipientDailyCap();
+            case GLOBAL_DAILY_CAP -> "GLOBAL_DAILY_CAP " + p.globalDailyCap();
+            case DAILY_BUDGET -> p.dailyBudget() == null ? "" : "DAILY_BUDGET " + p.dailyBudget().toPlainString() + " "
+                    + p.currency();
+            default -> "";
+        };
     }
 
     /** When {@code m} stops being worth sending, or null if its category has no time-to-live. */

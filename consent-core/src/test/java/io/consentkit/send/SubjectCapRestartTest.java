@@ -72,6 +72,7 @@ class SubjectCapRestartTest {
         assertThat(d.reason()).isEqualTo(Reason.SUBJECT_CAP);
         assertThat(d.until()).isEqualTo(start.plus(Duration.ofHours(24)));
         assertThat(d.detail()).contains("3 messages on this subject within 24 hours").contains("us-states-");
+        assertThat(d.rule()).as("the cap's rule, on its own").isEqualTo("us-fl-501-616");
         // another subject is not counted against it, and the cap frees up 24 hours after the first
         assertThat(second.send(sale("new_store")).sent()).isTrue();
         clock.set(start.plus(Duration.ofHours(24)));
