@@ -72,13 +72,25 @@ final class JournalReads {
     static int print(java.io.PrintWriter out, OutputFormat format, Iterable<ConsentRecord> rows, int limit,
                      io.consentkit.consent.Programs programs) {
         int n = 0;
+        boolean csv = format == OutputFormat.csv;
+        StringBuilder sb = csv ? new StringBuilder(512) : null;
+        if (csv) {
+            out.print(io.consentkit.journal.JournalCodec.HEADER_LINE + "\n"); // the audit export's columns
+        }
+        int[] map = io.consentkit.journal.JournalCodec.identityMap();
         for (ConsentRecord r : rows) {
             if (limit > 0 && n == limit) {
                 break;
             }
-            Output.record(out, format, r, programs);
+            if (csv) {
+                sb.setLength(0);
+                out.print(io.consentkit.journal.JournalCodec.appendLine(sb, r, map, true)); // formula-safe, as the audit export
+            } else {
+                Output.record(out, format, r, programs);
+            }
             n++;
         }
+        out.flush();
         return n;
     }
 
