@@ -76,41 +76,44 @@ final class StatsCommand implements Callable<Integer> {
         Map<String, Integer> scopeOf = new HashMap<>(); // consent id -> scope index (--by program)
         List<List<String>> scopes = new ArrayList<>();
         Map<List<String>, Integer> scopeIndex = new HashMap<>();
-        io.consentkit.consent.Programs programs = opts.programs();
         Set<String> numbers = new HashSet<>();
         TreeMap<LocalDate, int[]> perDay = new TreeMap<>(); // [opt-ins, opt-outs]
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             perDay.put(d, new int[2]);
         }
-        JournalReads.replay(opts.csvPath(), r -> {
-            rows[0]++;
-            numbers.add(r.phoneNumber().e164());
-            int m = methodIndex.computeIfAbsent(r.optInMethod(), k -> {
-                methods.add(k);
-                return methods.size() - 1;
-            });
-            Integer before = state.put(r.consentId(), r.status().ordinal() | m << 3);
-            ConsentStatus previous = before == null ? null : STATUSES[before & 7];
-            if (r.status() == ConsentStatus.ACTIVE && previous != ConsentStatus.ACTIVE) {
-                LocalDate d = r.timestamp().atOffset(ZoneOffset.UTC).toLocalDate();
-                count(perDay, d, 0);
-                perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[0]++;
-            } else if (r.status() == ConsentStatus.REVOKED && previous != ConsentStatus.REVOKED) {
-                LocalDate d = JournalReads.changedAt(r).atOffset(ZoneOffset.UTC).toLocalDate();
-                count(perDay, d, 1);
-                perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[1]++;
-            }
-            if ("program".equals(view)) {
-                String program = ProgramsOption.programOf(r, programs);
-                String brand = ProgramsOption.brandOf(r, programs);
-                List<String> key = List.of(brand == null ? "(all brands)" : brand,
-                        program == null ? "(all programs)" : program);
-                scopeOf.put(r.consentId(), scopeIndex.computeIfAbsent(key, k -> {
-                    scopes.add(k);
-                    return scopes.size() - 1;
-                }));
-            }
-        });
+        io.consentkit.consent.Programs programs = opts.programs();
+        try (Progress progress = Progress.start(spec.commandLine().getErr(), "stats: reading " + opts.describe(),
+                opts.format == OutputFormat.text)) {
+            JournalReads.replay(opts.csvPath(), r -> {
+                rows[0]++;
+                numbers.add(r.phoneNumber().e164());
+                int m = methodIndex.computeIfAbsent(r.optInMethod(), k -> {
+                    methods.add(k);
+                    return methods.size() - 1;
+                });
+                Integer before = state.put(r.consentId(), r.status().ordinal() | m << 3);
+                ConsentStatus previous = before == null ? null : STATUSES[before & 7];
+                if (r.status() == ConsentStatus.ACTIVE && previous != ConsentStatus.ACTIVE) {
+                    LocalDate d = r.timestamp().atOffset(ZoneOffset.UTC).toLocalDate();
+                    count(perDay, d, 0);
+                    perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[0]++;
+                } else if (r.status() == ConsentStatus.REVOKED && previous != ConsentStatus.REVOKED) {
+                    LocalDate d = JournalReads.changedAt(r).atOffset(ZoneOffset.UTC).toLocalDate();
+                    count(perDay, d, 1);
+                    perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[1]++;
+                }
+                if ("program".equals(view)) {
+                    String program = ProgramsOption.programOf(r, programs);
+                    String brand = ProgramsOption.brandOf(r, programs);
+                    List<String> key = List.of(brand == null ? "(all brands)" : brand,
+                            program == null ? "(all programs)" : program);
+                    scopeOf.put(r.consentId(), scopeIndex.computeIfAbsent(key, k -> {
+                        scopes.add(k);
+                        return scopes.size() - 1;
+                    }));
+                }
+            }, progress);
+        }
         Map<String, Integer> byStatus = new LinkedHashMap<>();
         for (ConsentStatus s : STATUSES) {
             byStatus.put(s.journalName(), 0);
