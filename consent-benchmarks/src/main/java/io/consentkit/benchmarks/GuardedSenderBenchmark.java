@@ -7,6 +7,7 @@ import io.consentkit.message.PriceTable;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.send.GatewayRequest;
 import io.consentkit.send.GuardedSender;
+import io.consentkit.send.MessageCategory;
 import io.consentkit.send.OutboundMessage;
 import io.consentkit.send.QuietHours;
 import io.consentkit.store.InMemoryConsentStore;
@@ -41,7 +42,11 @@ import java.util.concurrent.TimeUnit;
  * with a segment budget and cost estimate, cooldown, hourly and daily per-recipient caps, global
  * daily cap, segment rate, in-memory send log) over a {@link FakeSmsGateway}, next to the bare
  * gateway call in the same run, on one and on two threads (issue 8, target 6: two threads at least
- * 1.6x one).
+ * 1.6x one). Beside {@code guarded1Thread} in the same run (issue 13, target: at most 2x its cost):
+ * {@code rulePack1Thread}, marketing on four subjects to Austin (Texas SB 140 windows) and Miami
+ * (Florida's window and its 3-per-24-hours per-subject cap, counted by the limit store), and
+ * {@code categories1Thread}, the six built-in categories in turn (consent any/program/none,
+ * quiet hours skipped for otp/emergency/internal, emergency exempt from caps, otp's time-to-live).
  *
  * <p>Time runs 600x fast on a warped clock starting at noon US Central, so cooldowns and hourly
  * windows turn over while the benchmark runs and most decisions are sends; a trial stays inside
@@ -61,6 +66,8 @@ public class GuardedSenderBenchmark {
     private FakeSmsGateway gateway;
     private GuardedSender sender;
     private OutboundMessage[] messages;
+    private OutboundMessage[] rulePack;
+    private OutboundMessage[] categories;
     private GatewayRequest[] requests;
 
     @State(Scope.Thread)
@@ -123,6 +130,21 @@ public class GuardedSenderBenchmark {
             messages[k] = k % 2 == 0 ? OutboundMessage.marketing(to, body) : OutboundMessage.transactional(to, body);
             requests[k] = GatewayRequest.of(PhoneNumber.of(to), body + " Reply STOP to opt out");
         }
+        // Austin (area index 0) and Miami (index 4) only, marketing on four subjects
+        rulePack = new OutboundMessage[MASK + 1];
+        String[] subjects = {"spring_sale", "new_store", "member_night", "gear_swap"};
+        for (int k = 0; k <= MASK; k++) {
+            int i = rnd.nextInt(RECIPIENTS / 10) * 10 + (k % 2 == 0 ? 0 : 4);
+            rulePack[k] = OutboundMessage.builder(JournalGenerator.phone(i)).category(MessageCategory.MARKETING)
+                    .body("Basin Climbing: member night Friday 6-9pm. Code FRIEND" + k).templateId(subjects[k % 4]).build();
+        }
+        categories = new OutboundMessage[MASK + 1];
+        MessageCategory[] kinds = {MessageCategory.MARKETING, MessageCategory.REMINDER, MessageCategory.TRANSACTIONAL,
+            MessageCategory.OTP, MessageCategory.EMERGENCY, MessageCategory.INTERNAL};
+        for (int k = 0; k <= MASK; k++) {
+            categories[k] = OutboundMessage.builder(JournalGenerator.phone(rnd.nextInt(RECIPIENTS)))
+                    .category(kinds[k % kinds.length]).body("Basin Climbing: your code is " + (100000 + k)).build();
+        }
     }
 
     @TearDown(Level.Trial)
@@ -140,6 +162,18 @@ public class GuardedSenderBenchmark {
     @Threads(1)
     public Object guarded1Thread(Cursor c) {
         return sender.send(messages[c.i++ & MASK]);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public Object rulePack1Thread(Cursor c) {
+        return sender.send(rulePack[c.i++ & MASK]);
+    }
+
+    @Benchmark
+    @Threads(1)
+    public Object categories1Thread(Cursor c) {
+        return sender.send(categories[c.i++ & MASK]);
     }
 
     @Benchmark

@@ -50,6 +50,7 @@ import java.util.Map;
             TailCommand.class,
             PendingCommand.class,
             SendLogCommand.class,
+            LimitsCommand.class,
             BatchCommand.class,
         })
 public final class ConsentCli implements Runnable {

@@ -63,7 +63,8 @@ final class ExportCommand implements Callable<Integer> {
         Predicate<ConsentRecord> scoped = program == null ? null : JournalReads.inProgram(program, opts.programs());
         boolean toStdout = STDOUT.equals(file);
         // with '-' the CSV may be on the terminal itself: no activity line beside it
-        try (Progress progress = Progress.start(spec.commandLine().getErr(), "export: reading " + opts.describe(), !toStdout);
+        try (Progress progress = Progress.start(spec.commandLine().getErr(), "export: reading " + opts.describe(),
+                !toStdout && opts.format == OutputFormat.text);
              ConsentTracker tracker = scoped == null ? opts.openReadOnlyTracker() : scopedTracker(scoped)) {
             progress.step("export: writing " + file);
             int n;

@@ -40,7 +40,8 @@ final class ImportCommand implements Callable<Integer> {
             throw new InvalidInputException("file", file + " cannot be read (permission denied)");
         }
         ImportResult r;
-        try (Progress progress = Progress.start(spec.commandLine().getErr(), "import: opening " + opts.describe(), true);
+        try (Progress progress = Progress.start(spec.commandLine().getErr(), "import: opening " + opts.describe(),
+                opts.format == OutputFormat.text);
              ConsentTracker tracker = opts.openTracker()) {
             progress.step("import: reading and appending " + file);
             r = tracker.importLegacy(file);

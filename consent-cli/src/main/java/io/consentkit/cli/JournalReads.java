@@ -31,6 +31,56 @@ final class JournalReads {
     }
 
     /**
+     * {@link #replay}, advancing {@code progress} (when it is shown) by the bytes of each row read,
+     * out of the file's size: each row's length as the journal writes it (re-encoded; the file's own
+     * quoting may differ by a few bytes, the bar is capped at 100%).
+     */
+    static void replay(Path store, Consumer<ConsentRecord> sink, Progress progress) {
+        try (CsvConsentStore s = CsvConsentStore.openReadOnly(store)) {
+            s.replay(meter(sink, progress, store));
+        }
+    }
+
+    /** {@code sink}, advancing {@code progress} by each row's encoded bytes when it is shown; else {@code sink}. */
+    static Consumer<ConsentRecord> meter(Consumer<ConsentRecord> sink, Progress progress, Path file) {
+        if (!progress.shown()) {
+            return sink;
+        }
+        try {
+            progress.total(java.nio.file.Files.size(file));
+        } catch (java.io.IOException e) {
+            return sink; // no size, no percentage: the activity line stays
+        }
+        int[] map = io.consentkit.journal.JournalCodec.identityMap();
+        StringBuilder sb = new StringBuilder(512);
+        return r -> {
+            sb.setLength(0);
+            io.consentkit.journal.JournalCodec.appendLine(sb, r, map, false);
+            progress.advance(utf8Length(sb));
+            sink.accept(r);
+        };
+    }
+
+    /** The UTF-8 length of {@code s}. */
+    static long utf8Length(CharSequence s) {
+        long n = 0;
+        for (int i = 0, len = s.length(); i < len; i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /**
      * The current state (the last row of each consent id: the journal's fold rule) of every consent
      * whose current state matches {@code filter}, in order of first appearance. Only matching
      * consents are held in memory.
@@ -72,13 +122,25 @@ final class JournalReads {
     static int print(java.io.PrintWriter out, OutputFormat format, Iterable<ConsentRecord> rows, int limit,
                      io.consentkit.consent.Programs programs) {
         int n = 0;
+        boolean csv = format == OutputFormat.csv;
+        StringBuilder sb = csv ? new StringBuilder(512) : null;
+        if (csv) {
+            out.print(io.consentkit.journal.JournalCodec.HEADER_LINE + "\n"); // the audit export's columns
+        }
+        int[] map = io.consentkit.journal.JournalCodec.identityMap();
         for (ConsentRecord r : rows) {
             if (limit > 0 && n == limit) {
                 break;
             }
-            Output.record(out, format, r, programs);
+            if (csv) {
+                sb.setLength(0);
+                out.print(io.consentkit.journal.JournalCodec.appendLine(sb, r, map, true)); // formula-safe, as the audit export
+            } else {
+                Output.record(out, format, r, programs);
+            }
             n++;
         }
+        out.flush();
         return n;
     }
 

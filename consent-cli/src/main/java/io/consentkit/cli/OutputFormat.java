@@ -1,6 +1,6 @@
 package io.consentkit.cli;
 
-/** How commands print results. */
+/** How commands print results ({@code csv}: list, search and stats only). */
 enum OutputFormat {
-    text, json
+    text, json, csv
 }

@@ -6,8 +6,11 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An activity line for long operations ({@code import}, {@code export}) on a terminal: the step
- * and the seconds elapsed, redrawn in place on stderr and erased when done. It is shown only when the
+ * An activity line for long operations ({@code import}, {@code export}, {@code verify}, {@code stats})
+ * on a terminal: the step and the seconds elapsed, redrawn in place on stderr and erased when done;
+ * once the operation gives its {@link #total} (a file's size) and {@link #advance}s by the bytes it
+ * has read, a percentage bar ({@link #line}). Redrawn at most every {@value #PERIOD_MILLIS} ms, however
+ * fast the bytes come. It is shown only when the
  * process runs on a terminal ({@link #terminal}, set by {@link ConsentCli#main} from
  * {@link System#console()}, which is null when standard input or output is redirected), so piped or
  * redirected runs, scripts and tests never get it. Thread-safe.
@@ -15,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 final class Progress implements AutoCloseable {
     /** First redraw after this, so short operations print nothing. */
     static final long DELAY_MILLIS = 500;
-    private static final long PERIOD_MILLIS = 250;
+    static final long PERIOD_MILLIS = 250;
+    private static final int BAR_WIDTH = 20;
 
     /** Whether this process runs on a terminal; false unless {@link ConsentCli#main} finds one. */
     static volatile boolean terminal;
@@ -24,6 +28,8 @@ final class Progress implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final long start = System.nanoTime();
     private volatile String step;
+    private volatile long total;
+    private final java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
     private boolean drawn;
     private boolean closed;
 
@@ -55,14 +61,50 @@ final class Progress implements AutoCloseable {
         this.step = now;
     }
 
+    /** True if the line is shown: only then is it worth measuring what {@link #advance} takes. */
+    boolean shown() {
+        return timer != null;
+    }
+
+    /** The work in bytes (a file's size): from now on the line is a percentage bar. Zero: unknown. */
+    void total(long bytes) {
+        this.total = Math.max(0, bytes);
+    }
+
+    /** Counts {@code bytes} more done. */
+    void advance(long bytes) {
+        if (timer != null) {
+            done.addAndGet(bytes);
+        }
+    }
+
+    /** The bytes advanced so far (for tests). */
+    long doneBytes() {
+        return done.get();
+    }
+
     private synchronized void draw() {
         if (closed) {
             return;
         }
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
-        err.print("\r\u001b[2K" + "consent: " + step + " ... " + seconds + " s");
+        err.print("\r\u001b[2K" + line(step, done.get(), total, seconds));
         err.flush();
         drawn = true;
+    }
+
+    /**
+     * What the line shows: {@code consent: <step> ... 3 s} without a total, else
+     * {@code consent: <step> [#########-----------]  45% 3 s} (done capped at the total).
+     */
+    static String line(String step, long done, long total, long seconds) {
+        if (total <= 0) {
+            return "consent: " + step + " ... " + seconds + " s";
+        }
+        long percent = Math.min(100, Math.max(0, done) * 100 / total);
+        int filled = (int) (percent * BAR_WIDTH / 100);
+        return "consent: " + step + " [" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "] "
+                + String.format(java.util.Locale.ROOT, "%3d%%", percent) + " " + seconds + " s";
     }
 
     /** Stops and erases the line. */

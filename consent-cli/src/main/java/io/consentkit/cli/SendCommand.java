@@ -177,14 +177,16 @@ final class SendCommand implements Callable<Integer> {
         } else if (outcome instanceof SendOutcome.Blocked b) {
             j.put("outcome", "blocked");
             j.put("reason", b.reason().name());
+            j.put("rule", b.rule());
             j.put("detail", b.detail());
-            text = "BLOCKED  " + b.reason() + ": " + b.detail();
+            text = "BLOCKED  " + b.reason() + ": " + b.detail() + "\n  rule: " + b.rule();
         } else if (outcome instanceof SendOutcome.Deferred d) {
             j.put("outcome", "deferred");
             j.put("reason", d.reason().name());
             j.put("until", d.until().toString());
+            j.put("rule", d.rule());
             j.put("detail", d.detail());
-            text = "DEFERRED  " + d.reason() + " until " + d.until() + ": " + d.detail();
+            text = "DEFERRED  " + d.reason() + " until " + d.until() + ": " + d.detail() + "\n  rule: " + d.rule();
         } else {
             SendOutcome.Failed f = (SendOutcome.Failed) outcome;
             j.put("outcome", "failed");

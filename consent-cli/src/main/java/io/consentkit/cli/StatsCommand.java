@@ -11,6 +11,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,7 +25,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code consent stats}: rows, consents, numbers, consents by current status and by opt-in method,
- * and opt-ins and opt-outs per day (UTC) for the last days; one read-only pass over the journal.
+ * and opt-ins and opt-outs per day (UTC) for the last days; with {@code --by program}, consents by
+ * current status per brand, program and method; with {@code --by month}, opt-ins and opt-outs per UTC
+ * month. Text, JSON or CSV; one read-only pass over the journal.
  */
 @Command(name = "stats", mixinStandardHelpOptions = true,
         description = {"Counts: rows, consents, numbers, consents by current status and opt-in method, and "
@@ -43,11 +46,26 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--until", paramLabel = "<date>",
             description = "Last day shown (UTC, e.g. 2026-01-31). Default: today.")
     LocalDate until;
+    @Option(names = "--by", defaultValue = "day", paramLabel = "day|program|month",
+            description = "day: the summary and opt-ins/opt-outs per day (the default); program: consents by current "
+                    + "status per program and opt-in method; month: opt-ins and opt-outs per UTC month over the whole "
+                    + "journal. Default: ${DEFAULT-VALUE}")
+    String by;
+
+    /** Consents in their current state by program and method: status counts. */
+    private final Map<List<String>, int[]> byProgram = new TreeMap<>(StatsCommand::compareKeys);
+    /** Opt-ins and opt-outs per UTC month. */
+    private final TreeMap<YearMonth, int[]> perMonth = new TreeMap<>();
 
     @Override
     public Integer call() {
         if (days < 1 || days > 3660) {
             throw new InvalidInputException("days", "must be 1 to 3660, was " + days);
+        }
+        String view = by.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("day", "program", "month").contains(view)) {
+            throw new InvalidInputException("by", "'" + io.consentkit.support.Masking.printable(by)
+                    + "' is not day, program or month");
         }
         LocalDate last = until != null ? until : LocalDate.now(ZoneOffset.UTC);
         LocalDate first = last.minusDays(days - 1L);
@@ -55,26 +73,47 @@ final class StatsCommand implements Callable<Integer> {
         Map<String, Integer> state = new HashMap<>(); // consent id -> status ordinal | method index << 3
         List<String> methods = new ArrayList<>();
         Map<String, Integer> methodIndex = new HashMap<>();
+        Map<String, Integer> scopeOf = new HashMap<>(); // consent id -> scope index (--by program)
+        List<List<String>> scopes = new ArrayList<>();
+        Map<List<String>, Integer> scopeIndex = new HashMap<>();
         Set<String> numbers = new HashSet<>();
         TreeMap<LocalDate, int[]> perDay = new TreeMap<>(); // [opt-ins, opt-outs]
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             perDay.put(d, new int[2]);
         }
-        JournalReads.replay(opts.csvPath(), r -> {
-            rows[0]++;
-            numbers.add(r.phoneNumber().e164());
-            int m = methodIndex.computeIfAbsent(r.optInMethod(), k -> {
-                methods.add(k);
-                return methods.size() - 1;
-            });
-            Integer before = state.put(r.consentId(), r.status().ordinal() | m << 3);
-            ConsentStatus previous = before == null ? null : STATUSES[before & 7];
-            if (r.status() == ConsentStatus.ACTIVE && previous != ConsentStatus.ACTIVE) {
-                count(perDay, r.timestamp().atOffset(ZoneOffset.UTC).toLocalDate(), 0);
-            } else if (r.status() == ConsentStatus.REVOKED && previous != ConsentStatus.REVOKED) {
-                count(perDay, JournalReads.changedAt(r).atOffset(ZoneOffset.UTC).toLocalDate(), 1);
-            }
-        });
+        io.consentkit.consent.Programs programs = opts.programs();
+        try (Progress progress = Progress.start(spec.commandLine().getErr(), "stats: reading " + opts.describe(),
+                opts.format == OutputFormat.text)) {
+            JournalReads.replay(opts.csvPath(), r -> {
+                rows[0]++;
+                numbers.add(r.phoneNumber().e164());
+                int m = methodIndex.computeIfAbsent(r.optInMethod(), k -> {
+                    methods.add(k);
+                    return methods.size() - 1;
+                });
+                Integer before = state.put(r.consentId(), r.status().ordinal() | m << 3);
+                ConsentStatus previous = before == null ? null : STATUSES[before & 7];
+                if (r.status() == ConsentStatus.ACTIVE && previous != ConsentStatus.ACTIVE) {
+                    LocalDate d = r.timestamp().atOffset(ZoneOffset.UTC).toLocalDate();
+                    count(perDay, d, 0);
+                    perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[0]++;
+                } else if (r.status() == ConsentStatus.REVOKED && previous != ConsentStatus.REVOKED) {
+                    LocalDate d = JournalReads.changedAt(r).atOffset(ZoneOffset.UTC).toLocalDate();
+                    count(perDay, d, 1);
+                    perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[1]++;
+                }
+                if ("program".equals(view)) {
+                    String program = ProgramsOption.programOf(r, programs);
+                    String brand = ProgramsOption.brandOf(r, programs);
+                    List<String> key = List.of(brand == null ? "(all brands)" : brand,
+                            program == null ? "(all programs)" : program);
+                    scopeOf.put(r.consentId(), scopeIndex.computeIfAbsent(key, k -> {
+                        scopes.add(k);
+                        return scopes.size() - 1;
+                    }));
+                }
+            }, progress);
+        }
         Map<String, Integer> byStatus = new LinkedHashMap<>();
         for (ConsentStatus s : STATUSES) {
             byStatus.put(s.journalName(), 0);
@@ -87,6 +126,20 @@ final class StatsCommand implements Callable<Integer> {
             byMethod.computeIfAbsent(method.isEmpty() ? "(suppression)" : method, k -> new TreeMap<>())
                     .merge(status, 1, Integer::sum);
         }
+        if ("program".equals(view)) {
+            state.forEach((id, v) -> {
+                List<String> scope = scopes.get(scopeOf.get(id));
+                String method = methods.get(v >>> 3);
+                byProgram.computeIfAbsent(List.of(scope.get(0), scope.get(1), method.isEmpty() ? "(suppression)" : method),
+                        k -> new int[STATUSES.length])[v & 7]++;
+            });
+            printPrograms(spec.commandLine().getOut());
+            return 0;
+        }
+        if ("month".equals(view)) {
+            printMonths(spec.commandLine().getOut());
+            return 0;
+        }
         print(spec.commandLine().getOut(), rows[0], state.size(), numbers.size(), byStatus, byMethod, perDay);
         return 0;
     }
@@ -98,8 +151,110 @@ final class StatsCommand implements Callable<Integer> {
         }
     }
 
+    private static int compareKeys(List<String> a, List<String> b) {
+        for (int i = 0; i < a.size(); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    /** {@code --by program}: one line (row, object) per brand, program and method. */
+    private void printPrograms(PrintWriter out) {
+        List<String> names = new ArrayList<>();
+        for (ConsentStatus st : STATUSES) {
+            names.add(st.journalName());
+        }
+        if (opts.format == OutputFormat.csv) {
+            out.print(csvLine(concat(List.of("brand", "program", "method", "consents"), names)));
+        } else if (opts.format == OutputFormat.text) {
+            out.println("brand / program / opt-in method: consents by current status");
+        }
+        byProgram.forEach((key, counts) -> {
+            int total = java.util.Arrays.stream(counts).sum();
+            if (opts.format == OutputFormat.csv) {
+                List<String> cells = new ArrayList<>(key);
+                cells.add(Integer.toString(total));
+                for (int c : counts) {
+                    cells.add(Integer.toString(c));
+                }
+                out.print(csvLine(cells));
+                return;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("brand", key.get(0));
+            m.put("program", key.get(1));
+            m.put("method", key.get(2));
+            m.put("consents", total);
+            for (int i = 0; i < counts.length; i++) {
+                m.put(names.get(i), counts[i]);
+            }
+            if (opts.format == OutputFormat.json) {
+                out.println(Output.json(m));
+            } else {
+                StringBuilder sb = new StringBuilder("  ").append(key.get(0)).append(" / ").append(key.get(1))
+                        .append(" / ").append(key.get(2)).append(": ").append(total);
+                for (int i = 0; i < counts.length; i++) {
+                    sb.append(' ').append(names.get(i)).append('=').append(counts[i]);
+                }
+                out.println(sb);
+            }
+        });
+        out.flush();
+    }
+
+    /** {@code --by month}: opt-ins and opt-outs per UTC month, oldest first. */
+    private void printMonths(PrintWriter out) {
+        if (opts.format == OutputFormat.csv) {
+            out.print(csvLine(List.of("month", "opt_ins", "opt_outs")));
+        } else if (opts.format == OutputFormat.text) {
+            out.println("month (UTC)  opt-ins  opt-outs");
+        }
+        perMonth.forEach((month, c) -> {
+            if (opts.format == OutputFormat.csv) {
+                out.print(csvLine(List.of(month.toString(), Integer.toString(c[0]), Integer.toString(c[1]))));
+            } else if (opts.format == OutputFormat.json) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("month", month.toString());
+                m.put("optIns", c[0]);
+                m.put("optOuts", c[1]);
+                out.println(Output.json(m));
+            } else {
+                out.println(String.format(java.util.Locale.ROOT, "%-11s  %7d  %8d", month, c[0], c[1]));
+            }
+        });
+        out.flush();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** One RFC 4180 line, formula-safe, as the audit export writes cells. */
+    static String csvLine(List<String> cells) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < cells.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            io.consentkit.journal.JournalCodec.appendCell(sb, io.consentkit.journal.JournalCodec.formulaSafe(cells.get(i)));
+        }
+        return sb.append('\n').toString();
+    }
+
     private void print(PrintWriter out, long rows, int consents, int numbers, Map<String, Integer> byStatus,
                        Map<String, Map<String, Integer>> byMethod, TreeMap<LocalDate, int[]> perDay) {
+        if (opts.format == OutputFormat.csv) {
+            out.print(csvLine(List.of("date", "opt_ins", "opt_outs")));
+            perDay.forEach((d, c) -> out.print(csvLine(List.of(d.toString(), Integer.toString(c[0]),
+                    Integer.toString(c[1])))));
+            out.flush();
+            return;
+        }
         if (opts.format == OutputFormat.json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("rows", rows);

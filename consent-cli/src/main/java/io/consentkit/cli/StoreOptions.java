@@ -53,9 +53,21 @@ final class StoreOptions {
     @Mixin
     ProgramsOption programsOption = new ProgramsOption();
 
-    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json",
-            description = "Output: text, or json (one object per line). Default: ${DEFAULT-VALUE}")
-    OutputFormat format;
+    /** Commands that print {@code --format csv}. */
+    private static final java.util.Set<String> CSV_COMMANDS = java.util.Set.of("list", "search", "stats");
+
+    OutputFormat format = OutputFormat.text;
+
+    @Option(names = "--format", defaultValue = "text", paramLabel = "text|json|csv",
+            description = "Output: text, json (one object per line), or csv (list, search and stats: RFC 4180 with a "
+                    + "header row, spreadsheet-safe cells). Default: ${DEFAULT-VALUE}")
+    void format(OutputFormat f) {
+        if (f == OutputFormat.csv && (mixee == null || !CSV_COMMANDS.contains(mixee.name()))) {
+            throw new picocli.CommandLine.ParameterException(mixee == null ? null : mixee.commandLine(),
+                    "--format csv is only for list, search and stats");
+        }
+        this.format = f;
+    }
 
     @Option(names = "--config", paramLabel = "<file>",
             description = "Configuration file with consentkit.* keys (.yml, .yaml or .properties; docs/configuration.md). "

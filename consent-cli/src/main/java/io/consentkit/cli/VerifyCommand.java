@@ -45,8 +45,10 @@ final class VerifyCommand implements Callable<Integer> {
                     store.replay(r -> count(r, rows, consents, numbers));
                 }
             } else {
-                try (CsvConsentStore store = CsvConsentStore.openReadOnly(opts.csvPath())) {
-                    store.replay(r -> count(r, rows, consents, numbers));
+                try (CsvConsentStore store = CsvConsentStore.openReadOnly(opts.csvPath());
+                     Progress progress = Progress.start(spec.commandLine().getErr(), "verify: reading " + opts.describe(),
+                             opts.format == OutputFormat.text)) {
+                    store.replay(JournalReads.meter(r -> count(r, rows, consents, numbers), progress, opts.csvPath()));
                     torn = store.tornTailBytes();
                     if (torn > 0) {
                         problem = torn + " bytes after the last complete row are not a complete row (a write in "

@@ -33,6 +33,56 @@ class ProgressTest {
     }
 
     @Test
+    void withATotalTheLineIsAPercentageBarCappedAtTheTotal() {
+        assertThat(Progress.line("verify: reading j.csv", 0, 0, 2)).isEqualTo("consent: verify: reading j.csv ... 2 s");
+        assertThat(Progress.line("verify", 0, 1000, 0)).isEqualTo("consent: verify [--------------------]   0% 0 s");
+        assertThat(Progress.line("verify", 450, 1000, 3)).isEqualTo("consent: verify [#########-----------]  45% 3 s");
+        assertThat(Progress.line("verify", 1010, 1000, 4)).isEqualTo("consent: verify [####################] 100% 4 s");
+    }
+
+    @Test
+    void onATerminalTheBarFollowsTheBytesAdvancedAndIsErased() {
+        StringWriter err = new StringWriter();
+        boolean before = Progress.terminal;
+        Progress.terminal = true;
+        try (Progress p = Progress.start(new PrintWriter(err, true), "stats: reading j.csv", true)) {
+            assertThat(p.shown()).isTrue();
+            p.total(200);
+            p.advance(150);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!err.toString().contains("consent: stats: reading j.csv [###############-----]  75% ")) {
+                assertThat(System.nanoTime()).as("bar drawn within 10 s").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        } finally {
+            Progress.terminal = before;
+        }
+        assertThat(err.toString()).endsWith("\r\u001b[2K").doesNotContain("\n");
+    }
+
+    @Test
+    void readingAJournalAdvancesByItsRowsBytesUpToAboutItsSize(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        java.nio.file.Path file = dir.resolve("consents.csv");
+        try (io.consentkit.consent.ConsentTracker t = io.consentkit.consent.ConsentTracker.builder(
+                io.consentkit.store.CsvConsentStore.open(file)).build()) {
+            for (int i = 0; i < 50; i++) {
+                t.recordWebFormConsent("+1512555" + (1000 + i), "c" + i, "Zoë " + i, "", "", "https://example.com/s");
+            }
+        }
+        boolean before = Progress.terminal;
+        Progress.terminal = true;
+        long[] rows = {0};
+        try (Progress p = Progress.start(new PrintWriter(new StringWriter(), true), "verify", true)) {
+            JournalReads.replay(file, r -> rows[0]++, p);
+            long size = file.toFile().length();
+            assertThat(rows[0]).isEqualTo(50);
+            assertThat(p.doneBytes()).as("bytes of the rows, header aside").isBetween(size * 9 / 10, size);
+        } finally {
+            Progress.terminal = before;
+        }
+    }
+
+    @Test
     void offATerminalOrWhenNotWantedNothingIsPrinted() {
         StringWriter err = new StringWriter();
         boolean before = Progress.terminal;
@@ -44,6 +94,9 @@ class ProgressTest {
             Progress.terminal = true;
             try (Progress p = Progress.start(new PrintWriter(err, true), "export", false)) {
                 p.step("export: writing");
+                p.total(100);
+                p.advance(50);
+                assertThat(p.shown()).isFalse();
             }
         } finally {
             Progress.terminal = before;

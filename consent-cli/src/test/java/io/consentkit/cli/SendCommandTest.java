@@ -72,6 +72,22 @@ class SendCommandTest {
     }
 
     @Test
+    void theRuleThatDecidedIsItsOwnFieldInTextAndJson() {
+        // Friday 04:00 in Austin: Texas SB 140 (09:00-21:00) defers; the rule is named on its own
+        CliTestSupport.Result json = run("send", "--to", "+15125551234", "--body", "Chore due", "--category",
+                "transactional", "--store", store(), "--at", "2026-01-16T04:00:00Z", "--format", "json");
+        assertThat(json.out()).contains("\"until\":\"2026-01-16T15:00:00Z\",\"rule\":\"us-tx-sb-140\",\"detail\":");
+        CliTestSupport.Result text = run("send", "--to", "+15125551234", "--body", "Chore due", "--category",
+                "transactional", "--store", store(), "--at", "2026-01-16T04:00:00Z");
+        assertThat(text.out()).startsWith("DEFERRED  QUIET_HOURS until 2026-01-16T15:00:00Z: closed by rule us-tx-sb-140")
+                .contains("\n  rule: us-tx-sb-140\n");
+        // a guard with no finer rule names itself
+        CliTestSupport.Result noConsent = run("send", "--to", "+15125551234", "--body", "Sale", "--store", store(),
+                "--at", NOON_CENTRAL, "--format", "json");
+        assertThat(noConsent.out()).contains("\"reason\":\"NO_CONSENT\",\"rule\":\"NO_CONSENT\",");
+    }
+
+    @Test
     void aGatewayFromTheClassPathSendsForRealAndAProviderOptOutRevokes() {
         String log = dir.resolve("logs/sends.csv").toString();
         CliTestSupport.Result sent = run("send", "--to", "+15125551234", "--body", "Evacuate dock 4", "--category",

@@ -45,9 +45,11 @@ import java.util.Optional;
  * {@code gateway}, {@code status}, {@code status_error_code}, {@code recipient_key} (the keyed digest
  * of the number, {@link #recipientKey}), {@code attempts} (the calls of a failover chain,
  * {@link GatewayAttempt#encode}), {@code program} (the consent program), {@code consent_id} (the consent
- * a consent-gated send relied on) and {@code correlation_id} (the app's own id). A status row fills
+ * a consent-gated send relied on), {@code correlation_id} (the app's own id) and {@code subject_key}
+ * (the keyed digest of number and subject of a send the per-subject caps counted, {@link #subjectKey}). A status row fills
  * {@code time}, {@code provider_id}, {@code status} and {@code status_error_code}. A log with an
- * earlier header is read and appended to in its own columns: {@link #V2_HEADER} without the last three;
+ * earlier header is read and appended to in its own columns: {@link #V3_HEADER} without the last
+ * one, {@link #V2_HEADER} without the last four;
  * {@link #V1_HEADER} and {@link #LEGACY_HEADER} also without {@code recipient_key} and {@code attempts}, so
  * a sender over it rebuilds its global limits from the log, but not the per-recipient ones.
  *
@@ -57,12 +59,17 @@ public final class CsvSendLog implements SendLog {
     /** The header line. */
     public static final String HEADER = "row_type,time,decision,reason,to,category,template_id,body_digest,"
             + "body_length,segments,estimated_cost,currency,provider_id,error_code,detail,until,gateway,status,"
-            + "status_error_code,recipient_key,attempts,program,consent_id,correlation_id";
+            + "status_error_code,recipient_key,attempts,program,consent_id,correlation_id,subject_key";
+    /**
+     * The header of logs written before the {@code subject_key} column. Such logs are read and
+     * appended to as they are (a sender over one does not rebuild the per-subject caps from it).
+     */
+    public static final String V3_HEADER = HEADER.replace(",subject_key", "");
     /**
      * The header of logs written before the {@code program}, {@code consent_id} and
      * {@code correlation_id} columns. Such logs are read and appended to as they are.
      */
-    public static final String V2_HEADER = HEADER.replace(",program,consent_id,correlation_id", "");
+    public static final String V2_HEADER = V3_HEADER.replace(",program,consent_id,correlation_id", "");
     /**
      * The header of logs written before the {@code recipient_key} and {@code attempts} columns. Such
      * logs are read and appended to as they are.
@@ -75,9 +82,10 @@ public final class CsvSendLog implements SendLog {
     public static final String LEGACY_HEADER = V1_HEADER.replace(",body_digest,", ",body_sha256,");
 
     private static final int COLUMNS = HEADER.split(",").length;
+    private static final int V3_COLUMNS = V3_HEADER.split(",").length;
     private static final int V2_COLUMNS = V2_HEADER.split(",").length;
     private static final int V1_COLUMNS = V1_HEADER.split(",").length;
-    private static final List<String> HEADERS = List.of(HEADER, V2_HEADER, V1_HEADER, LEGACY_HEADER);
+    private static final List<String> HEADERS = List.of(HEADER, V3_HEADER, V2_HEADER, V1_HEADER, LEGACY_HEADER);
     private static final String WHAT = "send log";
     private static final AppendOnlyFile.Errors ERRORS = new AppendOnlyFile.Errors() {
         @Override
@@ -125,7 +133,8 @@ public final class CsvSendLog implements SendLog {
     }
 
     private static int columnsOf(String header) {
-        return header == null || header.equals(HEADER) ? COLUMNS : header.equals(V2_HEADER) ? V2_COLUMNS : V1_COLUMNS;
+        return header == null || header.equals(HEADER) ? COLUMNS : header.equals(V3_HEADER) ? V3_COLUMNS
+                : header.equals(V2_HEADER) ? V2_COLUMNS : V1_COLUMNS;
     }
 
     private boolean holdsKeyedDigests() {
@@ -242,6 +251,7 @@ public final class CsvSendLog implements SendLog {
             e.status() == null ? "" : e.status().providerName(),
             e.statusErrorCode() == 0 ? "" : Integer.toString(e.statusErrorCode()),
             e.recipientKey(), GatewayAttempt.encode(e.attempts()), e.program(), e.consentId(), e.correlationId(),
+            e.subjectKey(),
         };
         write(cells);
     }
@@ -363,12 +373,13 @@ public final class CsvSendLog implements SendLog {
             Instant time = time(1, true);
             boolean v2 = r.size() > V1_COLUMNS;
             boolean v3 = r.size() > V2_COLUMNS;
+            boolean v4 = r.size() > V3_COLUMNS;
             return new SendLogEntry(time, decision, r.get(3), r.get(4), category, r.get(6), r.get(7),
                     integer(8), integer(9), cost(), r.get(11), r.get(12), integer(13), r.get(14), time(15, false),
                     r.get(16), status.isEmpty() ? null : DeliveryStatus.find(status).orElseThrow(() -> fail("status",
                             "'" + truncate(status) + "' is not a delivery status")), integer(18),
                     status.isEmpty() ? null : time, v2 ? r.get(19) : "", v2 ? attempts(r.get(20)) : List.of(),
-                    v3 ? r.get(21) : "", v3 ? r.get(22) : "", v3 ? r.get(23) : "");
+                    v3 ? r.get(21) : "", v3 ? r.get(22) : "", v3 ? r.get(23) : "", v4 ? r.get(24) : "");
         }
 
         private List<GatewayAttempt> attempts(String cell) {

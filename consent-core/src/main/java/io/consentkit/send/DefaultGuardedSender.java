@@ -48,8 +48,8 @@ final class DefaultGuardedSender implements GuardedSender {
     private final Set<MessageCategory> cooldownExempt;
     private final LimitStore limits;
     private final boolean recipientKeys;
-    /** Per-subject caps of the sending rules (marketing only); null when the rules have none. */
-    private final SubjectLedger subjects;
+    /** True if the sending rules have per-subject caps (counted by the limit store, marketing only). */
+    private final boolean subjectCaps;
     private final boolean dryRun;
     private final BooleanSupplier externalKillSwitch;
     private final String defaultFrom;
@@ -88,10 +88,11 @@ final class DefaultGuardedSender implements GuardedSender {
         for (MessageCategory c : s.categories()) {
             categories.put(c.name(), c);
         }
+        this.subjectCaps = quietHours.rules().rules().stream().anyMatch(SendingRule::hasSubjectCap);
         if (store.startsEmpty()) {
-            seed(clock.instant());
+            seed(clock.instant(), quietHours.rules().rules().stream().filter(SendingRule::hasSubjectCap)
+                    .map(SendingRule::capPeriod).max(Duration::compareTo).orElse(Duration.ZERO));
         }
-        this.subjects = quietHours.rules().rules().stream().anyMatch(SendingRule::hasSubjectCap) ? new SubjectLedger() : null;
         this.dryRun = s.dryRun();
         this.externalKillSwitch = s.killSwitch();
         this.defaultFrom = s.defaultFrom();
@@ -105,19 +106,6 @@ final class DefaultGuardedSender implements GuardedSender {
     @Override
     public SendOutcome send(OutboundMessage m) {
         java.util.Objects.requireNonNull(m, "message");
-        if (subjects == null) {
-            return send(m, null);
-        }
-        SubjectLedger.Hold[] hold = new SubjectLedger.Hold[1];
-        SendOutcome outcome = send(m, hold);
-        if (hold[0] != null) {
-            subjects.settle(hold[0], outcome); // kept if sent (or maybe sent), given back otherwise
-        }
-        return outcome;
-    }
-
-    /** The guards and the gateway; {@code subjectHold} receives a per-subject cap reservation (may be null). */
-    private SendOutcome send(OutboundMessage m, SubjectLedger.Hold[] subjectHold) {
         Instant now = clock.instant();
         MessageCategory category = m.category();
         CategoryPolicy policy = category.policy();
@@ -159,28 +147,20 @@ final class DefaultGuardedSender implements GuardedSender {
             return finish(m, to, now, null, consent);
         }
 
-        // 4. quiet hours and the sending rules (window, weekday, holidays, per-subject caps) in the
-        // recipient's zones and state; every deferral names the rule that made it
+        // 4. quiet hours and the sending rules (window, weekday, holidays) in the recipient's zones
+        // and state; every deferral names the rule that made it; the per-subject caps that apply
+        QuietHoursDecision capped = null;
         if (quietHours.enabled() && policy.quietHours() == CategoryPolicy.QuietHoursRule.APPLY
                 && !quietExempt.contains(category)) {
             QuietHoursDecision q = quietHours.check(to, m.recipientState(), now);
             if (!q.allowed()) {
                 return finish(m, to, now, null, new SendOutcome.Deferred(Reason.QUIET_HOURS, q.nextAllowed(),
-                        q.explain()));
+                        q.explain(), q.rule()));
             }
-            if (subjectHold != null && MessageCategory.MARKETING.equals(category) && !q.subjectCaps().isEmpty()) {
-                Object r = subjects.check(SubjectLedger.key(e164, m.capSubject()), q.subjectCaps(),
-                        now.toEpochMilli(), !dryRun);
-                if (r instanceof SubjectLedger.Denial d) {
-                    return finish(m, to, now, null, new SendOutcome.Deferred(Reason.SUBJECT_CAP, d.until(),
-                            d.count() + " messages on this subject within " + d.rule().capPeriod().toHours()
-                            + " hours, the cap of rule " + d.rule().describe() + " of pack " + q.packVersion()
-                            + " is " + d.rule().subjectCap() + " (" + q.basis() + ")"));
-                }
-                subjectHold[0] = (SubjectLedger.Hold) r;
+            if (subjectCaps && MessageCategory.MARKETING.equals(category) && !q.subjectCaps().isEmpty()) {
+                capped = q; // counted with the other limits in step 6
             }
         }
-
         // 5. content: format within the segment budget, footer when required
         Content content;
         try {
@@ -189,13 +169,16 @@ final class DefaultGuardedSender implements GuardedSender {
             return finish(m, to, now, null, new SendOutcome.Blocked(Reason.CONTENT, e.getMessage()));
         }
 
-        // 6-8. recipient cooldown and caps, global caps, windows, budget and rate: one reservation,
-        // unless the category is exempt from caps (then nothing is checked or counted)
+        // 6-8. recipient cooldown and caps, per-subject caps, global caps, windows, budget and rate:
+        // one reservation, unless the category is exempt from caps (then nothing is checked or counted)
         String key = recipientKeys ? log.recipientKey(e164) : "";
+        String subjectKey = "";
         LimitStore.Reservation reservation = null;
         if (policy.caps() == CategoryPolicy.Caps.APPLY) {
+            subjectKey = capped == null ? "" : log.subjectKey(e164, m.capSubject());
             LimitStore.Usage usage = new LimitStore.Usage(key, now, policy.cooldown() && !cooldownExempt.contains(category),
-                    content.segments(), content.cost() == null ? null : content.cost().total());
+                    content.segments(), content.cost() == null ? null : content.cost().total(), subjectKey,
+                    capped == null ? List.of() : capped.subjectCaps());
             LimitStore.Decision decision;
             try {
                 decision = dryRun ? limits.check(usage) : limits.reserve(usage);
@@ -205,9 +188,12 @@ final class DefaultGuardedSender implements GuardedSender {
                         "the sending limits could not be checked, so the message is blocked: " + e.getMessage()));
             }
             if (decision instanceof LimitStore.Denial d) {
+                String detail = d.reason() == Reason.SUBJECT_CAP && capped != null
+                        ? d.detail() + " (pack " + capped.packVersion() + "; " + capped.basis() + ")" : d.detail();
+                String rule = rule(d, capped);
                 SendOutcome refused = d.until().equals(Instant.MAX)
-                        ? new SendOutcome.Blocked(d.reason(), d.detail())
-                        : new SendOutcome.Deferred(d.reason(), d.until(), d.detail());
+                        ? new SendOutcome.Blocked(d.reason(), detail, rule)
+                        : new SendOutcome.Deferred(d.reason(), d.until(), detail, rule);
                 return finish(m, to, now, content, refused);
             }
             reservation = (LimitStore.Reservation) decision;
@@ -251,7 +237,7 @@ final class DefaultGuardedSender implements GuardedSender {
             CostEstimate cost = segments == content.segments() ? content.cost() : contents.estimate(to, segments);
             return recorder.record(m, to, now, new Content(content.body(), segments, cost),
                     new SendOutcome.Sent(a.providerId(), a.status(), segments, cost, provider), key, provider, attempts,
-                    consentId[0]);
+                    consentId[0], subjectKey);
         }
         GatewayResult.Failed f = (GatewayResult.Failed) result;
         settle(reservation, f.kind() == FailureKind.UNKNOWN_OUTCOME); // it may have been sent: keep it counted
@@ -260,7 +246,23 @@ final class DefaultGuardedSender implements GuardedSender {
         }
         return recorder.record(m, to, now, content,
                 new SendOutcome.Failed(f.kind(), f.code(), f.message(), f.retryAfter()), key, provider, attempts,
-                consentId[0]);
+                consentId[0], subjectKey);
+    }
+
+    /** The short name of the limit that refused: the cap rule's id, or the limit and its cap. */
+    private String rule(LimitStore.Denial d, QuietHoursDecision capped) {
+        LimitPolicy p = limits.policy();
+        return switch (d.reason()) {
+            case SUBJECT_CAP -> capped == null ? "" : capped.subjectCaps().stream()
+                    .filter(r -> d.detail().contains(r.describe())).map(SendingRule::id).findFirst().orElse("");
+            case COOLDOWN -> "COOLDOWN " + p.cooldown();
+            case RECIPIENT_HOURLY_CAP -> "RECIPIENT_HOURLY_CAP " + p.recipientHourlyCap();
+            case RECIPIENT_DAILY_CAP -> "RECIPIENT_DAILY_CAP " + p.recipientDailyCap();
+            case GLOBAL_DAILY_CAP -> "GLOBAL_DAILY_CAP " + p.globalDailyCap();
+            case DAILY_BUDGET -> p.dailyBudget() == null ? "" : "DAILY_BUDGET " + p.dailyBudget().toPlainString() + " "
+                    + p.currency();
+            default -> "";
+        };
     }
 
     /** When {@code m} stops being worth sending, or null if its category has no time-to-live. */
@@ -325,12 +327,24 @@ final class DefaultGuardedSender implements GuardedSender {
      * Counts into the limits every send of the last day the send log holds that was or may have
      * been sent, so a new sender over a durable log (a restart, a deploy) holds what the last one used.
      */
-    private void seed(Instant now) {
+    private void seed(Instant now, Duration longestSubjectCap) {
         int[] seeded = {0};
-        log.replay(limits.policy().historyFrom(now), e -> {
+        Instant from = limits.policy().historyFrom(now);
+        Instant subjectsFrom = now.minus(longestSubjectCap);
+        if (subjectsFrom.isBefore(from)) {
+            from = subjectsFrom;
+        }
+        Instant limitsFrom = limits.policy().historyFrom(now);
+        log.replay(from, e -> {
             if (e.mayHaveSent() && !e.time().isAfter(now)
                     && categories.getOrDefault(e.category().name(), e.category()).policy().caps() == CategoryPolicy.Caps.APPLY) {
-                limits.seed(new LimitStore.Usage(e.recipientKey(), e.time(), true, e.segments(), e.estimatedCost()));
+                boolean recent = !e.time().isBefore(limitsFrom);
+                String subject = e.time().isAfter(subjectsFrom) ? e.subjectKey() : "";
+                if (!recent && subject.isEmpty()) {
+                    return; // older than every limit but a longer per-subject cap, and not counted by one
+                }
+                limits.seed(new LimitStore.Usage(recent ? e.recipientKey() : "", e.time(), true, e.segments(),
+                        e.estimatedCost(), subject, List.of()));
                 seeded[0]++;
             }
         });

@@ -34,15 +34,15 @@ import java.util.function.Function;
  *   <li><b>quiet hours</b> in the recipient's local time ({@link QuietHours}), with the state and
  *       country rules of its {@link SendingRules} pack (windows by weekday, Sundays, holidays, effective
  *       dates; most restrictive wins) &rarr; deferred to the next allowed instant, the detail naming the
- *       rule and its source; the pack's per-subject caps for marketing (Florida, Oklahoma, Maryland: 3
- *       per 24 hours on the same subject) &rarr; deferred ({@code SUBJECT_CAP}); emergency messages are
- *       exempt by default;</li>
+ *       rule and its source; emergency messages are exempt by default;</li>
  *   <li><b>content</b>: the body (or parts, or rendered template) is formatted by the category's
  *       {@link MessageFormatter}: segment budget, overflow policy (reject or truncate), brand prefix
  *       and footer (always, or only if it fits) &rarr; blocked ({@code CONTENT}) if it cannot fit;
  *       segments and the cost estimate come from the formatted text;</li>
  *   <li><b>per-recipient cooldown</b> (emergency exempt by default), <b>hourly cap</b> and
- *       <b>daily cap</b> &rarr; deferred;</li>
+ *       <b>daily cap</b> &rarr; deferred; the rule pack's <b>per-subject caps</b> for marketing
+ *       (Florida, Oklahoma, Maryland: 3 per 24 hours on the same subject) &rarr; deferred
+ *       ({@code SUBJECT_CAP});</li>
  *   <li><b>global daily cap</b> (with a listener alert at a fraction, default 90%) &rarr;
  *       deferred to the next day;</li>
  *   <li><b>daily budget</b> of estimated cost (alert at the same fraction) &rarr; deferred to the

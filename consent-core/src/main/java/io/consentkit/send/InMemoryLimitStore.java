@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@link LimitStore#inMemory}: per-recipient send times in {@link RecipientLimits} (locked per
- * recipient), every global window a {@link WindowCounter} (compare-and-set), the per-second rate a
+ * recipient), per-subject send times in a {@link SubjectLedger} (locked per number and subject), every global window a {@link WindowCounter} (compare-and-set), the per-second rate a
  * {@link RateLimiter}. A reservation takes its share of each limit in turn and gives back what it
  * took if a later one refuses, so no cap is ever passed; a send that loses such a race may be
  * deferred by a place another send is about to give back. Money is counted in millionths of the
@@ -27,6 +27,7 @@ final class InMemoryLimitStore implements LimitStore {
     private final LimitPolicy policy;
     private final Days days;
     private final RecipientLimits recipients;
+    private final SubjectLedger subjects = new SubjectLedger();
     private final WindowCounter messages;
     private final long messageAlert;
     private final WindowCounter segmentsToday;
@@ -42,6 +43,7 @@ final class InMemoryLimitStore implements LimitStore {
     private final class Held implements Reservation {
         final AtomicBoolean settled = new AtomicBoolean();
         RecipientLimits.Reservation recipient;
+        SubjectLedger.Hold subject;
         WindowCounter.Count message;
         WindowCounter.Count segments;
         WindowCounter.Count money;
@@ -139,11 +141,17 @@ final class InMemoryLimitStore implements LimitStore {
             }
             h.recipient = (RecipientLimits.Reservation) r;
         }
+        if (u.subjectCounted() && !u.subjectCaps().isEmpty()) {
+            Object r = subjects.check(u.subject(), u.subjectCaps(), now, reserve);
+            if (r instanceof Denial d) {
+                releaseKeyed(h);
+                return d;
+            }
+            h.subject = (SubjectLedger.Hold) r;
+        }
         Denial d = globals(h, now, reserve);
         if (d != null) {
-            if (h.recipient != null) {
-                recipients.release(h.recipient);
-            }
+            releaseKeyed(h);
             return d;
         }
         if (rate != null) {
@@ -152,9 +160,7 @@ final class InMemoryLimitStore implements LimitStore {
             long r = reserve ? rate.tryAcquire(nanos, w) : rate.peek(nanos, w);
             if (r != RateLimiter.ACQUIRED) {
                 h.undo();
-                if (h.recipient != null) {
-                    recipients.release(h.recipient);
-                }
+                releaseKeyed(h);
                 return new Denial(Reason.RATE_LIMIT, Instant.ofEpochSecond(0, r),
                         "over " + rate.perSecond() + " segments per second");
             }
@@ -165,6 +171,16 @@ final class InMemoryLimitStore implements LimitStore {
             h.settled.set(true);
         }
         return h;
+    }
+
+    /** Gives back what {@code h} took per recipient and per subject. */
+    private void releaseKeyed(Held h) {
+        if (h.recipient != null) {
+            recipients.release(h.recipient);
+        }
+        if (h.subject != null) {
+            subjects.release(h.subject);
+        }
     }
 
     /** The global windows in order; on a refusal, what was taken is given back. */
@@ -281,9 +297,7 @@ final class InMemoryLimitStore implements LimitStore {
         Held h = (Held) reservation;
         if (h.settled.compareAndSet(false, true)) {
             h.undo();
-            if (h.recipient != null) {
-                recipients.release(h.recipient);
-            }
+            releaseKeyed(h);
         }
     }
 
@@ -293,6 +307,9 @@ final class InMemoryLimitStore implements LimitStore {
         long weight = Math.max(1, u.segments());
         if (recipients != null && !u.recipient().isEmpty()) {
             recipients.seed(u.recipient(), at);
+        }
+        if (u.subjectCounted()) {
+            subjects.seed(u.subject(), at);
         }
         WindowCounter.Count c = messages.count(at);
         if (messages.add(c, 1) >= messageAlert) {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Currency;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -76,5 +77,38 @@ public record LimitPolicy(ZoneId zone, Duration cooldown, int recipientHourlyCap
                     + " of " + recipientDailyCap + " today";
             default -> reason.name();
         };
+    }
+
+    /**
+     * The decision of the sending rules' per-subject caps for one more send at {@code now}, worded
+     * the same by every {@link LimitStore}: null to allow, else the most restrictive {@code SUBJECT_CAP}
+     * denial, deferred until the oldest counted send leaves the cap's period, e.g.
+     * {@code "3 messages on this subject within 24 hours, the cap of rule us-fl-... is 3"}.
+     *
+     * @param caps    the rules whose cap applies ({@link LimitStore.Usage#subjectCaps})
+     * @param earlier the times (epoch ms, ascending) of earlier sends under the number and subject;
+     *                only the first {@code size} are read
+     */
+    public static LimitStore.Denial subjectCapDenial(List<SendingRule> caps, long[] earlier, int size, long now) {
+        LimitStore.Denial worst = null;
+        for (SendingRule rule : caps) {
+            long period = rule.capPeriod().toMillis();
+            int first = 0;
+            while (first < size && earlier[first] <= now - period) {
+                first++;
+            }
+            int inPeriod = size - first;
+            if (inPeriod < rule.subjectCap()) {
+                continue;
+            }
+            // the send that has to leave the period before one more fits
+            Instant until = Instant.ofEpochMilli(earlier[first + inPeriod - rule.subjectCap()] + period);
+            if (worst == null || until.isAfter(worst.until())) {
+                worst = new LimitStore.Denial(SendOutcome.Reason.SUBJECT_CAP, until, inPeriod
+                        + " messages on this subject within " + rule.capPeriod().toHours() + " hours, the cap of rule "
+                        + rule.describe() + " is " + rule.subjectCap());
+            }
+        }
+        return worst;
     }
 }

@@ -5,12 +5,14 @@ import io.consentkit.send.SendOutcome.Reason;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
 /**
  * Where the {@link GuardedSender} keeps what its limits have used: per-recipient send times
- * (cooldown, hourly and daily caps), the global windows (messages per day, segments per second,
+ * (cooldown, hourly and daily caps), the send times per number and subject of the sending rules'
+ * per-subject caps ({@link Usage#subjectCaps}), the global windows (messages per day, segments per second,
  * minute, hour and day) and the day's spend. A send first {@link #reserve reserves} its place,
  * checking every limit and taking its share in one atomic step, then, after the gateway,
  * {@link #commit commits} it (sent, or may have been sent) or {@link #release releases} it (certainly
@@ -34,11 +36,33 @@ public interface LimitStore {
      * @param cooldown  whether the cooldown applies to this message (emergency messages are exempt by default)
      * @param segments  segments the message uses (at least 1 is counted)
      * @param cost      its estimated cost in the policy's currency, or null when there is no price table
+     * @param subject     the number and subject the sending rules' per-subject caps count this send
+     *                    under ({@link SendLog#subjectKey}; never clear text), or empty when no such cap
+     *                    applies; a {@link #seed seeded} send names it without caps
+     * @param subjectCaps the rules whose per-subject cap applies to this send (Florida's 3 per 24 hours),
+     *                    empty when none does; a store checks each over the earlier sends under
+     *                    {@code subject} ({@link LimitPolicy#subjectCapDenial}) and counts this one there
      */
-    record Usage(String recipient, Instant at, boolean cooldown, int segments, BigDecimal cost) {
+    record Usage(String recipient, Instant at, boolean cooldown, int segments, BigDecimal cost, String subject,
+                 List<SendingRule> subjectCaps) {
         public Usage {
             Objects.requireNonNull(recipient, "recipient");
             Objects.requireNonNull(at, "at");
+            subject = subject == null ? "" : subject;
+            subjectCaps = subjectCaps == null ? List.of() : List.copyOf(subjectCaps);
+            if (subject.isEmpty() && !subjectCaps.isEmpty()) {
+                throw new io.consentkit.InvalidInputException("subject", "is empty but per-subject caps are given");
+            }
+        }
+
+        /** A send no per-subject cap applies to. */
+        public Usage(String recipient, Instant at, boolean cooldown, int segments, BigDecimal cost) {
+            this(recipient, at, cooldown, segments, cost, "", List.of());
+        }
+
+        /** True if this send counts under a number and subject ({@link #subject} is set). */
+        public boolean subjectCounted() {
+            return !subject.isEmpty();
         }
     }
 

@@ -43,6 +43,14 @@ public record QuietHoursDecision(Instant asOf, Instant nextAllowed, QuietHours.W
     }
 
     /**
+     * The rule that decided, as a short name: the id of the most specific rule that closed the time
+     * ({@code us-fl-501-616}), else {@code window} and the window ({@code window 08:00-21:00}).
+     */
+    public String rule() {
+        return closedBy.isEmpty() ? "window " + window : closedBy.get(0).id();
+    }
+
+    /**
      * A sentence naming what decided, for people and the send log: {@code closed by rule us-fl-501-616
      * (US-FL, 08:00-20:00 on FRIDAY, https://...) of pack us-states-2026-12 in [America/New_York] (US,
      * US-FL; area code 305 in FL)}, or {@code outside 08:00-21:00 in [...]} when the window alone decided.

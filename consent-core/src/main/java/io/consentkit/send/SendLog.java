@@ -38,6 +38,16 @@ public interface SendLog extends AutoCloseable {
     }
 
     /**
+     * The key entries of this log carry in {@link SendLogEntry#subjectKey()} for messages to
+     * {@code e164} on {@code subject} that the sending rules' per-subject caps count (Florida's 3 per
+     * 24 hours on the same subject): what lets a new sender rebuild those caps from the log. Derived
+     * from {@link #recipientKey} of the number and subject, so a log that keys one keys both.
+     */
+    default String subjectKey(String e164, String subject) {
+        return "subject-" + recipientKey(e164 + '\u0000' + subject);
+    }
+
+    /**
      * Feeds {@code sink} every decision recorded at or after {@code from}, oldest first: what a
      * {@link GuardedSender} reads when it is built, to seed its limits with the sends of the last day
      * (see {@link LimitStore#seed}). The default filters {@link #entries()}; a log that can read only

@@ -47,13 +47,16 @@ import java.util.Objects;
  * @param consentId       for a consent-gated send (a category needing consent), the id of the active
  *                        consent it relied on; else empty
  * @param correlationId   the app's own id for the message ({@link OutboundMessage#correlationId}), or empty
+ * @param subjectKey      for a send the sending rules' per-subject caps counted, the log's
+ *                        {@link SendLog#subjectKey} of its number and subject (so a new sender rebuilds
+ *                        those caps from the log); else empty (and in rows written before this column)
  */
 public record SendLogEntry(Instant time, Decision decision, String reason, String to, MessageCategory category,
                            String templateId, String bodySha256, int bodyLength, int segments,
                            BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail, Instant until,
                            String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt,
                            String recipientKey, List<GatewayAttempt> attempts, String program, String consentId,
-                           String correlationId) {
+                           String correlationId, String subjectKey) {
 
     /** The kinds of decision. */
     public enum Decision {
@@ -77,6 +80,19 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
         program = program == null ? "" : program;
         consentId = consentId == null ? "" : consentId;
         correlationId = correlationId == null ? "" : correlationId;
+        subjectKey = subjectKey == null ? "" : subjectKey;
+    }
+
+    /** An entry without a subject key (as written before that column). */
+    public SendLogEntry(Instant time, Decision decision, String reason, String to, MessageCategory category,
+                        String templateId, String bodySha256, int bodyLength, int segments,
+                        BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail,
+                        Instant until, String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt,
+                        String recipientKey, List<GatewayAttempt> attempts, String program, String consentId,
+                        String correlationId) {
+        this(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments, estimatedCost, currency,
+                providerId, errorCode, detail, until, gateway, status, statusErrorCode, statusAt, recipientKey, attempts,
+                program, consentId, correlationId, "");
     }
 
     /** An entry without program, consent id or correlation id (as written before those columns). */
@@ -87,7 +103,7 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
                         String recipientKey, List<GatewayAttempt> attempts) {
         this(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments, estimatedCost, currency,
                 providerId, errorCode, detail, until, gateway, status, statusErrorCode, statusAt, recipientKey, attempts,
-                "", "", "");
+                "", "", "", "");
     }
 
     /** An entry without a recipient key or attempts (as written before those columns). */
@@ -96,7 +112,7 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
                         BigDecimal estimatedCost, String currency, String providerId, int errorCode, String detail,
                         Instant until, String gateway, DeliveryStatus status, int statusErrorCode, Instant statusAt) {
         this(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments, estimatedCost, currency,
-                providerId, errorCode, detail, until, gateway, status, statusErrorCode, statusAt, "", List.of(), "", "", "");
+                providerId, errorCode, detail, until, gateway, status, statusErrorCode, statusAt, "", List.of(), "", "", "", "");
     }
 
     /**
@@ -118,6 +134,6 @@ public record SendLogEntry(Instant time, Decision decision, String reason, Strin
         }
         return new SendLogEntry(time, decision, reason, to, category, templateId, bodySha256, bodyLength, segments,
                 estimatedCost, currency, providerId, errorCode, detail, until, gateway, update.status(), update.errorCode(),
-                update.at(), recipientKey, attempts, program, consentId, correlationId);
+                update.at(), recipientKey, attempts, program, consentId, correlationId, subjectKey);
     }
 }

@@ -145,11 +145,19 @@ public sealed interface SendOutcome
      *
      * @param reason which guard
      * @param detail a sentence for people (numbers masked)
+     * @param rule   the rule that decided, as a short name: the guard ({@link Reason#name()}) unless a
+     *               more precise one is known
      */
-    record Blocked(Reason reason, String detail) implements SendOutcome {
+    record Blocked(Reason reason, String detail, String rule) implements SendOutcome {
         public Blocked {
             Objects.requireNonNull(reason, "reason");
             detail = detail == null ? "" : detail;
+            rule = rule == null || rule.isBlank() ? reason.name() : rule;
+        }
+
+        /** A refusal whose rule is its guard. */
+        public Blocked(Reason reason, String detail) {
+            this(reason, detail, "");
         }
     }
 
@@ -160,12 +168,22 @@ public sealed interface SendOutcome
      * @param reason which guard
      * @param until  the earliest instant the guard that refused would allow it
      * @param detail a sentence for people (numbers masked)
+     * @param rule   the rule that decided, as a short name: the sending rule's id for quiet hours and
+     *               per-subject caps ({@code us-fl-501-616}; {@code window 08:00-21:00} when the window
+     *               alone decided), the limit and its cap for the limits ({@code RECIPIENT_DAILY_CAP 3}),
+     *               else the guard ({@link Reason#name()})
      */
-    record Deferred(Reason reason, Instant until, String detail) implements SendOutcome {
+    record Deferred(Reason reason, Instant until, String detail, String rule) implements SendOutcome {
         public Deferred {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(until, "until");
             detail = detail == null ? "" : detail;
+            rule = rule == null || rule.isBlank() ? reason.name() : rule;
+        }
+
+        /** A deferral whose rule is its guard. */
+        public Deferred(Reason reason, Instant until, String detail) {
+            this(reason, until, detail, "");
         }
     }
 

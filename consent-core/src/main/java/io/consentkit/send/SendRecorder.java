@@ -51,7 +51,7 @@ final class SendRecorder {
      */
     SendOutcome record(OutboundMessage m, PhoneNumber to, Instant now, MessageContent.Content content,
                        SendOutcome outcome) {
-        return record(m, to, now, content, outcome, "", gateway.name(), List.of(), "");
+        return record(m, to, now, content, outcome, "", gateway.name(), List.of(), "", "");
     }
 
     /**
@@ -62,10 +62,11 @@ final class SendRecorder {
      *                     sent or whose failure decided)
      * @param attempts     every provider call of a chain, or empty for one call
      * @param consentId    the consent a consent-gated send relied on, or empty
+     * @param subjectKey   the log's {@link SendLog#subjectKey} of a send the per-subject caps counted, or empty
      */
     SendOutcome record(OutboundMessage m, PhoneNumber to, Instant now, MessageContent.Content content,
                        SendOutcome outcome, String recipientKey, String provider, List<GatewayAttempt> attempts,
-                       String consentId) {
+                       String consentId, String subjectKey) {
         String body = content != null ? content.body() : m.body();
         int segments = content != null ? content.segments() : 0;
         CostEstimate cost = content != null ? content.cost() : null;
@@ -106,7 +107,7 @@ final class SendRecorder {
                 body.length(), segments, cost == null ? null : cost.total(),
                 cost == null ? "" : cost.currency().getCurrencyCode(), providerId, errorCode, detail, until, gatewayName, status, 0,
                 status == null ? null : now, recipientKey, attempts, m.program().isEmpty() ? defaultProgram : m.program(),
-                consentId, m.correlationId());
+                consentId, m.correlationId(), subjectKey);
         try {
             log.record(entry);
         } catch (RuntimeException e) {

@@ -1,6 +1,5 @@
 package io.consentkit.send;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
@@ -9,15 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The per-subject caps of the sending rules (Florida, Oklahoma, Maryland: at most 3 messages per
- * 24 hours to one number on the same subject), counted in process memory: per number and subject,
- * the send times still inside the longest cap period. A send reserves its time before the gateway is
- * called ({@link #check}); {@link #settle} keeps it when the message was (or may have been) sent and
- * gives it back otherwise, so racing sends never exceed a cap.
- *
- * <p>The decision itself is {@link #decide}: from the times of earlier sends on the subject, allow or
- * defer until the oldest counted one leaves the period. A durable or shared limit store can count the
- * same keys ({@link #key}) and call it. The counts here do not survive a restart.
+ * The in-memory store's count of the sending rules' per-subject caps (Florida, Oklahoma, Maryland:
+ * at most 3 messages per 24 hours to one number on the same subject): per subject key
+ * ({@link SendLog#subjectKey}), the send times still inside the longest cap period seen. A send
+ * reserves its time ({@link #check}) before the gateway is called, and a send that did not happen
+ * {@link #release gives it back}, so racing sends never exceed a cap. The decision itself is
+ * {@link LimitPolicy#subjectCapDenial}, shared with every other store. A new sender over a durable
+ * send log {@link #seed seeds} the times from the log's {@code subject_key} column.
  *
  * <p>Thread-safe: each key's times are guarded by their own lock.
  */
@@ -29,44 +26,15 @@ final class SubjectLedger {
     private final AtomicLong nextSweep = new AtomicLong(Long.MIN_VALUE);
     private volatile long longestPeriod;
 
-    /** A refusal: the rule whose cap is used up and when its oldest counted send leaves the period. */
-    record Denial(SendingRule rule, int count, Instant until) {
-    }
-
     /** A send time reserved under one key, to keep or give back. */
     record Hold(String key, long time) {
-    }
-
-    /** The ledger key of a number and subject. */
-    static String key(String e164, String subject) {
-        return e164 + '\u0000' + subject;
-    }
-
-    /**
-     * The decision for one cap: {@code null} to allow, else a {@link Denial}.
-     *
-     * @param earlier the times (epoch ms, ascending) of earlier sends to the number on the subject
-     */
-    static Denial decide(SendingRule rule, long[] earlier, int size, long now) {
-        long from = now - rule.capPeriod().toMillis();
-        int first = 0;
-        while (first < size && earlier[first] <= from) {
-            first++;
-        }
-        int inPeriod = size - first;
-        if (inPeriod < rule.subjectCap()) {
-            return null;
-        }
-        // the send that has to leave the period before one more fits
-        long leaving = earlier[first + inPeriod - rule.subjectCap()];
-        return new Denial(rule, inPeriod, Instant.ofEpochMilli(leaving + rule.capPeriod().toMillis()));
     }
 
     /**
      * Checks every cap for {@code key} at {@code now}; if all allow and {@code reserve} is true,
      * reserves the send.
      *
-     * @return the most restrictive {@link Denial}, a {@link Hold}, or null (allowed, nothing reserved)
+     * @return the most restrictive {@link LimitStore.Denial}, a {@link Hold}, or null (allowed, nothing reserved)
      */
     Object check(String key, List<SendingRule> caps, long now, boolean reserve) {
         long longest = 0;
@@ -83,42 +51,50 @@ final class SubjectLedger {
                 if (times.get(key) != cell) {
                     continue; // swept meanwhile
                 }
-                int size = (int) cell[1][0];
-                Denial worst = null;
-                for (SendingRule r : caps) {
-                    Denial d = decide(r, cell[0], size, now);
-                    if (d != null && (worst == null || d.until().isAfter(worst.until()))) {
-                        worst = d;
-                    }
-                }
+                LimitStore.Denial worst = LimitPolicy.subjectCapDenial(caps, cell[0], (int) cell[1][0], now);
                 if (worst != null) {
                     return worst;
                 }
                 if (!reserve) {
                     return null;
                 }
-                if (size == cell[0].length) {
-                    cell[0] = Arrays.copyOf(cell[0], size * 2);
-                }
-                int i = size;
-                while (i > 0 && cell[0][i - 1] > now) {
-                    cell[0][i] = cell[0][i - 1];
-                    i--;
-                }
-                cell[0][i] = now;
-                cell[1][0] = size + 1;
+                insert(cell, now);
                 return new Hold(key, now);
             }
         }
     }
 
-    /** Keeps {@code hold} if {@code outcome} sent (or may have); gives it back otherwise. */
-    void settle(Hold hold, SendOutcome outcome) {
-        boolean keep = outcome instanceof SendOutcome.Sent
-                || outcome instanceof SendOutcome.Failed f && f.unknownOutcome();
-        if (keep) {
-            return;
+    /** Counts a past send under {@code key} without checking any cap (history from the send log). */
+    void seed(String key, long at) {
+        while (true) {
+            long[][] cell = times.computeIfAbsent(key, k -> new long[][]{new long[4], {0}});
+            synchronized (cell) {
+                if (times.get(key) != cell) {
+                    continue;
+                }
+                insert(cell, at);
+                return;
+            }
         }
+    }
+
+    /** Inserts {@code at} in order; the caller holds the cell's lock. */
+    private static void insert(long[][] cell, long at) {
+        int size = (int) cell[1][0];
+        if (size == cell[0].length) {
+            cell[0] = Arrays.copyOf(cell[0], size * 2);
+        }
+        int i = size;
+        while (i > 0 && cell[0][i - 1] > at) {
+            cell[0][i] = cell[0][i - 1];
+            i--;
+        }
+        cell[0][i] = at;
+        cell[1][0] = size + 1;
+    }
+
+    /** Gives {@code hold} back: the message was certainly not sent. */
+    void release(Hold hold) {
         long[][] cell = times.get(hold.key());
         if (cell == null) {
             return;

@@ -196,7 +196,7 @@ class CsvSendLogTest {
         try (CsvSendLog log = CsvSendLog.open(file)) {
             log.record(sent("SM1", T0));
         }
-        String bad = "decision,yesterday,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,,,,\n";
+        String bad = "decision,yesterday,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,,,,,\n";
         Files.writeString(file, bad, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (CsvSendLog log = CsvSendLog.open(file)) {
             assertThatThrownBy(log::entries).isInstanceOf(SendLogException.class)
@@ -210,7 +210,7 @@ class CsvSendLogTest {
         try (CsvSendLog log = CsvSendLog.open(file)) {
             log.record(sent("SM1", T0));
         }
-        String bad = "decision,\u001b[2J\u202etomorrow,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,,,,\n";
+        String bad = "decision,\u001b[2J\u202etomorrow,sent,,x,transactional,,,1,1,,,SM2,,,,fake,,,,,,,,\n";
         Files.writeString(file, bad, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         try (CsvSendLog log = CsvSendLog.open(file)) {
             assertThatThrownBy(log::entries).isInstanceOf(SendLogException.class)
@@ -231,7 +231,7 @@ class CsvSendLogTest {
         try (CsvSendLog log = CsvSendLog.open(file)) {
             assertThat(log.entries()).containsExactly(gated);
         }
-        assertThat(Files.readAllLines(file).get(0)).endsWith(",attempts,program,consent_id,correlation_id");
+        assertThat(Files.readAllLines(file).get(0)).endsWith(",attempts,program,consent_id,correlation_id,subject_key");
 
         Path v2 = dir.resolve("v2.csv");
         Files.writeString(v2, CsvSendLog.V2_HEADER + "\n"

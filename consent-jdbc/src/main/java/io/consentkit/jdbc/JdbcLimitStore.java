@@ -37,7 +37,9 @@ import java.util.function.Function;
  * <h2>Each operation is one short transaction</h2>
  * {@link #reserve} locks the recipient's row in {@code <prefix>limit_recipient} (an upsert), reads
  * the recipient's send times of the last day from {@code <prefix>limit_send} and checks the cooldown
- * and caps, inserts the new send time, then adds to the day's row in {@code <prefix>limit_day} and
+ * and caps, inserts the new send time; for a send the sending rules' per-subject caps count
+ * ({@link Usage#subjectCaps}) it does the same for the number and subject (a row keyed
+ * {@code s:<subject key>} in both tables, so those caps hold across processes too); then it adds to the day's row in {@code <prefix>limit_day} and
  * to each configured window of {@code <prefix>limit_window} with a guarded upsert ({@code ... DO
  * UPDATE SET used = used + w WHERE used + w <= cap}): a row not returned is a denial, and the whole
  * transaction is rolled back, so a denied send takes nothing. Rows are locked in one order (the
@@ -57,7 +59,7 @@ import java.util.function.Function;
  * midnight in the policy's zone). At most every 10 minutes (by the store's {@link Clock}) a
  * reservation also deletes, in a transaction of its own, the rows no limit looks at any more: send
  * times (indexed on their time) and recipients last reserved before {@link LimitPolicy#historyFrom}
- * minus an hour of slack for clock skew between machines, and day and window rows (a few a day)
+ * (or the longest per-subject cap period, if that reaches further back) minus an hour of slack for clock skew between machines, and day and window rows (a few a day)
  * that ended before it. A failed prune is logged and tried again 10 minutes later.
  *
  * <h2>Failures</h2>
@@ -285,7 +287,8 @@ public final class JdbcLimitStore implements LimitStore {
         if (now < next || !nextPrune.compareAndSet(next, now + PRUNE_EVERY)) {
             return;
         }
-        long cutoff = policy.historyFrom(Instant.ofEpochMilli(now)).minus(PRUNE_SLACK).toEpochMilli();
+        long cutoff = Math.min(policy.historyFrom(Instant.ofEpochMilli(now)).toEpochMilli(),
+                now - rows.longestSubjectPeriod()) - PRUNE_SLACK.toMillis();
         try {
             int[] deleted = {0};
             transaction("prune", c -> {

@@ -8,6 +8,7 @@ import io.consentkit.send.LimitStore.Reservation;
 import io.consentkit.send.LimitStore.Today;
 import io.consentkit.send.LimitStore.Usage;
 import io.consentkit.send.SendOutcome.Reason;
+import io.consentkit.send.SendingRule;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -25,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The SQL work of each limit-store operation for one {@link LimitPolicy}, inside a transaction the
- * caller opens: rows are locked in one order (the recipient, the day, the minute, hour and day
- * windows, the rate), every cap is a guarded upsert, and a denial leaves the transaction to be
+ * caller opens: rows are locked in one order (the recipient, the number and subject of the
+ * per-subject caps, the day, the minute, hour and day windows, the rate), every cap is a guarded upsert, and a denial leaves the transaction to be
  * rolled back. Money is counted in millionths of the currency unit, rounded up (as in memory).
  * Thread-safe (the day cache is a volatile immutable value).
  */
@@ -51,6 +52,7 @@ public final class LimitRows {
     private final long spendAlert;
     private final long interval;
     private volatile Day lastDay = new Day(LocalDate.MIN, 0, 0);
+    private volatile long longestSubjectPeriod;
 
     public LimitRows(LimitTables tables, LimitPolicy policy) {
         this.tables = tables;
@@ -75,6 +77,7 @@ public final class LimitRows {
         /** Set once the reservation is committed or released. */
         public final AtomicBoolean settled = new AtomicBoolean();
         long sendId = -1;
+        long subjectSendId = -1;
         long dayStart;
         LocalDate date;
         long weight;
@@ -129,6 +132,12 @@ public final class LimitRows {
                 h.sendId = query(c, tables.insertSend, u.recipient(), now)[0];
             }
         }
+        if (u.subjectCounted() && !u.subjectCaps().isEmpty()) {
+            Denial d = subject(c, h, u, now, reserve);
+            if (d != null) {
+                return d;
+            }
+        }
         Denial d = day(c, h, day, reserve);
         for (int i = 0; d == null && i < 3; i++) {
             d = window(c, h, i, now, reserve);
@@ -145,6 +154,40 @@ public final class LimitRows {
             h.settled.set(true);
         }
         return h;
+    }
+
+    /**
+     * The per-subject caps: the number and subject's row in the recipient table is locked, its send
+     * times (in the send table under {@link #subjectKey}) decided as in memory, the new one inserted.
+     */
+    private Denial subject(Connection c, Held h, Usage u, long now, boolean reserve) throws SQLException {
+        long longest = 0;
+        for (SendingRule r : u.subjectCaps()) {
+            longest = Math.max(longest, r.capPeriod().toMillis());
+        }
+        if (longest > longestSubjectPeriod) {
+            longestSubjectPeriod = longest;
+        }
+        String key = subjectKey(u.subject());
+        if (reserve) {
+            update(c, tables.lockRecipient, key, now);
+        }
+        long[] earlier = times(c, key, now - longest);
+        Denial d = LimitPolicy.subjectCapDenial(u.subjectCaps(), earlier, earlier.length, now);
+        if (d == null && reserve) {
+            h.subjectSendId = query(c, tables.insertSend, key, now)[0];
+        }
+        return d;
+    }
+
+    /** The key of a number and subject in the tables: apart from every recipient key. */
+    private static String subjectKey(String subject) {
+        return "s:" + subject;
+    }
+
+    /** The longest per-subject cap period reserved under so far (pruning keeps those send times). */
+    public long longestSubjectPeriod() {
+        return longestSubjectPeriod;
     }
 
     /** The day's messages, segments and spend: one guarded upsert. */
@@ -334,6 +377,9 @@ public final class LimitRows {
         if (h.sendId >= 0) {
             update(c, tables.deleteSend, h.sendId);
         }
+        if (h.subjectSendId >= 0) {
+            update(c, tables.deleteSend, h.subjectSendId);
+        }
         update(c, tables.subtractFromDay, h.weight, h.micros, h.dayStart);
         for (int i = 0; i < 3; i++) {
             if (h.windowStarts[i] >= 0) {
@@ -349,6 +395,10 @@ public final class LimitRows {
         if (policy.recipientLimits() && !u.recipient().isEmpty()) {
             update(c, tables.lockRecipient, u.recipient(), at);
             query(c, tables.insertSend, u.recipient(), at);
+        }
+        if (u.subjectCounted()) {
+            update(c, tables.lockRecipient, subjectKey(u.subject()), at);
+            query(c, tables.insertSend, subjectKey(u.subject()), at);
         }
         Day day = dayOf(at);
         long[] row = query(c, tables.addToDay, day.start, day.end, weight, u.cost() == null ? 0 : micros(u.cost()),
