@@ -72,6 +72,29 @@ final class TrackerReads {
         return Optional.ofNullable(ScopedFold.of(st.history(index.codec), index.scopes(), program).status());
     }
 
+    /** One present Optional per status, so the status-only reads allocate nothing. */
+    private static final List<Optional<ConsentStatus>> PRESENT =
+            java.util.Arrays.stream(ConsentStatus.values()).map(Optional::of).toList();
+
+    Optional<ConsentStatus> currentStatus(String phone) {
+        return currentStatus(lookup(phone));
+    }
+
+    Optional<ConsentStatus> currentStatus(PhoneNumber phone) {
+        return currentStatus(lookup(phone));
+    }
+
+    /** The status of {@link #status}'s record for the default program, from its row's header alone. */
+    private Optional<ConsentStatus> currentStatus(NumberState st) {
+        if (st.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!index.isScoped(st.phoneKey())) {
+            return PRESENT.get(st.statusOnly().ordinal());
+        }
+        return status(st, 0).map(ConsentRecord::status); // rows with programs: the scoped fold decides
+    }
+
     /** The flags of a canonical number already in the index, or -1 (then parse and probe again). */
     private int canonicalFlags(String phone, int program) {
         maybeRefresh.run();
