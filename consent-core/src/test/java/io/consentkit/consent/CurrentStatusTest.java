@@ -81,6 +81,8 @@ class CurrentStatusTest {
                 Map.of("message_sid", "SM1", "to", ConsentScopesTest.MARKETING_SENDER));
         assertThat(t.currentStatus(ann)).contains(ConsentStatus.REVOKED)
                 .isEqualTo(t.status(ann).map(ConsentRecord::status));
+        assertThat(t.currentStatus(ann.e164())).contains(ConsentStatus.REVOKED);
+        assertThat(t.currentStatus("(512) 555-1234")).contains(ConsentStatus.REVOKED);
         assertThat(t.isActive(ann, "alerts")).isTrue();
     }
 }
