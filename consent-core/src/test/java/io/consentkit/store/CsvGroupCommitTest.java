@@ -108,6 +108,47 @@ class CsvGroupCommitTest {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void closingWhileAppendsWaitEndsEveryAppendAndKeepsEveryAcknowledgedRow() throws Exception {
+        Path f = dir.resolve("closing.csv");
+        CsvConsentStore s = CsvConsentStore.open(f);
+        int threads = 6;
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch running = new CountDownLatch(threads * 5);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int th = t;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; ; i++) {
+                    String id = "t" + th + "-" + i;
+                    try {
+                        s.append(List.of(row(id, "+1512555" + String.format("%04d", th * 1000 + i % 1000))));
+                    } catch (io.consentkit.journal.ConsentStoreException e) {
+                        assertThat(e).hasMessageContaining("closed");
+                        refused.incrementAndGet();
+                        return;
+                    }
+                    acknowledged.add(id);
+                    running.countDown();
+                }
+            });
+            thread.start();
+            ts.add(thread);
+        }
+        running.await(); // every thread is appending
+        s.close();
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertThat(refused.get()).isEqualTo(threads);
+        try (CsvConsentStore reopened = CsvConsentStore.open(f)) {
+            assertThat(reopened.quarantined()).isEmpty();
+            assertThat(ids(reopened)).containsAll(acknowledged);
+        }
+    }
+
+    @Test
     void aReadOnlyStoreHasWrittenNothing() {
         Path f = dir.resolve("ro.csv");
         try (CsvConsentStore s = CsvConsentStore.open(f)) {
