@@ -3,6 +3,7 @@ package io.consentkit.benchmarks;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.JournalCodec;
 import io.consentkit.store.CsvConsentStore;
+import io.consentkit.store.JournalWriteStats;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -31,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Target 4: durable appends. Baseline: a bare {@code FileChannel.write + force} loop writing the same
  * bytes (one row per force). Ours: {@code CsvConsentStore.append} of one row, from 1 and from 8 threads
- * (group commit). Every append is forced before it returns in all variants.
+ * (group commit). Every append is forced before it returns in all variants. After each iteration the
+ * store's {@link JournalWriteStats} are printed: appends per force and the gap between forces.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -65,6 +67,13 @@ public class AppendBenchmark {
 
     @TearDown(Level.Iteration)
     public void tearDown() throws IOException {
+        JournalWriteStats stats = store.writeStats();
+        if (stats.forces() > 0) {
+            System.out.printf("%n  group commit: %d forces, %.2f appends per force, mean gap between forces %.1f us"
+                            + " (%d gaps), mean write+force %.1f us%n", stats.forces(), stats.appendsPerForce(),
+                    stats.meanBusyGap().toNanos() / 1000.0, stats.busyGaps(),
+                    stats.forcing().toNanos() / 1000.0 / stats.forces());
+        }
         store.close();
         raw.close();
         try (var files = Files.walk(dir)) {

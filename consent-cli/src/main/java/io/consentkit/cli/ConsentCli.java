@@ -102,7 +102,7 @@ public final class ConsentCli implements Runnable {
      * credentials come from) and returns the exit code (used by tests).
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env) {
-        CommandLine cl = new CommandLine(new ConsentCli(Map.copyOf(env)));
+        CommandLine cl = CommandTree.forRun(args, new ConsentCli(Map.copyOf(env))); // only the command run
         shareVersion(cl, cl.getCommandSpec().version()); // -V on a subcommand prints the version
         cl.setDefaultValueProvider(new CliConfig(args, env, java.nio.file.Path.of(""))); // --store, --brand
         cl.setOut(out);

@@ -290,6 +290,16 @@ final class DefaultConsentTracker implements ConsentTracker {
     }
 
     @Override
+    public Optional<ConsentStatus> currentStatus(String phone) {
+        return reads.currentStatus(phone);
+    }
+
+    @Override
+    public Optional<ConsentStatus> currentStatus(PhoneNumber phone) {
+        return reads.currentStatus(Objects.requireNonNull(phone, "phone"));
+    }
+
+    @Override
     public boolean isActive(String phone) {
         return reads.isActive(phone, 0);
     }

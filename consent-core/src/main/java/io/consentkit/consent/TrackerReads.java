@@ -72,6 +72,33 @@ final class TrackerReads {
         return Optional.ofNullable(ScopedFold.of(st.history(index.codec), index.scopes(), program).status());
     }
 
+    /** One present Optional per status, so the status-only reads allocate nothing. */
+    private static final List<Optional<ConsentStatus>> PRESENT =
+            java.util.Arrays.stream(ConsentStatus.values()).map(Optional::of).toList();
+
+    Optional<ConsentStatus> currentStatus(String phone) {
+        maybeRefresh.run();
+        int s = phone == null ? -1 : index.currentStatus(Index.key(phone));
+        if (s == -1) { // not canonical, or unknown: parse (which names a bad number) and probe again
+            return currentStatus(Index.key(phones.parse(phone).e164()));
+        }
+        return s == -2 ? status(index.get(Index.key(phone)), 0).map(ConsentRecord::status) : PRESENT.get(s);
+    }
+
+    Optional<ConsentStatus> currentStatus(PhoneNumber phone) {
+        maybeRefresh.run();
+        return currentStatus(Index.key(phone.e164()));
+    }
+
+    /** The status of {@link #status}'s record for the default program, from the index alone where it can. */
+    private Optional<ConsentStatus> currentStatus(long key) {
+        int s = index.currentStatus(key);
+        if (s == -1) {
+            return Optional.empty();
+        }
+        return s == -2 ? status(index.get(key), 0).map(ConsentRecord::status) : PRESENT.get(s);
+    }
+
     /** The flags of a canonical number already in the index, or -1 (then parse and probe again). */
     private int canonicalFlags(String phone, int program) {
         maybeRefresh.run();

@@ -20,7 +20,8 @@ import java.util.Objects;
  * <ul>
  *   <li><b>Durable appends with group commit.</b> {@link #append} returns after the bytes are
  *       written and forced ({@code fdatasync}); concurrent appends are written and forced together
- *       by one leader thread. A new file's directory entry is forced too.</li>
+ *       by one flusher thread per file (started on the first append). A new file's directory entry
+ *       is forced too.</li>
  *   <li><b>One writer.</b> A per-JVM registry and an OS lock on {@code <name>.lock} (see
  *       {@code WriterLock}); another process or instance waits up to the lock timeout and then
  *       fails. Reading the file itself, from anywhere, cannot release that lock.</li>
@@ -42,7 +43,7 @@ import java.util.Objects;
  *
  * <p>This class is the facade over the parts: open-time checks and recovery ({@code FileRecovery},
  * {@code FileScan}), the lock ({@code WriterLock}), the write path ({@code GroupCommit}: the
- * lock-free queue, the leader, the shared force, rollback) and positional reads of the durable
+ * lock-free queue, the flusher, the shared force, rollback) and positional reads of the durable
  * prefix. Failures are reported with the owner's exception types through {@link Errors}.
  * Thread-safe.
  */
@@ -116,6 +117,14 @@ public final class AppendOnlyFile implements AutoCloseable {
      * @param errorLine the line that record starts on (when {@code error} is set)
      */
     public record Scan(long lastLine, RuntimeException error, long errorLine) {
+    }
+
+    /**
+     * What the write path did since open: groups forced, rows in them, nanoseconds spent writing and
+     * forcing them, and the gaps between the end of one force and the start of the next group's write
+     * while rows were waiting (their count and total nanoseconds; idle time is not a gap). Immutable.
+     */
+    public record Stats(long forces, long rows, long forceNanos, long busyGaps, long busyGapNanos) {
     }
 
     /** Reads a byte range of the file's channel with positional reads. */
@@ -326,6 +335,11 @@ public final class AppendOnlyFile implements AutoCloseable {
         }
     }
 
+    /** What the write path did since open (all zero for a read-only open). */
+    public Stats writeStats() {
+        return writes.stats();
+    }
+
     /** True once {@link #close()} was called. */
     public boolean isClosed() {
         return writes.isClosed();
@@ -342,7 +356,7 @@ public final class AppendOnlyFile implements AutoCloseable {
         }
     }
 
-    /** Run by the leader before each write and after each force. */
+    /** Run by the flusher before each write and after each force. */
     private void verify(long expectedSize) throws IOException {
         writerLock.verify();
         Object now = WriterLock.fileKey(file);

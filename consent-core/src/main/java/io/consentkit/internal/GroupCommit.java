@@ -10,25 +10,31 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The write path of an {@link AppendOnlyFile}: durable appends with group commit, lock-free.
- * Appenders enqueue their rows; whoever wins the leader flag writes every queued group with one
- * write and one force ({@code fdatasync}) and wakes their threads; the others park until their
- * group is done. Before writing, the leader checks (through a {@link Check}) that the file still is
- * the one this writer holds and ends where its rows end, and checks again after the force; a file
- * changed by someone else ({@link WriterLock.FileChangedException}) stops every later append, with
- * nothing cut back (the bytes past this writer's end are not its own). A failed write or force cuts
- * the file back to where the group began; if even that fails, every later append is refused. Owns
- * no file handle: the channel is the caller's to close,
- * after {@link #close()}. Thread-safe.
+ * The write path of an {@link AppendOnlyFile}: durable appends with group commit by one dedicated
+ * flusher thread. Appenders queue their rows and park; the flusher (started on the first append)
+ * writes every queued row with one write and one force ({@code fdatasync}), marks them done and wakes
+ * their threads, then takes the next group. Appenders never write themselves, so an appender that is
+ * interrupted cannot close the channel (a {@link FileChannel} closes itself when a thread using it is
+ * interrupted) and no appender hands the write over to another. After a group, the flusher lets the
+ * threads it just woke come back with their next rows (bounded, far below one force) so that every
+ * appender still writing joins the next force.
+ *
+ * <p>Before writing, the flusher checks (through a {@link Check}) that the file still is the one this
+ * writer holds and ends where its rows end, and checks again after the force; a file changed by
+ * someone else ({@link WriterLock.FileChangedException}) stops every later append, with nothing cut
+ * back (the bytes past this writer's end are not its own). A failed write or force cuts the file back
+ * to where the group began; if even that fails, every later append is refused. Owns no file handle:
+ * the channel is the caller's to close, after {@link #close()} (which waits for the flusher).
+ * Thread-safe.
  */
 final class GroupCommit {
     private static final Logger LOG = LoggerFactory.getLogger(AppendOnlyFile.class);
 
-    /** Longest a leader waits for the threads it just woke to come back with their next rows. */
+    /** Longest the flusher waits for the threads it just woke to come back with their next rows. */
     private static final long GATHER_NANOS = 50_000;
 
     /** Checks the file before and after each group. */
@@ -47,11 +53,20 @@ final class GroupCommit {
     private final Check check;
 
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean leader = new AtomicBoolean();
-    private volatile long position; // end of the last durable row; written only by the leader
-    private volatile int lastGroup; // rows in the last group written
+    private final AtomicInteger queued = new AtomicInteger();
+    private volatile long position; // end of the last durable row; written only by the flusher
     private volatile String brokenReason;
     private volatile boolean closed;
+    private volatile boolean idle; // the flusher is about to park or parked: an appender must wake it
+    private Thread flusher; // guarded by this
+    private int lastActive; // flusher only: rows of the last group plus those queued during its force
+
+    // flusher only, read through stats()
+    private volatile long forces;
+    private volatile long rows;
+    private volatile long forceNanos;
+    private volatile long busyGaps;
+    private volatile long busyGapNanos;
 
     private static final class Pending {
         final byte[] bytes;
@@ -88,52 +103,113 @@ final class GroupCommit {
         return closed;
     }
 
+    AppendOnlyFile.Stats stats() {
+        return new AppendOnlyFile.Stats(forces, rows, forceNanos, busyGaps, busyGapNanos);
+    }
+
+    /** The flusher, started on first use; null once closed. */
+    private synchronized Thread flusher() {
+        if (closed) {
+            return null;
+        }
+        if (flusher == null) {
+            flusher = new Thread(this::run, "consentkit-flusher " + file.getFileName());
+            flusher.setDaemon(true);
+            flusher.start();
+        }
+        return flusher;
+    }
+
     /**
      * Appends {@code rows} (non-empty, complete rows) durably, sharing the write and force with
-     * concurrent callers.
+     * concurrent callers. Waits for the outcome even if the calling thread is interrupted (its
+     * interrupt status is kept): once queued, rows are either written and forced or not at all.
      *
      * @return null once the rows are written and forced, or why nothing was appended
      */
     Throwable append(byte[] rows) {
-        Thread me = Thread.currentThread();
-        Pending p = new Pending(rows, me);
+        Thread f = flusher();
+        if (f == null) {
+            return new IOException("closed");
+        }
+        Pending p = new Pending(rows, Thread.currentThread());
         queue.add(p);
+        queued.incrementAndGet();
+        if (idle) {
+            LockSupport.unpark(f);
+        }
+        if (closed && queue.remove(p)) {
+            queued.decrementAndGet();
+            return new IOException("closed"); // closed while queued: never written
+        }
+        boolean interrupted = false;
         while (!p.done) {
-            if (leader.compareAndSet(false, true)) {
-                try {
-                    // One group per leadership: the leader's caller then returns and queues its next rows
-                    // like everyone else, and the oldest waiter is woken to lead the next group. Before
-                    // draining, a leader lets the previous group's threads come back (bounded wait, far
-                    // below one force) so each force carries a full group.
-                    if (lastGroup > 1) {
-                        gather(lastGroup);
-                    }
-                    List<Pending> batch = new ArrayList<>();
-                    for (Pending q; (q = queue.poll()) != null; ) {
-                        batch.add(q);
-                    }
-                    if (batch.isEmpty()) {
-                        continue; // an earlier leader took our rows: wait for its force
-                    }
-                    commit(batch, me);
-                } finally {
-                    leader.set(false);
-                }
-                Pending next = queue.peek(); // queued after the last drain: wake it to lead
-                if (next != null) {
-                    LockSupport.unpark(next.waiter);
-                }
-            } else if (closed && queue.remove(p)) {
-                p.failure = new IOException("closed"); // closed while queued: never written
-                break;
-            } else {
-                LockSupport.parkNanos(this, 1_000_000L); // woken by the leader; the timeout is a safety net
+            LockSupport.parkNanos(this, 10_000_000L); // woken by the flusher; the timeout is a safety net
+            if (Thread.interrupted()) {
+                interrupted = true; // the outcome is the flusher's: keep waiting for it
             }
+            if (!p.done && !f.isAlive() && queue.remove(p)) {
+                queued.decrementAndGet();
+                p.failure = new IOException("the flusher stopped; nothing was written");
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         return p.failure;
     }
 
-    /** As leader: writes and forces one group, then marks each of its rows done and wakes its thread. */
+    /** The flusher's loop: one group per force until closed, then fails whatever is still queued. */
+    private void run() {
+        Thread me = Thread.currentThread();
+        long lastForceEnd = 0;
+        try {
+            while (true) {
+                if (queue.isEmpty()) {
+                    if (closed) {
+                        return;
+                    }
+                    idle = true;
+                    if (queue.isEmpty() && !closed) {
+                        LockSupport.park(this);
+                    }
+                    idle = false;
+                    lastForceEnd = 0; // the wait was for rows, not the flusher's: not a gap
+                    continue;
+                }
+                if (lastActive > 1) {
+                    gather(lastActive);
+                }
+                List<Pending> batch = new ArrayList<>(Math.max(4, lastActive));
+                for (Pending q; (q = queue.poll()) != null; ) {
+                    batch.add(q);
+                }
+                queued.addAndGet(-batch.size());
+                long start = System.nanoTime();
+                if (lastForceEnd != 0) {
+                    busyGaps++;
+                    busyGapNanos += start - lastForceEnd;
+                }
+                commit(batch, me);
+                lastForceEnd = System.nanoTime();
+                forceNanos += lastForceEnd - start;
+                lastActive = batch.size() + queued.get();
+            }
+        } catch (Throwable t) {
+            LOG.error("{} {}: the flusher stopped: {}", what, file, t.toString());
+            brokenReason = "its flusher stopped (" + t + "); reopen it";
+        } finally {
+            for (Pending q; (q = queue.poll()) != null; ) {
+                queued.decrementAndGet();
+                q.failure = new IOException("closed");
+                q.done = true;
+                LockSupport.unpark(q.waiter);
+            }
+        }
+    }
+
+    /** Writes and forces one group, then marks each of its rows done and wakes its thread. */
     private void commit(List<Pending> batch, Thread me) {
         long start = position;
         Throwable failure = null;
@@ -160,6 +236,8 @@ final class GroupCommit {
         }
         if (failure == null) {
             position = end;
+            forces++;
+            rows += batch.size();
         }
         for (Pending q : batch) {
             q.failure = failure;
@@ -168,30 +246,18 @@ final class GroupCommit {
                 LockSupport.unpark(q.waiter);
             }
         }
-        lastGroup = batch.size();
     }
 
     /**
-     * After a group of {@code lastSize} rows, gives the woken threads a moment (at most
-     * {@link #GATHER_NANOS}, far less than one force) to queue their next rows, so the next force
-     * carries a full group rather than the first few arrivals. A busy writer pays microseconds of
-     * latency for a force shared by every thread; a lone writer never waits.
+     * After a group, gives the threads appending lately (the group's and those that queued during its
+     * force: {@code active}) a moment (at most {@link #GATHER_NANOS}, far less than one force) to queue
+     * their next rows, yielding the core to them, so the next force carries all of them rather than
+     * the first few arrivals. A lone writer never waits.
      */
-    private void gather(int lastSize) {
+    private void gather(int active) {
         long deadline = System.nanoTime() + GATHER_NANOS;
-        int seen = -1;
-        while (System.nanoTime() < deadline) {
-            int queued = 0;
-            for (Pending ignored : queue) {
-                if (++queued >= lastSize) {
-                    return;
-                }
-            }
-            if (queued == seen && queued > 0) {
-                Thread.yield();
-            }
-            seen = queued;
-            Thread.onSpinWait();
+        while (queued.get() < active && !closed && System.nanoTime() < deadline) {
+            Thread.yield();
         }
     }
 
@@ -246,25 +312,33 @@ final class GroupCommit {
     }
 
     /**
-     * Stops the write path: waits for a write in progress, then holds the leader flag for good and
-     * fails every queued append with "closed". Idempotent.
+     * Stops the write path: waits for a write in progress (the flusher ends after it), and fails
+     * every queued append with "closed". Idempotent.
      *
      * @return false if it was closed already
      */
     boolean close() {
+        Thread f;
         synchronized (this) {
             if (closed) {
                 return false;
             }
             closed = true;
+            f = flusher;
         }
-        while (!leader.compareAndSet(false, true)) {
-            LockSupport.parkNanos(this, 100_000L);
-        }
-        for (Pending q; (q = queue.poll()) != null; ) {
-            q.failure = new IOException("closed");
-            q.done = true;
-            LockSupport.unpark(q.waiter);
+        if (f != null && f != Thread.currentThread()) {
+            LockSupport.unpark(f);
+            boolean interrupted = false;
+            while (f.isAlive()) {
+                try {
+                    f.join();
+                } catch (InterruptedException e) {
+                    interrupted = true; // the channel must not be closed under a write in progress
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         return true;
     }

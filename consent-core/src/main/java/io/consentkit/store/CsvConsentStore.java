@@ -275,6 +275,13 @@ public final class CsvConsentStore implements ConsentStore {
         journal.append(sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /** What this store's group commit did since open (forces, appends per force, gaps between forces). */
+    public JournalWriteStats writeStats() {
+        AppendOnlyFile.Stats s = journal.writeStats();
+        return new JournalWriteStats(s.forces(), s.rows(), Duration.ofNanos(s.forceNanos()), s.busyGaps(),
+                Duration.ofNanos(s.busyGapNanos()));
+    }
+
     @Override
     public void close() {
         journal.close();

@@ -1,6 +1,7 @@
 package io.consentkit.consent.internal;
 
 import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -152,6 +153,29 @@ public final class Index {
         }
         long f = byProgram.get(programKey(key, ordinal), MISSING);
         return f == MISSING ? unscopedFlags(packed) : (int) f;
+    }
+
+    /**
+     * The ordinal of the status of {@link NumberState#status}'s record, read without decoding it: one
+     * probe for a number that may be texted (its record is then an active consent), else the headers
+     * of its rows; -1 if the number has no rows, -2 if it has a row with a program or brand (the
+     * caller folds its rows per program).
+     */
+    public int currentStatus(long key) {
+        if (key <= 0) {
+            return -1;
+        }
+        long packed = byPhone.get(key, MISSING);
+        if (packed == MISSING) {
+            return -1;
+        }
+        if ((packed & SCOPED) != 0) {
+            return -2;
+        }
+        if ((packed & NumberState.ACTIVE) != 0) {
+            return ConsentStatus.ACTIVE.ordinal();
+        }
+        return view(key, packed).statusOnly().ordinal();
     }
 
     /** The flags of a program none of the number's rows touch but a suppression of everything. */

@@ -337,10 +337,27 @@ public final class NumberState {
 
     /** The latest counting active consent if any, else the most recent record of any status; null if none. */
     public ConsentRecord status(RowCodec codec) {
+        Row best = statusRow();
+        return best == null ? null : codec.decode(data, best.header, best.bodyPos, phone());
+    }
+
+    /**
+     * The status of {@link #status(RowCodec)}'s record, read from its row's header alone (no text,
+     * metadata or instant decoded); null if the number has no rows.
+     */
+    public ConsentStatus statusOnly() {
+        Row best = statusRow();
+        return best == null ? null : best.header.status;
+    }
+
+    private Row statusRow() {
+        if (to == from) {
+            return null;
+        }
         RowCodec.Header first = new RowCodec.Header();
         int firstBody = RowCodec.readHeader(data, from, first);
         if (first.end == to) {
-            return codec.decode(data, first, firstBody, phone()); // one row: it is the answer
+            return new Row(first, firstBody); // one row: it is the answer
         }
         Row best = null;
         if (sum != null) {
@@ -371,7 +388,7 @@ public final class NumberState {
                 }
             }
         }
-        return best == null ? null : codec.decode(data, best.header, best.bodyPos, phone());
+        return best;
     }
 
     /** The current record of {@code consentId}, or null. */

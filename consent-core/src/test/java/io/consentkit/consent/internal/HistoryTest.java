@@ -58,6 +58,7 @@ class HistoryTest {
                 assertThat(index.flags(KEY)).as(at).isEqualTo(folded.flags());
                 assertThat(st.flags()).as(at).isEqualTo(folded.flags());
                 assertThat(st.status(index.codec)).as(at).isEqualTo(folded.status(index.codec));
+                assertThat(st.statusOnly()).as(at).isEqualTo(folded.status(index.codec).status());
                 assertThat(st.lastRevocation()).as(at).isEqualTo(folded.lastRevocation());
                 List<ConsentRecord> live = folded.current(index.codec).stream()
                         .filter(r -> r.status() == ConsentStatus.ACTIVE || r.status() == ConsentStatus.PENDING)

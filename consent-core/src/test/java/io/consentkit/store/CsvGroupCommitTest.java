@@ -1,0 +1,164 @@
+package io.consentkit.store;
+
+import io.consentkit.internal.DelegatingFileChannel;
+import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.ConsentStatus;
+import io.consentkit.phone.PhoneNumber;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The journal's group commit: one flusher writes and forces for every waiting appender. */
+class CsvGroupCommitTest {
+    private static final Instant T = Instant.parse("2025-05-05T05:05:05Z");
+
+    @TempDir
+    Path dir;
+
+    private static ConsentRecord row(String id, String phone) {
+        return new ConsentRecord(id, T, PhoneNumber.of(phone), "web_form", "I agree. Reply STOP.", "c", "n",
+                "e@x.com", "1.2.3.4", "", Map.of("k", "v"), ConsentStatus.ACTIVE, null, "");
+    }
+
+    private static List<String> ids(CsvConsentStore s) {
+        List<String> out = new ArrayList<>();
+        s.replay(r -> out.add(r.consentId()));
+        return out;
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void anInterruptedAppenderNeitherClosesTheJournalNorLosesItsRow() {
+        Path f = dir.resolve("interrupted.csv");
+        try (CsvConsentStore s = CsvConsentStore.open(f)) {
+            Thread.currentThread().interrupt(); // e.g. a server thread told to stop while it records a STOP
+            s.append(List.of(row("a", "+15125551234")));
+            assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
+            s.append(List.of(row("b", "+15125551235")));
+            assertThat(ids(s)).containsExactly("a", "b");
+        }
+        try (CsvConsentStore s = CsvConsentStore.open(f)) {
+            assertThat(ids(s)).containsExactly("a", "b");
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void everyWaitingAppenderJoinsTheNextForce() throws Exception {
+        Path f = dir.resolve("group.csv");
+        AtomicInteger forces = new AtomicInteger();
+        CsvConsentStore.ChannelOpener opener = p -> new DelegatingFileChannel(
+                FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            @Override
+            public void force(boolean metaData) throws IOException {
+                forces.incrementAndGet();
+                super.force(metaData);
+                LockSupport.parkNanos(2_000_000L); // a slow disk: every thread is back long before it ends
+            }
+        };
+        int threads = 8;
+        int each = 25;
+        try (CsvConsentStore s = CsvConsentStore.builder(f).channelOpener(opener).build()) {
+            int before = forces.get();
+            CountDownLatch go = new CountDownLatch(1);
+            List<Thread> ts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int th = t;
+                Thread thread = new Thread(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    for (int i = 0; i < each; i++) {
+                        s.append(List.of(row("t" + th + "-" + i, "+1512555" + String.format("%04d", th * 100 + i))));
+                    }
+                });
+                thread.start();
+                ts.add(thread);
+            }
+            go.countDown();
+            for (Thread t : ts) {
+                t.join();
+            }
+            assertThat(ids(s)).hasSize(threads * each);
+            JournalWriteStats stats = s.writeStats();
+            assertThat(stats.appends()).isEqualTo(threads * each);
+            assertThat(stats.forces()).isEqualTo(forces.get() - before);
+            // a thread woken by a force is back within microseconds and the next force lasts 2 ms, so
+            // apart from the first groups every force carries all eight threads' rows
+            assertThat(stats.appendsPerForce()).as("appends per force, %s", stats).isGreaterThan(threads / 2.0);
+            assertThat(stats.busyGaps()).isPositive();
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void closingWhileAppendsWaitEndsEveryAppendAndKeepsEveryAcknowledgedRow() throws Exception {
+        Path f = dir.resolve("closing.csv");
+        CsvConsentStore s = CsvConsentStore.open(f);
+        int threads = 6;
+        List<String> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger refused = new AtomicInteger();
+        CountDownLatch running = new CountDownLatch(threads * 5);
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int th = t;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; ; i++) {
+                    String id = "t" + th + "-" + i;
+                    try {
+                        s.append(List.of(row(id, "+1512555" + String.format("%04d", th * 1000 + i % 1000))));
+                    } catch (io.consentkit.journal.ConsentStoreException e) {
+                        assertThat(e).hasMessageContaining("closed");
+                        refused.incrementAndGet();
+                        return;
+                    }
+                    acknowledged.add(id);
+                    running.countDown();
+                }
+            });
+            thread.start();
+            ts.add(thread);
+        }
+        running.await(); // every thread is appending
+        s.close();
+        for (Thread t : ts) {
+            t.join();
+        }
+        assertThat(refused.get()).isEqualTo(threads);
+        try (CsvConsentStore reopened = CsvConsentStore.open(f)) {
+            assertThat(reopened.quarantined()).isEmpty();
+            assertThat(ids(reopened)).containsAll(acknowledged);
+        }
+    }
+
+    @Test
+    void aReadOnlyStoreHasWrittenNothing() {
+        Path f = dir.resolve("ro.csv");
+        try (CsvConsentStore s = CsvConsentStore.open(f)) {
+            s.append(List.of(row("a", "+15125551234")));
+            assertThat(s.writeStats().forces()).isEqualTo(1);
+        }
+        try (CsvConsentStore s = CsvConsentStore.openReadOnly(f)) {
+            assertThat(s.writeStats()).isEqualTo(new JournalWriteStats(0, 0, java.time.Duration.ZERO, 0,
+                    java.time.Duration.ZERO));
+            assertThat(ids(s)).containsExactly("a");
+        }
+    }
+}
