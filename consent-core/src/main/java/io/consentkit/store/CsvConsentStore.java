@@ -89,6 +89,9 @@ public final class CsvConsentStore implements ConsentStore {
     private static final String WHAT = "consent journal";
     private static final StoreCapabilities CAPABILITIES =
             new StoreCapabilities("csv", true, true, false, Duration.ZERO);
+    /** A writable legacy 14-column journal: its appends cannot hold the rows of programs. */
+    private static final StoreCapabilities LEGACY_CAPABILITIES =
+            new StoreCapabilities("csv", true, true, false, Duration.ZERO, false);
     private static final AppendOnlyFile.Errors ERRORS = new AppendOnlyFile.Errors() {
         @Override
         public RuntimeException locked(String message) {
@@ -217,7 +220,8 @@ public final class CsvConsentStore implements ConsentStore {
 
     @Override
     public StoreCapabilities capabilities() {
-        return CAPABILITIES;
+        return !journal.isReadOnly() && schemaVersion() == JournalCodec.LEGACY_SCHEMA_VERSION ? LEGACY_CAPABILITIES
+                : CAPABILITIES;
     }
 
     /**
