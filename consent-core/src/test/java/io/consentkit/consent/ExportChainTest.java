@@ -23,9 +23,12 @@ class ExportChainTest {
         SettableClock clock = SettableClock.at("2026-05-01T12:00:00Z");
         Path audit = dir.resolve("audit.csv");
         Path backup = dir.resolve("backup.csv");
+        String ann;
         try (ConsentTracker t = ConsentTracker.builder(CsvConsentStore.open(dir.resolve("j.csv"))).clock(clock).build()) {
             t.recordWebFormConsent("+15125551234", "c1", "=cmd|' /C calc'!A0", null, null, "https://x.example/f");
-            t.recordWebFormConsent("+15125551235", "c2", "Ann", null, null, null);
+            clock.advance(java.time.Duration.ofSeconds(1));
+            ann = t.recordWebFormConsent("+15125551235", "c2", "Ann", null, null, null).consentId();
+            clock.advance(java.time.Duration.ofSeconds(1));
             t.revoke("+15125551234", io.consentkit.journal.RevocationMethod.STOP_KEYWORD, null, null);
             assertThat(t.exportAudit(audit)).isEqualTo(2);
             assertThat(t.exportJournal(backup)).isEqualTo(3);
@@ -40,6 +43,8 @@ class ExportChainTest {
         Files.writeString(backup, Files.readString(backup).replace(",c2,", ",c9,"));
         JournalVerifier.Break b = JournalVerifier.verify(backup).firstBreak();
         assertThat(b.problem()).isEqualTo(JournalVerifier.Problem.DIGEST);
-        assertThat(b.row()).isEqualTo(2);
+        assertThat(b.consentId()).isEqualTo(ann);
+        long annRow = Files.readAllLines(backup).stream().skip(1).takeWhile(l -> !l.startsWith(ann + ",")).count() + 1;
+        assertThat(b.row()).isEqualTo(annRow);
     }
 }
