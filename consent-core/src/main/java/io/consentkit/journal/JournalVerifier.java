@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -200,6 +201,32 @@ public final class JournalVerifier {
                     endsWithLf);
         }
         return pass.finish(endsWithLf);
+    }
+
+    /**
+     * Verifies rows handed in one at a time (a database table's, say), in chain order: a header (the
+     * column names) first, then each row's cells in the header's order. Not thread-safe.
+     */
+    public static final class Feed {
+        private final Pass pass;
+
+        /**
+         * @throws JournalFormatException if {@code header} is not a journal header
+         */
+        public Feed(List<String> header, String source, Options options) {
+            this.pass = new Pass(source, Objects.requireNonNull(options, "options"));
+            pass.row(header.toArray(new String[0]), header.size(), 0);
+        }
+
+        /** The next row; {@code line} is what a break names as its line (a database row's id, say). */
+        public void row(String[] cells, long line) {
+            pass.row(cells, cells.length, line);
+        }
+
+        /** What the rows so far show. */
+        public Result result() {
+            return pass.finish(true);
+        }
     }
 
     /** One verification's state. */
