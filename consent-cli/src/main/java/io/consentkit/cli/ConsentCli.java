@@ -47,6 +47,7 @@ import java.util.Map;
             ListCommand.class,
             SearchCommand.class,
             StatsCommand.class,
+            EvidenceCommand.class,
             TailCommand.class,
             PendingCommand.class,
             SendLogCommand.class,
