@@ -48,6 +48,8 @@ import java.util.Map;
             SearchCommand.class,
             StatsCommand.class,
             EvidenceCommand.class,
+            RetentionCommand.class,
+            EraseCommand.class,
             TailCommand.class,
             PendingCommand.class,
             SendLogCommand.class,

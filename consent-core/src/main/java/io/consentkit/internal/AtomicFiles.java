@@ -46,8 +46,12 @@ public final class AtomicFiles {
      * @throws java.nio.file.AtomicMoveNotSupportedException if the file system cannot rename atomically
      */
     public static void replace(Path target, String tag, Content content) throws IOException {
+        replace(target, temporary(target, tag), content);
+    }
+
+    /** {@link #replace(Path, String, Content)} through the temporary file {@code tmp}, a sibling of the target. */
+    public static void replace(Path target, Path tmp, Content content) throws IOException {
         Path t = target.toAbsolutePath();
-        Path tmp = temporary(t, tag);
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
