@@ -94,16 +94,16 @@ public final class JournalGenerator {
         return out;
     }
 
-    /** Writes {@link #rows} as a CSV journal. */
+    /** Writes {@link #rows} as a CSV journal (schema version 3, chained as the store writes it). */
     public static Path write(Path file, int n, long seed) throws IOException {
-        int[] map = JournalCodec.identityMap();
+        io.consentkit.journal.JournalChain.Linker chain = new io.consentkit.journal.JournalChain.Linker();
         try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write(JournalCodec.HEADER_LINE);
             w.write('\n');
             StringBuilder sb = new StringBuilder(512);
             for (ConsentRecord r : rows(n, seed)) {
                 sb.setLength(0);
-                JournalCodec.appendLine(sb, r, map, false);
+                chain.appendLine(sb, r, false);
                 w.append(sb);
             }
         }

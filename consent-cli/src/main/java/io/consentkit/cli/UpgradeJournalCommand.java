@@ -13,14 +13,17 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code consent upgrade-journal}: the explicit upgrade of a legacy 14-column journal to schema version 2
- * ({@link CsvConsentStore#upgrade}): every row kept, crash-safe, refused while a writer holds the journal.
+ * {@code consent upgrade-journal}: the explicit upgrade of a legacy 14-column or a version 2 journal to
+ * schema version 3 ({@link CsvConsentStore#upgrade}): every row kept (unchained), crash-safe, refused while
+ * a writer holds the journal; rows appended afterwards are chained.
  */
 @Command(name = "upgrade-journal", mixinStandardHelpOptions = true,
-        description = {"Upgrades a legacy 14-column journal to schema version 2 (program, brand and channel "
-                + "after the 14 legacy columns), keeping every row; a journal already at version 2 is left as it "
-                + "is. Stop every writer first: a journal held by a writer is refused and left unchanged.",
-            "Exit codes: 0 upgraded or already version 2, 2 bad input, 3 journal missing, unreadable or locked."})
+        description = {"Upgrades a legacy 14-column or a version 2 journal to schema version 3 (program, brand and "
+                + "channel after the 14 legacy columns, then the tamper-evidence chain cells row_digest and "
+                + "chain_link), keeping every row as it is (unchained: `consent verify` reports them as legacy); rows "
+                + "appended afterwards are chained. A journal already at version 3 is left as it is. Stop every "
+                + "writer first: a journal held by a writer is refused and left unchanged.",
+            "Exit codes: 0 upgraded or already version 3, 2 bad input, 3 journal missing, unreadable or locked."})
 final class UpgradeJournalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

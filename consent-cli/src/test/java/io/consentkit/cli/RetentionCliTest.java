@@ -67,6 +67,9 @@ class RetentionCliTest {
         assertThat(erased.out()).contains("2 journal rows redacted").doesNotContain(ANN);
         assertThat(Files.readString(Path.of(store))).doesNotContain(ANN).doesNotContain("Ann Lee").contains("Bob Ray");
         assertThat(run("status", ANN, "--store", store, "--erasure-key-file", key.toString()).exit()).isEqualTo(1);
+        CliTestSupport.Result verified = run("verify", "--store", store);
+        assertThat(verified.exit()).as("the chain verifies after the erasure: " + verified.out()).isZero();
+        assertThat(verified.out()).contains("chain: ok");
         assertThat(run("status", BOB, "--store", store, "--erasure-key-file", key.toString()).exit()).isZero();
         CliTestSupport.Result withoutKey = run("status", BOB, "--store", store);
         assertThat(withoutKey.exit()).isEqualTo(2);

@@ -30,17 +30,17 @@ class UpgradeJournalCommandTest {
         Files.writeString(journal, LEGACY);
         CliTestSupport.Result r = CliProcess.run(dir, "upgrade-journal", "--store", journal.toString());
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out()).startsWith("upgraded: " + journal + ": schema version 1 -> 2, all 2 rows kept");
+        assertThat(r.out()).startsWith("upgraded: " + journal + ": schema version 1 -> 3, all 2 rows kept");
         List<String> lines = Files.readAllLines(journal);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(0)).isEqualTo(JournalCodec.HEADER_LINE);
-        assertThat(lines.get(1)).isEqualTo("r1,2024-01-02 00:00:00,+15125550101,web_form,\"Texts, weekly.\",,,,,,,active,,,,,");
+        assertThat(lines.get(1)).isEqualTo("r1,2024-01-02 00:00:00,+15125550101,web_form,\"Texts, weekly.\",,,,,,,active,,,,,,,");
         byte[] upgraded = Files.readAllBytes(journal);
         CliTestSupport.Result again = CliProcess.run(dir, "upgrade-journal", "--store", journal.toString(), "--format",
                 "json");
         assertThat(again.exit()).as(again.err()).isZero();
-        assertThat(again.out().strip()).isEqualTo("{\"file\":\"" + journal + "\",\"upgraded\":false,\"fromVersion\":2,"
-                + "\"toVersion\":2,\"rows\":2}");
+        assertThat(again.out().strip()).isEqualTo("{\"file\":\"" + journal + "\",\"upgraded\":false,\"fromVersion\":3,"
+                + "\"toVersion\":3,\"rows\":2}");
         assertThat(Files.readAllBytes(journal)).isEqualTo(upgraded);
         CliTestSupport.Result verify = CliProcess.run(dir, "verify", "--store", journal.toString());
         assertThat(verify.exit()).as(verify.err()).isZero();

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -37,8 +39,11 @@ class VerifyCommandTest {
         assertThat(r.out()).startsWith("ok: consent-data/consents.csv: header and all 2 rows parse (1 consents, 1 numbers)");
         CliTestSupport.Result json = consent("verify", "--format", "json");
         assertThat(json.exit()).isZero();
-        assertThat(json.out().strip()).isEqualTo("{\"file\":\"consent-data/consents.csv\",\"ok\":true,\"rows\":2,"
-                + "\"consents\":1,\"numbers\":1,\"tornTailBytes\":0,\"problem\":null}");
+        assertThat(json.out().strip()).startsWith("{\"file\":\"consent-data/consents.csv\",\"ok\":true,\"rows\":2,"
+                + "\"consents\":1,\"numbers\":1,\"tornTailBytes\":0,\"problem\":null,\"chain\":{\"schemaVersion\":3,"
+                + "\"chainedRows\":2,\"legacyRows\":0,\"head\":\"").endsWith("\"brokenRow\":null,\"signedHeadRows\":null,"
+                + "\"signedHeadWritten\":null}}");
+        assertThat(r.out()).contains("chain: ok: 2 rows chained; head ");
         assertThat(Files.readAllBytes(journal)).isEqualTo(before);
     }
 
@@ -83,5 +88,66 @@ class VerifyCommandTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).isEmpty();
         }
+    }
+
+    @Test
+    void aTamperedRowIsNamedByTheChain() throws Exception {
+        for (String phone : new String[] {"+15125550101", "+15125550102", "+15125550103"}) {
+            assertThat(consent("record", phone).exit()).isZero();
+        }
+        Path journal = dir.resolve("consent-data/consents.csv");
+        Files.writeString(journal, Files.readString(journal).replace("+15125550102", "+15125550109"));
+        CliTestSupport.Result r = consent("verify");
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.out()).startsWith("PROBLEM: consent-data/consents.csv: tamper-evidence chain broken at row 2 "
+                + "(line 3, consent ").contains("): digest: ");
+        assertThat(r.out()).doesNotContain("+15125550109").doesNotContain("+15125550102");
+        CliTestSupport.Result json = consent("verify", "--format", "json");
+        assertThat(json.out()).contains("\"brokenRow\":{\"row\":2,\"line\":3,\"consentId\":\"")
+                .contains("\"problem\":\"digest\"");
+    }
+
+    @Test
+    void aSignedHeadIsWrittenAndCheckedWithOnlyThePublicKey() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("Ed25519");
+        KeyPair business = g.generateKeyPair();
+        KeyPair other = g.generateKeyPair();
+        Path pub = Files.writeString(dir.resolve("pub.pem"), io.consentkit.journal.SignedChainHead.toPem(business.getPublic()));
+        Path key = Files.writeString(dir.resolve("key.pem"), io.consentkit.journal.SignedChainHead.toPem(business.getPrivate()));
+        Path wrong = Files.writeString(dir.resolve("other.pem"), io.consentkit.journal.SignedChainHead.toPem(other.getPublic()));
+        assertThat(consent("record", "+15125550101").exit()).isZero();
+        assertThat(consent("record", "+15125550102").exit()).isZero();
+
+        CliTestSupport.Result signed = consent("verify", "--sign", "--private-key", key.toString(), "--public-key",
+                pub.toString());
+        assertThat(signed.exit()).as(signed.err()).isZero();
+        Path head = dir.resolve("consent-data/consents.csv.head");
+        assertThat(signed.out()).contains("signed head written: ");
+        assertThat(Files.readString(head)).startsWith("consentkit-chain-head: 1\nrows: 2\n");
+
+        assertThat(consent("record", "+15125550103").exit()).isZero();
+        CliTestSupport.Result ok = consent("verify", "--public-key", pub.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("signed head: ok: the first 2 rows match the head signed by key ")
+                .contains("1 later rows are not covered yet");
+
+        CliTestSupport.Result wrongKey = consent("verify", "--public-key", wrong.toString());
+        assertThat(wrongKey.exit()).isEqualTo(1);
+        assertThat(wrongKey.out()).contains("does not verify with public key").contains("a wrong key, or the head was edited");
+
+        Path journal = dir.resolve("consent-data/consents.csv");
+        String text = Files.readString(journal);
+        int secondRow = text.indexOf('\n', text.indexOf('\n') + 1) + 1;
+        Files.writeString(journal, text.substring(0, secondRow)); // the rows after the first cut off
+        CliTestSupport.Result cut = consent("verify", "--public-key", pub.toString());
+        assertThat(cut.exit()).isEqualTo(1);
+        assertThat(cut.out()).contains("chain broken at row 2").contains("truncated").contains("rows 2 to 2 are missing");
+
+        CliTestSupport.Result notAKey = consent("verify", "--public-key", journal.toString());
+        assertThat(notAKey.exit()).isEqualTo(2);
+        assertThat(notAKey.err()).contains("public_key");
+        CliTestSupport.Result noPrivate = consent("verify", "--sign", "--public-key", pub.toString());
+        assertThat(noPrivate.exit()).isEqualTo(2);
+        assertThat(noPrivate.err()).contains("--private-key");
     }
 }

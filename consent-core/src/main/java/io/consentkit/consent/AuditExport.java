@@ -2,6 +2,7 @@ package io.consentkit.consent;
 
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalChain;
 import io.consentkit.journal.JournalCodec;
 
 import java.io.BufferedWriter;
@@ -17,9 +18,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
- * The exports, to a writer or atomically to a file, in journal schema version 2 (the 14 legacy columns
+ * The exports, to a writer or atomically to a file, in journal schema version 3 (the 14 legacy columns
  * first and unchanged, so a tool that reads only those, by name or position, still works; then
- * program, brand, channel): the audit export (the folded journal, formula-looking cells neutralised so it is safe to open in a spreadsheet; an import
+ * program, brand, channel; then the export's own tamper-evidence chain {@code row_digest,chain_link},
+ * over its rows in export order from the genesis, digests over the cells as the export holds them, so
+ * {@code consent verify} checks an export end to end): the audit export (the folded journal, formula-looking cells neutralised so it is safe to open in a spreadsheet; an import
  * undoes the neutralisation) and the journal export (every row as the journal holds it, nothing
  * neutralised: the lossless backup, restored by importing it). Stateless; thread-safe.
  */
@@ -43,14 +46,14 @@ final class AuditExport {
     }
 
     private static int write(List<ConsentRecord> rows, Writer out, boolean formulaSafe) {
-        int[] map = JournalCodec.identityMap();
+        JournalChain.Linker chain = new JournalChain.Linker(); // the export's own chain, from the genesis
         try {
             out.write(JournalCodec.HEADER_LINE);
             out.write('\n');
             StringBuilder sb = new StringBuilder(512);
             for (ConsentRecord r : rows) {
                 sb.setLength(0);
-                JournalCodec.appendLine(sb, r, map, formulaSafe);
+                chain.appendLine(sb, r, formulaSafe);
                 out.append(sb);
             }
             out.flush();

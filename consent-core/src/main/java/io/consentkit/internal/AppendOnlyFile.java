@@ -314,7 +314,52 @@ public final class AppendOnlyFile implements AutoCloseable {
             throw errors.readOnly(what + " " + file + " is open read-only; nothing was appended (open it without "
                     + "read-only to write)");
         }
-        Throwable failure = writes.append(rows);
+        acknowledge(writes.append(rows));
+    }
+
+    /**
+     * Starts (or continues) a hash chain for {@link #appendChained}: the next chained row links from
+     * {@code link} (a {@link HashChain} value: the last complete row's link, or the genesis). Called by
+     * the owner once, after open and before any append.
+     */
+    public void startChain(byte[] link) {
+        if (link == null || link.length != HashChain.BYTES) {
+            throw new IllegalArgumentException("a chain link is " + HashChain.BYTES + " bytes");
+        }
+        writes.startChain(link);
+    }
+
+    /** The chain's last durable link (after {@link #startChain}): what the next chained row links from. */
+    public byte[] chainHead() {
+        return writes.head();
+    }
+
+    /**
+     * Appends chained rows durably, as {@link #append} does: under the writer's group commit, in write
+     * order, each row gets its link ({@link HashChain#link}(previous link, digest)) and is written as
+     * {@code prefix,<digest hex>,<link hex>} and a line feed. Requires {@link #startChain}.
+     *
+     * @param prefixes each row's bytes before its two chain cells (no separator after, no line end)
+     * @param digests  each row's digest, {@link HashChain#BYTES} bytes
+     * @throws RuntimeException the owner's I/O exception if the write failed; then nothing was appended
+     *                          and the chain's head is where it was
+     */
+    public void appendChained(byte[][] prefixes, byte[][] digests) {
+        if (prefixes.length != digests.length) {
+            throw new IllegalArgumentException("one digest per row");
+        }
+        if (prefixes.length == 0) {
+            return;
+        }
+        ensureOpen();
+        if (writerLock == null) {
+            throw errors.readOnly(what + " " + file + " is open read-only; nothing was appended (open it without "
+                    + "read-only to write)");
+        }
+        acknowledge(writes.appendChained(prefixes, digests));
+    }
+
+    private void acknowledge(Throwable failure) {
         if (failure instanceof WriterLock.FileChangedException) {
             throw errors.io(what + " " + file + " was changed by someone else under this writer: "
                     + failure.getMessage() + "; these rows were not acknowledged and this store accepts no more "

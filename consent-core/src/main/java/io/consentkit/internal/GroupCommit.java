@@ -52,15 +52,20 @@ final class GroupCommit {
     private volatile int lastGroup; // rows in the last group written
     private volatile String brokenReason;
     private volatile boolean closed;
+    private volatile byte[] head; // the chain's last link (chained appends); written only by the leader
 
     private static final class Pending {
         final byte[] bytes;
+        final byte[][] prefixes; // chained rows: each row's bytes before its chain cells, or null
+        final byte[][] digests;
         final Thread waiter;
         Throwable failure; // written before done
         volatile boolean done;
 
-        Pending(byte[] bytes, Thread waiter) {
+        Pending(byte[] bytes, byte[][] prefixes, byte[][] digests, Thread waiter) {
             this.bytes = bytes;
+            this.prefixes = prefixes;
+            this.digests = digests;
             this.waiter = waiter;
         }
     }
@@ -95,8 +100,37 @@ final class GroupCommit {
      * @return null once the rows are written and forced, or why nothing was appended
      */
     Throwable append(byte[] rows) {
-        Thread me = Thread.currentThread();
-        Pending p = new Pending(rows, me);
+        return enqueue(new Pending(rows, null, null, Thread.currentThread()));
+    }
+
+    /** The chain's last link, which the next chained row links from. */
+    byte[] head() {
+        return head.clone();
+    }
+
+    /** Sets the link the next chained row links from (at open, before any append). */
+    void startChain(byte[] link) {
+        this.head = link.clone();
+    }
+
+    /**
+     * Appends chained rows durably, as {@link #append(byte[])}: the leader, in write order, gives each
+     * row its link ({@link HashChain#link} over the previous row's link and the row's digest) and writes
+     * {@code prefix + ',' + hex(digest) + ',' + hex(link) + '\n'}; a group that fails leaves the chain's
+     * head where it was.
+     *
+     * @param prefixes each row's bytes before its chain cells (no trailing separator, no line end)
+     * @param digests  each row's digest ({@link HashChain#BYTES} bytes)
+     */
+    Throwable appendChained(byte[][] prefixes, byte[][] digests) {
+        if (head == null) {
+            throw new IllegalStateException("startChain was not called");
+        }
+        return enqueue(new Pending(null, prefixes, digests, Thread.currentThread()));
+    }
+
+    private Throwable enqueue(Pending p) {
+        Thread me = p.waiter;
         queue.add(p);
         while (!p.done) {
             if (leader.compareAndSet(false, true)) {
@@ -213,26 +247,54 @@ final class GroupCommit {
 
     private long writeBatch(List<Pending> batch, long start) throws IOException {
         ByteBuffer buf;
-        if (batch.size() == 1) {
+        byte[] link = head;
+        if (batch.size() == 1 && batch.get(0).bytes != null) {
             buf = ByteBuffer.wrap(batch.get(0).bytes);
         } else {
-            // one write system call for the whole group, then one force
+            // one write system call for the whole group, then one force; chained rows get their links here,
+            // in write order
             int total = 0;
             for (Pending p : batch) {
-                total += p.bytes.length;
+                if (p.bytes != null) {
+                    total += p.bytes.length;
+                } else {
+                    for (byte[] prefix : p.prefixes) {
+                        total += prefix.length + 2 * HashChain.HEX_LENGTH + 3;
+                    }
+                }
             }
             byte[] all = new byte[total];
             int off = 0;
             for (Pending p : batch) {
-                System.arraycopy(p.bytes, 0, all, off, p.bytes.length);
-                off += p.bytes.length;
+                if (p.bytes != null) {
+                    System.arraycopy(p.bytes, 0, all, off, p.bytes.length);
+                    off += p.bytes.length;
+                    continue;
+                }
+                for (int i = 0; i < p.prefixes.length; i++) {
+                    link = HashChain.link(link, p.digests[i]);
+                    System.arraycopy(p.prefixes[i], 0, all, off, p.prefixes[i].length);
+                    off += p.prefixes[i].length;
+                    all[off++] = ',';
+                    off = putHex(all, off, p.digests[i]);
+                    all[off++] = ',';
+                    off = putHex(all, off, link);
+                    all[off++] = '\n';
+                }
             }
             buf = ByteBuffer.wrap(all);
         }
         long pos = start + FileIo.writeFully(channel, buf, start);
         channel.force(false);
+        head = link; // durable: the next group links from here (a stopped writer writes no more groups)
         check.verify(pos);
         return pos;
+    }
+
+    private static int putHex(byte[] out, int off, byte[] value) {
+        byte[] hex = HashChain.hexBytes(value);
+        System.arraycopy(hex, 0, out, off, hex.length);
+        return off + hex.length;
     }
 
     private void rollback(long start) {

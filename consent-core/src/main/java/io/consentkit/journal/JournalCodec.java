@@ -23,24 +23,38 @@ import java.util.Map;
  * own reads and writes the same journal format with it.
  *
  * <p><b>Schema versions.</b> The header line is the version marker: version 1 (legacy) is the 14
- * {@link ConsentRecord#LEGACY_COLUMNS}, version 2 ({@link #SCHEMA_VERSION}) is those 14 first and
- * unchanged, then {@code program,brand,channel} ({@link ConsentRecord#COLUMNS}). {@link #mapHeader}
- * accepts both; {@link #schemaVersion} tells which a map is; rows of a version 1 file decode in the
- * default program and brand with no channel, and {@link #appendLine} writes a version 1 file's rows as
- * 14 cells, refusing a row that is not {@linkplain ConsentRecord#isLegacyShaped() legacy-shaped}.
+ * {@link ConsentRecord#LEGACY_COLUMNS}; version 2 ({@link #SCOPES_SCHEMA_VERSION}) is those 14 first and
+ * unchanged, then {@code program,brand,channel} ({@link ConsentRecord#COLUMNS}); version 3
+ * ({@link #SCHEMA_VERSION}) is the 17 of version 2, then the two chain cells
+ * {@link JournalChain#COLUMNS} {@code row_digest,chain_link}, always last (tamper evidence: see
+ * {@link JournalChain}). {@link #mapHeader} accepts all three; {@link #schemaVersion} tells which a map
+ * is; rows of a version 1 file decode in the default program and brand with no channel, and
+ * {@link #appendLine} writes a version 1 file's rows as 14 cells, refusing a row that is not
+ * {@linkplain ConsentRecord#isLegacyShaped() legacy-shaped}. A version 3 row is written with its chain
+ * cells by {@link JournalChain.Linker} (or a store's chained append), never by {@link #appendLine}.
  * Stateless and thread-safe.
  */
 public final class JournalCodec {
-    /** The journal schema version written: 2 (the 14 legacy columns, then program, brand, channel). */
-    public static final int SCHEMA_VERSION = 2;
+    /**
+     * The journal schema version written to new journals: 3 (the 14 legacy columns, then program, brand,
+     * channel, then {@code row_digest,chain_link}).
+     */
+    public static final int SCHEMA_VERSION = 3;
+    /** Schema version 2: the 14 legacy columns, then program, brand, channel; no chain. */
+    public static final int SCOPES_SCHEMA_VERSION = 2;
     /** The legacy schema version: the 14 columns existing tools write. */
     public static final int LEGACY_SCHEMA_VERSION = 1;
-    /** Number of columns in the journal schema ({@link ConsentRecord#COLUMNS}, version 2). */
+    /** Number of a row's record columns ({@link ConsentRecord#COLUMNS}: all of version 2, version 3 less its chain). */
     public static final int COLUMN_COUNT = ConsentRecord.COLUMNS.size();
+    /** Number of columns in schema version 3: {@link #COLUMN_COUNT} and the two chain columns. */
+    public static final int CHAINED_COLUMN_COUNT = COLUMN_COUNT + 2;
     /** Number of columns in the legacy schema ({@link ConsentRecord#LEGACY_COLUMNS}, version 1). */
     public static final int LEGACY_COLUMN_COUNT = ConsentRecord.LEGACY_COLUMNS.size();
-    /** The header line of schema version 2, without line terminator: written to every new journal. */
-    public static final String HEADER_LINE = String.join(",", ConsentRecord.COLUMNS);
+    /** The header line of schema version 3, without line terminator: written to every new CSV journal. */
+    public static final String HEADER_LINE = String.join(",", ConsentRecord.COLUMNS) + ","
+            + String.join(",", JournalChain.COLUMNS);
+    /** The header line of schema version 2 (no chain cells), without line terminator. */
+    public static final String SCOPES_HEADER_LINE = String.join(",", ConsentRecord.COLUMNS);
     /** The header line of the legacy schema (version 1), without line terminator. */
     public static final String LEGACY_HEADER_LINE = String.join(",", ConsentRecord.LEGACY_COLUMNS);
     /** Longest consent_id accepted. */
@@ -51,11 +65,13 @@ public final class JournalCodec {
 
     /**
      * Maps a file's header to the schema: {@code result[schemaIndex] = fileIndex}, always
-     * {@link #COLUMN_COUNT} long. A version 1 (legacy) header maps {@code program}, {@code brand} and
-     * {@code channel} to -1: its rows decode with them empty. Columns may be in any order.
+     * {@link #CHAINED_COLUMN_COUNT} long ({@link ConsentRecord#COLUMNS}, then the two chain columns). A
+     * version 1 (legacy) header maps {@code program}, {@code brand} and {@code channel} to -1: its rows
+     * decode with them empty; a version 1 or 2 header maps the chain columns to -1. Record columns may be
+     * in any order; the chain columns are the last two.
      *
-     * @throws JournalFormatException naming each missing, unknown or repeated column (a header with
-     *                                some but not all of the version 2 columns misses the others)
+     * @throws JournalFormatException naming each missing, unknown, repeated or misplaced column (a header
+     *                                with some but not all of a version's columns misses the others)
      */
     public static int[] mapHeader(List<String> names, String source) {
         return JournalHeader.map(names, source);
@@ -63,17 +79,24 @@ public final class JournalCodec {
 
     /**
      * The schema version of a column map from {@link #mapHeader}: {@link #LEGACY_SCHEMA_VERSION} when it
-     * has no {@code program} column (a map shorter than {@link #COLUMN_COUNT} is legacy too), else
-     * {@link #SCHEMA_VERSION}.
+     * has no {@code program} column (a map shorter than {@link #COLUMN_COUNT} is legacy too),
+     * {@link #SCOPES_SCHEMA_VERSION} when it has no chain columns (a map of {@link #COLUMN_COUNT}, such as
+     * {@link #identityMap()}, too), else {@link #SCHEMA_VERSION}.
      */
     public static int schemaVersion(int[] map) {
-        return map.length <= LEGACY_COLUMN_COUNT || map[LEGACY_COLUMN_COUNT] < 0 ? LEGACY_SCHEMA_VERSION
-                : SCHEMA_VERSION;
+        if (map.length <= LEGACY_COLUMN_COUNT || map[LEGACY_COLUMN_COUNT] < 0) {
+            return LEGACY_SCHEMA_VERSION;
+        }
+        return map.length <= COLUMN_COUNT || map[COLUMN_COUNT] < 0 ? SCOPES_SCHEMA_VERSION : SCHEMA_VERSION;
     }
 
-    /** How many cells a row has in a file with column map {@code map}: 14 (version 1) or 17 (version 2). */
+    /** How many cells a row has in a file with column map {@code map}: 14 (version 1), 17 (2) or 19 (3). */
     public static int fileColumnCount(int[] map) {
-        return schemaVersion(map) == SCHEMA_VERSION ? COLUMN_COUNT : LEGACY_COLUMN_COUNT;
+        return switch (schemaVersion(map)) {
+            case LEGACY_SCHEMA_VERSION -> LEGACY_COLUMN_COUNT;
+            case SCOPES_SCHEMA_VERSION -> COLUMN_COUNT;
+            default -> CHAINED_COLUMN_COUNT;
+        };
     }
 
     /** Cell accessor so callers can hand in a commons-csv record or a String[] without copying. */
@@ -139,7 +162,10 @@ public final class JournalCodec {
             throw new JournalFormatException(source, line, "status", e.getMessage());
         }
         Instant revokedAt = parseTime(cells.get(map[12]), source, line, "revoked_at", false);
-        boolean v2 = expected == COLUMN_COUNT;
+        boolean v2 = expected >= COLUMN_COUNT;
+        if (expected == CHAINED_COLUMN_COUNT) {
+            JournalChain.checkCells(cells.get(map[COLUMN_COUNT]), cells.get(map[COLUMN_COUNT + 1]), source, line);
+        }
         return new ConsentRecord(id, ts, phone, method, cells.get(map[4]), cells.get(map[5]), cells.get(map[6]),
                 cells.get(map[7]), cells.get(map[8]), cells.get(map[9]), metadata, status, revokedAt,
                 cells.get(map[13]).strip(), v2 ? scope(cells.get(map[14]), "program", source, line) : "",
@@ -198,55 +224,7 @@ public final class JournalCodec {
      * fraction digits) without the formatter machinery; null for anything else.
      */
     static Instant fastInstant(String s) {
-        int n = s.length();
-        if (n < 20 || s.charAt(n - 1) != 'Z' || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T'
-                || s.charAt(13) != ':' || s.charAt(16) != ':') {
-            return null;
-        }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
-        if ((year | month | day | hour | minute | second) < 0 || month < 1 || month > 12 || day < 1
-                || day > 31 || hour > 23 || minute > 59 || second > 59) {
-            return null;
-        }
-        int nanos = 0;
-        if (n > 20) {
-            int fracLen = n - 21;
-            if (s.charAt(19) != '.' || fracLen < 1 || fracLen > 9) {
-                return null;
-            }
-            int f = digits(s, 20, fracLen);
-            if (f < 0) {
-                return null;
-            }
-            nanos = f;
-            for (int i = fracLen; i < 9; i++) {
-                nanos *= 10;
-            }
-        } else if (s.charAt(19) != 'Z') {
-            return null;
-        }
-        if (day > 28 && day > java.time.YearMonth.of(year, month).lengthOfMonth()) {
-            return null;
-        }
-        long epochDay = java.time.LocalDate.of(year, month, day).toEpochDay();
-        return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3600L + minute * 60L + second, nanos);
-    }
-
-    private static int digits(String s, int from, int len) {
-        int v = 0;
-        for (int i = from; i < from + len; i++) {
-            int d = s.charAt(i) - '0';
-            if (d < 0 || d > 9) {
-                return -1;
-            }
-            v = v * 10 + d;
-        }
-        return v;
+        return JournalTimes.fastInstant(s);
     }
 
     /**
@@ -387,9 +365,22 @@ public final class JournalCodec {
      * @param formulaSafe neutralise free-text cells that a spreadsheet would run as a formula
      * @throws InvalidInputException naming {@code program}, {@code brand} or {@code channel} when the map is
      *                               legacy and {@code r} is not legacy-shaped; nothing was appended
+     * @throws IllegalArgumentException for a version 3 map: its rows carry chain cells, written by
+     *                               {@link JournalChain.Linker} or a store's chained append
      */
     public static StringBuilder appendLine(StringBuilder sb, ConsentRecord r, int[] map, boolean formulaSafe) {
-        int n = fileColumnCount(map);
+        if (schemaVersion(map) == SCHEMA_VERSION) {
+            throw new IllegalArgumentException("a version 3 row is written with its chain cells (JournalChain.Linker)");
+        }
+        return appendCells(sb, r, map, formulaSafe).append('\n');
+    }
+
+    /**
+     * Appends {@code r}'s record cells (14 for a legacy map, else 17) in the file's column order, comma
+     * separated, with no chain cells and no line end: what precedes a version 3 row's chain cells.
+     */
+    public static StringBuilder appendCells(StringBuilder sb, ConsentRecord r, int[] map, boolean formulaSafe) {
+        int n = Math.min(fileColumnCount(map), COLUMN_COUNT);
         if (n == LEGACY_COLUMN_COUNT && !r.isLegacyShaped()) {
             throw new InvalidInputException(!r.program().isEmpty() ? "program" : !r.brand().isEmpty() ? "brand"
                     : "channel", "cannot be written in the legacy 14-column journal schema (version 1); upgrade the "
@@ -410,23 +401,31 @@ public final class JournalCodec {
             }
             appendCell(sb, cell);
         }
-        return sb.append('\n');
+        return sb;
     }
 
-    /** The column map of a legacy file in schema order: 0..13, then -1 for program, brand and channel. */
+    /**
+     * The column map of a legacy file in schema order: 0..13, then -1 for program, brand, channel and the
+     * chain cells ({@link #CHAINED_COLUMN_COUNT} long, as {@link #mapHeader} returns).
+     */
     public static int[] legacyMap() {
-        int[] m = new int[COLUMN_COUNT];
-        for (int i = 0; i < COLUMN_COUNT; i++) {
-            m[i] = i < LEGACY_COLUMN_COUNT ? i : -1;
-        }
-        return m;
+        return map(LEGACY_COLUMN_COUNT);
     }
 
-    /** The identity column map of a version 2 file (file order = schema order). */
+    /** The identity column map of a version 3 file (file order = schema order, then the chain cells). */
+    public static int[] chainedMap() {
+        return map(CHAINED_COLUMN_COUNT);
+    }
+
+    /** The identity column map of a version 2 file (file order = schema order; -1 for the chain cells). */
     public static int[] identityMap() {
-        int[] m = new int[COLUMN_COUNT];
-        for (int i = 0; i < COLUMN_COUNT; i++) {
-            m[i] = i;
+        return map(COLUMN_COUNT);
+    }
+
+    private static int[] map(int columns) {
+        int[] m = new int[CHAINED_COLUMN_COUNT];
+        for (int i = 0; i < CHAINED_COLUMN_COUNT; i++) {
+            m[i] = i < columns ? i : -1;
         }
         return m;
     }

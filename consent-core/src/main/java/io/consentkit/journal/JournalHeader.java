@@ -10,17 +10,21 @@ import java.util.Set;
 
 /**
  * Header mapping behind {@link JournalCodec#mapHeader}: a header is schema version 1 (exactly the 14
- * legacy columns, in any order) or version 2 (those and {@code program}, {@code brand},
- * {@code channel}, in any order); anything else names what is missing, unknown or repeated.
- * Stateless and thread-safe.
+ * legacy columns, in any order), version 2 (those and {@code program}, {@code brand},
+ * {@code channel}, in any order) or version 3 (the 17 of version 2 in any order, then
+ * {@link JournalChain#COLUMNS} {@code row_digest,chain_link}, last and in that order, so that a writer
+ * can add a row's chain cells after its other cells); anything else names what is missing, unknown,
+ * repeated or misplaced. Stateless and thread-safe.
  */
 final class JournalHeader {
     private JournalHeader() {
     }
 
     static int[] map(List<String> names, String source) {
-        List<String> columns = ConsentRecord.COLUMNS;
+        List<String> columns = new ArrayList<>(ConsentRecord.COLUMNS);
+        columns.addAll(JournalChain.COLUMNS);
         int legacy = ConsentRecord.LEGACY_COLUMNS.size();
+        int scoped = ConsentRecord.COLUMNS.size();
         int[] map = new int[columns.size()];
         Arrays.fill(map, -1);
         List<String> unknown = new ArrayList<>();
@@ -42,11 +46,15 @@ final class JournalHeader {
         }
         List<String> missing = new ArrayList<>();
         int scopeColumns = 0;
-        for (int i = legacy; i < columns.size(); i++) {
+        for (int i = legacy; i < scoped; i++) {
             scopeColumns += map[i] >= 0 ? 1 : 0;
         }
+        int chainColumns = 0;
+        for (int i = scoped; i < columns.size(); i++) {
+            chainColumns += map[i] >= 0 ? 1 : 0;
+        }
         for (int i = 0; i < columns.size(); i++) {
-            if (map[i] < 0 && (i < legacy || scopeColumns > 0)) {
+            if (map[i] < 0 && (i < legacy || i < scoped && scopeColumns + chainColumns > 0 || chainColumns > 0)) {
                 missing.add(columns.get(i));
             }
         }
@@ -58,8 +66,13 @@ final class JournalHeader {
             if (!unknown.isEmpty()) {
                 sb.append(missing.isEmpty() ? "" : ";").append(" unknown ").append(unknown);
             }
-            sb.append(" (version 1 is the 14 legacy columns; version 2 adds program, brand and channel)");
+            sb.append(" (version 1 is the 14 legacy columns; version 2 adds program, brand and channel; version 3 "
+                    + "adds row_digest and chain_link)");
             throw new JournalFormatException(source, 1, "header", sb.toString());
+        }
+        if (chainColumns > 0 && (map[scoped] != names.size() - 2 || map[scoped + 1] != names.size() - 1)) {
+            throw new JournalFormatException(source, 1, "header", "has row_digest and chain_link, but not as its last "
+                    + "two columns in that order (schema version 3 keeps the chain cells last)");
         }
         return map;
     }

@@ -36,6 +36,43 @@ public final class Redaction {
         return METHOD.equals(r.revokedMethod()) && r.metadata().containsKey(NUMBER_HASH);
     }
 
+    /**
+     * Collects, from a journal's rows in file order, the rows its erasure rows vouch for: the rows of
+     * the consents an erasure row lists ({@link #CONSENT_IDS}) that come before it. Their personal
+     * cells were redacted after their digests were recorded, so {@link JournalVerifier} links them by
+     * their recorded digests ({@link JournalVerifier.Options#withRedactedRows}). Not thread-safe.
+     */
+    public static final class Vouched implements java.util.function.Consumer<ConsentRecord> {
+        private long position;
+        private final java.util.Map<String, Long> before = new java.util.HashMap<>();
+
+        @Override
+        public void accept(ConsentRecord r) {
+            position++;
+            if (isErasure(r)) {
+                for (String id : r.metadata().getOrDefault(CONSENT_IDS, "").split(" ")) {
+                    if (!id.isEmpty()) {
+                        before.put(id, position);
+                    }
+                }
+            }
+        }
+
+        /** How many consents erasure rows vouch for. */
+        public int consents() {
+            return before.size();
+        }
+
+        /** The verifier's hook: a row is redacted if an erasure row after it lists its consent. */
+        public JournalVerifier.RedactedRows redactedRows() {
+            java.util.Map<String, Long> copy = java.util.Map.copyOf(before);
+            return (row, consentId) -> {
+                Long at = copy.get(consentId);
+                return at != null && row < at;
+            };
+        }
+    }
+
     /** True if {@code r} carries the redacted number (a redacted row or an erasure row). */
     public static boolean isRedacted(ConsentRecord r) {
         return NUMBER.equals(r.phoneNumber().e164());

@@ -9,6 +9,7 @@ import io.consentkit.InvalidInputException;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.internal.AppendOnlyFile;
 import io.consentkit.journal.CsvRecordReader;
+import io.consentkit.journal.JournalChain;
 import io.consentkit.journal.JournalCodec;
 import io.consentkit.journal.JournalLimits;
 import io.consentkit.phone.PhoneNumbers;
@@ -28,12 +29,20 @@ import java.util.function.Consumer;
 /**
  * The embedded default store: one CSV journal file in the schema existing tools use.
  *
- * <p><b>Schema versions.</b> A new journal gets the version 2 header (the 14 legacy columns, then
- * {@code program,brand,channel}). A legacy 14-column journal opens and replays as it is (its rows in
- * the default program and brand) and is never rewritten implicitly: rows without a program, brand or
- * channel keep being appended to it as 14 cells, and a row with one fails with
- * {@link JournalUpgradeRequiredException} before any byte is written. {@link #upgrade(Path)} is the
- * explicit, crash-safe step to version 2; {@link #schemaVersion()} tells which a journal has.
+ * <p><b>Schema versions.</b> A new journal gets the version 3 header (the 14 legacy columns, then
+ * {@code program,brand,channel}, then the chain cells {@code row_digest,chain_link}). A legacy 14-column
+ * journal opens and replays as it is (its rows in the default program and brand) and is never rewritten
+ * implicitly: rows without a program, brand or channel keep being appended to it as 14 cells, and a row
+ * with one fails with {@link JournalUpgradeRequiredException} before any byte is written. A version 2
+ * journal keeps taking version 2 rows (17 cells, unchained). {@link #upgrade(Path)} is the explicit,
+ * crash-safe step to version 3; {@link #schemaVersion()} tells which a journal has.
+ *
+ * <p><b>Tamper evidence</b> (version 3; format in {@link io.consentkit.journal.JournalChain}). Each row's
+ * digest is computed by the appending thread; its link is computed by the group commit's leader, in
+ * write order, under the writer lock, just before the group is written and forced, so the chain follows
+ * the file's byte order exactly. A failed group leaves the head where it was. A writable open continues
+ * the chain from the last complete row (after a torn tail was moved aside); rows carried over by an
+ * upgrade are unchained and the first row after them links from the genesis.
  *
  * <ul>
  *   <li><b>Append-only.</b> Rows are only ever added at the end; the header is written once.</li>
@@ -80,6 +89,9 @@ public final class CsvConsentStore implements ConsentStore {
     private static final String WHAT = "consent journal";
     private static final StoreCapabilities CAPABILITIES =
             new StoreCapabilities("csv", true, true, false, Duration.ZERO);
+    /** A writable legacy 14-column journal: its appends cannot hold the rows of programs. */
+    private static final StoreCapabilities LEGACY_CAPABILITIES =
+            new StoreCapabilities("csv", true, true, false, Duration.ZERO, false);
     private static final AppendOnlyFile.Errors ERRORS = new AppendOnlyFile.Errors() {
         @Override
         public RuntimeException locked(String message) {
@@ -105,6 +117,9 @@ public final class CsvConsentStore implements ConsentStore {
     private final PhoneNumbers phones;
     private final AppendOnlyFile journal;
     private final int[] columnMap;
+    private final boolean chained;
+    private final boolean schemaOrder;
+    private final String chainRefusal; // why a version 3 journal cannot continue its chain, or null
 
     /**
      * What a {@link Builder} builds: the validated, immutable settings a store is opened with.
@@ -138,7 +153,24 @@ public final class CsvConsentStore implements ConsentStore {
                 : AppendOnlyFile.open(s.file(), WHAT, JournalCodec.HEADER_LINE, s.lockTimeout(), s.clock(),
                         opener::open, ERRORS, format);
         this.columnMap = format.columnMap();
-        if (!s.readOnly()) {
+        this.chained = JournalCodec.schemaVersion(columnMap) == JournalCodec.SCHEMA_VERSION;
+        boolean ordered = true;
+        for (int i = 0; i < JournalCodec.COLUMN_COUNT; i++) {
+            ordered &= columnMap[i] == i;
+        }
+        this.schemaOrder = ordered;
+        if (s.readOnly()) {
+            this.chainRefusal = null;
+        } else {
+            String refusal = null;
+            if (chained) {
+                try {
+                    journal.startChain(ChainTail.lastLink(journal));
+                } catch (JournalFormatException e) {
+                    refusal = e.getMessage(); // the open succeeds (a failing open would change no byte): appends refuse
+                }
+            }
+            this.chainRefusal = refusal;
             JournalUpgrader.deleteStaleTemp(journal.file()); // the writer lock is held: no upgrade is running
         }
     }
@@ -188,28 +220,32 @@ public final class CsvConsentStore implements ConsentStore {
 
     @Override
     public StoreCapabilities capabilities() {
-        return CAPABILITIES;
+        return !journal.isReadOnly() && schemaVersion() == JournalCodec.LEGACY_SCHEMA_VERSION ? LEGACY_CAPABILITIES
+                : CAPABILITIES;
     }
 
     /**
      * The journal's schema version, from its header: {@link JournalCodec#LEGACY_SCHEMA_VERSION} (1) for
-     * a legacy 14-column file, {@link JournalCodec#SCHEMA_VERSION} (2) for a file with
-     * {@code program,brand,channel} (every file this store creates).
+     * a legacy 14-column file, {@link JournalCodec#SCOPES_SCHEMA_VERSION} (2) for a file with
+     * {@code program,brand,channel}, {@link JournalCodec#SCHEMA_VERSION} (3) for a chained file (every
+     * file this store creates).
      */
     public int schemaVersion() {
         return JournalCodec.schemaVersion(columnMap);
     }
 
     /**
-     * Upgrades the journal at {@code file} from the legacy 14-column schema to schema version 2, the
-     * explicit step a legacy journal needs before it can hold rows with a program, brand or channel
-     * (opening and reading never rewrite a file). Every row is kept, its 14 cells as they are and
-     * {@code program,brand,channel} empty (the default program and brand). The new file is written
+     * Upgrades the journal at {@code file} from schema version 1 (legacy 14 columns) or 2 to version 3,
+     * the explicit step a legacy journal needs before it can hold rows with a program, brand or channel,
+     * and a version 2 journal before its rows are chained (opening and reading never rewrite a file).
+     * Every row is kept, its cells as they are ({@code program,brand,channel} empty for a legacy row) and
+     * its chain cells empty: the rows before the upgrade are reported as unchained (legacy) by the
+     * verifier, and the first row appended after it links from the genesis. The new file is written
      * beside the journal ({@code <name>.upgrade-tmp}), forced, and moved over it atomically; a crash at
      * any point leaves either the old complete journal or the new complete one, and the next writable
      * open deletes a leftover temp file. Runs under the journal's writer lock: a store open on it (in
      * this JVM or another process) makes the upgrade fail, changing nothing; stop writers first. A
-     * journal already at version 2 is left as it is.
+     * journal already at version 3 is left as it is.
      *
      * @throws StoreLockedException   if a writer holds the journal
      * @throws JournalFormatException if the journal (or a row of it) is not valid; nothing was changed
@@ -272,6 +308,10 @@ public final class CsvConsentStore implements ConsentStore {
         if (rows.isEmpty()) {
             return;
         }
+        if (chained) {
+            appendChained(rows);
+            return;
+        }
         boolean legacy = JournalCodec.schemaVersion(columnMap) == JournalCodec.LEGACY_SCHEMA_VERSION;
         StringBuilder sb = new StringBuilder(rows.size() * 256);
         for (ConsentRecord r : rows) {
@@ -286,6 +326,34 @@ public final class CsvConsentStore implements ConsentStore {
             JournalCodec.appendLine(sb, r, columnMap, false);
         }
         journal.append(sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Version 3: each row's digest here, in the caller's thread; its link in the group commit, in write order. */
+    private void appendChained(List<ConsentRecord> rows) {
+        if (chainRefusal != null && !journal.isReadOnly()) {
+            throw new ConsentStoreException("cannot append to consent journal " + journal.file() + ": " + chainRefusal);
+        }
+        byte[][] prefixes = new byte[rows.size()][];
+        byte[][] digests = new byte[rows.size()][];
+        StringBuilder sb = new StringBuilder(256);
+        for (int i = 0; i < rows.size(); i++) {
+            ConsentRecord r = rows.get(i);
+            JournalLimits.check(r); // an over-limit batch writes nothing
+            sb.setLength(0);
+            JournalCodec.appendCells(sb, r, columnMap, false);
+            prefixes[i] = sb.toString().getBytes(StandardCharsets.UTF_8);
+            digests[i] = schemaOrder ? JournalChain.digest(prefixes[i]) : JournalChain.digest(JournalChain.canonical(r, false));
+        }
+        journal.appendChained(prefixes, digests);
+    }
+
+    /**
+     * The link the next row will link from: the last chained row's {@code chain_link}, or the genesis
+     * when the journal has no chained row yet; empty for a journal below schema version 3 or opened
+     * read-only.
+     */
+    public Optional<String> chainHead() {
+        return chained && !journal.isReadOnly() && chainRefusal == null ? Optional.of(JournalChain.hex(journal.chainHead())) : Optional.empty();
     }
 
     @Override

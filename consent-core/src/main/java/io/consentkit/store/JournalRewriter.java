@@ -3,6 +3,7 @@ package io.consentkit.store;
 import io.consentkit.internal.AtomicFiles;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.JournalChain;
 import io.consentkit.journal.JournalCodec;
 import io.consentkit.journal.StoreLockedException;
 import io.consentkit.phone.PhoneNumbers;
@@ -23,7 +24,10 @@ import java.time.Duration;
  * writer lock (taken without waiting), the new journal goes to {@code <name>.upgrade-tmp} (the temp
  * file every writable open deletes when a crash left it), its header unchanged, kept rows copied
  * cell for cell; it is forced, moved over the journal atomically and the folder forced. A crash at
- * any point leaves the old complete journal or the new complete one. Stateless; thread-safe.
+ * any point leaves the old complete journal or the new complete one. In a chained journal (schema
+ * version 3) a replaced row keeps its recorded {@code row_digest} and {@code chain_link} (so the links
+ * of every row stay as they were; the verifier accepts the replaced rows by their recorded digests
+ * when an erasure row vouches for them), and appended rows continue the chain. Stateless; thread-safe.
  */
 final class JournalRewriter {
     private JournalRewriter() {
@@ -55,6 +59,8 @@ final class JournalRewriter {
                 header = in.readLine();
             }
             long[] rows = {0};
+            boolean chained = map.length > JournalCodec.COLUMN_COUNT && map[JournalCodec.COLUMN_COUNT] >= 0;
+            byte[][] head = {JournalChain.genesis()};
             Path tmp = JournalUpgrader.tempOf(target);
             Files.deleteIfExists(tmp);
             AtomicFiles.replace(target, tmp, out -> {
@@ -66,7 +72,16 @@ final class JournalRewriter {
                     ConsentRecord row = JournalCodec.decode(i -> cells[i], count, map, phones, source, line, true);
                     ConsentRecord instead = rewrite.replace(row);
                     sb.setLength(0);
-                    if (instead == null) {
+                    if (chained) {
+                        String link = cells[map[JournalCodec.COLUMN_COUNT + 1]];
+                        head[0] = link.isEmpty() ? JournalChain.genesis() : JournalChain.parseHex(link);
+                    }
+                    if (instead != null && chained) {
+                        // a redacted row keeps its recorded digest and link: the erasure row vouches for it
+                        JournalCodec.appendCells(sb, instead, map, false).append(',')
+                                .append(cells[map[JournalCodec.COLUMN_COUNT]]).append(',')
+                                .append(cells[map[JournalCodec.COLUMN_COUNT + 1]]).append('\n');
+                    } else if (instead == null) {
                         for (int i = 0; i < count; i++) {
                             if (i > 0) {
                                 sb.append(',');
@@ -82,7 +97,15 @@ final class JournalRewriter {
                 });
                 for (ConsentRecord r : rewrite.appended()) {
                     sb.setLength(0);
-                    write(w, JournalCodec.appendLine(sb, r, map, false));
+                    if (chained) {
+                        byte[] digest = JournalChain.digest(JournalChain.canonical(r, false));
+                        head[0] = JournalChain.link(head[0], digest);
+                        JournalCodec.appendCells(sb, r, map, false).append(',').append(JournalChain.hex(digest))
+                                .append(',').append(JournalChain.hex(head[0])).append('\n');
+                    } else {
+                        JournalCodec.appendLine(sb, r, map, false);
+                    }
+                    write(w, sb);
                     rows[0]++;
                 }
                 w.flush();

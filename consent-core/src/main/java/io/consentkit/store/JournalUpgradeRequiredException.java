@@ -1,17 +1,17 @@
 package io.consentkit.store;
 
-import io.consentkit.journal.ConsentStoreException;
+import io.consentkit.journal.SchemaUpgradeRequiredException;
 
 import java.nio.file.Path;
 
 /**
  * An append to a journal in the legacy 14-column schema (version 1) held a row that schema cannot
  * hold: one with a {@code program}, {@code brand} or {@code channel}. Nothing was written (the file's
- * bytes are unchanged). The remedy is an explicit upgrade to schema version 2, with every writer
+ * bytes are unchanged). The remedy is an explicit upgrade (to schema version 3), with every writer
  * stopped: {@link CsvConsentStore#upgrade(Path)} or {@code consent upgrade-journal --store PATH}.
  * Immutable and thread-safe.
  */
-public final class JournalUpgradeRequiredException extends ConsentStoreException {
+public final class JournalUpgradeRequiredException extends SchemaUpgradeRequiredException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

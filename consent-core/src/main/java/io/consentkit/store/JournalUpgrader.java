@@ -23,10 +23,11 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 
 /**
- * The explicit upgrade of a CSV journal from the legacy schema (version 1, 14 columns) to version 2,
- * behind {@link CsvConsentStore#upgrade(Path)}. Under the journal's writer lock (taken without
+ * The explicit upgrade of a CSV journal from the legacy schema (version 1, 14 columns) or version 2 to
+ * version 3, behind {@link CsvConsentStore#upgrade(Path)}. Under the journal's writer lock (taken without
  * waiting: a running writer makes it fail and changes nothing), every row is validated and copied,
- * its 14 cells as they are in schema order plus empty {@code program,brand,channel}, to
+ * its cells as they are in schema order (empty {@code program,brand,channel} for a legacy row) and
+ * empty chain cells {@code row_digest,chain_link} (unchained rows: the chain starts after them), to
  * {@code <name>.upgrade-tmp}; the copy is forced, moved over the journal atomically and the folder
  * forced. A crash at any point leaves the old complete journal (and perhaps a temp file, which the next
  * writable open or upgrade deletes) or the new complete one. Stateless; thread-safe.
@@ -96,11 +97,11 @@ final class JournalUpgrader {
                 store.readRows((cells, count, line) -> {
                     JournalCodec.decode(i -> cells[i], count, map, phones, source, line, true); // validates
                     sb.setLength(0);
-                    for (int i = 0; i < JournalCodec.LEGACY_COLUMN_COUNT; i++) {
-                        JournalCodec.appendCell(sb, cells[map[i]]);
+                    for (int i = 0; i < JournalCodec.COLUMN_COUNT; i++) {
+                        JournalCodec.appendCell(sb, map[i] < 0 ? "" : cells[map[i]]);
                         sb.append(',');
                     }
-                    sb.append(",,\n");
+                    sb.append(",\n"); // the two chain cells empty: an unchained row, reported as legacy
                     try {
                         w.append(sb);
                     } catch (IOException e) {
@@ -133,7 +134,7 @@ final class JournalUpgrader {
                     + "; the journal was not replaced", e.getCause());
         } catch (IOException e) {
             throw new ConsentStoreException("cannot upgrade consent journal " + target + ": " + e.getMessage()
-                    + "; the journal was not replaced unless it already has schema version 2", e);
+                    + "; the journal was not replaced unless it already has schema version 3", e);
         } finally {
             store.close();
         }

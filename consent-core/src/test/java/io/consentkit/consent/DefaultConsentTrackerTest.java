@@ -228,7 +228,7 @@ class DefaultConsentTrackerTest {
         StringWriter out = new StringWriter();
         assertThat(tracker.exportAudit(out)).isEqualTo(2);
         String csv = out.toString();
-        assertThat(csv).startsWith(String.join(",", ConsentRecord.COLUMNS) + "\n");
+        assertThat(csv).startsWith(io.consentkit.journal.JournalCodec.HEADER_LINE + "\n"); // version 3: its own chain
         assertThat(csv).contains(",\"'=HYPERLINK(\"\"http://evil\"\")\",'@SUM(A1),'-2+3,'+1.2.3.4,");
         assertThat(csv).contains(",+15125551234,"); // the E.164 number itself stays usable
         assertThat(csv).doesNotContain(",=", ",@", ",-2");

@@ -195,7 +195,7 @@ class ImportRestoreTest {
     }
 
     private static String csv(ConsentRecord... rows) {
-        StringBuilder sb = new StringBuilder(io.consentkit.journal.JournalCodec.HEADER_LINE).append('\n');
+        StringBuilder sb = new StringBuilder(io.consentkit.journal.JournalCodec.SCOPES_HEADER_LINE).append('\n');
         for (ConsentRecord r : rows) {
             io.consentkit.journal.JournalCodec.appendLine(sb, r, io.consentkit.journal.JournalCodec.identityMap(), false);
         }

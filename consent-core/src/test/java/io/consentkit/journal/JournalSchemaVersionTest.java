@@ -28,7 +28,8 @@ class JournalSchemaVersionTest {
     void theVersion2ColumnsFollowTheFourteenLegacyOnesUnchanged() {
         assertThat(ConsentRecord.COLUMNS.subList(0, 14)).isEqualTo(ConsentRecord.LEGACY_COLUMNS);
         assertThat(ConsentRecord.COLUMNS.subList(14, 17)).containsExactly("program", "brand", "channel");
-        assertThat(JournalCodec.HEADER_LINE).isEqualTo(JournalCodec.LEGACY_HEADER_LINE + ",program,brand,channel");
+        assertThat(JournalCodec.SCOPES_HEADER_LINE).isEqualTo(JournalCodec.LEGACY_HEADER_LINE + ",program,brand,channel");
+        assertThat(JournalCodec.HEADER_LINE).isEqualTo(JournalCodec.SCOPES_HEADER_LINE + ",row_digest,chain_link");
         assertThat(JournalCodec.COLUMN_COUNT).isEqualTo(17);
         assertThat(JournalCodec.LEGACY_COLUMN_COUNT).isEqualTo(14);
     }
@@ -97,7 +98,7 @@ class JournalSchemaVersionTest {
         List<ConsentRecord> rows = List.of(row("a").withScope("marketing", "acme", "web"), row("b"),
                 row("c").withStatus(ConsentStatus.REVOKED, T.plusSeconds(5), "stop_keyword", Map.of())
                         .withScope("", "acme", "sms"));
-        StringBuilder export = new StringBuilder(JournalCodec.HEADER_LINE).append('\n');
+        StringBuilder export = new StringBuilder(JournalCodec.SCOPES_HEADER_LINE).append('\n');
         StringBuilder legacy = new StringBuilder(JournalCodec.LEGACY_HEADER_LINE).append('\n');
         for (ConsentRecord r : rows) {
             JournalCodec.appendLine(export, r, JournalCodec.identityMap(), true);

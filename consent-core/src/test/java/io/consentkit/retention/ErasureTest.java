@@ -5,6 +5,7 @@ import io.consentkit.consent.ConsentRequest;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ErasureKey;
+import io.consentkit.journal.JournalVerifier;
 import io.consentkit.journal.OptInMethod;
 import io.consentkit.journal.Redaction;
 import io.consentkit.send.CsvSendLog;
@@ -143,6 +144,35 @@ class ErasureTest {
             t.recordConsent(ConsentRequest.builder(ANN, OptInMethod.KEYWORD, TEXT).build());
             assertThat(t.isActive(ANN)).isTrue();
         }
+    }
+
+    @Test
+    void theChainStaysVerifiableThroughTheErasureRowsVouching() throws Exception {
+        history();
+        JournalVerifier.Result before = JournalVerifier.verify(journal());
+        assertThat(before.ok()).isTrue();
+        assertThat(before.chainedRows()).isEqualTo(before.rows());
+        erasure().erase(ANN, "request 9");
+        Redaction.Vouched vouched = new Redaction.Vouched();
+        try (CsvConsentStore s = CsvConsentStore.openReadOnly(journal())) {
+            s.replay(vouched);
+        }
+        JournalVerifier.Result after = JournalVerifier.verify(journal(),
+                JournalVerifier.Options.DEFAULTS.withRedactedRows(vouched.redactedRows()));
+        assertThat(after.ok()).as(String.valueOf(after.firstBreak())).isTrue();
+        assertThat(after.rows()).isEqualTo(before.rows() + 2); // Ann's revocation and the erasure row
+        assertThat(after.redactedRows()).isEqualTo(2);
+        JournalVerifier.Result unvouched = JournalVerifier.verify(journal());
+        assertThat(unvouched.ok()).as("without the erasure row's word, the redacted row no longer hashes to its digest")
+                .isFalse();
+        assertThat(unvouched.firstBreak().problem()).isEqualTo(JournalVerifier.Problem.DIGEST);
+        assertThat(unvouched.firstBreak().row()).isEqualTo(1);
+        // the chain goes on after the erasure: a writer appends, and the whole journal still verifies
+        try (ConsentTracker t = ConsentTracker.builder(CsvConsentStore.open(journal())).clock(clock).erasureKey(key).build()) {
+            t.recordConsent(ConsentRequest.builder("+15125550000", OptInMethod.KEYWORD, TEXT).build());
+        }
+        assertThat(JournalVerifier.verify(journal(), JournalVerifier.Options.DEFAULTS
+                .withRedactedRows(vouched.redactedRows())).ok()).isTrue();
     }
 
     @Test

@@ -150,8 +150,8 @@ class CsvJournalFaultTest {
     @Test
     void aJournalGrownBySomeoneElseStopsTheWriterAndNothingIsOverwritten() throws Exception {
         Path f = dir.resolve("c.csv");
-        StringBuilder foreign = JournalCodec.appendLine(new StringBuilder(), row("foreign", "+15125550000"),
-                JournalCodec.identityMap(), false);
+        StringBuilder foreign = new io.consentkit.journal.JournalChain.Linker().appendLine(new StringBuilder(),
+                row("foreign", "+15125550000"), false);
         try (CsvConsentStore s = CsvConsentStore.open(f)) {
             s.append(List.of(row("a", "+15125551234")));
             Files.writeString(f, foreign, StandardOpenOption.APPEND);

@@ -54,8 +54,9 @@ class CsvJournalFuzzTest {
                 new ConsentRecord("a4", t.plusSeconds(4), PhoneNumber.of("+442071838750"), "keyword", "START",
                         "", "Bob, Jr.", "", "", "", Map.of("n", "{[\"]}"), ConsentStatus.ACTIVE, null, ""));
         StringBuilder sb = new StringBuilder(JournalCodec.HEADER_LINE).append('\n');
+        io.consentkit.journal.JournalChain.Linker chain = new io.consentkit.journal.JournalChain.Linker();
         for (ConsentRecord r : rows) {
-            JournalCodec.appendLine(sb, r, JournalCodec.identityMap(), false);
+            chain.appendLine(sb, r, false);
         }
         sb.append("l5,2024-01-01 00:00:00,+15125550101,web_form,ok,c9,Dwayne 6'5\" Smith,,,,,active,,\r\n");
         return sb.toString().getBytes(StandardCharsets.UTF_8);

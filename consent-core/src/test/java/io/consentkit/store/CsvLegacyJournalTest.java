@@ -125,7 +125,7 @@ class CsvLegacyJournalTest {
     }
 
     @Test
-    void aNewJournalHasTheVersion2HeaderAndTakesScopedRows() throws IOException {
+    void aNewJournalHasTheVersion3HeaderAndTakesScopedRows() throws IOException {
         Path fresh = dir.resolve("new.csv");
         ConsentRecord scoped = row("s1", "+15125550103").withScope("alerts", "acme", "sms");
         try (CsvConsentStore s = CsvConsentStore.open(fresh)) {
@@ -134,16 +134,16 @@ class CsvLegacyJournalTest {
         }
         List<String> lines = Files.readAllLines(fresh);
         assertThat(lines.get(0)).isEqualTo(JournalCodec.HEADER_LINE)
-                .startsWith(JournalCodec.LEGACY_HEADER_LINE + ",program,brand,channel");
-        assertThat(lines.get(1)).endsWith(",alerts,acme,sms");
-        assertThat(lines.get(2)).endsWith(",,,");
+                .isEqualTo(JournalCodec.LEGACY_HEADER_LINE + ",program,brand,channel,row_digest,chain_link");
+        assertThat(lines.get(1)).matches(".*,alerts,acme,sms,[0-9a-f]{64},[0-9a-f]{64}");
+        assertThat(lines.get(2)).matches(".*,,,,[0-9a-f]{64},[0-9a-f]{64}");
         try (CsvConsentStore s = CsvConsentStore.openReadOnly(fresh)) {
             assertThat(replay(s)).containsExactly(scoped, row("d1", "+15125550104"));
         }
     }
 
     @Test
-    void upgradeWritesAVersion2CopyKeepingEveryLegacyCellAndThenTakesScopedRows() throws IOException {
+    void upgradeWritesAVersion3CopyKeepingEveryLegacyCellUnchainedAndThenTakesChainedScopedRows() throws IOException {
         List<ConsentRecord> before;
         try (CsvConsentStore s = CsvConsentStore.open(file)) {
             s.append(List.of(row("n1", "+15125550101")));
@@ -152,18 +152,23 @@ class CsvLegacyJournalTest {
         UpgradeResult result = CsvConsentStore.upgrade(file);
         assertThat(result.upgraded()).isTrue();
         assertThat(result.fromVersion()).isEqualTo(1);
-        assertThat(result.toVersion()).isEqualTo(2);
+        assertThat(result.toVersion()).isEqualTo(3);
         assertThat(result.rows()).isEqualTo(4);
         List<String> lines = Files.readAllLines(file);
         assertThat(lines.get(0)).isEqualTo(JournalCodec.HEADER_LINE);
-        assertThat(lines.get(1)).startsWith("a1b2c3,2024-11-02 14:03:11.250413,+15125551234,").endsWith(",active,,,,,");
+        assertThat(lines.get(1)).startsWith("a1b2c3,2024-11-02 14:03:11.250413,+15125551234,").endsWith(",active,,,,,,,");
         assertThat(Files.exists(JournalUpgrader.tempOf(file.toAbsolutePath()))).isFalse();
         ConsentRecord scoped = row("s1", "+15125550103").withScope("marketing", "acme", "web");
         try (CsvConsentStore s = CsvConsentStore.open(file)) {
-            assertThat(s.schemaVersion()).isEqualTo(2);
+            assertThat(s.schemaVersion()).isEqualTo(3);
+            assertThat(s.chainHead()).contains(io.consentkit.journal.JournalChain.GENESIS_HEX);
             assertThat(replay(s)).isEqualTo(before);
             s.append(List.of(scoped));
         }
+        io.consentkit.journal.JournalVerifier.Result verified = io.consentkit.journal.JournalVerifier.verify(file);
+        assertThat(verified.ok()).isTrue();
+        assertThat(verified.legacyRows()).isEqualTo(4);
+        assertThat(verified.chainedRows()).isEqualTo(1);
         try (CsvConsentStore s = CsvConsentStore.openReadOnly(file)) {
             assertThat(replay(s)).hasSize(5).last().isEqualTo(scoped);
         }
@@ -229,7 +234,7 @@ class CsvLegacyJournalTest {
             }
         })).hasMessageContaining("killed after the move");
         try (CsvConsentStore s = CsvConsentStore.open(file)) {
-            assertThat(s.schemaVersion()).isEqualTo(2);
+            assertThat(s.schemaVersion()).isEqualTo(3);
             assertThat(replay(s)).extracting(ConsentRecord::consentId).containsExactly("a1b2c3", "d4e5f6", "9f8e7d");
         }
     }

@@ -25,15 +25,15 @@ import java.util.List;
  * writes its new snapshot in version 2. Not public API. Thread-safe (stateless).
  */
 public final class JournalObjects {
-    private static final byte[] HEADER = (JournalCodec.HEADER_LINE + "\n").getBytes(StandardCharsets.UTF_8);
+    private static final byte[] HEADER = (JournalCodec.SCOPES_HEADER_LINE + "\n").getBytes(StandardCharsets.UTF_8);
 
     private JournalObjects() {
     }
 
     /** Header plus the rows, UTF-8. */
     public static byte[] encode(List<ConsentRecord> rows) {
-        StringBuilder sb = new StringBuilder(JournalCodec.HEADER_LINE.length() + 1 + rows.size() * 400);
-        sb.append(JournalCodec.HEADER_LINE).append('\n');
+        StringBuilder sb = new StringBuilder(JournalCodec.SCOPES_HEADER_LINE.length() + 1 + rows.size() * 400);
+        sb.append(JournalCodec.SCOPES_HEADER_LINE).append('\n');
         appendRows(sb, rows);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
@@ -86,7 +86,7 @@ public final class JournalObjects {
     /** A legacy (or reordered) snapshot rewritten with the version 2 header and column order, cells unchanged. */
     private static byte[] toVersion2(byte[] base) {
         StringBuilder sb = new StringBuilder(base.length + base.length / 8 + HEADER.length);
-        sb.append(JournalCodec.HEADER_LINE).append('\n');
+        sb.append(JournalCodec.SCOPES_HEADER_LINE).append('\n');
         try (CSVParser p = CSVFormat.RFC4180.builder().get().parse(JournalCodec.utf8Reader(
                 new ByteArrayInputStream(base), "snapshot"))) {
             int[] map = null;
