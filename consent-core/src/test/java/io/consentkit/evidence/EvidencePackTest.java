@@ -158,6 +158,25 @@ class EvidencePackTest {
     }
 
     @Test
+    void theDocumentedPack() throws Exception {
+        history();
+        Programs programs = Programs.defaults();
+        try (CsvSendLog sendLog = CsvSendLog.openReadOnly(dir.resolve("sends.csv"));
+             CsvConsentStore store = CsvConsentStore.openReadOnly(journal())) {
+            Path zip = dir.resolve("pack.zip");
+            // snippet: evidence-pack
+            EvidenceSummary summary = EvidencePack.builder("default").programs(programs).sendLog(sendLog)
+                    .sample("welcome", "Basin Climbing: new routes this week! Reply STOP to opt out.")
+                    .reply("STOP", "Basin Climbing: you are unsubscribed. Reply START to resubscribe.")
+                    .build()
+                    .write(store, zip); // index.html and the CSV files; numbers masked
+            // end snippet
+            assertThat(summary.samples()).isEqualTo(1);
+            assertThat(unzip(zip)).containsKey("index.html");
+        }
+    }
+
+    @Test
     void unmaskedShowsTheNumbers() throws Exception {
         history();
         pack(true);

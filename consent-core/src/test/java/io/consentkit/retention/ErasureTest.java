@@ -176,6 +176,27 @@ class ErasureTest {
     }
 
     @Test
+    void theDocumentedErasure() throws Exception {
+        history();
+        Path keyFile = dir.resolve("erasure.key");
+        Files.writeString(keyFile, java.util.HexFormat.of().formatHex("k".repeat(32).getBytes(StandardCharsets.UTF_8)));
+        Path journal = journal();
+        Path sendLog = sends();
+        // snippet: erasure
+        ErasureKey key = ErasureKey.load(keyFile);
+        ErasureResult result = Erasure.builder(journal).sendLog(sendLog).key(key).build()
+                .erase("+15125551234", "GDPR request 2026-004");
+        ConsentTracker tracker = ConsentTracker.builder(CsvConsentStore.open(journal)).erasureKey(key).build();
+        boolean blocked = tracker.isOptedOut("+15125551234"); // true: the number stays suppressed
+        // end snippet
+        try (tracker) {
+            assertThat(blocked).isTrue();
+            assertThat(result.journalRows()).isEqualTo(1);
+            assertThat(Files.readString(journal)).doesNotContain(ANN);
+        }
+    }
+
+    @Test
     void aTrackerWithoutTheKeyRefusesToOpenOverErasures() throws Exception {
         history();
         erasure().erase(ANN, "request 5");

@@ -102,6 +102,22 @@ class RetentionPolicyTest {
     }
 
     @Test
+    void theDocumentedDryRun() {
+        history();
+        clock.set(Instant.parse("2022-07-01T00:00:00Z"));
+        try (CsvConsentStore store = CsvConsentStore.openReadOnly(dir.resolve("consents.csv"));
+             CsvSendLog sendLog = CsvSendLog.openReadOnly(dir.resolve("sends.csv"))) {
+            // snippet: retention-due
+            RetentionPolicy policy = RetentionPolicy.builder()
+                    .keep("alerts", Period.ofYears(2)) // every other program keeps the default, 5 years
+                    .build();
+            List<RetentionCandidate> due = policy.due(store, sendLog, programs, clock);
+            // end snippet
+            assertThat(due).extracting(c -> c.phoneNumber().e164()).containsExactly(BOB);
+        }
+    }
+
+    @Test
     void aBadPeriodNamesTheKey() {
         assertThatThrownBy(() -> RetentionPolicy.parse("five years", "consentkit.retention.keep", "", "p"))
                 .isInstanceOfSatisfying(InvalidInputException.class,
