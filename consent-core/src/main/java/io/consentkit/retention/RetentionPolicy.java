@@ -141,7 +141,8 @@ public final class RetentionPolicy {
         }
         List<RetentionCandidate> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, ConsentRecord>> n : byNumber.entrySet()) {
-            Instant toNumber = sendLog == null ? null : byRecipient.get(sendLog.recipientKey(n.getKey()));
+            // a log written before recipient keys has none to match (and may have no key to make them)
+            Instant toNumber = byRecipient.isEmpty() ? null : byRecipient.get(sendLog.recipientKey(n.getKey()));
             Instant relied = Instant.EPOCH;
             Instant until = Instant.EPOCH;
             boolean live = false;
