@@ -90,6 +90,14 @@ class ArchitectureTest {
         floor("io.consentkit.inbound", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
                 "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent",
                 "io.consentkit.inbound.internal", "io.consentkit.send");
+        // above send: the evidence pack reads the send log and counts segments
+        floor("io.consentkit.evidence", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
+                "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent", "io.consentkit.message",
+                "io.consentkit.send");
+        // above send and store: retention reads the send log; erasure compacts the CSV journal and send log
+        floor("io.consentkit.retention", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
+                "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.store", "io.consentkit.consent",
+                "io.consentkit.send");
         floor("io.consentkit.config", "io.consentkit", "io.consentkit.support", "io.consentkit.internal",
                 "io.consentkit.phone", "io.consentkit.journal", "io.consentkit.consent", "io.consentkit.message",
                 "io.consentkit.revocation", "io.consentkit.send");

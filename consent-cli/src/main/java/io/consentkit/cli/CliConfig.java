@@ -30,6 +30,9 @@ import java.util.Map;
  * (flag &gt; environment &gt; file &gt; default). Not thread-safe: one per run.
  */
 final class CliConfig implements CommandLine.IDefaultValueProvider {
+    /** The options whose defaults come from the configuration. */
+    private static final java.util.Set<String> CONFIGURED = java.util.Set.of("--store", "--brand", "--erasure-key-file",
+            "--keep", "--program-keep");
     private final String[] args;
     private final Map<String, String> env;
     private final Path workDir;
@@ -49,13 +52,16 @@ final class CliConfig implements CommandLine.IDefaultValueProvider {
         return switch (o.longestName()) {
             case "--store" -> config().csvPath().toString();
             case "--brand" -> config().brand();
+            case "--erasure-key-file" -> config().value(ConfigKeys.ERASURE_KEY_FILE);
+            case "--keep" -> config().value(ConfigKeys.RETENTION_KEEP);
+            case "--program-keep" -> config().value(ConfigKeys.RETENTION_PROGRAMS);
             default -> null;
         };
     }
 
     /** {@code --store} or {@code --brand} of {@link StoreOptions} (commands that also have {@code --config}). */
     private static boolean isStoreOption(CommandLine.Model.OptionSpec o) {
-        return (o.longestName().equals("--store") || o.longestName().equals("--brand")) && o.command() != null
+        return CONFIGURED.contains(o.longestName()) && o.command() != null
                 && o.command().findOption("--config") != null;
     }
 

@@ -55,7 +55,8 @@ final class ExportCommand implements Callable<Integer> {
         }
         InMemoryConsentStore memory = new InMemoryConsentStore();
         memory.append(rows);
-        return ConsentTracker.builder(memory).brand(opts.brand).programs(opts.programs()).build();
+        return ConsentTracker.builder(memory).brand(opts.brand).programs(opts.programs()).erasureKey(opts.erasureKey())
+                .build();
     }
 
     @Override

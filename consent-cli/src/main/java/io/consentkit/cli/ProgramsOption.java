@@ -164,11 +164,6 @@ final class ProgramsOption {
      * suppression of it, of its brand or of everything (the rows {@code isActive(phone, program)} reads).
      */
     static boolean covers(ConsentRecord r, Program program, Programs programs) {
-        String p = programOf(r, programs);
-        if (p != null) {
-            return p.equals(program.name());
-        }
-        String brand = brandOf(r, programs);
-        return brand == null || brand.equals(program.brand());
+        return programs.covers(r, program.name());
     }
 }

@@ -69,6 +69,11 @@ final class StoreOptions {
         this.format = f;
     }
 
+    @Option(names = "--erasure-key-file", paramLabel = "<file>",
+            description = "Key of erased numbers' keyed hashes (hex or base64); needed over a journal with erasures. "
+                    + "Default: consentkit.erasure.key-file")
+    Path erasureKeyFile;
+
     @Option(names = "--config", paramLabel = "<file>",
             description = "Configuration file with consentkit.* keys (.yml, .yaml or .properties; docs/configuration.md). "
                     + "Default: ./consentkit.yml when present. Flags win over environment variables, which win over the file.")
@@ -77,6 +82,12 @@ final class StoreOptions {
     /** The consent scopes of {@code --programs}: the one program {@code default} without it. */
     Programs programs() {
         return programsOption.programs();
+    }
+
+    /** The key of {@code --erasure-key-file}, or null without one. */
+    io.consentkit.journal.ErasureKey erasureKey() {
+        return erasureKeyFile == null || erasureKeyFile.toString().isEmpty() ? null
+                : io.consentkit.journal.ErasureKey.load(erasureKeyFile);
     }
 
     /** True when {@code --store} is a JDBC URL (never a file path). */
@@ -116,7 +127,8 @@ final class StoreOptions {
         if (isJdbc()) {
             return jdbcTracker(createSchema);
         }
-        return ConsentTracker.builder(CsvConsentStore.open(csvPath())).brand(brand).programs(scopes).build();
+        return ConsentTracker.builder(CsvConsentStore.open(csvPath())).brand(brand).programs(scopes)
+                .erasureKey(erasureKey()).build();
     }
 
     /**
@@ -129,12 +141,14 @@ final class StoreOptions {
         if (isJdbc()) {
             return jdbcTracker(false);
         }
-        return ConsentTracker.builder(CsvConsentStore.openReadOnly(csvPath())).brand(brand).programs(scopes).build();
+        return ConsentTracker.builder(CsvConsentStore.openReadOnly(csvPath())).brand(brand).programs(scopes)
+                .erasureKey(erasureKey()).build();
     }
 
     private ConsentTracker jdbcTracker(boolean create) {
         try {
-            return ConsentTracker.builder(jdbcStore(create)).brand(brand).programs(programs()).build();
+            return ConsentTracker.builder(jdbcStore(create)).brand(brand).programs(programs()).erasureKey(erasureKey())
+                    .build();
         } catch (ConsentStoreException e) {
             if (!create && e.getMessage() != null && e.getMessage().contains("does not exist")) {
                 throw new ConsentStoreException(e.getMessage() + "; from the consent command, add --create-schema "

@@ -101,6 +101,17 @@ public final class ConfigKeys {
     public static final ConfigKey SENDER_QUIET_HOURS_WINDOW = key("consentkit.sender.quiet-hours.window", Kind.WINDOW,
             "08:00-21:00", false, "spring", "Allowed sending window, recipient's local time (Florida numbers end at 20:00)");
 
+    /** How long consent proof is kept. */
+    public static final ConfigKey RETENTION_KEEP = key("consentkit.retention.keep", Kind.TEXT, "P5Y", false, "cli",
+            "How long proof is kept after a consent ended or was last relied on for a send (ISO-8601 period: P5Y, P18M)");
+    /** Per-program retention periods. */
+    public static final ConfigKey RETENTION_PROGRAMS = key("consentkit.retention.programs", Kind.TEXT, "", false, "cli",
+            "Programs with their own retention period: program=period, comma-separated (alerts=P2Y)");
+    /** The erasure key file. */
+    public static final ConfigKey ERASURE_KEY_FILE = key("consentkit.erasure.key-file", Kind.PATH, "", false, "cli",
+            "File with the key (hex or base64, 32 bytes or more) of erased numbers' keyed hashes; needed over a "
+                    + "journal with erasures");
+
     /** Every key, in table order. */
     public static final List<ConfigKey> ALL = List.copyOf(BY_NAME.values());
 

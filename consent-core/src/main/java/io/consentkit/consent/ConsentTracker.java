@@ -444,6 +444,7 @@ public interface ConsentTracker extends AutoCloseable {
         private PhoneNumbers phoneNumbers = PhoneNumbers.defaults();
         private Duration refreshInterval = Duration.ZERO;
         private Programs programs = Programs.defaults();
+        private io.consentkit.journal.ErasureKey erasureKey;
         private ConsentListener listener = ConsentListener.NO_OP;
 
         private Builder(ConsentStore store) {
@@ -509,6 +510,12 @@ public interface ConsentTracker extends AutoCloseable {
             return this;
         }
 
+        /** The key of erased numbers ({@link io.consentkit.journal.ErasureKey}); needed over a journal with erasures. */
+        public Builder erasureKey(io.consentkit.journal.ErasureKey key) {
+            this.erasureKey = key;
+            return this;
+        }
+
         /**
          * Opens the tracker over the settings as they are now (later changes to this builder do not
          * reach it): replays the store's journal into the index.
@@ -520,7 +527,7 @@ public interface ConsentTracker extends AutoCloseable {
         public ConsentTracker build() {
             Duration bound = refreshInterval.isZero() ? store.capabilities().visibilityBound() : refreshInterval;
             return new DefaultConsentTracker(new TrackerSettings(store, texts, clock, phoneNumbers, bound, programs,
-                    listener));
+                    listener, erasureKey));
         }
     }
 }

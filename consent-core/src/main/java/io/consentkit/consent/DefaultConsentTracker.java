@@ -55,6 +55,7 @@ final class DefaultConsentTracker implements ConsentTracker {
     private final ThreadLocal<List<PhoneNumber>> unfenced = ThreadLocal.withInitial(ArrayList::new);
     private final ConsentIds ids;
     private final TrackerReads reads;
+    private final ErasedNumbers erased;
     private final LegacyImport legacyImport;
     private final StoreRefresh refresher;
     private final ConsentListener listener;
@@ -69,11 +70,13 @@ final class DefaultConsentTracker implements ConsentTracker {
         this.index = new Index(programs.table());
         this.ids = new ConsentIds(index::containsId);
         this.listener = settings.listener();
-        this.reads = new TrackerReads(index, phones, this::maybeRefresh);
+        this.erased = new ErasedNumbers(settings.erasureKey());
+        this.reads = new TrackerReads(index, phones, this::maybeRefresh, erased);
         this.legacyImport = new LegacyImport(index, locks, phones, this::ensureOpen, this::commit);
-        this.refresher = new StoreRefresh(store, locks, index::apply, clock, settings.visibilityBound());
+        this.refresher = new StoreRefresh(store, locks, this::apply, clock, settings.visibilityBound());
         try {
             JournalReplay.run(store, this::apply);
+            erased.checkKey();
         } catch (RuntimeException e) {
             try {
                 store.close();
@@ -84,7 +87,6 @@ final class DefaultConsentTracker implements ConsentTracker {
         }
         refresher.markRefreshed();
     }
-
 
     @Override
     public ConsentRecord recordWebFormConsent(String phone, String customerId, String customerName,
@@ -276,8 +278,8 @@ final class DefaultConsentTracker implements ConsentTracker {
 
     private void apply(ConsentRecord row) {
         index.apply(row);
+        erased.accept(row);
     }
-
 
     @Override
     public Optional<ConsentRecord> status(String phone) {
@@ -415,7 +417,6 @@ final class DefaultConsentTracker implements ConsentTracker {
         return reads.findById(consentId);
     }
 
-
     @Override
     public int exportAudit(Writer out) {
         return AuditExport.write(reads.all(), out);
@@ -453,7 +454,6 @@ final class DefaultConsentTracker implements ConsentTracker {
             fenceOptOuts();
         }
     }
-
 
     @Override
     public void refresh() {

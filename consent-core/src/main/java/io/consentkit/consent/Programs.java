@@ -103,6 +103,25 @@ public final class Programs {
         return programs.get(0).brand();
     }
 
+    /**
+     * True if journal row {@code r} bears on the program named {@code program}: a consent of it (an
+     * empty program column is the default program), or a row with no opt-in method (a suppression)
+     * of it, of its brand or of everything: the rows {@code isActive(phone, program)} reads.
+     *
+     * @throws UnknownScopeException (field {@code program}) if there is no such program
+     */
+    public boolean covers(io.consentkit.journal.ConsentRecord r, String program) {
+        Program p = program(program);
+        boolean suppression = r.optInMethod().isEmpty();
+        if (!r.program().isEmpty()) {
+            return r.program().equals(p.name());
+        }
+        if (!suppression) {
+            return defaultProgram().name().equals(p.name());
+        }
+        return r.brand().isEmpty() || r.brand().equals(p.brand());
+    }
+
     /** Every program, the default one first, then in the order they were added. */
     public List<Program> all() {
         return programs;

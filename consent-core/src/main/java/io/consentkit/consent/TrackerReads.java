@@ -29,11 +29,13 @@ final class TrackerReads {
     private final Index index;
     private final PhoneNumbers phones;
     private final Runnable maybeRefresh;
+    private final ErasedNumbers erased;
 
-    TrackerReads(Index index, PhoneNumbers phones, Runnable maybeRefresh) {
+    TrackerReads(Index index, PhoneNumbers phones, Runnable maybeRefresh, ErasedNumbers erased) {
         this.index = index;
         this.phones = phones;
         this.maybeRefresh = maybeRefresh;
+        this.erased = erased;
     }
 
     private NumberState lookup(String phone) {
@@ -126,13 +128,20 @@ final class TrackerReads {
     boolean isOptedOut(String phone, int program) {
         int flags = canonicalFlags(phone, program);
         if (flags < 0) {
-            flags = index.flags(Index.key(phones.parse(phone).e164()), program);
+            PhoneNumber parsed = phones.parse(phone);
+            flags = index.flags(Index.key(parsed.e164()), program);
+            if (flags < 0) {
+                return erased.suppresses(parsed); // no row of its own: erased?
+            }
         }
         return flags > 0 && (flags & NumberState.OPTED_OUT) != 0;
     }
 
     boolean isOptedOut(PhoneNumber phone, int program) {
         int flags = flags(phone, program);
+        if (flags < 0) {
+            return erased.suppresses(phone); // no row of its own: erased?
+        }
         return flags > 0 && (flags & NumberState.OPTED_OUT) != 0;
     }
 

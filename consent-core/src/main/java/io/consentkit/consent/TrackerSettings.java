@@ -20,10 +20,11 @@ import java.util.Objects;
  *                        zero for never
  * @param programs        the consent scopes: programs, brands, senders, revocation policy
  * @param listener        told of opt-ins, opt-outs and append latency
+ * @param erasureKey      the key of erased numbers' hashes, or null
  */
 record TrackerSettings(ConsentStore store, ConsentTexts texts, Clock clock, PhoneNumbers phoneNumbers,
                        Duration visibilityBound, Programs programs,
-                       ConsentListener listener) {
+                       ConsentListener listener, io.consentkit.journal.ErasureKey erasureKey) {
     TrackerSettings {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(texts, "texts");

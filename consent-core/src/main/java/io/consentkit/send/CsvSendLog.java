@@ -235,6 +235,32 @@ public final class CsvSendLog implements SendLog {
         return columns >= V2_COLUMNS;
     }
 
+    /**
+     * Erasure: rewrites the log whole (a new file beside it, forced, moved over it atomically, the
+     * folder forced: a crash leaves the old or the new file) with the decision rows sent to any of
+     * {@code e164s} redacted ({@link SendLogRedaction}: number, body digest, detail, recipient key and correlation id
+     * replaced by {@code marker} or emptied). Rows written before the {@code recipient_key} column name
+     * no recipient and stay as they are. Closes this log, whose file was replaced: open it again to go on.
+     *
+     * @return the rows redacted (0: the file was not touched)
+     * @throws SendLogException if the log is read-only or cannot be rewritten (then it is unchanged)
+     */
+    public int redactRecipients(java.util.Collection<String> e164s, String marker) {
+        try {
+            if (isReadOnly()) {
+                throw new SendLogException("send log " + file.file() + " is open read-only: it cannot be redacted");
+            }
+            java.util.Set<String> keys = new java.util.HashSet<>();
+            e164s.forEach(n -> keys.add(recipientKey(n)));
+            return SendLogRedaction.run(file.read(), file.file(), keys, marker);
+        } catch (IOException e) {
+            throw new SendLogException("cannot redact send log " + file.file() + ": " + e.getMessage()
+                    + "; it was not replaced", e);
+        } finally {
+            close();
+        }
+    }
+
     /** Where a torn last row found on open was moved, if one was. */
     public Optional<Path> quarantined() {
         return Optional.ofNullable(file.quarantined());

@@ -283,6 +283,19 @@ public final class CsvConsentStore implements ConsentStore {
         }
     }
 
+    /**
+     * Rewrites the journal at {@code file} whole with {@code rewrite} (an erasure's redaction), safe
+     * against a crash at any point: under its writer lock (a running writer makes it fail and changes
+     * nothing), a new file is written beside it, forced, moved over it atomically and the folder forced.
+     *
+     * @return the rows the new journal holds
+     * @throws StoreLockedException if a writer holds the journal
+     * @throws ConsentStoreException if it cannot be read or replaced (then it is unchanged)
+     */
+    public static long rewrite(Path file, JournalRewrite rewrite) {
+        return JournalRewriter.run(file, PhoneNumbers.defaults(), java.util.Objects.requireNonNull(rewrite, "rewrite"));
+    }
+
     @Override
     public void replay(Consumer<ConsentRecord> sink) {
         String source = journal.file().getFileName().toString();
