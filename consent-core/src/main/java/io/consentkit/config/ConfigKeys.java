@@ -101,6 +101,22 @@ public final class ConfigKeys {
     public static final ConfigKey SENDER_QUIET_HOURS_WINDOW = key("consentkit.sender.quiet-hours.window", Kind.WINDOW,
             "08:00-21:00", false, "spring", "Allowed sending window, recipient's local time (Florida numbers end at 20:00)");
 
+    /** Whether {@code consent serve} mounts the web pages. */
+    public static final ConfigKey CONSOLE_ENABLED = key("consentkit.console.enabled", Kind.BOOLEAN, "false", false,
+            "cli", "Mount the web pages in consent serve: the opt-in page, the front desk and the operator console");
+    /** The operator's login name. */
+    public static final ConfigKey CONSOLE_USER = key("consentkit.console.user", Kind.TEXT, "operator", false, "cli",
+            "Login name of the console's operator (recorded with every console action)");
+    /** The operator's password (secret). */
+    public static final ConfigKey CONSOLE_PASSWORD = key("consentkit.console.password", Kind.TEXT, "", true, "cli",
+            "Console password: a secret, from the environment only; without it or password-hash there is no console");
+    /** The operator's password as a PBKDF2 hash. */
+    public static final ConfigKey CONSOLE_PASSWORD_HASH = key("consentkit.console.password-hash", Kind.TEXT, "", false,
+            "cli", "Console password as pbkdf2-sha256$iterations$salt$hash (PBKDF2WithHmacSHA256, base64 salt and hash)");
+    /** Whether session cookies are always marked Secure. */
+    public static final ConfigKey CONSOLE_SECURE_COOKIES = key("consentkit.console.secure-cookies", Kind.BOOLEAN,
+            "false", false, "cli", "Mark the console's session cookie Secure even on plain HTTP (behind a TLS proxy)");
+
     /** Every key, in table order. */
     public static final List<ConfigKey> ALL = List.copyOf(BY_NAME.values());
 
