@@ -19,7 +19,13 @@ public final class Pages {
             + "gap:.4rem;background:#f4f4f4;padding:.8rem;border-radius:.3rem}.fine{font-size:.9rem;color:#444}"
             + ".error{color:#a00000}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}"
             + "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}"
-            + "nav a{margin-right:1rem}";
+            + "nav a{margin-right:1rem}"
+            // the operator console (io.consentkit.web.console): wider pages, charts side by side, dense tables
+            + "body:has(.console){max-width:80rem}header.console{border-bottom:2px solid #20313f;padding-bottom:.5rem}"
+            + ".charts{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;border:1px solid #ddd;padding:.3rem}"
+            + "table.rows,table.sends,table.pending,table.revocations,table.days{font-size:.85rem}td{vertical-align:top}"
+            + "tr.overdue td{background:#fde8e8}.actions{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-end}"
+            + ".notice{background:#e7f5e9;padding:.4rem .6rem}ul.fine{margin:0;padding-left:1rem}";
 
     private Pages() {
     }

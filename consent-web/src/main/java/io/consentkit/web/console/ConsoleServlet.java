@@ -5,12 +5,16 @@ import io.consentkit.InvalidInputException;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.support.Masking;
+import io.consentkit.web.ConsoleAuth;
+import io.consentkit.web.Html;
+import io.consentkit.web.Operator;
+import io.consentkit.web.Pages;
+import io.consentkit.web.SecurityHeaders;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +30,8 @@ import java.util.Optional;
  * ({@code POST .../revoke}), its evidence ({@code .../evidence.csv}), pending confirmations
  * ({@code /pending}), pending and overdue revocations ({@code /revocations}), the send log
  * ({@code /sends}) and the audit CSV ({@code /export/audit.csv}). Every request needs an operator from
- * the {@link ConsoleAccess}; every POST needs its CSRF token; every action goes to the
+ * the {@link ConsoleAuth} login; every POST needs its CSRF token (both checked by
+ * {@link ConsoleAuth#requireOperator}); every action goes to the
  * {@link ConsoleAudit} with the operator. Thread-safe.
  */
 public final class ConsoleServlet extends HttpServlet {
@@ -36,15 +41,18 @@ public final class ConsoleServlet extends HttpServlet {
     public static final int DEFAULT_DAYS = 30;
 
     private final transient ConsoleQueries queries;
-    private final transient ConsoleAccess access;
+    private final transient ConsoleAuth auth;
     private final transient ConsoleAudit audit;
     private final transient Clock clock;
     private final transient NumberRefs refs;
 
-    /** A console over {@code queries}, signed in through {@code access}, auditing to {@code audit}. */
-    public ConsoleServlet(ConsoleQueries queries, ConsoleAccess access, ConsoleAudit audit) {
+    /**
+     * A console over {@code queries} behind the operator login {@code auth} (mount its login and logout
+     * servlets too), auditing to {@code audit} ({@link ConsoleAudit#LOG} for the log).
+     */
+    public ConsoleServlet(ConsoleQueries queries, ConsoleAuth auth, ConsoleAudit audit) {
         this.queries = Objects.requireNonNull(queries, "queries");
-        this.access = Objects.requireNonNull(access, "access");
+        this.auth = Objects.requireNonNull(auth, "auth");
         this.audit = Objects.requireNonNull(audit, "audit");
         this.clock = queries.clock();
         this.refs = new NumberRefs(clock);
@@ -52,34 +60,17 @@ public final class ConsoleServlet extends HttpServlet {
 
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        resp.setHeader("Cache-Control", "no-store");
-        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
-        if (path.equals("/console.css") && "GET".equals(req.getMethod())) {
-            css(resp);
-            return;
-        }
-        Optional<String> who = access.operator(req);
+        Optional<Operator> who = auth.requireOperator(req, resp); // answered itself: login redirect, 403 on CSRF
         if (who.isEmpty()) {
-            Optional<String> login = access.loginUrl(req);
-            if (login.isPresent()) {
-                resp.sendRedirect(login.get());
-            } else {
-                html(resp, HttpServletResponse.SC_UNAUTHORIZED, ConsolePages.error(null, "Sign in", "Sign in to use the console."));
-            }
             return;
         }
-        ConsolePages.Frame frame = new ConsolePages.Frame(req.getContextPath() + req.getServletPath(), who.get(),
-                access.csrfToken(req));
+        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+        ConsolePages.Frame frame = new ConsolePages.Frame(req.getContextPath() + req.getServletPath(), who.get().name(),
+                auth.csrfField(req), auth.logoutForm(req));
         boolean post = "POST".equals(req.getMethod());
         if (!post && !"GET".equals(req.getMethod())) {
             resp.setHeader("Allow", "GET, POST");
             html(resp, HttpServletResponse.SC_METHOD_NOT_ALLOWED, ConsolePages.error(frame, "Not allowed", "GET or POST only."));
-            return;
-        }
-        if (post && !access.csrfValid(req)) {
-            act(frame, "csrf_refused", "", path);
-            html(resp, HttpServletResponse.SC_FORBIDDEN, ConsolePages.error(frame, "Refused",
-                    "The form's security token is missing or stale: reload the page and try again."));
             return;
         }
         try {
@@ -120,14 +111,13 @@ public final class ConsoleServlet extends HttpServlet {
             act(f, "sends", "", "");
             html(resp, 200, queries.hasSendLog()
                     ? ConsolePages.sendsPage(f, queries.recentSends(200), queries.dashboard(DEFAULT_DAYS).sends())
-                    : ConsolePages.page(f, "Send log", "<p>No send log is configured.</p>"));
+                    : ConsolePages.page(f, "Send log", Html.format("<p>No send log is configured.</p>")));
         } else if (!post && path.equals("/export/audit.csv")) {
+            act(f, "export_audit", "", "every consent"); // before streaming: the client may have it all before we return
             csv(resp, "consent-audit.csv");
-            int n;
             try (Writer w = new OutputStreamWriter(resp.getOutputStream(), StandardCharsets.UTF_8)) {
-                n = queries.exportAudit(w);
+                queries.exportAudit(w);
             }
-            act(f, "export_audit", "", n + " rows");
         } else {
             html(resp, HttpServletResponse.SC_NOT_FOUND, ConsolePages.error(f, "Not found", "No such console page."));
         }
@@ -160,12 +150,13 @@ public final class ConsoleServlet extends HttpServlet {
             resp.setStatus(HttpServletResponse.SC_SEE_OTHER);
             resp.setHeader("Location", f.base() + "/number/" + ref + "?done=revoked");
         } else if (!post && action.equals("evidence.csv")) {
-            csv(resp, "consent-evidence.csv");
-            int n;
-            try (Writer w = new OutputStreamWriter(resp.getOutputStream(), StandardCharsets.UTF_8)) {
-                n = queries.exportEvidence(e164, w);
-            }
+            java.io.StringWriter rows = new java.io.StringWriter();
+            int n = queries.exportEvidence(e164, rows); // one number's rows: small
             act(f, "export_evidence", masked, n + " rows");
+            csv(resp, "consent-evidence.csv");
+            byte[] body = rows.toString().getBytes(StandardCharsets.UTF_8);
+            resp.setContentLength(body.length);
+            resp.getOutputStream().write(body);
         } else {
             html(resp, HttpServletResponse.SC_NOT_FOUND, ConsolePages.error(f, "Not found", "No such console page."));
         }
@@ -190,28 +181,14 @@ public final class ConsoleServlet extends HttpServlet {
         }
     }
 
-    private static void html(HttpServletResponse resp, int status, String body) throws IOException {
-        byte[] b = body.getBytes(StandardCharsets.UTF_8);
-        resp.setStatus(status);
-        resp.setContentType("text/html; charset=utf-8");
-        resp.setContentLength(b.length);
-        resp.getOutputStream().write(b);
+    private static void html(HttpServletResponse resp, int status, Html page) throws IOException {
+        Pages.send(resp, status, page, true);
     }
 
     private static void csv(HttpServletResponse resp, String name) {
         resp.setStatus(200);
+        SecurityHeaders.apply(resp, true);
         resp.setContentType("text/csv; charset=utf-8");
         resp.setHeader("Content-Disposition", "attachment; filename=\"" + name + "\"");
-    }
-
-    private static void css(HttpServletResponse resp) throws IOException {
-        try (InputStream in = ConsoleServlet.class.getResourceAsStream("console.css")) {
-            byte[] b = Objects.requireNonNull(in, "console.css on the class path").readAllBytes();
-            resp.setStatus(200);
-            resp.setContentType("text/css; charset=utf-8");
-            resp.setHeader("Cache-Control", "max-age=3600");
-            resp.setContentLength(b.length);
-            resp.getOutputStream().write(b);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.consentkit.web.console;
 
 import io.consentkit.InvalidInputException;
+import io.consentkit.web.Html;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,8 +13,8 @@ import java.util.Objects;
 /**
  * Draws the dashboard's charts as inline SVG on the server: stacked bars or lines over days, with a value
  * axis, day labels and a legend. No script, no font or file from elsewhere; every text (title, labels,
- * series names) is escaped, and the output depends only on the input (same data, same bytes). Each bar
- * and point carries {@code data-series}, {@code data-label} and {@code data-value} attributes and a
+ * series names) is escaped, as the output is {@link Html} built from constant templates; the same data
+ * gives the same bytes. Each bar and point carries {@code data-series}, {@code data-label} and {@code data-value} attributes and a
  * {@code <title>} tooltip. Stateless; thread-safe.
  */
 public final class SvgChart {
@@ -38,7 +39,7 @@ public final class SvgChart {
     }
 
     /** Stacked bars: one bar per label, one segment per series (in the map's order). */
-    public static String bars(String title, List<String> labels, Map<String, long[]> series) {
+    public static Html bars(String title, List<String> labels, Map<String, long[]> series) {
         Map<String, double[]> d = new LinkedHashMap<>();
         series.forEach((k, v) -> {
             double[] x = new double[v.length];
@@ -51,11 +52,11 @@ public final class SvgChart {
     }
 
     /** Lines: one line per series (in the map's order), one point per label. */
-    public static String lines(String title, List<String> labels, Map<String, double[]> series) {
+    public static Html lines(String title, List<String> labels, Map<String, double[]> series) {
         return render(false, title, labels, series);
     }
 
-    private static String render(boolean stacked, String title, List<String> labels, Map<String, double[]> series) {
+    private static Html render(boolean stacked, String title, List<String> labels, Map<String, double[]> series) {
         Objects.requireNonNull(title, "title");
         check(labels, series);
         int n = labels.size();
@@ -72,33 +73,23 @@ public final class SvgChart {
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
         double slot = (double) plotW / n;
-        StringBuilder sb = new StringBuilder(4096);
-        sb.append("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 ")
-                .append(WIDTH).append(' ').append(HEIGHT).append("\" width=\"").append(WIDTH).append("\" height=\"")
-                .append(HEIGHT).append("\" aria-label=\"").append(escape(title)).append("\" font-family=\"sans-serif\""
-                        + " font-size=\"11\">");
-        sb.append("<title>").append(escape(title)).append("</title>");
-        sb.append("<text x=\"").append(LEFT).append("\" y=\"18\" font-size=\"13\" font-weight=\"bold\">")
-                .append(escape(title)).append("</text>");
+        List<Html> parts = new ArrayList<>();
         for (int t = 0; t <= TICKS; t++) { // value axis: gridlines and tick labels
-            double y = TOP + plotH - (double) plotH * t / TICKS;
-            sb.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"")
-                    .append(num(y)).append("\" y2=\"").append(num(y)).append("\" stroke=\"")
-                    .append(t == 0 ? "#444" : "#ddd").append("\"/>");
-            sb.append("<text class=\"tick\" x=\"").append(LEFT - 6).append("\" y=\"").append(num(y + 4))
-                    .append("\" text-anchor=\"end\">").append(escape(value(step * t))).append("</text>");
+            String y = num(TOP + plotH - (double) plotH * t / TICKS);
+            parts.add(Html.format("<line x1=\"{}\" x2=\"{}\" y1=\"{}\" y2=\"{}\" stroke=\"{}\"/>"
+                    + "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>", LEFT, WIDTH - RIGHT, y, y,
+                    t == 0 ? "#444" : "#ddd", LEFT - 6, num(TOP + plotH - (double) plotH * t / TICKS + 4), value(step * t)));
         }
         int every = Math.max(1, (int) Math.ceil(n / 10.0)); // at most about ten day labels
         for (int i = 0; i < n; i += every) {
-            sb.append("<text class=\"label\" x=\"").append(num(LEFT + slot * (i + 0.5))).append("\" y=\"")
-                    .append(TOP + plotH + 14).append("\" text-anchor=\"middle\">").append(escape(labels.get(i)))
-                    .append("</text>");
+            parts.add(Html.format("<text class=\"label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                    num(LEFT + slot * (i + 0.5)), TOP + plotH + 14, labels.get(i)));
         }
         int s = 0;
         double[] base = new double[n];
         for (Map.Entry<String, double[]> e : series.entrySet()) {
             String colour = COLOURS[s % COLOURS.length];
-            String name = escape(e.getKey());
+            String name = e.getKey();
             double[] v = e.getValue();
             if (stacked) {
                 double w = Math.max(1, slot * 0.7);
@@ -106,48 +97,43 @@ public final class SvgChart {
                     if (v[i] <= 0) {
                         continue;
                     }
-                    double h = top == 0 ? 0 : plotH * v[i] / top;
+                    double h = plotH * v[i] / top;
                     double y = TOP + plotH - plotH * base[i] / top - h;
                     base[i] += v[i];
-                    sb.append("<rect x=\"").append(num(LEFT + slot * i + (slot - w) / 2)).append("\" y=\"")
-                            .append(num(y)).append("\" width=\"").append(num(w)).append("\" height=\"").append(num(h))
-                            .append("\" fill=\"").append(colour).append("\"");
-                    data(sb, name, labels.get(i), v[i]).append("><title>").append(escape(labels.get(i))).append(' ')
-                            .append(name).append(": ").append(escape(value(v[i]))).append("</title></rect>");
+                    parts.add(Html.format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" "
+                                    + "data-series=\"{}\" data-label=\"{}\" data-value=\"{}\"><title>{} {}: {}</title></rect>",
+                            num(LEFT + slot * i + (slot - w) / 2), num(y), num(w), num(h), colour, name, labels.get(i),
+                            value(v[i]), labels.get(i), name, value(v[i])));
                 }
             } else {
                 StringBuilder points = new StringBuilder();
-                StringBuilder dots = new StringBuilder();
+                List<Html> dots = new ArrayList<>();
                 for (int i = 0; i < n; i++) {
-                    double x = LEFT + slot * (i + 0.5);
-                    double y = TOP + plotH - (top == 0 ? 0 : plotH * v[i] / top);
-                    points.append(i == 0 ? "" : " ").append(num(x)).append(',').append(num(y));
-                    dots.append("<circle cx=\"").append(num(x)).append("\" cy=\"").append(num(y))
-                            .append("\" r=\"2.5\" fill=\"").append(colour).append("\"");
-                    data(dots, name, labels.get(i), v[i]).append("><title>").append(escape(labels.get(i))).append(' ')
-                            .append(name).append(": ").append(escape(value(v[i]))).append("</title></circle>");
+                    String x = num(LEFT + slot * (i + 0.5));
+                    String y = num(TOP + plotH - plotH * v[i] / top);
+                    points.append(i == 0 ? "" : " ").append(x).append(',').append(y);
+                    dots.add(Html.format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\" data-series=\"{}\" "
+                                    + "data-label=\"{}\" data-value=\"{}\"><title>{} {}: {}</title></circle>", x, y, colour,
+                            name, labels.get(i), value(v[i]), labels.get(i), name, value(v[i])));
                 }
-                sb.append("<polyline fill=\"none\" stroke=\"").append(colour).append("\" stroke-width=\"2\" points=\"")
-                        .append(points).append("\"/>").append(dots);
+                parts.add(Html.format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" points=\"{}\"/>",
+                        colour, points.toString()));
+                parts.addAll(dots);
             }
             int lx = LEFT + (s % 4) * 140;
             int ly = HEIGHT - 30 + (s / 4) * 14;
-            sb.append("<rect class=\"key\" x=\"").append(lx).append("\" y=\"").append(ly - 9)
-                    .append("\" width=\"10\" height=\"10\" fill=\"").append(colour).append("\"/>");
-            sb.append("<text class=\"legend\" x=\"").append(lx + 14).append("\" y=\"").append(ly).append("\">")
-                    .append(name).append("</text>");
+            parts.add(Html.format("<rect class=\"key\" x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>"
+                    + "<text class=\"legend\" x=\"{}\" y=\"{}\">{}</text>", lx, ly - 9, colour, lx + 14, ly, name));
             s++;
         }
         if (series.isEmpty()) {
-            sb.append("<text class=\"empty\" x=\"").append(LEFT + plotW / 2).append("\" y=\"").append(TOP + plotH / 2)
-                    .append("\" text-anchor=\"middle\" fill=\"#777\">no data</text>");
+            parts.add(Html.format("<text class=\"empty\" x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#777\">"
+                    + "no data</text>", LEFT + plotW / 2, TOP + plotH / 2));
         }
-        return sb.append("</svg>").toString();
-    }
-
-    private static StringBuilder data(StringBuilder sb, String escapedName, String label, double v) {
-        return sb.append(" data-series=\"").append(escapedName).append("\" data-label=\"").append(escape(label))
-                .append("\" data-value=\"").append(escape(value(v))).append('"');
+        return Html.format("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" role=\"img\" viewBox=\"0 0 {} {}\" "
+                        + "width=\"{}\" height=\"{}\" aria-label=\"{}\" font-family=\"sans-serif\" font-size=\"11\">"
+                        + "<title>{}</title><text x=\"{}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{}</text>{}</svg>",
+                WIDTH, HEIGHT, WIDTH, HEIGHT, title, title, LEFT, title, Html.join(parts));
     }
 
     private static void check(List<String> labels, Map<String, double[]> series) {
@@ -197,23 +183,6 @@ public final class SvgChart {
 
     private static String num(double v) {
         return String.format(Locale.ROOT, "%.1f", v);
-    }
-
-    /** Escapes text for an SVG/XML text node or a double-quoted attribute. */
-    static String escape(String s) {
-        StringBuilder sb = new StringBuilder(s.length() + 8);
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '&' -> sb.append("&amp;");
-                case '<' -> sb.append("&lt;");
-                case '>' -> sb.append("&gt;");
-                case '"' -> sb.append("&quot;");
-                case '\'' -> sb.append("&#39;");
-                default -> sb.append(c < 0x20 && c != '\t' || c == 0xFFFE || c == 0xFFFF ? '?' : c);
-            }
-        }
-        return sb.toString();
     }
 
     /** Day labels ("03-02") for the days of a dashboard. */

@@ -131,7 +131,7 @@ class ConsoleComplexityTest {
         for (int round = 0; round < 20; round++) {
             Dashboard d = q.dashboard(90);
             optIns = Dashboard.total(d.optInsByMethod());
-            ConsolePages.dashboard(new ConsolePages.Frame("/console", "ops", "t"), d);
+            ConsolePages.dashboard(new ConsolePages.Frame("/console", "ops", io.consentkit.web.Html.EMPTY, io.consentkit.web.Html.EMPTY), d);
         }
         for (int i = 0; i < CONSENTS; i += 97) {
             Timeline t = q.timeline(phone(i));

@@ -11,59 +11,34 @@ import io.consentkit.send.MessageCategory;
 import io.consentkit.send.SendLogEntry;
 import io.consentkit.store.CsvConsentStore;
 import io.consentkit.testkit.SettableClock;
-import jakarta.servlet.http.HttpServletRequest;
-import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee11.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
+import io.consentkit.twilio.TwilioWebhookServer;
+import io.consentkit.web.ConsoleAuth;
+import io.consentkit.web.ConsoleCredentials;
+import io.consentkit.web.Http;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.math.BigDecimal;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ConsoleServletTest {
     static final String ANN = "+15125550101";
-    static final String CSRF = "token-of-alice";
-
-    /** A stand-in login for this test: the cookie {@code op=alice} is a session with a fixed token. */
-    static final ConsoleAccess ACCESS = new ConsoleAccess() {
-        @Override
-        public Optional<String> operator(HttpServletRequest request) {
-            String cookie = request.getHeader("Cookie");
-            return "op=alice".equals(cookie) ? Optional.of("alice") : Optional.empty();
-        }
-
-        @Override
-        public String csrfToken(HttpServletRequest request) {
-            return CSRF;
-        }
-
-        @Override
-        public boolean csrfValid(HttpServletRequest request) {
-            return CSRF.equals(request.getParameter(CSRF_FIELD));
-        }
-    };
+    static final String PASSWORD = "correct horse battery";
 
     final SettableClock clock = SettableClock.at("2026-03-02T15:00:00Z");
     final List<ConsoleAudit.Action> actions = new CopyOnWriteArrayList<>();
-    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     @TempDir
     Path dir;
     CsvConsentStore store;
@@ -71,8 +46,9 @@ class ConsoleServletTest {
     ConsoleSendLog sends;
     RevocationQueue queue;
     Confirmations confirmations;
-    Server server;
-    URI base;
+    TwilioWebhookServer server;
+    Http http;
+    String csrf;
 
     @BeforeEach
     void start() throws Exception {
@@ -95,21 +71,24 @@ class ConsoleServletTest {
 
         ConsoleQueries queries = ConsoleQueries.builder(tracker, stats).sendLog(sends).revocations(queue)
                 .confirmations(confirmations).build();
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(new ConsoleServlet(queries, ACCESS, actions::add)), "/console/*");
-        server.setHandler(context);
-        server.start();
-        base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/console");
+        ConsoleAuth auth = ConsoleAuth.builder(ConsoleCredentials.password("alice", PASSWORD.toCharArray(), 20_000)).build();
+        server = TwilioWebhookServer.builder().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .mount(auth.loginPath(), auth.loginServlet()).mount(auth.logoutPath(), auth.logoutServlet())
+                .mount("/console/*", new ConsoleServlet(queries, auth, actions::add)).start();
+        http = new Http(server.baseUrl());
+        String login = http.get("/console/login?next=/console/").body();
+        HttpResponse<String> in = http.post("/console/login", Http.form("csrf", Http.hidden(login, "csrf"),
+                "next", Http.hidden(login, "next"), "user", "alice", "password", PASSWORD));
+        assertThat(in.statusCode()).isEqualTo(303);
+        HttpResponse<String> dashboard = http.get("/console/");
+        assertThat(dashboard.statusCode()).isEqualTo(200);
+        csrf = Http.hidden(dashboard.body(), ConsoleAuth.CSRF_FIELD);
+        actions.clear();
     }
 
     @AfterEach
     void stop() throws Exception {
-        server.stop();
+        server.close();
         confirmations.close();
         queue.close();
         sends.close();
@@ -117,24 +96,15 @@ class ConsoleServletTest {
     }
 
     private HttpResponse<String> get(String path, boolean signedIn) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
-        if (signedIn) {
-            b.header("Cookie", "op=alice");
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return (signedIn ? http : new Http(server.baseUrl())).get("/console" + path);
     }
 
     private HttpResponse<String> post(String path, Map<String, String> form) throws Exception {
-        StringBuilder body = new StringBuilder();
-        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(k).append('=')
-                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
-        return http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Cookie", "op=alice")
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        return http.post("/console" + path, form);
     }
 
     private String search(String number) throws Exception {
-        HttpResponse<String> r = post("/search", Map.of("q", number, ConsoleAccess.CSRF_FIELD, CSRF));
+        HttpResponse<String> r = post("/search", Map.of("q", number, ConsoleAuth.CSRF_FIELD, csrf));
         assertThat(r.statusCode()).isEqualTo(303);
         String location = r.headers().firstValue("Location").orElseThrow();
         assertThat(location).startsWith("/console/number/").doesNotContain("0101");
@@ -145,9 +115,13 @@ class ConsoleServletTest {
     void everyPageNeedsAnOperator() throws Exception {
         for (String path : List.of("/", "/pending", "/revocations", "/sends", "/export/audit.csv")) {
             HttpResponse<String> r = get(path, false);
-            assertThat(r.statusCode()).as(path).isEqualTo(401);
+            assertThat(r.statusCode()).as(path).isEqualTo(303);
+            assertThat(r.headers().firstValue("Location").orElseThrow()).startsWith("/console/login?next=");
             assertThat(r.body()).doesNotContain("0101");
         }
+        HttpResponse<String> anonymousPost = new Http(server.baseUrl()).post("/console/search",
+                Http.form("q", ANN, ConsoleAuth.CSRF_FIELD, csrf));
+        assertThat(anonymousPost.statusCode()).isEqualTo(403);
         assertThat(actions).isEmpty();
     }
 
@@ -157,11 +131,12 @@ class ConsoleServletTest {
         HttpResponse<String> r = get(page, true);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(r.body()).contains("+*********01").doesNotContain(ANN).doesNotContain("5550101")
                 .contains("203.0.113.9").contains(tracker.texts().webForm().replace("'", "&#39;"))
                 .contains("https://example.com/shot.png").contains("SMann0001").contains("0.0079 USD");
 
-        HttpResponse<String> revealed = post(page + "/reveal", Map.of(ConsoleAccess.CSRF_FIELD, CSRF));
+        HttpResponse<String> revealed = post(page + "/reveal", Map.of(ConsoleAuth.CSRF_FIELD, csrf));
         assertThat(revealed.statusCode()).isEqualTo(200);
         assertThat(revealed.body()).contains(ANN);
         assertThat(actions).extracting(a -> a.operator() + " " + a.action() + " " + a.number())
@@ -174,13 +149,13 @@ class ConsoleServletTest {
         String page = search(ANN);
         HttpResponse<String> refused = post(page + "/revoke", Map.of("notes", "no token"));
         assertThat(refused.statusCode()).isEqualTo(403);
-        assertThat(post(page + "/revoke", Map.of("notes", "x", ConsoleAccess.CSRF_FIELD, "forged")).statusCode())
+        assertThat(post(page + "/revoke", Map.of("notes", "x", ConsoleAuth.CSRF_FIELD, "forged")).statusCode())
                 .isEqualTo(403);
         assertThat(get(page + "/revoke", true).statusCode()).isEqualTo(404);
         assertThat(tracker.isActive(ANN)).isTrue();
 
         HttpResponse<String> done = post(page + "/revoke", Map.of("notes", "asked at the desk",
-                ConsoleAccess.CSRF_FIELD, CSRF));
+                ConsoleAuth.CSRF_FIELD, csrf));
         assertThat(done.statusCode()).isEqualTo(303);
         assertThat(tracker.isOptedOut(ANN)).isTrue();
         ConsentRecord last = tracker.history(ANN).get(tracker.history(ANN).size() - 1);
@@ -191,7 +166,7 @@ class ConsoleServletTest {
         HttpResponse<String> after = get(done.headers().firstValue("Location").orElseThrow().substring("/console".length()),
                 true);
         assertThat(after.body()).contains("Revoked").contains("customer_request").contains("opted out");
-        assertThat(actions).extracting(ConsoleAudit.Action::action).contains("csrf_refused", "revoke");
+        assertThat(actions).extracting(ConsoleAudit.Action::action).containsExactly("search", "revoke", "view");
     }
 
     @Test
@@ -220,9 +195,7 @@ class ConsoleServletTest {
                 .contains("dashboard", "pending", "revocations", "sends", "export_audit", "export_evidence");
 
         assertThat(get("/number/not-a-ref", true).statusCode()).isEqualTo(404);
-        assertThat(post("/search", Map.of("q", "hello", ConsoleAccess.CSRF_FIELD, CSRF)).statusCode()).isEqualTo(400);
-        HttpResponse<String> css = get("/console.css", false);
-        assertThat(css.statusCode()).isEqualTo(200);
-        assertThat(css.headers().firstValue("Content-Type").orElseThrow()).startsWith("text/css");
+        assertThat(post("/search", Map.of("q", "hello", ConsoleAuth.CSRF_FIELD, csrf)).statusCode()).isEqualTo(400);
+        assertThat(dash.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("script-src 'none'");
     }
 }
