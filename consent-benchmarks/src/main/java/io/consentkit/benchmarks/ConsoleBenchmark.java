@@ -7,16 +7,13 @@ import io.consentkit.send.InMemorySendLog;
 import io.consentkit.send.MessageCategory;
 import io.consentkit.send.SendLogEntry;
 import io.consentkit.store.CsvConsentStore;
-import io.consentkit.web.console.ConsoleAccess;
+import io.consentkit.twilio.TwilioWebhookServer;
+import io.consentkit.web.ConsoleAuth;
+import io.consentkit.web.ConsoleCredentials;
 import io.consentkit.web.console.ConsoleQueries;
 import io.consentkit.web.console.ConsoleSendLog;
 import io.consentkit.web.console.ConsoleServlet;
 import io.consentkit.web.console.ConsoleStats;
-import jakarta.servlet.http.HttpServletRequest;
-import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee11.servlet.ServletHolder;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -44,12 +41,11 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Issue target "speed at 1M consents": the operator console over real HTTP on 127.0.0.1 (embedded Jetty,
- * the {@link ConsoleServlet}), over a CSV journal of N consents ({@link JournalGenerator}: about N/10
+ * the {@link ConsoleServlet} behind the {@link ConsoleAuth} login, one session), over a CSV journal of N consents ({@link JournalGenerator}: about N/10
  * revocations, a year of days) and a send log of N/5 decisions:
  * <ul>
  *   <li>{@code lookupPage}: a number's timeline page (GET {@code /console/number/<ref>}), target 50 ms;</li>
@@ -57,8 +53,8 @@ import java.util.concurrent.TimeUnit;
  *       target 300 ms;</li>
  * </ul>
  * beside three baselines from the same run: {@code baselineStatus} (the bare tracker {@code status()}
- * lookup the timeline starts from), {@code baselineHttpStatic} (the console's style sheet over the same
- * HTTP path: the floor of any page) and {@code baselineDayScan} (the per-day counts a dashboard would
+ * lookup the timeline starts from), {@code baselineHttpStatic} (the login page over the same HTTP path:
+ * the floor of any page) and {@code baselineDayScan} (the per-day counts a dashboard would
  * cost without the console's counters: one replay of the journal, counting opt-ins and opt-outs per day).
  * Run: {@code ./bin/benchmarks ConsoleBenchmark} (or {@code -p consents=100000}).
  */
@@ -69,7 +65,7 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgs = {"-Xmx3g"})
 public class ConsoleBenchmark {
-    private static final String TOKEN = "bench-token";
+    private static final String PASSWORD = "bench password 2026";
     private static final int NUMBERS = 1024;
 
     @Param({"1000000"})
@@ -78,30 +74,12 @@ public class ConsoleBenchmark {
     private Path dir;
     private CsvConsentStore store;
     private ConsentTracker tracker;
-    private Server server;
+    private TwilioWebhookServer server;
     private HttpClient http;
     private URI base;
     private URI[] pages;
     private PhoneNumber[] numbers;
     private int next;
-
-    /** The benchmark's stand-in for a login: every request is the operator "bench". */
-    private static final ConsoleAccess ANYONE = new ConsoleAccess() {
-        @Override
-        public Optional<String> operator(HttpServletRequest request) {
-            return Optional.of("bench");
-        }
-
-        @Override
-        public String csrfToken(HttpServletRequest request) {
-            return TOKEN;
-        }
-
-        @Override
-        public boolean csrfValid(HttpServletRequest request) {
-            return TOKEN.equals(request.getParameter(CSRF_FIELD));
-        }
-    };
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -128,39 +106,56 @@ public class ConsoleBenchmark {
         ConsoleSendLog sends = ConsoleSendLog.wrap(raw, ZoneOffset.UTC);
         ConsoleQueries queries = ConsoleQueries.builder(tracker, stats).sendLog(sends).clock(clock).build();
 
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        context.addServlet(new ServletHolder(new ConsoleServlet(queries, ANYONE, a -> { })), "/console/*");
-        server.setHandler(context);
-        server.start();
-        base = URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/console");
-        http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        ConsoleAuth auth = ConsoleAuth.builder(ConsoleCredentials.password("bench", PASSWORD.toCharArray(), 10_000))
+                .build();
+        server = TwilioWebhookServer.builder()
+                .bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0))
+                .mount(auth.loginPath(), auth.loginServlet())
+                .mount("/console/*", new ConsoleServlet(queries, auth, a -> { })).start();
+        base = server.baseUrl().resolve("/console");
+        http = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+        String login = get(URI.create(base + "/login"));
+        HttpResponse<Void> in = http.send(form("/login", "csrf=" + hidden(login, "csrf") + "&next=%2Fconsole%2F"
+                + "&user=bench&password=" + PASSWORD.replace(" ", "+")), HttpResponse.BodyHandlers.discarding());
+        if (in.statusCode() != 303) {
+            throw new IllegalStateException("login answered " + in.statusCode());
+        }
+        String token = hidden(get(URI.create(base + "/")), "csrf");
         pages = new URI[NUMBERS];
         numbers = new PhoneNumber[NUMBERS];
         for (int i = 0; i < NUMBERS; i++) {
             int consent = (int) ((i * 7919L) % consents);
             numbers[i] = new PhoneNumber(JournalGenerator.phone(consent));
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(base + "/search"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(HttpRequest.BodyPublishers.ofString("csrf=" + TOKEN + "&q="
-                            + numbers[i].e164().replace("+", "%2B"))).build(), HttpResponse.BodyHandlers.discarding());
+            HttpResponse<Void> r = http.send(form("/search", "csrf=" + token + "&q="
+                    + numbers[i].e164().replace("+", "%2B")), HttpResponse.BodyHandlers.discarding());
             pages[i] = base.resolve(r.headers().firstValue("Location").orElseThrow());
         }
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
-        server.stop();
+        server.close();
         tracker.close();
         try (var files = Files.walk(dir)) {
             for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
                 Files.delete(p);
             }
         }
+    }
+
+    private HttpRequest form(String path, String body) {
+        return HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static String hidden(String html, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("name=\"" + name + "\" value=\"([^\"]*)\"")
+                .matcher(html);
+        if (!m.find()) {
+            throw new IllegalStateException("no hidden " + name);
+        }
+        return m.group(1);
     }
 
     private String get(URI uri) throws IOException, InterruptedException {
@@ -178,7 +173,7 @@ public class ConsoleBenchmark {
 
     @Benchmark
     public int baselineHttpStatic() throws Exception {
-        return get(URI.create(base + "/console.css")).length();
+        return get(URI.create(base + "/login")).length();
     }
 
     @Benchmark
