@@ -28,7 +28,7 @@ public final class Pages {
     public static Html document(String title, Html body) {
         return Html.format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<meta name=\"referrer\" content=\"no-referrer\"><title>{}</title><style>{}</style></head>"
+                + "<meta name=\"referrer\" content=\"same-origin\"><title>{}</title><style>{}</style></head>"
                 + "<body><main>{}</main></body></html>\n", title, Html.constant(STYLE), body);
     }
 

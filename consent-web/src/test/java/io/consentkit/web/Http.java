@@ -79,7 +79,7 @@ public final class Http {
         assertThat(r.headers().firstValue("Content-Security-Policy")).contains(SecurityHeaders.CONTENT_SECURITY_POLICY);
         assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
-        assertThat(r.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+        assertThat(r.headers().firstValue("Referrer-Policy")).contains("same-origin");
         assertThat(r.headers().firstValue("Permissions-Policy")).contains(SecurityHeaders.PERMISSIONS_POLICY);
         assertThat(r.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
     }

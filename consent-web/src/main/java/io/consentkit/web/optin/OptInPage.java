@@ -38,8 +38,8 @@ import java.util.Objects;
  *
  * <p>Abuse limits: a hidden honeypot field (a filled one gets the usual answer and nothing is recorded or sent),
  * posts per client address and per number in a window ({@link Builder#limits}; 429 beyond), cross-site posts
- * refused (an {@code Origin} whose host is not the request's {@code Host}, or {@code Sec-Fetch-Site: cross-site}:
- * 403). Bad input (no number, an invalid number, the box not checked, a page that changed since it was served)
+ * refused ({@code Sec-Fetch-Site} other than {@code same-origin}, or without it an {@code Origin} whose host is not
+ * the request's {@code Host}: 403). Bad input (no number, an invalid number, the box not checked, a page that changed since it was served)
  * gets a 400 page naming the field, and nothing is recorded. Thread-safe.
  */
 public final class OptInPage extends HttpServlet {
@@ -145,6 +145,7 @@ public final class OptInPage extends HttpServlet {
 
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        req.getParameterMap(); // reads the (bounded) form first: a refusal then leaves the connection reusable
         if (crossSite(req)) {
             Pages.error(resp, 403, "Refused", "This form can only be sent from its own page; nothing was recorded.");
             return;
@@ -229,10 +230,15 @@ public final class OptInPage extends HttpServlet {
                 + "please try again later. Nothing was recorded.");
     }
 
-    /** True for a post another site made: its Origin's host differs from the Host it was sent to. */
+    /**
+     * True for a post another site made. A browser's {@code Sec-Fetch-Site} decides when sent (only
+     * {@code same-origin} and {@code none}, a typed-in request, pass); otherwise the {@code Origin}'s host must be
+     * the {@code Host} the post was sent to. A post with neither (a script, not a browser) is not cross-site.
+     */
     static boolean crossSite(HttpServletRequest req) {
-        if ("cross-site".equalsIgnoreCase(req.getHeader("Sec-Fetch-Site"))) {
-            return true;
+        String site = req.getHeader("Sec-Fetch-Site");
+        if (site != null) {
+            return !site.equalsIgnoreCase("same-origin") && !site.equalsIgnoreCase("none");
         }
         String origin = req.getHeader("Origin");
         if (origin == null) {
@@ -240,8 +246,7 @@ public final class OptInPage extends HttpServlet {
         }
         String host = req.getHeader("Host");
         try {
-            URI o = URI.create(origin.strip());
-            String authority = o.getRawAuthority();
+            String authority = URI.create(origin.strip()).getRawAuthority();
             return authority == null || host == null || !authority.toLowerCase(Locale.ROOT)
                     .equals(host.strip().toLowerCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {

@@ -150,4 +150,18 @@ class OptInPageTest {
         web.clock.advance(java.time.Duration.ofMinutes(61));
         assertThat(http.post("/optin", form(page, "+14155550102", true)).statusCode()).isEqualTo(200);
     }
+
+    /** Regression: a real Chromium posts the page's own form with {@code Origin: null} (found by the browser test). */
+    @Test
+    void aSameOriginPostWithANullOriginIsAcceptedAndOtherSitesAreNot() throws Exception {
+        web = new WebFixture(dir);
+        Http http = new Http(web.base());
+        String page = http.get("/optin").body();
+        assertThat(http.post("/optin", form(page, PERSON, true), "Origin", "null", "Sec-Fetch-Site", "same-origin")
+                .statusCode()).isEqualTo(200);
+        assertThat(http.post("/optin", form(page, "+14155550101", true), "Sec-Fetch-Site", "same-site").statusCode())
+                .isEqualTo(403);
+        assertThat(http.post("/optin", form(page, "+14155550101", true), "Origin", "null").statusCode()).isEqualTo(403);
+        assertThat(web.gateway.requests()).hasSize(1);
+    }
 }
