@@ -19,7 +19,7 @@ public final class Pages {
             + "gap:.4rem;background:#f4f4f4;padding:.8rem;border-radius:.3rem}.fine{font-size:.9rem;color:#444}"
             + ".error{color:#a00000}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}"
             + "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}"
-            + "nav a{margin-right:1rem}";
+            + "nav a{margin-right:1rem}.consent label{margin:0}select{font-size:1.1rem;padding:.4rem}";
 
     private Pages() {
     }

@@ -53,6 +53,11 @@ public final class WebFixture implements AutoCloseable {
     }
 
     public WebFixture(Path dir, int perAddress, int perNumber) {
+        this(dir, perAddress, perNumber, Map.of());
+    }
+
+    /** With {@code extra} servlets mounted too (test pages). */
+    public WebFixture(Path dir, int perAddress, int perNumber, Map<String, jakarta.servlet.Servlet> extra) {
         snapshots = HtmlSnapshots.open(dir.resolve("snapshots"));
         optIn = OptInPage.builder(settings(tracker), confirmations, snapshots)
                 .limits(perAddress, perNumber, Duration.ofHours(1)).build();
@@ -63,9 +68,12 @@ public final class WebFixture implements AutoCloseable {
                 .supportContact("help@basin.example").build();
         TwilioWebhooks webhooks = TwilioWebhooks.builder(WebhookVerifier.builder(TOKEN).build(), tracker)
                 .inboundHandler(inbound).build();
-        server = TwilioWebhookServer.builder().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+        TwilioWebhookServer.Builder b = TwilioWebhookServer.builder()
+                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .routes(webhooks).mount("/optin", optIn).mount("/frontdesk", frontDesk)
-                .mount(auth.loginPath(), auth.loginServlet()).mount(auth.logoutPath(), auth.logoutServlet()).start();
+                .mount(auth.loginPath(), auth.loginServlet()).mount(auth.logoutPath(), auth.logoutServlet());
+        extra.forEach(b::mount);
+        server = b.start();
     }
 
     public static OptInPageSettings settings(ConsentTracker tracker) {
