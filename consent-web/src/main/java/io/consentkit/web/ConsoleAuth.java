@@ -96,6 +96,7 @@ public final class ConsoleAuth {
         boolean post = !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod());
         if (s == null) {
             if (post) {
+                request.getParameterMap(); // reads the (bounded) form: the refusal leaves the connection reusable
                 Pages.error(response, 403, "Not logged in", "Your console session has ended or was never opened. "
                         + "Log in again at " + loginPath() + "; nothing was changed.");
             } else {
@@ -214,6 +215,7 @@ public final class ConsoleAuth {
 
         @Override
         protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+            req.getParameterMap(); // reads the (bounded) form: a refusal leaves the connection reusable
             String address = req.getRemoteAddr();
             String cookieToken = cookie(req, LOGIN_COOKIE);
             if (cookieToken == null || !sameToken(cookieToken, req.getParameter(CSRF_FIELD))) {

@@ -19,7 +19,7 @@ public final class Pages {
             + "gap:.4rem;background:#f4f4f4;padding:.8rem;border-radius:.3rem}.fine{font-size:.9rem;color:#444}"
             + ".error{color:#a00000}.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}"
             + "table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.3rem;text-align:left}"
-            + "nav a{margin-right:1rem}"
+            + "nav a{margin-right:1rem}.consent label{margin:0}select{font-size:1.1rem;padding:.4rem}"
             // the operator console (io.consentkit.web.console): wider pages, charts side by side, dense tables
             + "body:has(.console){max-width:80rem}header.console{border-bottom:2px solid #20313f;padding-bottom:.5rem}"
             + ".charts{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;border:1px solid #ddd;padding:.3rem}"
@@ -34,7 +34,7 @@ public final class Pages {
     public static Html document(String title, Html body) {
         return Html.format("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<meta name=\"referrer\" content=\"no-referrer\"><title>{}</title><style>{}</style></head>"
+                + "<meta name=\"referrer\" content=\"same-origin\"><title>{}</title><style>{}</style></head>"
                 + "<body><main>{}</main></body></html>\n", title, Html.constant(STYLE), body);
     }
 

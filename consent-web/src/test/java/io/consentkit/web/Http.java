@@ -14,6 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** A browser-like HTTP client for the tests: a cookie jar, no redirects followed, form posts. */
 public final class Http {
     private final URI base;
@@ -70,5 +72,15 @@ public final class Http {
 
     public CookieManager cookies() {
         return cookies;
+    }
+
+    /** The headers every page carries (SecurityHeaders), and an HTML content type. */
+    public static void assertSecurityHeaders(HttpResponse<?> r) {
+        assertThat(r.headers().firstValue("Content-Security-Policy")).contains(SecurityHeaders.CONTENT_SECURITY_POLICY);
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(r.headers().firstValue("Referrer-Policy")).contains("same-origin");
+        assertThat(r.headers().firstValue("Permissions-Policy")).contains(SecurityHeaders.PERMISSIONS_POLICY);
+        assertThat(r.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
     }
 }
