@@ -25,7 +25,10 @@ public final class Pages {
             + ".charts{display:flex;flex-wrap:wrap;gap:1rem}figure{margin:0;border:1px solid #ddd;padding:.3rem}"
             + "table.rows,table.sends,table.pending,table.revocations,table.days{font-size:.85rem}td{vertical-align:top}"
             + "tr.overdue td{background:#fde8e8}.actions{display:flex;flex-wrap:wrap;gap:1.5rem;align-items:flex-end}"
-            + ".notice{background:#e7f5e9;padding:.4rem .6rem}ul.fine{margin:0;padding-left:1rem}";
+            + ".notice{background:#e7f5e9;padding:.4rem .6rem}ul.fine{margin:0;padding-left:1rem;overflow-wrap:anywhere}"
+            + "header.console form,header.console p{display:inline-flex;gap:.5rem;align-items:center;margin:.4rem 1rem 0 0}"
+            + "header.console label{display:inline;margin:0}header.console input[type=tel]{width:14rem;font-size:1rem}"
+            + "header.console button,.actions button{margin-top:0;font-size:1rem;padding:.4rem .9rem}";
 
     private Pages() {
     }

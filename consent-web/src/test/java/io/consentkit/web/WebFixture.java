@@ -11,6 +11,11 @@ import io.consentkit.twilio.TwilioWebhookServer;
 import io.consentkit.twilio.TwilioWebhooks;
 import io.consentkit.twilio.WebhookSigner;
 import io.consentkit.twilio.WebhookVerifier;
+import io.consentkit.web.console.ConsoleAudit;
+import io.consentkit.web.console.ConsoleQueries;
+import io.consentkit.web.console.ConsoleSendLog;
+import io.consentkit.web.console.ConsoleServlet;
+import io.consentkit.web.console.ConsoleStats;
 import io.consentkit.web.frontdesk.FrontDeskPage;
 import io.consentkit.web.optin.OptInPage;
 import io.consentkit.web.optin.OptInPageSettings;
@@ -28,7 +33,7 @@ import java.util.Map;
 /**
  * The whole web stack on 127.0.0.1 for the tests: a tracker over an in-memory journal, the fake gateway, the
  * guarded sender, the Y/N confirmations, the inbound handler behind signed webhooks, the opt-in page, the front
- * desk and the login, in one {@link TwilioWebhookServer}.
+ * desk, the login and the operator console, in one {@link TwilioWebhookServer}.
  */
 public final class WebFixture implements AutoCloseable {
     public static final String TOKEN = "web-test-auth-token";
@@ -37,9 +42,14 @@ public final class WebFixture implements AutoCloseable {
 
     public final SettableClock clock = SettableClock.at("2026-12-01T18:00:00Z");
     public final FakeSmsGateway gateway = FakeSmsGateway.builder().clock(clock).build();
+    /** The operator console's counters: the tracker's listener, loaded over the (empty) journal at start. */
+    public final ConsoleStats consoleStats = ConsoleStats.create(java.time.ZoneOffset.UTC, "default");
     public final ConsentTracker tracker = ConsentTracker.builder(new InMemoryConsentStore()).brand("Basin Climbing")
-            .clock(clock).build();
-    public final GuardedSender sender = GuardedSender.builder(tracker, gateway).clock(clock).build();
+            .clock(clock).listener(consoleStats).build();
+    /** The sender's log, kept for the console too. */
+    public final ConsoleSendLog sendLog = ConsoleSendLog.wrap(new io.consentkit.send.InMemorySendLog(),
+            java.time.ZoneOffset.UTC);
+    public final GuardedSender sender = GuardedSender.builder(tracker, gateway).clock(clock).sendLog(sendLog).build();
     public final Confirmations confirmations = Confirmations.builder(tracker).sender(sender).build();
     public final HtmlSnapshots snapshots;
     public final OptInPage optIn;
@@ -72,6 +82,9 @@ public final class WebFixture implements AutoCloseable {
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .routes(webhooks).mount("/optin", optIn).mount("/frontdesk", frontDesk)
                 .mount(auth.loginPath(), auth.loginServlet()).mount(auth.logoutPath(), auth.logoutServlet());
+        consoleStats.load(sink -> { }); // the journal starts empty; every row from now on is heard
+        b.mount("/console/*", new ConsoleServlet(ConsoleQueries.builder(tracker, consoleStats).sendLog(sendLog)
+                .confirmations(confirmations).build(), auth, ConsoleAudit.LOG));
         extra.forEach(b::mount);
         server = b.start();
     }

@@ -111,7 +111,8 @@ final class ConsolePages {
         for (ConsentRecord r : t.rows()) {
             rows.add(Html.format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td>"
                             + "<td>{}</td><td>{}</td><td>{}</td></tr>", r.timestamp(), r.status().journalName(),
-                    r.optInMethod(), r.consentMessage(), r.program(), r.brand(), r.channel(), r.ipAddress(),
+                    r.optInMethod(), r.consentMessage(), orDefault(r.program()), orDefault(r.brand()),
+                    r.channel().isEmpty() ? "-" : r.channel(), r.ipAddress(),
                     link(r.screenshotUrl()), join(r.customerId(), r.customerName(), r.customerEmail()),
                     metadata(r.metadata()), r.revokedAt() == null ? "" : r.revokedAt() + " " + r.revokedMethod()));
         }
@@ -129,6 +130,10 @@ final class ConsolePages {
                         + "<h2>Journal rows</h2>{}<h2>Send log</h2>{}{}",
                 notice == null ? Html.EMPTY : Html.format("<p class=\"notice\" role=\"status\">{}</p>", notice), shown,
                 state, reveal, b, f.csrf(), b, journal, sendTable(t.sends()), requests));
+    }
+
+    private static String orDefault(String scope) {
+        return scope.isEmpty() ? "default" : scope;
     }
 
     private static String join(String... parts) {

@@ -68,7 +68,7 @@ public final class SvgChart {
             }
             max = Math.max(max, sum);
         }
-        double step = niceStep(max / TICKS);
+        double step = stacked ? Math.max(1, niceStep(max / TICKS)) : niceStep(max / TICKS); // bars count whole things
         double top = step * TICKS;
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
