@@ -107,14 +107,19 @@ final class ConsolePages {
                 + (t.status() == null ? "" : ", status " + t.status().status().journalName());
         Html reveal = revealed ? Html.EMPTY : Html.format("<form method=\"post\" action=\"{}/reveal\">{}"
                 + "<button type=\"submit\" id=\"reveal\">Reveal full number (audited)</button></form>", b, f.csrf());
+        // masked view: the number also where a row's text, customer fields or evidence repeat it (a typed reply...)
+        Function<String, String> hide = revealed ? v -> v : v -> v.replace(t.phone().e164(), t.phone().masked())
+                .replace(t.phone().e164().substring(1), t.phone().masked());
         List<Html> rows = new ArrayList<>();
         for (ConsentRecord r : t.rows()) {
+            Map<String, String> evidence = new java.util.LinkedHashMap<>();
+            r.metadata().forEach((k, v) -> evidence.put(k, hide.apply(v)));
             rows.add(Html.format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} / {} / {}</td><td>{}</td><td>{}</td>"
                             + "<td>{}</td><td>{}</td><td>{}</td></tr>", r.timestamp(), r.status().journalName(),
-                    r.optInMethod(), r.consentMessage(), orDefault(r.program()), orDefault(r.brand()),
-                    r.channel().isEmpty() ? "-" : r.channel(), r.ipAddress(),
-                    link(r.screenshotUrl()), join(r.customerId(), r.customerName(), r.customerEmail()),
-                    metadata(r.metadata()), r.revokedAt() == null ? "" : r.revokedAt() + " " + r.revokedMethod()));
+                    r.optInMethod(), hide.apply(r.consentMessage()), orDefault(r.program()), orDefault(r.brand()),
+                    r.channel().isEmpty() ? "-" : r.channel(), r.ipAddress(), link(hide.apply(r.screenshotUrl())),
+                    hide.apply(join(r.customerId(), r.customerName(), r.customerEmail())), metadata(evidence),
+                    r.revokedAt() == null ? "" : r.revokedAt() + " " + r.revokedMethod()));
         }
         Html journal = rows.isEmpty() ? Html.format("<p>No journal row for this number.</p>")
                 : Html.format("<table class=\"rows\"><thead><tr><th>Time</th><th>Status</th><th>Method</th><th>Exact text</th>"

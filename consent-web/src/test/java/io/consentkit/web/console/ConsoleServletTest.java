@@ -62,6 +62,8 @@ class ConsoleServletTest {
         confirmations = Confirmations.builder(tracker).recordBeforeSend().build();
         tracker.recordWebFormConsent(ANN, "c1", "Ann Lee", "ann@example.com", "203.0.113.9",
                 "https://example.com/shot.png");
+        tracker.recordConsent(io.consentkit.consent.ConsentRequest.builder(ANN, "keyword", "Reply STOP to end.")
+                .customerId("15125550101").metadata("reply_body", "YES this is +15125550101").build());
         CsvSendLog raw = (CsvSendLog) sends.delegate();
         sends.record(new SendLogEntry(clock.instant(), SendLogEntry.Decision.SENT, "", "+*********01",
                 MessageCategory.MARKETING, "", "", 30, 1, new BigDecimal("0.0079"), "USD", "SMann0001", 0, "", null, "fake",
@@ -134,11 +136,12 @@ class ConsoleServletTest {
         assertThat(r.headers().firstValue("X-Frame-Options")).contains("DENY");
         assertThat(r.body()).contains("+*********01").doesNotContain(ANN).doesNotContain("5550101")
                 .contains("203.0.113.9").contains(tracker.texts().webForm().replace("'", "&#39;"))
-                .contains("https://example.com/shot.png").contains("SMann0001").contains("0.0079 USD");
+                .contains("https://example.com/shot.png").contains("SMann0001").contains("0.0079 USD")
+                .contains("YES this is +*********01");
 
         HttpResponse<String> revealed = post(page + "/reveal", Map.of(ConsoleAuth.CSRF_FIELD, csrf));
         assertThat(revealed.statusCode()).isEqualTo(200);
-        assertThat(revealed.body()).contains(ANN);
+        assertThat(revealed.body()).contains(ANN).contains("YES this is +15125550101");
         assertThat(actions).extracting(a -> a.operator() + " " + a.action() + " " + a.number())
                 .containsExactly("alice search +*********01", "alice view +*********01", "alice reveal +*********01");
         assertThat(actions).allSatisfy(a -> assertThat(a.number() + a.detail()).doesNotContain("5550101"));
