@@ -53,6 +53,7 @@ class ArchitectureTest {
         module("consent-s3", io.consentkit.s3.S3ConsentStore.class);
         module("consent-jdbc", io.consentkit.jdbc.JdbcConsentStore.class);
         module("consent-cli", io.consentkit.cli.ConsentCli.class);
+        module("consent-web", io.consentkit.web.Html.class);
     }
 
     private static final String ROOT = "io.consentkit";
@@ -113,6 +114,14 @@ class ArchitectureTest {
                 .as(module + ": packages are free of cycles")
                 .should().beFreeOfCycles()
                 .check(classes));
+    }
+
+    /** The web pages are servlets over consent-core: no Twilio, no HTTP server, no other adapter in their main code. */
+    @Test
+    void webPagesUseCoreAndTheServletApiOnly() {
+        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.consentkit.twilio..", "io.consentkit.s3..",
+                        "io.consentkit.jdbc..", "io.consentkit.cli..", "org.eclipse.jetty..", "com.twilio..")
+                .as("consent-web uses consent-core, the servlet API and the JDK only").check(MODULES.get("consent-web"));
     }
 
     @Test

@@ -55,6 +55,8 @@ final class ServeCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     StoreOptions opts;
+    @Mixin
+    ConsoleOptions pages;
 
     @Option(names = "--port", defaultValue = "8080", paramLabel = "<port>",
             description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}")
@@ -111,16 +113,21 @@ final class ServeCommand implements Callable<Integer> {
             if (!providerAnswers) {
                 ib.providerKeywords(Set.of());
             }
+            ConsoleOptions.Pages web = pages.open(config(), tracker, log, logFile.resolveSibling("page-snapshots"));
+            if (web != null) {
+                ib.confirmations(web.confirmations()); // Y answers to the opt-in page's texts
+            }
             TwilioWebhooks webhooks = TwilioWebhooks.builder(verifier, tracker)
                     .inboundHandler(ib.build())
                     .statusUpdates(log)
                     .listener(new Printer(out, opts.format))
                     .build();
-            try (TwilioWebhookServer server = TwilioWebhookServer.builder()
-                    .bind(address)
-                    .maxBodyBytes(maxBodyBytes)
-                    .routes(webhooks)
-                    .start()) {
+            TwilioWebhookServer.Builder sb = TwilioWebhookServer.builder().bind(address).maxBodyBytes(maxBodyBytes)
+                    .routes(webhooks);
+            if (web != null) {
+                web.mountOn(sb);
+            }
+            try (TwilioWebhookServer server = sb.start()) {
                 Thread hook = new Thread(() -> {
                     // Ctrl-C / SIGTERM: let the command close the server, journal and send log
                     stop.countDown();
@@ -131,7 +138,7 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 }, "consent-serve-shutdown");
                 Runtime.getRuntime().addShutdownHook(hook);
-                announce(out, server, logFile);
+                announce(out, server, logFile, web);
                 try {
                     stop.await();
                 } catch (InterruptedException e) {
@@ -155,7 +162,17 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void announce(PrintWriter out, TwilioWebhookServer server, Path logFile) {
+    /** The configuration file and environment as the CLI resolved them (flags are applied on top). */
+    private io.consentkit.config.ConsentKitConfig config() {
+        if (spec.commandLine().getDefaultValueProvider() instanceof CliConfig c) {
+            return c.config();
+        }
+        Object root = spec.root().userObject();
+        return io.consentkit.config.ConsentKitConfig.loader()
+                .environment(root instanceof ConsentCli cli ? cli.environment() : System.getenv()).load();
+    }
+
+    private void announce(PrintWriter out, TwilioWebhookServer server, Path logFile, ConsoleOptions.Pages web) {
         String base = server.baseUrl().toString();
         List<String> routes = List.of(TwilioWebhookServer.INBOUND_PATH, TwilioWebhookServer.STATUS_PATH,
                 TwilioWebhookServer.DEBUGGER_PATH);
@@ -167,11 +184,17 @@ final class ServeCommand implements Callable<Integer> {
             m.put("publicUrl", publicUrl == null ? null : publicUrl.toString());
             m.put("store", opts.describe());
             m.put("sendLog", logFile.toString());
+            if (web != null) {
+                m.put("pages", web.paths());
+            }
             out.println(Output.json(m));
         } else {
             out.println("listening on " + base + " (POST " + String.join(", ", routes) + "; GET "
                     + TwilioWebhookServer.DEFAULT_HEALTH_PATH + ")");
             out.println("signatures checked against " + (publicUrl == null ? "the URL as received" : publicUrl + "/..."));
+            if (web != null) {
+                web.paths().forEach((page, path) -> out.println("page " + page + ": " + base + path));
+            }
         }
         out.flush();
     }

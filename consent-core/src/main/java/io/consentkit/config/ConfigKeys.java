@@ -111,6 +111,21 @@ public final class ConfigKeys {
     public static final ConfigKey ERASURE_KEY_FILE = key("consentkit.erasure.key-file", Kind.PATH, "", false, "cli",
             "File with the key (hex or base64, 32 bytes or more) of erased numbers' keyed hashes; needed over a "
                     + "journal with erasures");
+    /** Whether {@code consent serve} mounts the web pages. */
+    public static final ConfigKey CONSOLE_ENABLED = key("consentkit.console.enabled", Kind.BOOLEAN, "false", false,
+            "cli", "Mount the web pages in consent serve: the opt-in page, the front desk and the operator console");
+    /** The operator's login name. */
+    public static final ConfigKey CONSOLE_USER = key("consentkit.console.user", Kind.TEXT, "operator", false, "cli",
+            "Login name of the console's operator (recorded with every console action)");
+    /** The operator's password (secret). */
+    public static final ConfigKey CONSOLE_PASSWORD = key("consentkit.console.password", Kind.TEXT, "", true, "cli",
+            "Console password: a secret, from the environment only; without it or password-hash there is no console");
+    /** The operator's password as a PBKDF2 hash. */
+    public static final ConfigKey CONSOLE_PASSWORD_HASH = key("consentkit.console.password-hash", Kind.TEXT, "", false,
+            "cli", "Console password as pbkdf2-sha256$iterations$salt$hash (PBKDF2WithHmacSHA256, base64 salt and hash)");
+    /** Whether session cookies are always marked Secure. */
+    public static final ConfigKey CONSOLE_SECURE_COOKIES = key("consentkit.console.secure-cookies", Kind.BOOLEAN,
+            "false", false, "cli", "Mark the console's session cookie Secure even on plain HTTP (behind a TLS proxy)");
 
     /** Every key, in table order. */
     public static final List<ConfigKey> ALL = List.copyOf(BY_NAME.values());

@@ -4,6 +4,7 @@ import io.consentkit.ConsentKitException;
 import io.consentkit.InvalidInputException;
 import io.consentkit.twilio.internal.HeaderDeadline;
 import io.consentkit.twilio.internal.PerAddressConnectionLimit;
+import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -40,7 +41,8 @@ import java.util.Objects;
  * A small HTTP server for Twilio's webhooks on embedded Jetty 12, for apps without a web
  * framework: each route is a {@link WebhookHandler} (usually from {@link TwilioWebhooks}, which
  * checks signatures) mounted through {@link WebhookServlet}, plus a health route answering
- * {@code GET /health} with {@code {"status":"ok"}}.
+ * {@code GET /health} with {@code {"status":"ok"}}, and any servlets {@link Builder#mount mounted} beside
+ * them (the web pages of consent-web).
  *
  * <p>Requests are bounded: bodies over {@link Builder#maxBodyBytes(int)} get 413; a body not
  * received within {@link Builder#bodyTimeout(Duration)} gets 408; a bad {@code Host} header gets
@@ -93,6 +95,7 @@ public final class TwilioWebhookServer implements AutoCloseable {
      *
      * @param address                  where to listen
      * @param routes                   handlers by exact path
+     * @param mounts                   servlets by path spec
      * @param healthPath               the health route (not one of the routes)
      * @param maxBodyBytes             largest request body accepted
      * @param threads                  handler threads
@@ -102,12 +105,14 @@ public final class TwilioWebhookServer implements AutoCloseable {
      * @param bodyTimeoutMillis        longest time to receive a body
      * @param headerTimeoutMillis      time to send a request's headers (checked every so often)
      */
-    private record Settings(InetSocketAddress address, Map<String, WebhookHandler> routes, String healthPath,
-                            int maxBodyBytes, int threads, int maxConnectionsPerAddress, int maxConnections,
+    private record Settings(InetSocketAddress address, Map<String, WebhookHandler> routes,
+                            Map<String, Servlet> mounts, String healthPath, int maxBodyBytes, int threads,
+                            int maxConnectionsPerAddress, int maxConnections,
                             long idleTimeoutMillis, long bodyTimeoutMillis, long headerTimeoutMillis) {
         private Settings {
             Objects.requireNonNull(address, "address");
             routes = Map.copyOf(routes);
+            mounts = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(mounts));
             Objects.requireNonNull(healthPath, "healthPath");
         }
     }
@@ -147,8 +152,9 @@ public final class TwilioWebhookServer implements AutoCloseable {
             holder.setAsyncSupported(true);
             context.addServlet(holder, path);
         });
+        s.mounts().forEach((spec, servlet) -> context.addServlet(new ServletHolder(servlet), spec));
         context.addServlet(new ServletHolder(new Fixed(true)), s.healthPath());
-        if (!s.routes().containsKey("/")) {
+        if (!s.routes().containsKey("/") && !s.mounts().containsKey("/")) {
             context.addServlet(new ServletHolder(new Fixed(false)), "/");
         }
         org.eclipse.jetty.ee11.servlet.ErrorHandler contextErrors = new org.eclipse.jetty.ee11.servlet.ErrorHandler();
@@ -164,7 +170,8 @@ public final class TwilioWebhookServer implements AutoCloseable {
             server.stop();
             throw e;
         }
-        LOG.info("Twilio webhook server listening on {} (routes {}, health {})", baseUrl(), s.routes().keySet(), s.healthPath());
+        LOG.info("Twilio webhook server listening on {} (routes {}, pages {}, health {})", baseUrl(), s.routes().keySet(),
+                s.mounts().keySet(), s.healthPath());
     }
 
     /** A builder; add routes, then {@link Builder#start()}. */
@@ -260,6 +267,7 @@ public final class TwilioWebhookServer implements AutoCloseable {
     public static final class Builder {
         private InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080);
         private final Map<String, WebhookHandler> routes = new LinkedHashMap<>();
+        private final Map<String, Servlet> mounts = new LinkedHashMap<>();
         private String healthPath = DEFAULT_HEALTH_PATH;
         private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private int threads = DEFAULT_THREADS;
@@ -281,6 +289,32 @@ public final class TwilioWebhookServer implements AutoCloseable {
         /** Serves {@code handler} at exactly {@code path} (e.g. {@code /twilio/inbound}). */
         public Builder route(String path, WebhookHandler handler) {
             routes.put(path(path, "path"), Objects.requireNonNull(handler, "handler"));
+            return this;
+        }
+
+        /**
+         * Mounts {@code servlet} beside the webhooks (web pages: the opt-in page, the console), under the
+         * Servlet path spec {@code pathSpec}: an exact path ({@code /optin}) or a prefix ({@code /console/*}).
+         * The server's context has no HTTP sessions ({@code NO_SESSIONS}): a servlet keeps its own state.
+         * The body limit and timeouts of {@link #maxBodyBytes} and {@link #bodyTimeout} apply to the webhook
+         * routes only; Jetty's own form limits apply to mounted servlets. Exact webhook routes win over a
+         * prefix mount.
+         *
+         * @throws InvalidInputException naming {@code pathSpec} for a bad spec or one already mounted or routed
+         */
+        public Builder mount(String pathSpec, Servlet servlet) {
+            Objects.requireNonNull(servlet, "servlet");
+            String spec = InvalidInputException.requireText("pathSpec", pathSpec);
+            String base = spec.endsWith("/*") ? spec.substring(0, spec.length() - 2) : spec;
+            if (!spec.startsWith("/") || base.contains("*") || spec.contains("?") || spec.contains("#")
+                    || (base.isEmpty() && !spec.equals("/*"))) {
+                throw new InvalidInputException("pathSpec", "must be an exact path (/optin) or a prefix (/console/*), "
+                        + "was " + spec);
+            }
+            if (mounts.containsKey(spec) || routes.containsKey(spec)) {
+                throw new InvalidInputException("pathSpec", "is already mounted: " + spec);
+            }
+            mounts.put(spec, servlet);
             return this;
         }
 
@@ -364,12 +398,17 @@ public final class TwilioWebhookServer implements AutoCloseable {
          * @throws ConsentKitException if Jetty is not on the classpath or the address cannot be bound
          */
         public TwilioWebhookServer start() {
-            if (routes.containsKey(healthPath)) {
-                throw new InvalidInputException("healthPath", "is also a webhook route: " + healthPath);
+            if (routes.containsKey(healthPath) || mounts.containsKey(healthPath)) {
+                throw new InvalidInputException("healthPath", "is also a webhook route or mount: " + healthPath);
+            }
+            for (String spec : mounts.keySet()) {
+                if (routes.containsKey(spec)) {
+                    throw new InvalidInputException("pathSpec", "is also a webhook route: " + spec);
+                }
             }
             requireJetty();
             try {
-                return new TwilioWebhookServer(new Settings(address, routes, healthPath, maxBodyBytes, threads,
+                return new TwilioWebhookServer(new Settings(address, routes, mounts, healthPath, maxBodyBytes, threads,
                         maxConnectionsPerAddress, maxConnections, idleTimeoutMillis, bodyTimeoutMillis, headerTimeoutMillis));
             } catch (IOException e) {
                 throw new ConsentKitException("cannot listen on " + address + ": " + e.getMessage(), e);

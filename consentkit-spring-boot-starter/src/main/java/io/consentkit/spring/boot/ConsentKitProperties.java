@@ -26,6 +26,7 @@ public class ConsentKitProperties {
     private final Twilio twilio = new Twilio();
     private final Webhooks webhooks = new Webhooks();
     private final Sender sender = new Sender();
+    private final Console console = new Console();
 
     public String getBrand() {
         return brand;
@@ -59,6 +60,10 @@ public class ConsentKitProperties {
         return sender;
     }
 
+    public Console getConsole() {
+        return console;
+    }
+
     /** Every key with its bound value, as dotted names (unset ones empty). */
     public Map<String, String> toKeys() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -90,6 +95,11 @@ public class ConsentKitProperties {
         m.put(ConfigKeys.SENDER_ZONE.name(), text(sender.zone));
         m.put(ConfigKeys.SENDER_QUIET_HOURS_ENABLED.name(), Boolean.toString(sender.quietHours.enabled));
         m.put(ConfigKeys.SENDER_QUIET_HOURS_WINDOW.name(), text(sender.quietHours.window));
+        m.put(ConfigKeys.CONSOLE_ENABLED.name(), Boolean.toString(console.enabled));
+        m.put(ConfigKeys.CONSOLE_USER.name(), text(console.user));
+        m.put(ConfigKeys.CONSOLE_PASSWORD.name(), text(console.password));
+        m.put(ConfigKeys.CONSOLE_PASSWORD_HASH.name(), text(console.passwordHash));
+        m.put(ConfigKeys.CONSOLE_SECURE_COOKIES.name(), Boolean.toString(console.secureCookies));
         return m;
     }
 
@@ -413,6 +423,63 @@ public class ConsentKitProperties {
 
         public void setWindow(String window) {
             this.window = window;
+        }
+    }
+
+    /**
+     * {@code consentkit.console.*}: the web pages' keys, read by {@code consent serve}; the starter mounts no
+     * page yet and binds them so that one vocabulary holds everywhere.
+     */
+    public static class Console {
+        /** Mount the web pages in consent serve: the opt-in page, the front desk and the operator console. */
+        private boolean enabled = false;
+        /** Login name of the console's operator (recorded with every console action). */
+        private String user = "operator";
+        /** Console password: a secret, from the environment only; without it or password-hash there is no console. */
+        private String password;
+        /** Console password as pbkdf2-sha256$iterations$salt$hash (PBKDF2WithHmacSHA256, base64 salt and hash). */
+        private String passwordHash;
+        /** Mark the console's session cookie Secure even on plain HTTP (behind a TLS proxy). */
+        private boolean secureCookies = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getUser() {
+            return user;
+        }
+
+        public void setUser(String user) {
+            this.user = user;
+        }
+
+        public String getPassword() {
+            return password;
+        }
+
+        public void setPassword(String password) {
+            this.password = password;
+        }
+
+        public String getPasswordHash() {
+            return passwordHash;
+        }
+
+        public void setPasswordHash(String passwordHash) {
+            this.passwordHash = passwordHash;
+        }
+
+        public boolean isSecureCookies() {
+            return secureCookies;
+        }
+
+        public void setSecureCookies(boolean secureCookies) {
+            this.secureCookies = secureCookies;
         }
     }
 }

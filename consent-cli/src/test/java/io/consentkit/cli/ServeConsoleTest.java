@@ -1,0 +1,154 @@
+package io.consentkit.cli;
+
+import io.consentkit.twilio.WebhookSigner;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code consent serve --console}: the web pages beside the webhooks, over real HTTP on 127.0.0.1. */
+class ServeConsoleTest {
+    private static final String TOKEN = "serve-console-auth-token";
+    private static final String PERSON = "+14158675309";
+    @TempDir
+    Path dir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** A writer that opens a latch once the server printed its address. */
+    private static final class Console extends StringWriter {
+        final CountDownLatch listening = new CountDownLatch(1);
+
+        @Override
+        public void flush() {
+            super.flush();
+            if (toString().contains("\"listening\"")) {
+                listening.countDown();
+            }
+        }
+    }
+
+    private HttpResponse<String> get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String url, Map<String, String> form, String... headers) throws Exception {
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void consoleMountsTheOptInPageAndTheFrontDeskAndAYesActivatesTheNumber() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, TOKEN);
+        String store = dir.resolve("consents.csv").toString();
+        Console console = new Console();
+        StringWriter err = new StringWriter();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Map<String, String> env = Map.of("CONSENTKIT_CONSOLE_PASSWORD", "correct horse battery");
+        Thread serve = new Thread(() -> exit.set(ConsentCli.run(new String[] {"serve", "--port", "0", "--store", store,
+                "--auth-token-file", token.toString(), "--brand", "Basin Climbing", "--format", "json", "--console",
+                "--gateway", "test-fake", "--optin-terms", "https://basin.example/terms", "--optin-privacy",
+                "https://basin.example/privacy", "--location", "Main St"}, new PrintWriter(console, true),
+                new PrintWriter(err, true), env)), "serve-console");
+        serve.start();
+        try {
+            assertThat(console.listening.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+            Matcher m = Pattern.compile("\"listening\":\"(http://127\\.0\\.0\\.1:\\d+)\"").matcher(console.toString());
+            assertThat(m.find()).as(console.toString()).isTrue();
+            String base = m.group(1);
+            assertThat(console.toString()).contains("\"pages\":{\"login\":\"/console/login\",\"frontDesk\":\"/frontdesk\","
+                    + "\"optIn\":\"/optin\"}");
+
+            HttpResponse<String> page = get(base + "/optin");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Basin Climbing", "https://basin.example/terms");
+            Matcher version = Pattern.compile("name=\"version\" value=\"([0-9a-f]+)\"").matcher(page.body());
+            assertThat(version.find()).isTrue();
+            HttpResponse<String> signUp = post(base + "/optin", Map.of("version", version.group(1), "phone", PERSON,
+                    "consent", "yes"));
+            assertThat(signUp.statusCode()).as(signUp.body()).isEqualTo(200);
+            assertThat(TestGatewayProvider.last.lastRequest().body()).contains("reply Y");
+            assertThat(CliTestSupport.run("status", PERSON, "--store", store).out()).doesNotContain("ACTIVE");
+
+            Map<String, String> yes = WebhookSigner.inboundMessage(PERSON, "+15855550100", "Y", "SM" + "1".repeat(32));
+            String inbound = base + "/twilio/inbound";
+            HttpResponse<String> answered = http.send(HttpRequest.newBuilder(URI.create(inbound))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Twilio-Signature", WebhookSigner.of(TOKEN).sign(inbound, yes))
+                    .POST(HttpRequest.BodyPublishers.ofString(WebhookSigner.formBody(yes))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answered.statusCode()).isEqualTo(200);
+
+            HttpResponse<String> desk = get(base + "/frontdesk");
+            assertThat(desk.statusCode()).as("the front desk needs the login").isEqualTo(303);
+            assertThat(get(base + "/console/login").body()).contains("Console login");
+        } finally {
+            serve.interrupt();
+            serve.join(10_000);
+        }
+        assertThat(exit.get()).as(err.toString()).isZero();
+        assertThat(CliTestSupport.run("status", PERSON, "--store", store).out()).contains("ACTIVE");
+        assertThat(Files.list(dir.resolve("page-snapshots"))).hasSize(1);
+    }
+
+    @Test
+    void noConsoleWithoutCredentials() {
+        CliTestSupport.Result r = CliTestSupport.runWithEnv(Map.of(), "serve", "--port", "0", "--store",
+                dir.resolve("c.csv").toString(), "--auth-token-file", writeToken().toString(), "--console");
+        assertThat(r.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(r.err()).contains("consentkit.console.password is not set: no console without credentials",
+                "CONSENTKIT_CONSOLE_PASSWORD");
+    }
+
+    @Test
+    void theOptInPageNeedsAGatewayAndItsLinks() {
+        Map<String, String> env = Map.of("CONSENTKIT_CONSOLE_PASSWORD", "correct horse battery");
+        CliTestSupport.Result noGateway = CliTestSupport.runWithEnv(env, "serve", "--port", "0", "--store",
+                dir.resolve("c.csv").toString(), "--auth-token-file", writeToken().toString(), "--console",
+                "--optin-terms", "https://basin.example/terms");
+        assertThat(noGateway.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(noGateway.err()).contains("gateway is required for the opt-in page");
+        CliTestSupport.Result noPrivacy = CliTestSupport.runWithEnv(env, "serve", "--port", "0", "--store",
+                dir.resolve("c.csv").toString(), "--auth-token-file", writeToken().toString(), "--console",
+                "--gateway", "test-fake", "--optin-terms", "https://basin.example/terms");
+        assertThat(noPrivacy.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(noPrivacy.err()).contains("privacyUrl is required");
+    }
+
+    private Path writeToken() {
+        try {
+            Path t = dir.resolve("token");
+            Files.writeString(t, TOKEN);
+            return t;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
