@@ -292,6 +292,19 @@ class WebhookServerHardeningTest {
         int clients = 8;
         int perClient = 30;
         int warmup = 5;
+        // the same clients over the same loopback path with the health route: what this machine's load
+        // alone costs a request in this run (a delayed-ACK stall adds ~40 ms to each STOP, not to this)
+        long baseline = p50Micros(clients, perClient, warmup, (client, i) -> health(Duration.ofSeconds(10)));
+        long stops = p50Micros(clients, perClient, warmup,
+                (client, i) -> signedStop(String.format("+141586%02d%03d", client, i), "SM" + client + "x" + i));
+        assertThat(stops).as("p50 latency in microseconds of %d concurrent signed STOPs (health route p50 in the same run: %d us)",
+                clients, baseline).isLessThan(Math.max(20_000, 4 * baseline));
+        assertThat(tracker.isOptedOut("+14158600000")).isTrue();
+    }
+
+    /** The median latency of {@code perClient} requests from each of {@code clients} threads, warm-up left out. */
+    private static long p50Micros(int clients, int perClient, int warmup,
+                                  java.util.function.BiFunction<Integer, Integer, HttpRequest> request) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Long> micros = Collections.synchronizedList(new ArrayList<>());
         try {
@@ -301,9 +314,9 @@ class WebhookServerHardeningTest {
                 done.add(pool.submit(() -> {
                     HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                     for (int i = 0; i < perClient; i++) {
-                        String from = String.format("+141586%02d%03d", client, i);
+                        HttpRequest req = request.apply(client, i);
                         long t0 = System.nanoTime();
-                        HttpResponse<String> r = own.send(signedStop(from, "SM" + client + "x" + i), HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> r = own.send(req, HttpResponse.BodyHandlers.ofString());
                         long us = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t0);
                         assertThat(r.statusCode()).isEqualTo(200);
                         if (i >= warmup) {
@@ -321,9 +334,7 @@ class WebhookServerHardeningTest {
         }
         List<Long> sorted = new ArrayList<>(micros);
         sorted.sort(null);
-        long p50 = sorted.get(sorted.size() / 2);
         assertThat(sorted).hasSize(clients * (perClient - warmup));
-        assertThat(p50).as("p50 latency in microseconds of %d concurrent signed STOPs", clients).isLessThan(20_000);
-        assertThat(tracker.isOptedOut("+14158600000")).isTrue();
+        return sorted.get(sorted.size() / 2);
     }
 }
