@@ -112,7 +112,7 @@ public final class ConfigKeys {
             "Console password: a secret, from the environment only; without it or password-hash there is no console");
     /** The operator's password as a PBKDF2 hash. */
     public static final ConfigKey CONSOLE_PASSWORD_HASH = key("consentkit.console.password-hash", Kind.TEXT, "", false,
-            "cli", "Console password as pbkdf2-sha256$iterations$salt$hash (PBKDF2WithHmacSHA256, base64 salt and hash)");
+            "cli", "Console password as pbkdf2-sha256$iterations$salt$hash (consent console-password prints one)");
     /** Whether session cookies are always marked Secure. */
     public static final ConfigKey CONSOLE_SECURE_COOKIES = key("consentkit.console.secure-cookies", Kind.BOOLEAN,
             "false", false, "cli", "Mark the console's session cookie Secure even on plain HTTP (behind a TLS proxy)");

@@ -437,7 +437,7 @@ public class ConsentKitProperties {
         private String user = "operator";
         /** Console password: a secret, from the environment only; without it or password-hash there is no console. */
         private String password;
-        /** Console password as pbkdf2-sha256$iterations$salt$hash (PBKDF2WithHmacSHA256, base64 salt and hash). */
+        /** Console password as pbkdf2-sha256$iterations$salt$hash (consent console-password prints one). */
         private String passwordHash;
         /** Mark the console's session cookie Secure even on plain HTTP (behind a TLS proxy). */
         private boolean secureCookies = false;
