@@ -125,6 +125,10 @@ class ServeConsoleTest {
         assertThat(r.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
         assertThat(r.err()).contains("consentkit.console.password is not set: no console without credentials",
                 "CONSENTKIT_CONSOLE_PASSWORD");
+        CliTestSupport.Result byKey = CliTestSupport.runWithEnv(Map.of("CONSENTKIT_CONSOLE_ENABLED", "true"), "serve",
+                "--port", "0", "--store", dir.resolve("c.csv").toString(), "--auth-token-file", writeToken().toString());
+        assertThat(byKey.exit()).as("consentkit.console.enabled asks for the pages too").isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(byKey.err()).contains("no console without credentials");
     }
 
     @Test
