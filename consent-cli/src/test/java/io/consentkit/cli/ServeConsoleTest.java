@@ -125,6 +125,10 @@ class ServeConsoleTest {
         assertThat(r.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
         assertThat(r.err()).contains("consentkit.console.password is not set: no console without credentials",
                 "CONSENTKIT_CONSOLE_PASSWORD");
+        CliTestSupport.Result byKey = CliTestSupport.runWithEnv(Map.of("CONSENTKIT_CONSOLE_ENABLED", "true"), "serve",
+                "--port", "0", "--store", dir.resolve("c.csv").toString(), "--auth-token-file", writeToken().toString());
+        assertThat(byKey.exit()).as("consentkit.console.enabled asks for the pages too").isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(byKey.err()).contains("no console without credentials");
     }
 
     @Test
@@ -140,6 +144,23 @@ class ServeConsoleTest {
                 "--gateway", "test-fake", "--optin-terms", "https://basin.example/terms");
         assertThat(noPrivacy.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
         assertThat(noPrivacy.err()).contains("privacyUrl is required");
+    }
+
+    @Test
+    void consolePasswordPrintsAHashThatServeAccepts() throws Exception {
+        Path file = dir.resolve("password");
+        Files.writeString(file, "correct horse battery\n");
+        CliTestSupport.Result r = CliTestSupport.run("console-password", "--password-file", file.toString(),
+                "--iterations", "20000");
+        assertThat(r.exit()).as(r.err()).isZero();
+        String hash = r.out().strip();
+        assertThat(hash).startsWith("pbkdf2-sha256$20000$").doesNotContain("correct horse");
+        assertThat(io.consentkit.web.ConsoleCredentials.hashed("operator", hash)
+                .matches("operator", "correct horse battery".toCharArray())).isTrue();
+        Files.writeString(file, "short");
+        CliTestSupport.Result weak = CliTestSupport.run("console-password", "--password-file", file.toString());
+        assertThat(weak.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(weak.err()).contains("at least 12 characters");
     }
 
     private Path writeToken() {
