@@ -40,6 +40,7 @@ import java.util.Map;
             SegmentsCommand.class,
             SendCommand.class,
             ServeCommand.class,
+            ConsolePasswordCommand.class,
             VerifyCommand.class,
             RevocationsCommand.class,
             UpgradeJournalCommand.class,

@@ -142,6 +142,23 @@ class ServeConsoleTest {
         assertThat(noPrivacy.err()).contains("privacyUrl is required");
     }
 
+    @Test
+    void consolePasswordPrintsAHashThatServeAccepts() throws Exception {
+        Path file = dir.resolve("password");
+        Files.writeString(file, "correct horse battery\n");
+        CliTestSupport.Result r = CliTestSupport.run("console-password", "--password-file", file.toString(),
+                "--iterations", "20000");
+        assertThat(r.exit()).as(r.err()).isZero();
+        String hash = r.out().strip();
+        assertThat(hash).startsWith("pbkdf2-sha256$20000$").doesNotContain("correct horse");
+        assertThat(io.consentkit.web.ConsoleCredentials.hashed("operator", hash)
+                .matches("operator", "correct horse battery".toCharArray())).isTrue();
+        Files.writeString(file, "short");
+        CliTestSupport.Result weak = CliTestSupport.run("console-password", "--password-file", file.toString());
+        assertThat(weak.exit()).isEqualTo(ConsentCli.EXIT_BAD_INPUT);
+        assertThat(weak.err()).contains("at least 12 characters");
+    }
+
     private Path writeToken() {
         try {
             Path t = dir.resolve("token");

@@ -112,10 +112,29 @@ public final class ConfigKeys {
             "Console password: a secret, from the environment only; without it or password-hash there is no console");
     /** The operator's password as a PBKDF2 hash. */
     public static final ConfigKey CONSOLE_PASSWORD_HASH = key("consentkit.console.password-hash", Kind.TEXT, "", false,
-            "cli", "Console password as pbkdf2-sha256$iterations$salt$hash (PBKDF2WithHmacSHA256, base64 salt and hash)");
+            "cli", "Console password as pbkdf2-sha256$iterations$salt$hash (consent console-password prints one)");
     /** Whether session cookies are always marked Secure. */
     public static final ConfigKey CONSOLE_SECURE_COOKIES = key("consentkit.console.secure-cookies", Kind.BOOLEAN,
             "false", false, "cli", "Mark the console's session cookie Secure even on plain HTTP (behind a TLS proxy)");
+
+    /** Where the starter mounts the opt-in page. */
+    public static final ConfigKey OPTIN_PATH = key("consentkit.optin.path", Kind.TEXT, "", false, "spring",
+            "Path of the public opt-in page (SMS double opt-in) in a servlet app; unset for none");
+    /** The terms page the opt-in page links to. */
+    public static final ConfigKey OPTIN_TERMS_URL = key("consentkit.optin.terms-url", Kind.URL, "", false, "spring",
+            "Terms page the opt-in page links to (required with optin.path)");
+    /** The privacy policy the opt-in page links to. */
+    public static final ConfigKey OPTIN_PRIVACY_URL = key("consentkit.optin.privacy-url", Kind.URL, "", false, "spring",
+            "Privacy policy the opt-in page links to (required with optin.path)");
+    /** The message frequency the opt-in page shows. */
+    public static final ConfigKey OPTIN_FREQUENCY = key("consentkit.optin.frequency", Kind.TEXT,
+            "Message frequency varies.", false, "spring", "Message frequency the opt-in page shows, e.g. Up to 4 msgs per month.");
+    /** What people sign up for. */
+    public static final ConfigKey OPTIN_LABEL = key("consentkit.optin.label", Kind.TEXT, "", false, "spring",
+            "What people sign up for, in words (default: the program's name and text messages)");
+    /** Where the opt-in page's snapshots are kept. */
+    public static final ConfigKey OPTIN_SNAPSHOT_DIR = key("consentkit.optin.snapshot-dir", Kind.PATH,
+            "consent-data/page-snapshots", false, "spring", "Directory of the page snapshots whose SHA-256 each opt-in cites");
 
     /** Every key, in table order. */
     public static final List<ConfigKey> ALL = List.copyOf(BY_NAME.values());

@@ -164,4 +164,18 @@ class OptInPageTest {
         assertThat(http.post("/optin", form(page, "+14155550101", true), "Origin", "null").statusCode()).isEqualTo(403);
         assertThat(web.gateway.requests()).hasSize(1);
     }
+
+    @Test
+    void aConfirmationTheSenderDefersIsNotPendingAndThePageSaysSo() throws Exception {
+        web = new WebFixture(dir);
+        web.clock.set(java.time.Instant.parse("2026-12-02T06:30:00Z")); // 22:30 in San Francisco: quiet hours
+        Http http = new Http(web.base());
+        String page = http.get("/optin").body();
+        HttpResponse<String> later = http.post("/optin", form(page, PERSON, true));
+        assertThat(later.statusCode()).isEqualTo(503);
+        assertThat(later.body()).contains("Could not send the text", "you are not signed up");
+        assertThat(web.gateway.requests()).isEmpty();
+        assertThat(web.tracker.pendingConsents()).isEmpty();
+        assertThat(web.tracker.isActive(PERSON)).isFalse();
+    }
 }

@@ -27,6 +27,7 @@ public class ConsentKitProperties {
     private final Webhooks webhooks = new Webhooks();
     private final Sender sender = new Sender();
     private final Console console = new Console();
+    private final Optin optin = new Optin();
 
     public String getBrand() {
         return brand;
@@ -62,6 +63,10 @@ public class ConsentKitProperties {
 
     public Console getConsole() {
         return console;
+    }
+
+    public Optin getOptin() {
+        return optin;
     }
 
     /** Every key with its bound value, as dotted names (unset ones empty). */
@@ -100,6 +105,12 @@ public class ConsentKitProperties {
         m.put(ConfigKeys.CONSOLE_PASSWORD.name(), text(console.password));
         m.put(ConfigKeys.CONSOLE_PASSWORD_HASH.name(), text(console.passwordHash));
         m.put(ConfigKeys.CONSOLE_SECURE_COOKIES.name(), Boolean.toString(console.secureCookies));
+        m.put(ConfigKeys.OPTIN_PATH.name(), text(optin.path));
+        m.put(ConfigKeys.OPTIN_TERMS_URL.name(), text(optin.termsUrl));
+        m.put(ConfigKeys.OPTIN_PRIVACY_URL.name(), text(optin.privacyUrl));
+        m.put(ConfigKeys.OPTIN_FREQUENCY.name(), text(optin.frequency));
+        m.put(ConfigKeys.OPTIN_LABEL.name(), text(optin.label));
+        m.put(ConfigKeys.OPTIN_SNAPSHOT_DIR.name(), text(optin.snapshotDir));
         return m;
     }
 
@@ -437,7 +448,7 @@ public class ConsentKitProperties {
         private String user = "operator";
         /** Console password: a secret, from the environment only; without it or password-hash there is no console. */
         private String password;
-        /** Console password as pbkdf2-sha256$iterations$salt$hash (PBKDF2WithHmacSHA256, base64 salt and hash). */
+        /** Console password as pbkdf2-sha256$iterations$salt$hash (consent console-password prints one). */
         private String passwordHash;
         /** Mark the console's session cookie Secure even on plain HTTP (behind a TLS proxy). */
         private boolean secureCookies = false;
@@ -480,6 +491,70 @@ public class ConsentKitProperties {
 
         public void setSecureCookies(boolean secureCookies) {
             this.secureCookies = secureCookies;
+        }
+    }
+
+    /** {@code consentkit.optin.*}: the public opt-in page the starter mounts in a servlet app. */
+    public static class Optin {
+        /** Path of the public opt-in page (SMS double opt-in) in a servlet app; unset for none. */
+        private String path;
+        /** Terms page the opt-in page links to (required with optin.path). */
+        private String termsUrl;
+        /** Privacy policy the opt-in page links to (required with optin.path). */
+        private String privacyUrl;
+        /** Message frequency the opt-in page shows, e.g. Up to 4 msgs per month. */
+        private String frequency = "Message frequency varies.";
+        /** What people sign up for, in words (default: the program's name and text messages). */
+        private String label;
+        /** Directory of the page snapshots whose SHA-256 each opt-in cites. */
+        private String snapshotDir = "consent-data/page-snapshots";
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
+        }
+
+        public String getTermsUrl() {
+            return termsUrl;
+        }
+
+        public void setTermsUrl(String termsUrl) {
+            this.termsUrl = termsUrl;
+        }
+
+        public String getPrivacyUrl() {
+            return privacyUrl;
+        }
+
+        public void setPrivacyUrl(String privacyUrl) {
+            this.privacyUrl = privacyUrl;
+        }
+
+        public String getFrequency() {
+            return frequency;
+        }
+
+        public void setFrequency(String frequency) {
+            this.frequency = frequency;
+        }
+
+        public String getLabel() {
+            return label;
+        }
+
+        public void setLabel(String label) {
+            this.label = label;
+        }
+
+        public String getSnapshotDir() {
+            return snapshotDir;
+        }
+
+        public void setSnapshotDir(String snapshotDir) {
+            this.snapshotDir = snapshotDir;
         }
     }
 }
