@@ -52,13 +52,26 @@ final class JournalReads {
             return sink; // no size, no percentage: the activity line stays
         }
         int[] map = io.consentkit.journal.JournalCodec.identityMap();
+        long chainCells = chained(file) ? io.consentkit.journal.JournalChain.TAIL_BYTES - 1 : 0; // ",digest,link"
         StringBuilder sb = new StringBuilder(512);
         return r -> {
             sb.setLength(0);
             io.consentkit.journal.JournalCodec.appendLine(sb, r, map, false);
-            progress.advance(utf8Length(sb));
+            progress.advance(utf8Length(sb) + chainCells);
             sink.accept(r);
         };
+    }
+
+    /** Whether {@code file} starts with the schema version 3 header (its rows carry the chain cells). */
+    private static boolean chained(Path file) {
+        byte[] header = io.consentkit.journal.JournalCodec.HEADER_LINE.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] start = in.readNBytes(header.length + 3); // a BOM at most
+            String text = new String(start, java.nio.charset.StandardCharsets.UTF_8).replace("\uFEFF", "");
+            return text.startsWith(io.consentkit.journal.JournalCodec.HEADER_LINE);
+        } catch (java.io.IOException e) {
+            return false; // only the percentage is approximate
+        }
     }
 
     /** The UTF-8 length of {@code s}. */
@@ -125,7 +138,7 @@ final class JournalReads {
         boolean csv = format == OutputFormat.csv;
         StringBuilder sb = csv ? new StringBuilder(512) : null;
         if (csv) {
-            out.print(io.consentkit.journal.JournalCodec.HEADER_LINE + "\n"); // the audit export's columns
+            out.print(io.consentkit.journal.JournalCodec.SCOPES_HEADER_LINE + "\n"); // the record columns (no chain: a listing, not a journal)
         }
         int[] map = io.consentkit.journal.JournalCodec.identityMap();
         for (ConsentRecord r : rows) {

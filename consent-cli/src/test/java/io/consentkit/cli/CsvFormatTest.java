@@ -48,7 +48,7 @@ class CsvFormatTest {
     void listPrintsTheAuditExportsColumnsWithAHeaderAndFormulaSafeCells() throws Exception {
         CliTestSupport.Result r = run("list", "--store", store, "--format", "csv");
         assertThat(r.exit()).as(r.err()).isZero();
-        assertThat(r.out().lines().findFirst().orElseThrow()).isEqualTo(JournalCodec.HEADER_LINE);
+        assertThat(r.out().lines().findFirst().orElseThrow()).isEqualTo(JournalCodec.SCOPES_HEADER_LINE);
         List<CSVRecord> rows = parse(r.out());
         assertThat(rows).hasSize(2);
         assertThat(rows.get(0).get("customer_name")).isEqualTo("'=HYPERLINK(\"http://evil\",\"x\")");
@@ -71,7 +71,7 @@ class CsvFormatTest {
         assertThat(parse(r.out())).singleElement().satisfies(row -> assertThat(row.get("customer_id")).isEqualTo("cust-2"));
         CliTestSupport.Result none = run("search", "nobody", "--store", store, "--format", "csv");
         assertThat(none.exit()).isEqualTo(ConsentCli.EXIT_FAILURE);
-        assertThat(none.out()).isEqualTo(JournalCodec.HEADER_LINE + "\n");
+        assertThat(none.out()).isEqualTo(JournalCodec.SCOPES_HEADER_LINE + "\n");
     }
 
     @Test
