@@ -95,10 +95,20 @@ final class VerifyCommand implements Callable<Integer> {
         Set<String> numbers = new HashSet<>();
         long torn = 0;
         JournalVerifier.Result chain = null;
+        long jdbcChained = 0;
+        boolean jdbcChecked = false;
         try {
             if (opts.isJdbc()) {
                 try (JdbcConsentStore store = opts.jdbcStore(false)) { // checks the tables, reads every row
                     store.replay(r -> count(r, rows, consents, numbers));
+                    for (JournalVerifier.Result w : store.verifyChain()) { // one chain per writer
+                        jdbcChained += w.chainedRows();
+                        if (problem == null && !w.ok()) {
+                            problem = "tamper-evidence chain broken in " + w.source() + " at "
+                                    + w.firstBreak().describe().replace("(line ", "(id ");
+                        }
+                    }
+                    jdbcChecked = true;
                 }
             } else {
                 try (CsvConsentStore store = CsvConsentStore.openReadOnly(opts.csvPath())) {
@@ -133,6 +143,9 @@ final class VerifyCommand implements Callable<Integer> {
             signed = head.toString();
         }
         print(out, problem, rows[0], consents.size(), numbers.size(), torn, chain, expected, signed);
+        if (jdbcChecked && problem == null && opts.format != OutputFormat.json) {
+            out.println("chain: ok: " + jdbcChained + " rows chained (one chain per writer)");
+        }
         return problem == null ? 0 : ConsentCli.EXIT_FAILURE;
     }
 

@@ -22,7 +22,7 @@ class ConsentCliTest {
         assertThat(r.out()).contains("1. Web-form opt-in", "texts STOP", "no: opted out", "7. Active consents: 3",
                 "8. Audit trail: 4 consents");
         List<String> audit = Files.readAllLines(dir.resolve("audit.csv"));
-        assertThat(audit.get(0)).isEqualTo(String.join(",", ConsentRecord.COLUMNS));
+        assertThat(audit.get(0)).isEqualTo(io.consentkit.journal.JournalCodec.HEADER_LINE); // version 3, chained
         assertThat(audit).hasSize(5);
         assertThat(audit.stream().filter(l -> l.contains(",revoked,"))).hasSize(1);
     }

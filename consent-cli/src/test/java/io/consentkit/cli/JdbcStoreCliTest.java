@@ -67,7 +67,7 @@ class JdbcStoreCliTest {
                 .contains("exported 2 rows");
         CliTestSupport.Result verify = runWithEnv(ENV, "verify", "--store", url);
         assertThat(verify.exit()).as(verify.err()).isZero();
-        assertThat(verify.out()).contains("schema and all 2 rows parse");
+        assertThat(verify.out()).contains("schema and all 2 rows parse").contains("chain: ok: 2 rows chained");
 
         String other = newDatabaseUrl();
         CliTestSupport.Result imp = runWithEnv(ENV, "import", backup.toString(), "--store", other, "--create-schema");

@@ -60,7 +60,7 @@ class TailCommandTest {
             awaitTrue(() -> out.toString().contains("REVOKED  +15125550101"));
         }
         // a row being written (no line end yet) is not printed until it is complete
-        String row = "r9,2026-01-02T00:00:00Z,+15125550109,web_form,ok,,,,,,,active,,,,,"; // schema v2: 17 fields
+        String row = "r9,2026-01-02T00:00:00Z,+15125550109,web_form,ok,,,,,,,active,,,,,,,"; // schema v3: 19 fields
         Files.writeString(store, row.substring(0, 20), StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         Files.writeString(store, row.substring(20) + "\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
         awaitTrue(() -> out.toString().contains("+15125550109"));

@@ -503,11 +503,8 @@ public interface ConsentTracker extends AutoCloseable {
 
         /**
          * Opens the tracker over the settings as they are now (later changes to this builder do not
-         * reach it): replays the store's journal into the index.
-         *
-         * @throws io.consentkit.journal.SchemaUpgradeRequiredException if the tracker has programs and the
-         *         store cannot hold their rows (a writable legacy 14-column CSV journal: run
-         *         {@code consent upgrade-journal} first); nothing was read or written
+         * reach it): replays the store's journal into the index. With programs over a store that cannot hold
+         * their rows it throws {@link io.consentkit.journal.SchemaUpgradeRequiredException} (run upgrade-journal).
          */
         public ConsentTracker build() {
             Duration bound = refreshInterval.isZero() ? store.capabilities().visibilityBound() : refreshInterval;

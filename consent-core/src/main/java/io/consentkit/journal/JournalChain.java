@@ -28,6 +28,8 @@ import java.util.List;
 public final class JournalChain {
     /** The two chain columns of schema version 3, last in its header, in this order. */
     public static final List<String> COLUMNS = List.of("row_digest", "chain_link");
+    /** How many bytes end a chained row: {@code ,<digest>,<link>} and a line feed. */
+    public static final int TAIL_BYTES = 2 * HashChain.HEX_LENGTH + 3;
     /** The genesis link, the first chained row's "previous link": 32 zero bytes, in hex. */
     public static final String GENESIS_HEX = "0".repeat(HashChain.HEX_LENGTH);
 
@@ -82,6 +84,28 @@ public final class JournalChain {
     /** Parses 64 lower-case hex digits; null if {@code s} is not that. */
     public static byte[] parseHex(CharSequence s) {
         return HashChain.parseHex(s);
+    }
+
+    /**
+     * The link a version 3 file continues from, read from its last bytes (at least the last
+     * {@link #TAIL_BYTES}, or all of them after the header): the last row's {@code chain_link} when the
+     * file ends with {@code ,<64 hex>,<64 hex>} and a line feed (chain cells, written by this library, are
+     * never quoted), the genesis when it ends with {@code ,,} and a line feed (an unchained row), or null
+     * for anything else (the file was edited). The caller handles a file with no row at all.
+     */
+    public static byte[] trailingLink(byte[] tail, int from, int to) {
+        int n = to - from;
+        if (n >= 3 && tail[to - 1] == '\n' && tail[to - 2] == ',' && tail[to - 3] == ',') {
+            return HashChain.genesis();
+        }
+        if (n < TAIL_BYTES || tail[to - 1] != '\n' || tail[to - TAIL_BYTES] != ','
+                || tail[to - HashChain.HEX_LENGTH - 2] != ',') {
+            return null;
+        }
+        String digest = new String(tail, to - TAIL_BYTES + 1, HashChain.HEX_LENGTH, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String link = new String(tail, to - HashChain.HEX_LENGTH - 1, HashChain.HEX_LENGTH,
+                java.nio.charset.StandardCharsets.ISO_8859_1);
+        return HashChain.isHex(digest) ? HashChain.parseHex(link) : null;
     }
 
     /**

@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 
@@ -173,6 +174,61 @@ public final class JournalVerifier {
         }
     }
 
+    /**
+     * Verifies a journal or export held in memory (an object of the S3 store, say), as
+     * {@link #verify(Path, Options)} does.
+     *
+     * @throws JournalFormatException if its header is not a journal header
+     */
+    public static Result verify(byte[] body, String source, Options options) {
+        Objects.requireNonNull(options, "options");
+        Pass pass = new Pass(source, options);
+        int bom = body.length >= 3 && (body[0] & 0xFF) == 0xEF && (body[1] & 0xFF) == 0xBB && (body[2] & 0xFF) == 0xBF
+                ? 3 : 0;
+        boolean endsWithLf = body.length > 0 && body[body.length - 1] == '\n';
+        long line = 1;
+        try (org.apache.commons.csv.CSVParser parser = org.apache.commons.csv.CSVFormat.RFC4180.builder().get()
+                .parse(JournalCodec.utf8Reader(new java.io.ByteArrayInputStream(body, bom, body.length - bom), source))) {
+            for (org.apache.commons.csv.CSVRecord rec : parser) {
+                String[] cells = rec.values();
+                pass.row(cells, cells.length, line);
+                line = parser.getCurrentLineNumber() + 1;
+            }
+        } catch (JournalFormatException e) {
+            pass.unreadable(e.line(), e.getMessage(), endsWithLf);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            pass.unreadable(line, source + ": line " + line + ": row is not valid CSV (" + e.getMessage() + ")",
+                    endsWithLf);
+        }
+        return pass.finish(endsWithLf);
+    }
+
+    /**
+     * Verifies rows handed in one at a time (a database table's, say), in chain order: a header (the
+     * column names) first, then each row's cells in the header's order. Not thread-safe.
+     */
+    public static final class Feed {
+        private final Pass pass;
+
+        /**
+         * @throws JournalFormatException if {@code header} is not a journal header
+         */
+        public Feed(List<String> header, String source, Options options) {
+            this.pass = new Pass(source, Objects.requireNonNull(options, "options"));
+            pass.row(header.toArray(new String[0]), header.size(), 0);
+        }
+
+        /** The next row; {@code line} is what a break names as its line (a database row's id, say). */
+        public void row(String[] cells, long line) {
+            pass.row(cells, cells.length, line);
+        }
+
+        /** What the rows so far show. */
+        public Result result() {
+            return pass.finish(true);
+        }
+    }
+
     /** One verification's state. */
     private static final class Pass {
         private final String source;
@@ -200,14 +256,23 @@ public final class JournalVerifier {
             try {
                 new CsvRecordReader(source).read(ch, bom, size, this::row);
             } catch (JournalFormatException e) {
-                if (map == null) {
-                    throw e;
-                }
-                if (broken == null) {
-                    broken = new Break(rows + 1, e.line(), "", endsWithLf ? Problem.FORMAT : Problem.TRUNCATED,
-                            e.getMessage());
-                }
+                unreadable(e.line(), e.getMessage(), endsWithLf);
             }
+            return finish(endsWithLf);
+        }
+
+        /** The input stopped being CSV at {@code line}. */
+        void unreadable(long line, String message, boolean endsWithLf) {
+            if (map == null) {
+                throw new JournalFormatException(source, 1, "header", "cannot be read: " + message);
+            }
+            if (broken == null) {
+                rows++;
+                broken = new Break(rows, line, "", endsWithLf ? Problem.FORMAT : Problem.TRUNCATED, message);
+            }
+        }
+
+        Result finish(boolean endsWithLf) {
             if (map == null) {
                 throw new JournalFormatException(source, 1, "header", "is missing: the file is empty");
             }
@@ -230,7 +295,7 @@ public final class JournalVerifier {
             return new Result(source, version, rows, legacy, chained, redacted, HashChain.hex(link), broken);
         }
 
-        private void row(String[] cells, int count, long line) {
+        void row(String[] cells, int count, long line) {
             if (map == null) {
                 map = JournalCodec.mapHeader(Arrays.asList(cells).subList(0, count), source);
                 version = JournalCodec.schemaVersion(map);

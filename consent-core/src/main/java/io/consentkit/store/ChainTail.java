@@ -2,6 +2,7 @@ package io.consentkit.store;
 
 import io.consentkit.internal.AppendOnlyFile;
 import io.consentkit.internal.HashChain;
+import io.consentkit.journal.JournalChain;
 import io.consentkit.journal.JournalFormatException;
 
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.nio.charset.StandardCharsets;
  * Stateless.
  */
 final class ChainTail {
-    private static final int TAIL = 2 * HashChain.HEX_LENGTH + 3; // ",<digest>,<link>\n"
+    private static final int TAIL = JournalChain.TAIL_BYTES;
 
     private ChainTail() {
     }
@@ -42,15 +43,7 @@ final class ChainTail {
                 while (b.hasRemaining() && ch.read(b, end - n + b.position()) > 0) {
                     continue;
                 }
-                String tail = new String(b.array(), 0, b.position(), StandardCharsets.ISO_8859_1);
-                if (tail.endsWith(",,\n")) {
-                    out[0] = HashChain.genesis(); // an unchained row (carried over by an upgrade)
-                    return;
-                }
-                byte[] link = tail.length() == TAIL && tail.charAt(0) == ','
-                        && tail.charAt(HashChain.HEX_LENGTH + 1) == ',' && tail.charAt(TAIL - 1) == '\n'
-                        && HashChain.isHex(tail.substring(1, HashChain.HEX_LENGTH + 1))
-                        ? HashChain.parseHex(tail.substring(HashChain.HEX_LENGTH + 2, TAIL - 1)) : null;
+                byte[] link = JournalChain.trailingLink(b.array(), 0, b.position());
                 if (link == null) {
                     throw new JournalFormatException(source, 0, "chain_link", "of the last row is not where a version 3 "
                             + "row keeps it (the last cell, 64 lower-case hex digits, unquoted, LF line end): the file "

@@ -2,6 +2,7 @@ package io.consentkit.jdbc;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.jdbc.internal.JdbcSettings;
+import io.consentkit.jdbc.internal.ChainCheck;
 import io.consentkit.jdbc.internal.JournalTable;
 import io.consentkit.jdbc.internal.Schema;
 import io.consentkit.jdbc.internal.Sql;
@@ -9,6 +10,7 @@ import io.consentkit.jdbc.internal.Watermark;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.JournalLimits;
+import io.consentkit.journal.JournalVerifier;
 import io.consentkit.journal.SharedConsentStore;
 import io.consentkit.journal.StoreCapabilities;
 import io.consentkit.phone.PhoneNumbers;
@@ -80,7 +82,13 @@ import java.util.function.Consumer;
  * if causes are logged). For batch speed, set {@code reWriteBatchedInserts=true} on the PostgreSQL
  * driver.
  *
- * <p>Thread-safe: appends run concurrently, each on its own connection; replay and poll are
+ * <p><b>Tamper evidence</b> (schema version 3): each instance is a writer with a random
+ * {@code writer_id}; its rows carry {@code writer_seq} 1, 2, 3... and the chain cells
+ * {@code row_digest, chain_link} of one chain per writer ({@link #verifyChain()}). A failed append
+ * starts the instance on a fresh writer id, so an append whose outcome is unknown never leaves a gap.
+ *
+ * <p>Thread-safe: the appends of one instance run one at a time (its chain follows its sequence), each
+ * on its own connection; several instances (and processes) append concurrently; replay and poll are
  * serialised per instance.
  */
 public final class JdbcConsentStore implements SharedConsentStore {
@@ -97,6 +105,9 @@ public final class JdbcConsentStore implements SharedConsentStore {
     private final Watermark watermark = new Watermark();
     private final Object readLock = new Object();
     private final Object schemaLock = new Object();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    private final Object chainLock = new Object();
+    private JournalTable.Chain chain = newChain(); // guarded by chainLock
     private volatile boolean schemaChecked;
     private volatile boolean closed;
 
@@ -220,21 +231,51 @@ public final class JdbcConsentStore implements SharedConsentStore {
         rows.forEach(JournalLimits::check);
         ensureSchema();
         long[] tx = {-1};
+        synchronized (chainLock) { // one writer's chain follows its writer_seq: its appends go one at a time
+            try (Connection c = settings.dataSource().getConnection()) {
+                table.append(c, rows, chain, id -> {
+                    tx[0] = id;
+                    watermark.own(id);
+                });
+            } catch (SQLException e) {
+                if (tx[0] >= 0) {
+                    watermark.disown(tx[0]);
+                }
+                chain = newChain(); // the outcome may be unknown: later rows start a fresh chain, never a gap
+                throw Sql.failure("append of " + rows.size() + " row(s)", settings.location(), e);
+            } catch (RuntimeException e) {
+                if (tx[0] >= 0) {
+                    watermark.disown(tx[0]);
+                }
+                chain = newChain();
+                throw e;
+            }
+        }
+    }
+
+    private static JournalTable.Chain newChain() {
+        byte[] id = new byte[8];
+        RANDOM.nextBytes(id);
+        return new JournalTable.Chain(java.util.HexFormat.of().formatHex(id));
+    }
+
+    /**
+     * Checks the table's tamper-evidence chain (chain per writer with its sequence; see
+     * {@code docs/architecture.md}): rows written before schema version 3 are legacy and unchained; each
+     * writer's rows, by {@code writer_seq}, form one chain from the genesis. Reads only.
+     *
+     * @return one result per writer (the legacy rows first), each {@link JournalVerifier.Result#ok()} if
+     *         none of its rows was changed, deleted between two others, inserted or moved; a break's line is
+     *         the row's {@code id}
+     * @throws ConsentStoreException if the table cannot be read
+     */
+    public List<JournalVerifier.Result> verifyChain() {
+        ensureOpen();
+        ensureSchema();
         try (Connection c = settings.dataSource().getConnection()) {
-            table.append(c, rows, id -> {
-                tx[0] = id;
-                watermark.own(id);
-            });
+            return ChainCheck.run(c, table, settings.location());
         } catch (SQLException e) {
-            if (tx[0] >= 0) {
-                watermark.disown(tx[0]);
-            }
-            throw Sql.failure("append of " + rows.size() + " row(s)", settings.location(), e);
-        } catch (RuntimeException e) {
-            if (tx[0] >= 0) {
-                watermark.disown(tx[0]);
-            }
-            throw e;
+            throw Sql.failure("chain check", settings.location(), e);
         }
     }
 

@@ -70,16 +70,16 @@ class JdbcSchemaTest {
         JdbcConsentStore store = JdbcConsentStore.builder(db).tablePrefix("broken_").build();
         assertThatThrownBy(() -> store.replay(r -> { }))
                 .isInstanceOf(ConsentStoreException.class)
-                .hasMessageContaining("broken_journal lacks column(s) [revoked_method] of schema version 2");
+                .hasMessageContaining("broken_journal lacks column(s) [revoked_method] of schema version 3");
     }
 
     @Test
     void aNewerSchemaVersionIsRefused() throws Exception {
         exec(JdbcConsentStore.schemaScript("newer_"));
-        exec("INSERT INTO newer_schema_version (version) VALUES (3)");
+        exec("INSERT INTO newer_schema_version (version) VALUES (4)");
         JdbcConsentStore store = JdbcConsentStore.builder(db).tablePrefix("newer_").build();
         assertThatThrownBy(() -> store.poll()).isInstanceOf(ConsentStoreException.class)
-                .hasMessageContaining("schema version 3").hasMessageContaining("newer than this ConsentKit's (2)");
+                .hasMessageContaining("schema version 4").hasMessageContaining("newer than this ConsentKit's (3)");
     }
 
     @Test
@@ -94,7 +94,7 @@ class JdbcSchemaTest {
             store.replay(out::add);
             assertThat(out).containsExactly(row("h1"));
         }
-        assertThat(count("SELECT count(*) FROM byhand_schema_version")).isEqualTo(2);
+        assertThat(count("SELECT count(*) FROM byhand_schema_version")).isEqualTo(3);
     }
 
     private static String v1Script(String prefix) throws Exception {
@@ -113,7 +113,8 @@ class JdbcSchemaTest {
                 + "'Texts from Acme.', '', '', '', '', '', '', 'active', '', '')");
         JdbcConsentStore unmigrated = JdbcConsentStore.builder(db).tablePrefix("v1_").build();
         assertThatThrownBy(() -> unmigrated.replay(r -> { })).isInstanceOf(ConsentStoreException.class)
-                .hasMessageContaining("v1_journal lacks column(s) [program, brand, channel] of schema version 2")
+                .hasMessageContaining("v1_journal lacks column(s) [program, brand, channel, writer_id, writer_seq, row_digest, "
+                        + "chain_link] of schema version 3")
                 .hasMessageContaining("V2__scopes.sql");
         ConsentRecord scoped = row("new1").withScope("alerts", "acme", "sms");
         try (JdbcConsentStore store = JdbcConsentStore.builder(db).tablePrefix("v1_").createSchema(true).build()) {
@@ -125,7 +126,7 @@ class JdbcSchemaTest {
             assertThat(out.get(0).isLegacyShaped()).isTrue();
             assertThat(out.get(1)).isEqualTo(scoped);
         }
-        assertThat(count("SELECT max(version) FROM v1_schema_version")).isEqualTo(2);
+        assertThat(count("SELECT max(version) FROM v1_schema_version")).isEqualTo(3);
         assertThat(count("SELECT count(*) FROM v1_journal WHERE program = 'alerts' AND brand = 'acme'")).isEqualTo(1);
     }
 

@@ -2,11 +2,13 @@ package io.consentkit.s3;
 
 import io.consentkit.InvalidInputException;
 import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.JournalVerifier;
 import io.consentkit.journal.JournalLimits;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.SharedConsentStore;
 import io.consentkit.journal.StoreCapabilities;
 import io.consentkit.phone.PhoneNumbers;
+import io.consentkit.s3.internal.ChainCheck;
 import io.consentkit.s3.internal.Compactor;
 import io.consentkit.s3.internal.ConditionalWriteProbe;
 import io.consentkit.s3.internal.JournalAppender;
@@ -138,6 +140,7 @@ public final class S3ConsentStore implements SharedConsentStore {
     private final S3StoreSettings settings;
     private final StoreCapabilities capabilities;
     private final JournalLoader loader;
+    private final S3Calls chainCalls;
     private final JournalReader reader;
     private final JournalAppender appender;
     private final Compactor compactor;
@@ -151,6 +154,7 @@ public final class S3ConsentStore implements SharedConsentStore {
         this.settings = s;
         this.capabilities = new StoreCapabilities("s3", true, true, true, s.visibilityBound());
         S3Calls calls = s.calls();
+        this.chainCalls = calls;
         JournalKeys keys = new JournalKeys(s.prefix());
         JournalState state = new JournalState(keys, s.writerId(), s.clock(), s.windowMillis());
         this.loader = new JournalLoader(calls, keys, s.clock(), state::earliestInFlight, s.phones(),
@@ -260,6 +264,21 @@ public final class S3ConsentStore implements SharedConsentStore {
         ensureConditionalWrites();
         Compactor.Outcome o = compactor.compact();
         return new CompactionResult(o.compacted(), o.journalObjects(), o.snapshotRows(), o.conflicts());
+    }
+
+    /**
+     * Checks the store's tamper-evidence chain (chain per object, with the manifest; see
+     * {@code docs/architecture.md}): the snapshot as one chain that must end at the manifest's recorded
+     * head and row count, and each journal object after it on its own. Reads only.
+     *
+     * @return one result per object, the snapshot's first; all {@link JournalVerifier.Result#ok()} if
+     *         nothing was changed, deleted from or reordered within an object (objects written before
+     *         the chain are reported as unchained)
+     * @throws ConsentStoreException if S3 cannot be read
+     */
+    public List<JournalVerifier.Result> verifyChain() {
+        ensureOpen();
+        return ChainCheck.run(loader, chainCalls);
     }
 
     /** Stops reader threads; appends and reads afterwards throw. Does not close the S3Client. */

@@ -19,7 +19,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Journal objects and snapshots written in the legacy 14-column schema still load; new ones are version 2. */
+/** Journal objects and snapshots written in the legacy 14-column schema still load; new ones are version 3 (chained). */
 class S3LegacySchemaTest {
     private static LocalS3 server;
     private static S3Client s3;
@@ -66,7 +66,7 @@ class S3LegacySchemaTest {
     }
 
     @Test
-    void legacyObjectsAndSnapshotsLoadAndTheNextSnapshotIsVersion2WithTheNewColumns() {
+    void legacyObjectsAndSnapshotsLoadAndTheNextSnapshotIsVersion3WithTheNewColumnsAndTheChain() {
         String bucket = server.newBucket();
         List<ConsentRecord> rows = new ArrayList<>();
         try (S3ConsentStore store = S3ConsentStore.builder(s3).bucket(bucket).prefix("p").clock(clock).build()) {
@@ -96,7 +96,14 @@ class S3LegacySchemaTest {
         String manifest = body(bucket, "p/manifest.json");
         String snapshotKey = manifest.replaceAll("(?s).*\"snapshot\"\\s*:\\s*\"([^\"]+)\".*", "$1");
         String snapshot = body(bucket, snapshotKey);
-        assertThat(snapshot).startsWith(JournalCodec.HEADER_LINE + "\n").contains(",alerts,acme,sms\n");
-        assertThat(snapshot.lines().skip(1)).allSatisfy(l -> assertThat(l.split(",", -1).length).isGreaterThanOrEqualTo(17));
+        assertThat(snapshot).startsWith(JournalCodec.HEADER_LINE + "\n").containsPattern(",alerts,acme,sms,[0-9a-f]{64},"
+                + "[0-9a-f]{64}\n");
+        assertThat(snapshot.lines().skip(1)).allSatisfy(l -> assertThat(l.split(",", -1).length).isGreaterThanOrEqualTo(19));
+        try (S3ConsentStore store = S3ConsentStore.builder(s3).bucket(bucket).prefix("p").clock(clock).build()) {
+            io.consentkit.journal.JournalVerifier.Result snap = store.verifyChain().get(0);
+            assertThat(snap.ok()).as(String.valueOf(snap.firstBreak())).isTrue();
+            assertThat(snap.legacyRows()).isEqualTo(4); // the legacy snapshot's rows, carried over unchained
+            assertThat(snap.chainedRows()).isEqualTo(3); // the rows compacted onto it, chained from the genesis
+        }
     }
 }

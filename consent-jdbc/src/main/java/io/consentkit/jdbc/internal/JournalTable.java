@@ -1,6 +1,7 @@
 package io.consentkit.jdbc.internal;
 
 import io.consentkit.journal.ConsentRecord;
+import io.consentkit.journal.JournalChain;
 import io.consentkit.journal.JournalCodec;
 
 import java.sql.Connection;
@@ -14,7 +15,9 @@ import java.util.function.LongConsumer;
 /**
  * The journal table's SQL: one transaction per appended batch, and reads of every row from a
  * transaction id on, in journal order {@code (tx, id)}, with the snapshot's oldest running
- * transaction id. Stateless and thread-safe (each call uses the connection it is given).
+ * transaction id. Each appended row carries its writer's chain cells ({@link Chain}: writer id,
+ * sequence number, row digest, link); the caller serialises one writer's appends. Stateless and
+ * thread-safe (each call uses the connection it is given).
  */
 public final class JournalTable {
     /** Rows fetched per round trip while reading. */
@@ -23,14 +26,70 @@ public final class JournalTable {
     private final JdbcSettings settings;
     private final String insert;
     private final String select;
+    private final String selectChain;
 
     public JournalTable(JdbcSettings settings) {
         this.settings = settings;
         String cols = String.join(", ", ConsentRecord.COLUMNS);
-        this.insert = "INSERT INTO " + settings.journalTable() + " (tx, " + cols + ") VALUES (?"
-                + ", ?".repeat(ConsentRecord.COLUMNS.size()) + ")";
+        this.insert = "INSERT INTO " + settings.journalTable() + " (tx, " + cols + ", "
+                + String.join(", ", Schema.CHAIN_COLUMNS) + ") VALUES (?"
+                + ", ?".repeat(ConsentRecord.COLUMNS.size() + Schema.CHAIN_COLUMNS.size()) + ")";
         this.select = "SELECT tx, id, " + cols + " FROM " + settings.journalTable()
                 + " WHERE tx >= ? ORDER BY tx, id";
+        this.selectChain = "SELECT id, writer_id, " + cols + ", row_digest, chain_link FROM " + settings.journalTable()
+                + " ORDER BY writer_id, writer_seq, tx, id";
+    }
+
+    /** One writer's chain: its id, the next sequence number and the link its next row links from. */
+    public static final class Chain {
+        final String writerId;
+        long seq;
+        byte[] head = JournalChain.genesis();
+
+        public Chain(String writerId) {
+            this.writerId = writerId;
+        }
+    }
+
+    /**
+     * Every row in chain order (each writer's rows by {@code writer_seq}; legacy rows, writer id empty,
+     * first), with its row id and writer id, cells in {@link ConsentRecord#COLUMNS} order then
+     * {@code row_digest, chain_link}.
+     */
+    public interface ChainSink {
+        void row(long id, String writerId, String[] cells);
+    }
+
+    /** Reads every row for a chain check, in one repeatable-read snapshot. */
+    public void readChain(Connection c, ChainSink sink) throws SQLException {
+        boolean auto = c.getAutoCommit();
+        int isolation = c.getTransactionIsolation();
+        c.setAutoCommit(false);
+        c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (PreparedStatement ps = c.prepareStatement(selectChain)) {
+            ps.setFetchSize(FETCH_SIZE);
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = JournalCodec.CHAINED_COLUMN_COUNT;
+                while (rs.next()) {
+                    String[] cells = new String[n];
+                    for (int i = 0; i < n; i++) {
+                        cells[i] = rs.getString(i + 3);
+                    }
+                    sink.row(rs.getLong(1), rs.getString(2), cells);
+                }
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            Sql.rollbackQuietly(c);
+            throw e;
+        } finally {
+            try {
+                c.setTransactionIsolation(isolation);
+            } catch (SQLException ignored) {
+                // a broken connection; the pool discards it
+            }
+            Sql.restoreAutoCommit(c, auto);
+        }
     }
 
     /**
@@ -42,7 +101,16 @@ public final class JournalTable {
      *
      * @throws SQLException if anything failed; the transaction was rolled back or its outcome is unknown
      */
-    public void append(Connection c, List<ConsentRecord> rows, LongConsumer beforeInsert) throws SQLException {
+    public void append(Connection c, List<ConsentRecord> rows, Chain chain, LongConsumer beforeInsert)
+            throws SQLException {
+        byte[] link = chain.head;
+        String[][] chained = new String[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            ConsentRecord r = rows.get(i);
+            byte[] digest = JournalChain.digest(JournalChain.canonical(r, false));
+            link = JournalChain.link(link, digest);
+            chained[i] = new String[] {JournalChain.hex(digest), JournalChain.hex(link)};
+        }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -55,17 +123,24 @@ public final class JournalTable {
             }
             beforeInsert.accept(tx);
             try (PreparedStatement ps = c.prepareStatement(insert)) {
-                for (ConsentRecord r : rows) {
+                for (int k = 0; k < rows.size(); k++) {
                     ps.setLong(1, tx);
-                    String[] cells = JournalCodec.cells(r);
+                    String[] cells = JournalCodec.cells(rows.get(k));
                     for (int i = 0; i < cells.length; i++) {
                         ps.setString(i + 2, cells[i]);
                     }
+                    int at = cells.length + 2;
+                    ps.setString(at, chain.writerId);
+                    ps.setLong(at + 1, chain.seq + k + 1);
+                    ps.setString(at + 2, chained[k][0]);
+                    ps.setString(at + 3, chained[k][1]);
                     ps.addBatch();
                 }
                 ps.executeBatch();
             }
             c.commit();
+            chain.seq += rows.size(); // committed: the writer's next row links from here
+            chain.head = link;
         } catch (SQLException | RuntimeException e) {
             Sql.rollbackQuietly(c);
             throw e;

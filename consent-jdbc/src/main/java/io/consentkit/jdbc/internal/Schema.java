@@ -17,15 +17,19 @@ import java.util.List;
 /**
  * The versioned schema scripts shipped in the jar ({@code io/consentkit/jdbc/V1__journal.sql}: the
  * journal with the 14 legacy columns; {@code V2__scopes.sql}: the version 2 columns program, brand and
- * channel), applied in order, and the create and check steps. Stateless and thread-safe.
+ * channel; {@code V3__chain.sql}: the tamper-evidence columns writer_id, writer_seq, row_digest and
+ * chain_link), applied in order, and the create and check steps. Stateless and thread-safe.
  */
 public final class Schema {
     /** The schema version this code reads and writes. */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** The first script's resource name in the jar. */
     public static final String SCRIPT = "/io/consentkit/jdbc/V1__journal.sql";
-    /** Every script's resource name in the jar, in the order they are applied (V1, then V2). */
-    public static final List<String> SCRIPTS = List.of(SCRIPT, "/io/consentkit/jdbc/V2__scopes.sql");
+    /** Every script's resource name in the jar, in the order they are applied (V1, V2, then V3). */
+    public static final List<String> SCRIPTS = List.of(SCRIPT, "/io/consentkit/jdbc/V2__scopes.sql",
+            "/io/consentkit/jdbc/V3__chain.sql");
+    /** The chain columns V3 adds, in order. */
+    public static final List<String> CHAIN_COLUMNS = List.of("writer_id", "writer_seq", "row_digest", "chain_link");
 
     private Schema() {
     }
@@ -120,6 +124,7 @@ public final class Schema {
         }
         List<String> missing = new ArrayList<>(List.of("id", "tx"));
         missing.addAll(ConsentRecord.COLUMNS);
+        missing.addAll(CHAIN_COLUMNS);
         boolean exists = false;
         try (PreparedStatement ps = c.prepareStatement("SELECT a.attname FROM pg_attribute a WHERE a.attrelid = "
                 + "to_regclass(?) AND a.attnum > 0 AND NOT a.attisdropped")) {
@@ -137,7 +142,9 @@ public final class Schema {
         if (!missing.isEmpty()) {
             throw new ConsentStoreException("JDBC consent store: table " + s.journalTable() + " lacks column(s) "
                     + missing + " of schema version " + VERSION + " (program, brand and channel come with "
-                    + SCRIPTS.get(1).substring(SCRIPTS.get(1).lastIndexOf('/') + 1) + ")" + fix);
+                    + SCRIPTS.get(1).substring(SCRIPTS.get(1).lastIndexOf('/') + 1) + ", " + String.join(", ",
+                    CHAIN_COLUMNS) + " with " + SCRIPTS.get(2).substring(SCRIPTS.get(2).lastIndexOf('/') + 1) + ")"
+                    + fix);
         }
     }
 }

@@ -131,7 +131,8 @@ public final class Compactor {
             for (String k : covered) {
                 rows.addAll(loader.decode(k, l.bodies().get(k)));
             }
-            byte[] snapshot = JournalObjects.concat(l.snapshot(), rows);
+            JournalObjects.Snapshot chained = JournalObjects.concat(l.snapshot(), rows);
+            byte[] snapshot = chained.bytes();
             String through = covered.get(covered.size() - 1);
             String snapshotKey = keys.snapshotKey(keys.millisOf(through), writerId, S3StoreSettings.randomHex(6));
             if (!calls.putConditional(snapshotKey, snapshot, "*", null, CSV).written()) {
@@ -139,7 +140,8 @@ public final class Compactor {
                 continue;
             }
             Manifest next = new Manifest(snapshotKey, through, prevRows + rows.size(),
-                    (prev == null ? 0 : prev.journalObjects()) + covered.size(), clock.instant(), writerId);
+                    (prev == null ? 0 : prev.journalObjects()) + covered.size(), clock.instant(), writerId,
+                    io.consentkit.journal.JournalChain.hex(chained.head()));
             S3Calls.PutOutcome cas = l.manifestEtag() == null
                     ? calls.putConditional(keys.manifestKey(), next.toJson(), "*", null, JSON)
                     : calls.putConditional(keys.manifestKey(), next.toJson(), null, l.manifestEtag(), JSON);

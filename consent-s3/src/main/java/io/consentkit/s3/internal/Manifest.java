@@ -21,9 +21,11 @@ import java.util.Objects;
  * @param journalObjects journal objects folded into the snapshot over all compactions
  * @param writtenAt      when the compaction ran (writer's clock)
  * @param writer         writer id of the compacting store
+ * @param chainHead      the snapshot's chain head (the link after its last row, hex), or null in a
+ *                       manifest written before the chain (then nothing is checked against it)
  */
 public record Manifest(String snapshotKey, String coveredThrough, long rows, long journalObjects, Instant writtenAt,
-                       String writer) {
+                       String writer, String chainHead) {
     /** The format marker written in every manifest. */
     public static final String FORMAT = "consentkit-s3-manifest/1";
 
@@ -32,6 +34,12 @@ public record Manifest(String snapshotKey, String coveredThrough, long rows, lon
         Objects.requireNonNull(coveredThrough, "coveredThrough");
         Objects.requireNonNull(writtenAt, "writtenAt");
         Objects.requireNonNull(writer, "writer");
+    }
+
+    /** A manifest without a chain head. */
+    public Manifest(String snapshotKey, String coveredThrough, long rows, long journalObjects, Instant writtenAt,
+                    String writer) {
+        this(snapshotKey, coveredThrough, rows, journalObjects, writtenAt, writer, null);
     }
 
     public byte[] toJson() {
@@ -43,6 +51,9 @@ public record Manifest(String snapshotKey, String coveredThrough, long rows, lon
         m.put("journal_objects", Long.toString(journalObjects));
         m.put("written_at", writtenAt.toString());
         m.put("writer", writer);
+        if (chainHead != null) {
+            m.put("chain_head", chainHead);
+        }
         return (Json.object(m) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -61,7 +72,7 @@ public record Manifest(String snapshotKey, String coveredThrough, long rows, lon
         try {
             return new Manifest(require(m, "snapshot", source), require(m, "covered_through", source),
                     Long.parseLong(require(m, "rows", source)), Long.parseLong(require(m, "journal_objects", source)),
-                    Instant.parse(require(m, "written_at", source)), require(m, "writer", source));
+                    Instant.parse(require(m, "written_at", source)), require(m, "writer", source), m.get("chain_head"));
         } catch (RuntimeException e) {
             if (e instanceof ConsentStoreException cse) {
                 throw cse;
