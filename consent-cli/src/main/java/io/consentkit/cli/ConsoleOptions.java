@@ -6,11 +6,15 @@ import io.consentkit.config.ConsentKitConfig;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.inbound.Confirmations;
 import io.consentkit.send.GuardedSender;
-import io.consentkit.send.SendLog;
 import io.consentkit.twilio.TwilioWebhookServer;
 import io.consentkit.web.ConsoleAuth;
 import io.consentkit.web.ConsoleCredentials;
 import io.consentkit.web.HtmlSnapshots;
+import io.consentkit.web.console.ConsoleAudit;
+import io.consentkit.web.console.ConsoleQueries;
+import io.consentkit.web.console.ConsoleSendLog;
+import io.consentkit.web.console.ConsoleServlet;
+import io.consentkit.web.console.ConsoleStats;
 import io.consentkit.web.frontdesk.FrontDeskPage;
 import io.consentkit.web.optin.OptInPage;
 import io.consentkit.web.optin.OptInPageSettings;
@@ -33,6 +37,8 @@ final class ConsoleOptions {
     static final String OPTIN_PATH = "/optin";
     /** Path of the front desk. */
     static final String FRONT_DESK_PATH = "/frontdesk";
+    /** Where the operator console is mounted. */
+    static final String CONSOLE_PATH = "/console";
 
     @Option(names = "--console", description = "Mount the web pages: the operator login (/console/login), the front "
             + "desk (/frontdesk) and, with --gateway, --optin-terms and --optin-privacy, the public opt-in page (/optin). "
@@ -56,11 +62,12 @@ final class ConsoleOptions {
     List<String> locations = new ArrayList<>();
 
     /** The pages of one run, built over its tracker. */
-    record Pages(ConsoleAuth auth, Confirmations confirmations, FrontDeskPage frontDesk, OptInPage optIn) {
+    record Pages(ConsoleAuth auth, Confirmations confirmations, FrontDeskPage frontDesk, OptInPage optIn,
+                 ConsoleServlet console) {
         /** Mounts every page on {@code server}. */
         TwilioWebhookServer.Builder mountOn(TwilioWebhookServer.Builder server) {
             server.mount(auth.loginPath(), auth.loginServlet()).mount(auth.logoutPath(), auth.logoutServlet())
-                    .mount(FRONT_DESK_PATH, frontDesk);
+                    .mount(FRONT_DESK_PATH, frontDesk).mount(CONSOLE_PATH + "/*", console);
             if (optIn != null) {
                 server.mount(OPTIN_PATH, optIn);
             }
@@ -72,6 +79,7 @@ final class ConsoleOptions {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("login", auth.loginPath());
             m.put("frontDesk", FRONT_DESK_PATH);
+            m.put("console", CONSOLE_PATH + "/");
             if (optIn != null) {
                 m.put("optIn", OPTIN_PATH);
             }
@@ -87,9 +95,12 @@ final class ConsoleOptions {
     /**
      * Builds the pages, or returns null when they are not asked for.
      *
+     * @param stats the console's counters: the tracker's listener, loaded from its store
+     * @param log   the send log the pages' sender writes to, counted for the console
      * @throws InvalidInputException when no console credentials are configured, or for a bad opt-in setting
      */
-    Pages open(ConsentKitConfig config, ConsentTracker tracker, SendLog log, Path snapshotDir) {
+    Pages open(ConsentKitConfig config, ConsentTracker tracker, ConsoleStats stats, ConsoleSendLog log,
+               Path snapshotDir) {
         if (!enabled(config)) {
             return null;
         }
@@ -130,6 +141,8 @@ final class ConsoleOptions {
         } else {
             confirmations = cb.build();
         }
-        return new Pages(auth, confirmations, desk.build(), optIn);
+        ConsoleServlet console = new ConsoleServlet(ConsoleQueries.builder(tracker, stats).sendLog(log)
+                .confirmations(confirmations).clock(tracker.clock()).build(), auth, ConsoleAudit.LOG);
+        return new Pages(auth, confirmations, desk.build(), optIn, console);
     }
 }

@@ -6,6 +6,9 @@ import io.consentkit.inbound.InboundHandler;
 import io.consentkit.inbound.KeywordParser;
 import io.consentkit.inbound.ReplyPolicy;
 import io.consentkit.send.CsvSendLog;
+import io.consentkit.send.SendLog;
+import io.consentkit.web.console.ConsoleSendLog;
+import io.consentkit.web.console.ConsoleStats;
 import io.consentkit.twilio.DebuggerEvent;
 import io.consentkit.twilio.PublicUrl;
 import io.consentkit.twilio.RateLimitedLog;
@@ -30,6 +33,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,7 +106,13 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         boolean interrupted = false;
-        try (ConsentTracker tracker = opts.openTracker(); CsvSendLog log = CsvSendLog.open(logFile)) {
+        // the console's counters: told of every row the tracker writes, loaded once from the store at open
+        ConsoleStats stats = pages.enabled(config())
+                ? ConsoleStats.create(ZoneOffset.UTC, opts.programs().defaultProgram().name()) : null;
+        try (ConsentTracker tracker = opts.openTracker(stats, stats == null ? null : store -> stats.load(store::replay));
+             CsvSendLog csvLog = CsvSendLog.open(logFile)) {
+            ConsoleSendLog counted = stats == null ? null : ConsoleSendLog.wrap(csvLog, ZoneOffset.UTC);
+            SendLog log = counted == null ? csvLog : counted; // the console counts what the pages' sender writes
             InboundHandler.Builder ib = InboundHandler.builder(tracker)
                     .parser(strict ? KeywordParser.builder().mode(KeywordParser.Mode.STRICT).build() : KeywordParser.defaults());
             if (support != null && !support.isBlank()) {
@@ -113,7 +123,8 @@ final class ServeCommand implements Callable<Integer> {
             if (!providerAnswers) {
                 ib.providerKeywords(Set.of());
             }
-            ConsoleOptions.Pages web = pages.open(config(), tracker, log, logFile.resolveSibling("page-snapshots"));
+            ConsoleOptions.Pages web = stats == null ? null
+                    : pages.open(config(), tracker, stats, counted, logFile.resolveSibling("page-snapshots"));
             if (web != null) {
                 ib.confirmations(web.confirmations()); // Y answers to the opt-in page's texts
             }

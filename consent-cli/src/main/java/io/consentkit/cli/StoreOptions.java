@@ -1,7 +1,9 @@
 package io.consentkit.cli;
 
 import io.consentkit.InvalidInputException;
+import io.consentkit.consent.ConsentListener;
 import io.consentkit.consent.ConsentTracker;
+import io.consentkit.journal.ConsentStore;
 import io.consentkit.jdbc.JdbcConsentStore;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.store.CsvConsentStore;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Spec;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Options every store-backed command shares: {@code --store} (a CSV journal, or a
@@ -123,12 +126,50 @@ final class StoreOptions {
     }
 
     ConsentTracker openTracker() {
+        return openTracker(null, null);
+    }
+
+    /**
+     * {@link #openTracker()} with a listener told of every row the tracker writes, and {@code opened} given
+     * the store once the tracker is built (a reader that replays it once, e.g. the console's counters).
+     * Either may be null.
+     */
+    ConsentTracker openTracker(ConsentListener listener, Consumer<ConsentStore> opened) {
         Programs scopes = programs(); // a bad programs file is reported before the store is opened or created
+        ConsentStore s;
         if (isJdbc()) {
-            return jdbcTracker(createSchema);
+            s = jdbcStoreForTracker(createSchema);
+        } else {
+            s = CsvConsentStore.open(csvPath());
         }
-        return ConsentTracker.builder(CsvConsentStore.open(csvPath())).brand(brand).programs(scopes)
-                .erasureKey(erasureKey()).build();
+        ConsentTracker.Builder b = ConsentTracker.builder(s).brand(brand).programs(scopes).erasureKey(erasureKey());
+        if (listener != null) {
+            b.listener(listener);
+        }
+        ConsentTracker tracker;
+        try {
+            tracker = b.build();
+        } catch (RuntimeException e) {
+            closeQuietly(s, e);
+            throw e;
+        }
+        if (opened != null) {
+            try {
+                opened.accept(s);
+            } catch (RuntimeException e) {
+                closeQuietly(tracker, e);
+                throw e;
+            }
+        }
+        return tracker;
+    }
+
+    private static void closeQuietly(AutoCloseable c, RuntimeException failure) {
+        try {
+            c.close();
+        } catch (Exception suppressed) {
+            failure.addSuppressed(suppressed);
+        }
     }
 
     /**
@@ -146,9 +187,13 @@ final class StoreOptions {
     }
 
     private ConsentTracker jdbcTracker(boolean create) {
+        return ConsentTracker.builder(jdbcStoreForTracker(create)).brand(brand).programs(programs())
+                .erasureKey(erasureKey()).build();
+    }
+
+    private JdbcConsentStore jdbcStoreForTracker(boolean create) {
         try {
-            return ConsentTracker.builder(jdbcStore(create)).brand(brand).programs(programs()).erasureKey(erasureKey())
-                    .build();
+            return jdbcStore(create);
         } catch (ConsentStoreException e) {
             if (!create && e.getMessage() != null && e.getMessage().contains("does not exist")) {
                 throw new ConsentStoreException(e.getMessage() + "; from the consent command, add --create-schema "

@@ -84,7 +84,7 @@ class ServeConsoleTest {
             assertThat(m.find()).as(console.toString()).isTrue();
             String base = m.group(1);
             assertThat(console.toString()).contains("\"pages\":{\"login\":\"/console/login\",\"frontDesk\":\"/frontdesk\","
-                    + "\"optIn\":\"/optin\"}");
+                    + "\"console\":\"/console/\",\"optIn\":\"/optin\"}");
 
             HttpResponse<String> page = get(base + "/optin");
             assertThat(page.statusCode()).isEqualTo(200);
@@ -116,6 +116,62 @@ class ServeConsoleTest {
         assertThat(exit.get()).as(err.toString()).isZero();
         assertThat(CliTestSupport.run("status", PERSON, "--store", store).out()).contains("ACTIVE");
         assertThat(Files.list(dir.resolve("page-snapshots"))).hasSize(1);
+    }
+
+    @Test
+    void theConsoleIsMountedAndCountsWhatTheServerWritesAfterOpen() throws Exception {
+        Path token = dir.resolve("token");
+        Files.writeString(token, TOKEN);
+        String store = dir.resolve("consents.csv").toString();
+        assertThat(CliTestSupport.run("record", PERSON, "--store", store).exit()).isZero(); // before the server opens
+        Console console = new Console();
+        StringWriter err = new StringWriter();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Map<String, String> env = Map.of("CONSENTKIT_CONSOLE_PASSWORD", "correct horse battery");
+        Thread serve = new Thread(() -> exit.set(ConsentCli.run(new String[] {"serve", "--port", "0", "--store", store,
+                "--auth-token-file", token.toString(), "--format", "json", "--console"},
+                new PrintWriter(console, true), new PrintWriter(err, true), env)), "serve-console");
+        serve.start();
+        try {
+            assertThat(console.listening.await(20, TimeUnit.SECONDS)).as(err.toString()).isTrue();
+            Matcher m = Pattern.compile("\"listening\":\"(http://127\\.0\\.0\\.1:\\d+)\"").matcher(console.toString());
+            assertThat(m.find()).as(console.toString()).isTrue();
+            String base = m.group(1);
+            assertThat(console.toString()).contains("\"console\":\"/console/\"");
+
+            // a STOP through the signed webhook: written by the server's tracker, so counted as it is written
+            Map<String, String> stop = WebhookSigner.inboundMessage(PERSON, "+15855550100", "STOP", "SM" + "2".repeat(32));
+            String inbound = base + "/twilio/inbound";
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(inbound))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("X-Twilio-Signature", WebhookSigner.of(TOKEN).sign(inbound, stop))
+                    .POST(HttpRequest.BodyPublishers.ofString(WebhookSigner.formBody(stop))).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+
+            HttpClient operator = HttpClient.newBuilder().cookieHandler(new java.net.CookieManager())
+                    .connectTimeout(Duration.ofSeconds(5)).build();
+            HttpResponse<String> anonymous = operator.send(HttpRequest.newBuilder(URI.create(base + "/console/")).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(anonymous.statusCode()).as("the console needs the login").isEqualTo(303);
+            String loginPage = operator.send(HttpRequest.newBuilder(URI.create(base + "/console/login?next=/console/"))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+            Matcher csrf = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(loginPage);
+            assertThat(csrf.find()).as(loginPage).isTrue();
+            String form = "csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8)
+                    + "&next=%2Fconsole%2F&user=operator&password=" + URLEncoder.encode("correct horse battery", StandardCharsets.UTF_8);
+            HttpResponse<String> in = operator.send(HttpRequest.newBuilder(URI.create(base + "/console/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(in.statusCode()).as(in.body()).isEqualTo(303);
+            HttpResponse<String> dashboard = operator.send(HttpRequest.newBuilder(URI.create(base + "/console/")).GET()
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(dashboard.statusCode()).as(dashboard.body()).isEqualTo(200);
+            assertThat(dashboard.body()).contains("Dashboard", "1 opt-ins, 1 opt-outs").doesNotContain(PERSON);
+        } finally {
+            serve.interrupt();
+            serve.join(10_000);
+        }
+        assertThat(exit.get()).as(err.toString()).isZero();
     }
 
     @Test
