@@ -137,9 +137,16 @@ public final class ConsentKitConfig {
         return isSet(ConfigKeys.TWILIO_ACCOUNT_SID) && twilioAuthToken().isPresent();
     }
 
-    /** Sets the brand and the default region on {@code builder}; returns it. */
+    /**
+     * Sets the brand, the default region and, when {@code consentkit.erasure.key-file} is set, the erasure key
+     * (read from that file now) on {@code builder}; returns it.
+     *
+     * @throws InvalidInputException if the erasure key file cannot be read or holds no valid key
+     */
     public ConsentTracker.Builder applyTo(ConsentTracker.Builder builder) {
-        return builder.brand(brand()).defaultRegion(value(ConfigKeys.DEFAULT_REGION));
+        builder.brand(brand()).defaultRegion(value(ConfigKeys.DEFAULT_REGION));
+        text(ConfigKeys.ERASURE_KEY_FILE).ifPresent(f -> builder.erasureKey(io.consentkit.journal.ErasureKey.load(Path.of(f))));
+        return builder;
     }
 
     /**

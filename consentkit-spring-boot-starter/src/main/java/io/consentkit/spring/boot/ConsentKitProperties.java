@@ -3,6 +3,7 @@ package io.consentkit.spring.boot;
 import io.consentkit.config.ConfigKeys;
 import io.consentkit.config.StoreType;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -26,8 +27,14 @@ public class ConsentKitProperties {
     private final Twilio twilio = new Twilio();
     private final Webhooks webhooks = new Webhooks();
     private final Sender sender = new Sender();
-    private final Console console = new Console();
-    private final Optin optin = new Optin();
+    @NestedConfigurationProperty
+    private final ConsoleProperties console = new ConsoleProperties();
+    @NestedConfigurationProperty
+    private final OptinProperties optin = new OptinProperties();
+    @NestedConfigurationProperty
+    private final RetentionProperties retention = new RetentionProperties();
+    @NestedConfigurationProperty
+    private final ErasureProperties erasure = new ErasureProperties();
 
     public String getBrand() {
         return brand;
@@ -61,12 +68,20 @@ public class ConsentKitProperties {
         return sender;
     }
 
-    public Console getConsole() {
+    public ConsoleProperties getConsole() {
         return console;
     }
 
-    public Optin getOptin() {
+    public OptinProperties getOptin() {
         return optin;
+    }
+
+    public RetentionProperties getRetention() {
+        return retention;
+    }
+
+    public ErasureProperties getErasure() {
+        return erasure;
     }
 
     /** Every key with its bound value, as dotted names (unset ones empty). */
@@ -100,17 +115,20 @@ public class ConsentKitProperties {
         m.put(ConfigKeys.SENDER_ZONE.name(), text(sender.zone));
         m.put(ConfigKeys.SENDER_QUIET_HOURS_ENABLED.name(), Boolean.toString(sender.quietHours.enabled));
         m.put(ConfigKeys.SENDER_QUIET_HOURS_WINDOW.name(), text(sender.quietHours.window));
-        m.put(ConfigKeys.CONSOLE_ENABLED.name(), Boolean.toString(console.enabled));
-        m.put(ConfigKeys.CONSOLE_USER.name(), text(console.user));
-        m.put(ConfigKeys.CONSOLE_PASSWORD.name(), text(console.password));
-        m.put(ConfigKeys.CONSOLE_PASSWORD_HASH.name(), text(console.passwordHash));
-        m.put(ConfigKeys.CONSOLE_SECURE_COOKIES.name(), Boolean.toString(console.secureCookies));
-        m.put(ConfigKeys.OPTIN_PATH.name(), text(optin.path));
-        m.put(ConfigKeys.OPTIN_TERMS_URL.name(), text(optin.termsUrl));
-        m.put(ConfigKeys.OPTIN_PRIVACY_URL.name(), text(optin.privacyUrl));
-        m.put(ConfigKeys.OPTIN_FREQUENCY.name(), text(optin.frequency));
-        m.put(ConfigKeys.OPTIN_LABEL.name(), text(optin.label));
-        m.put(ConfigKeys.OPTIN_SNAPSHOT_DIR.name(), text(optin.snapshotDir));
+        m.put(ConfigKeys.CONSOLE_ENABLED.name(), Boolean.toString(console.isEnabled()));
+        m.put(ConfigKeys.CONSOLE_USER.name(), text(console.getUser()));
+        m.put(ConfigKeys.CONSOLE_PASSWORD.name(), text(console.getPassword()));
+        m.put(ConfigKeys.CONSOLE_PASSWORD_HASH.name(), text(console.getPasswordHash()));
+        m.put(ConfigKeys.CONSOLE_SECURE_COOKIES.name(), Boolean.toString(console.isSecureCookies()));
+        m.put(ConfigKeys.OPTIN_PATH.name(), text(optin.getPath()));
+        m.put(ConfigKeys.OPTIN_TERMS_URL.name(), text(optin.getTermsUrl()));
+        m.put(ConfigKeys.OPTIN_PRIVACY_URL.name(), text(optin.getPrivacyUrl()));
+        m.put(ConfigKeys.OPTIN_FREQUENCY.name(), text(optin.getFrequency()));
+        m.put(ConfigKeys.OPTIN_LABEL.name(), text(optin.getLabel()));
+        m.put(ConfigKeys.OPTIN_SNAPSHOT_DIR.name(), text(optin.getSnapshotDir()));
+        m.put(ConfigKeys.RETENTION_KEEP.name(), text(retention.getKeep()));
+        m.put(ConfigKeys.RETENTION_PROGRAMS.name(), text(retention.getPrograms()));
+        m.put(ConfigKeys.ERASURE_KEY_FILE.name(), text(erasure.getKeyFile()));
         return m;
     }
 
@@ -437,124 +455,5 @@ public class ConsentKitProperties {
         }
     }
 
-    /**
-     * {@code consentkit.console.*}: the web pages' keys, read by {@code consent serve}; the starter mounts no
-     * page yet and binds them so that one vocabulary holds everywhere.
-     */
-    public static class Console {
-        /** Mount the web pages in consent serve: the opt-in page, the front desk and the operator console. */
-        private boolean enabled = false;
-        /** Login name of the console's operator (recorded with every console action). */
-        private String user = "operator";
-        /** Console password: a secret, from the environment only; without it or password-hash there is no console. */
-        private String password;
-        /** Console password as pbkdf2-sha256$iterations$salt$hash (consent console-password prints one). */
-        private String passwordHash;
-        /** Mark the console's session cookie Secure even on plain HTTP (behind a TLS proxy). */
-        private boolean secureCookies = false;
 
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getUser() {
-            return user;
-        }
-
-        public void setUser(String user) {
-            this.user = user;
-        }
-
-        public String getPassword() {
-            return password;
-        }
-
-        public void setPassword(String password) {
-            this.password = password;
-        }
-
-        public String getPasswordHash() {
-            return passwordHash;
-        }
-
-        public void setPasswordHash(String passwordHash) {
-            this.passwordHash = passwordHash;
-        }
-
-        public boolean isSecureCookies() {
-            return secureCookies;
-        }
-
-        public void setSecureCookies(boolean secureCookies) {
-            this.secureCookies = secureCookies;
-        }
-    }
-
-    /** {@code consentkit.optin.*}: the public opt-in page the starter mounts in a servlet app. */
-    public static class Optin {
-        /** Path of the public opt-in page (SMS double opt-in) in a servlet app; unset for none. */
-        private String path;
-        /** Terms page the opt-in page links to (required with optin.path). */
-        private String termsUrl;
-        /** Privacy policy the opt-in page links to (required with optin.path). */
-        private String privacyUrl;
-        /** Message frequency the opt-in page shows, e.g. Up to 4 msgs per month. */
-        private String frequency = "Message frequency varies.";
-        /** What people sign up for, in words (default: the program's name and text messages). */
-        private String label;
-        /** Directory of the page snapshots whose SHA-256 each opt-in cites. */
-        private String snapshotDir = "consent-data/page-snapshots";
-
-        public String getPath() {
-            return path;
-        }
-
-        public void setPath(String path) {
-            this.path = path;
-        }
-
-        public String getTermsUrl() {
-            return termsUrl;
-        }
-
-        public void setTermsUrl(String termsUrl) {
-            this.termsUrl = termsUrl;
-        }
-
-        public String getPrivacyUrl() {
-            return privacyUrl;
-        }
-
-        public void setPrivacyUrl(String privacyUrl) {
-            this.privacyUrl = privacyUrl;
-        }
-
-        public String getFrequency() {
-            return frequency;
-        }
-
-        public void setFrequency(String frequency) {
-            this.frequency = frequency;
-        }
-
-        public String getLabel() {
-            return label;
-        }
-
-        public void setLabel(String label) {
-            this.label = label;
-        }
-
-        public String getSnapshotDir() {
-            return snapshotDir;
-        }
-
-        public void setSnapshotDir(String snapshotDir) {
-            this.snapshotDir = snapshotDir;
-        }
-    }
 }
