@@ -149,6 +149,9 @@ final class StoreOptions {
         ConsentTracker tracker;
         try {
             tracker = b.build();
+        } catch (ConsentStoreException e) {
+            closeQuietly(s, e);
+            throw isJdbc() ? withSchemaHint(e, createSchema) : e; // a JDBC store's tables are first read here
         } catch (RuntimeException e) {
             closeQuietly(s, e);
             throw e;
@@ -187,20 +190,30 @@ final class StoreOptions {
     }
 
     private ConsentTracker jdbcTracker(boolean create) {
-        return ConsentTracker.builder(jdbcStoreForTracker(create)).brand(brand).programs(programs())
-                .erasureKey(erasureKey()).build();
+        try {
+            return ConsentTracker.builder(jdbcStoreForTracker(create)).brand(brand).programs(programs())
+                    .erasureKey(erasureKey()).build();
+        } catch (ConsentStoreException e) {
+            throw withSchemaHint(e, create);
+        }
     }
 
     private JdbcConsentStore jdbcStoreForTracker(boolean create) {
         try {
             return jdbcStore(create);
         } catch (ConsentStoreException e) {
-            if (!create && e.getMessage() != null && e.getMessage().contains("does not exist")) {
-                throw new ConsentStoreException(e.getMessage() + "; from the consent command, add --create-schema "
-                        + "to a command that writes (record, import, ...)", e);
-            }
-            throw e;
+            throw withSchemaHint(e, create);
         }
+    }
+
+    /** {@code e}, naming {@code --create-schema} when a JDBC store's tables are missing and were not to be created. */
+    private static ConsentStoreException withSchemaHint(ConsentStoreException e, boolean create) {
+        if (!create && e.getMessage() != null && e.getMessage().contains("does not exist")
+                && !e.getMessage().contains("--create-schema")) {
+            return new ConsentStoreException(e.getMessage() + "; from the consent command, add --create-schema "
+                    + "to a command that writes (record, import, ...)", e);
+        }
+        return e;
     }
 
     /** The JDBC store {@code --store} names (for commands that read it directly). */
