@@ -115,6 +115,9 @@ public class ConsentKitProperties {
         m.put(ConfigKeys.SENDER_ZONE.name(), text(sender.zone));
         m.put(ConfigKeys.SENDER_QUIET_HOURS_ENABLED.name(), Boolean.toString(sender.quietHours.enabled));
         m.put(ConfigKeys.SENDER_QUIET_HOURS_WINDOW.name(), text(sender.quietHours.window));
+        m.put(ConfigKeys.RETENTION_KEEP.name(), text(retention.getKeep()));
+        m.put(ConfigKeys.RETENTION_PROGRAMS.name(), text(retention.getPrograms()));
+        m.put(ConfigKeys.ERASURE_KEY_FILE.name(), text(erasure.getKeyFile()));
         m.put(ConfigKeys.CONSOLE_ENABLED.name(), Boolean.toString(console.isEnabled()));
         m.put(ConfigKeys.CONSOLE_USER.name(), text(console.getUser()));
         m.put(ConfigKeys.CONSOLE_PASSWORD.name(), text(console.getPassword()));
@@ -126,9 +129,6 @@ public class ConsentKitProperties {
         m.put(ConfigKeys.OPTIN_FREQUENCY.name(), text(optin.getFrequency()));
         m.put(ConfigKeys.OPTIN_LABEL.name(), text(optin.getLabel()));
         m.put(ConfigKeys.OPTIN_SNAPSHOT_DIR.name(), text(optin.getSnapshotDir()));
-        m.put(ConfigKeys.RETENTION_KEEP.name(), text(retention.getKeep()));
-        m.put(ConfigKeys.RETENTION_PROGRAMS.name(), text(retention.getPrograms()));
-        m.put(ConfigKeys.ERASURE_KEY_FILE.name(), text(erasure.getKeyFile()));
         return m;
     }
 
