@@ -46,7 +46,7 @@ import java.util.Optional;
  * Logs logins, failures and logouts with the operator's name and the client address, never a password.
  * Thread-safe.
  */
-public final class ConsoleAuth {
+public final class ConsoleAuth implements OperatorAccess {
     /** Name of the session cookie: {@value}. */
     public static final String SESSION_COOKIE = "consentkit_session";
     /** Name of the form field carrying the CSRF token: {@value}. */
@@ -91,6 +91,7 @@ public final class ConsoleAuth {
      * (a redirect to the login page, or a 403 for a POST without a valid session and CSRF token). Call it
      * first in every page behind the login; do nothing more with the response when it is empty.
      */
+    @Override
     public Optional<Operator> requireOperator(HttpServletRequest request, HttpServletResponse response) throws IOException {
         SessionTable.Session s = session(request);
         boolean post = !"GET".equals(request.getMethod()) && !"HEAD".equals(request.getMethod());
@@ -123,6 +124,7 @@ public final class ConsoleAuth {
      *
      * @throws IllegalStateException if the request has no live session
      */
+    @Override
     public Html csrfField(HttpServletRequest request) {
         SessionTable.Session s = session(request);
         if (s == null) {
@@ -142,6 +144,7 @@ public final class ConsoleAuth {
     }
 
     /** A small logout form (button) for page headers, CSRF token included. */
+    @Override
     public Html logoutForm(HttpServletRequest request) {
         return Html.format("<form method=\"post\" action=\"{}\">{}<button type=\"submit\">Log out</button></form>",
                 logoutPath(), csrfField(request));

@@ -6,6 +6,7 @@ import io.consentkit.journal.ConsentRecord;
 import io.consentkit.phone.PhoneNumber;
 import io.consentkit.support.Masking;
 import io.consentkit.web.ConsoleAuth;
+import io.consentkit.web.OperatorAccess;
 import io.consentkit.web.Html;
 import io.consentkit.web.Operator;
 import io.consentkit.web.Pages;
@@ -30,8 +31,9 @@ import java.util.Optional;
  * ({@code POST .../revoke}), its evidence ({@code .../evidence.csv}), pending confirmations
  * ({@code /pending}), pending and overdue revocations ({@code /revocations}), the send log
  * ({@code /sends}) and the audit CSV ({@code /export/audit.csv}). Every request needs an operator from
- * the {@link ConsoleAuth} login; every POST needs its CSRF token (both checked by
- * {@link ConsoleAuth#requireOperator}); every action goes to the
+ * the login in front of it (the {@link ConsoleAuth} login, or the container's through another
+ * {@link OperatorAccess}); every POST needs its CSRF token (both checked by
+ * {@link OperatorAccess#requireOperator}); every action goes to the
  * {@link ConsoleAudit} with the operator. Thread-safe.
  */
 public final class ConsoleServlet extends HttpServlet {
@@ -41,16 +43,16 @@ public final class ConsoleServlet extends HttpServlet {
     public static final int DEFAULT_DAYS = 30;
 
     private final transient ConsoleQueries queries;
-    private final transient ConsoleAuth auth;
+    private final transient OperatorAccess auth;
     private final transient ConsoleAudit audit;
     private final transient Clock clock;
     private final transient NumberRefs refs;
 
     /**
-     * A console over {@code queries} behind the operator login {@code auth} (mount its login and logout
-     * servlets too), auditing to {@code audit} ({@link ConsoleAudit#LOG} for the log).
+     * A console over {@code queries} behind the operator login {@code auth} (a {@link ConsoleAuth}: mount its
+     * login and logout servlets too), auditing to {@code audit} ({@link ConsoleAudit#LOG} for the log).
      */
-    public ConsoleServlet(ConsoleQueries queries, ConsoleAuth auth, ConsoleAudit audit) {
+    public ConsoleServlet(ConsoleQueries queries, OperatorAccess auth, ConsoleAudit audit) {
         this.queries = Objects.requireNonNull(queries, "queries");
         this.auth = Objects.requireNonNull(auth, "auth");
         this.audit = Objects.requireNonNull(audit, "audit");

@@ -11,6 +11,7 @@ import io.consentkit.web.ConsoleAuth;
 import io.consentkit.web.Html;
 import io.consentkit.web.HtmlSnapshots;
 import io.consentkit.web.Operator;
+import io.consentkit.web.OperatorAccess;
 import io.consentkit.web.Pages;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,7 +28,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The front-desk page, a servlet behind the operator login ({@link ConsoleAuth}): a tablet at a front desk shows
+ * The front-desk page, a servlet behind the operator login ({@link ConsoleAuth}, or the container's through another
+ * {@link OperatorAccess}): a tablet at a front desk shows
  * the consent text, the staff member types the customer's number, picks the location and ticks that the customer
  * read the text and agreed; the page records an {@code in_person} consent (channel {@code agent}) whose text is
  * exactly the one shown, with {@value #STAFF_MEMBER} (the logged-in operator) and {@value #LOCATION} in its
@@ -46,7 +48,7 @@ public final class FrontDeskPage extends HttpServlet {
     public static final String COLLECTED_BY_FRONT_DESK = "front_desk";
     private static final Logger LOG = LoggerFactory.getLogger(FrontDeskPage.class);
 
-    private final transient ConsoleAuth auth;
+    private final transient OperatorAccess auth;
     private final transient ConsentTracker tracker;
     private final String consentText;
     private final String program;
@@ -63,7 +65,7 @@ public final class FrontDeskPage extends HttpServlet {
     }
 
     /** A builder recording into {@code tracker}, behind {@code auth}'s login. */
-    public static Builder builder(ConsoleAuth auth, ConsentTracker tracker) {
+    public static Builder builder(OperatorAccess auth, ConsentTracker tracker) {
         return new Builder(auth, tracker);
     }
 
@@ -149,13 +151,13 @@ public final class FrontDeskPage extends HttpServlet {
 
     /** Configures a {@link FrontDeskPage}; setters check at once. Not thread-safe. */
     public static final class Builder {
-        private final ConsoleAuth auth;
+        private final OperatorAccess auth;
         private final ConsentTracker tracker;
         private String consentText;
         private String program;
         private final List<String> locations = new ArrayList<>();
 
-        private Builder(ConsoleAuth auth, ConsentTracker tracker) {
+        private Builder(OperatorAccess auth, ConsentTracker tracker) {
             this.auth = Objects.requireNonNull(auth, "auth");
             this.tracker = Objects.requireNonNull(tracker, "tracker");
         }

@@ -5,6 +5,7 @@ import io.consentkit.config.ConsentKitConfig;
 import io.consentkit.consent.ConsentTracker;
 import io.consentkit.send.GuardedSender;
 import io.consentkit.send.SendListener;
+import io.consentkit.send.SendLog;
 import io.consentkit.send.SmsGateway;
 import io.consentkit.twilio.PublicUrl;
 import io.consentkit.twilio.TwilioCredentials;
@@ -31,14 +32,27 @@ import java.net.URI;
 @Import({ConsentKitTwilioAutoConfiguration.Gateway.class, ConsentKitTwilioAutoConfiguration.Webhooks.class})
 public class ConsentKitTwilioAutoConfiguration {
 
-    /** The guarded sender, when there is a gateway (Twilio's, or the app's own {@link SmsGateway} bean). */
+    /**
+     * The guarded sender, when there is a gateway (Twilio's, or the app's own {@link SmsGateway} bean); it records
+     * its decisions in the app's {@link SendLog} bean when there is one (wrapped for the console's counters when
+     * the console is mounted).
+     */
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBean({SmsGateway.class, ConsentTracker.class})
     public GuardedSender guardedSender(ConsentTracker tracker, SmsGateway gateway, ConsentKitConfig config,
-                                       ObjectProvider<SendListener> listeners) {
-        return config.applyTo(GuardedSender.builder(tracker, gateway))
-                .listener(Listeners.send(listeners.orderedStream().toList())).build();
+                                       ObjectProvider<SendListener> listeners, ObjectProvider<SendLog> sendLog,
+                                       ObjectProvider<SendLogWrapper> wrappers) {
+        GuardedSender.Builder b = config.applyTo(GuardedSender.builder(tracker, gateway))
+                .listener(Listeners.send(listeners.orderedStream().toList()));
+        SendLog log = sendLog.getIfUnique();
+        if (log != null) {
+            for (SendLogWrapper w : wrappers.orderedStream().toList()) {
+                log = w.wrap(log);
+            }
+            b.sendLog(log);
+        }
+        return b.build();
     }
 
     /** The Twilio REST gateway, when the Account SID and Auth Token are set. */

@@ -1,8 +1,9 @@
 package io.consentkit.spring.boot;
 
 /**
- * {@code consentkit.console.*}: the web pages' keys, read by {@code consent serve}; the starter mounts no
- * page yet and binds them so that one vocabulary holds everywhere.
+ * {@code consentkit.console.*}: the web pages' keys. {@code consent serve} reads them all; the starter reads
+ * {@code enabled} (mount the operator console and the front desk, behind Spring Security) and binds the others,
+ * which name consent-web's own login, so that one vocabulary holds everywhere.
  */
 public class ConsoleProperties {
     /** Mount the web pages in consent serve: the opt-in page, the front desk and the operator console. */

@@ -4,6 +4,7 @@ import io.consentkit.consent.ConsentTracker;
 import io.consentkit.testkit.FakeSmsGateway;
 import io.consentkit.twilio.WebhookSigner;
 import io.consentkit.web.optin.OptInPage;
+import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -11,6 +12,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -51,6 +55,20 @@ class OptInPageStarterTest {
         @Bean
         FakeSmsGateway fakeSmsGateway() {
             return FakeSmsGateway.create();
+        }
+
+        /** Spring Security is on this module's test class path: the public page and Twilio's posts are let through. */
+        @Bean
+        SecurityFilterChain security(HttpSecurity http) throws Exception {
+            // snippet: spring-security-public-paths
+            http.authorizeHttpRequests(a -> a
+                            .requestMatchers("/join", "/twilio/**").permitAll() // the opt-in page, Twilio's signed posts
+                            .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll() // refusals keep their status
+                            .anyRequest().authenticated())
+                    .csrf(c -> c.ignoringRequestMatchers("/join", "/twilio/**")) // they check their own origin or signature
+                    .formLogin(Customizer.withDefaults());
+            // end snippet
+            return http.build();
         }
     }
 
