@@ -51,6 +51,13 @@ class JdbcChainTest {
         }
     }
 
+    private static String text(DataSource db, String sql) throws Exception {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).as(sql).isTrue();
+            return rs.getString(1);
+        }
+    }
+
     /** Two writers, each appending from three threads: 60 batches, 90 rows. */
     private static void race(JdbcConsentStore a, JdbcConsentStore b) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -96,7 +103,8 @@ class JdbcChainTest {
             long changed = scalar(db, "SELECT id FROM chain_journal WHERE consent_id = 'r104'");
             exec(db, "UPDATE chain_journal SET customer_name = 'Bob' WHERE id = " + changed);
             long deletedSeq = 5;
-            String writerOf = "(SELECT writer_id FROM chain_journal WHERE consent_id = 'r0')";
+            // the writer's id read before the DELETE: r0 itself may be that writer's fifth row in the race
+            String writerOf = "'" + text(db, "SELECT writer_id FROM chain_journal WHERE consent_id = 'r0'") + "'";
             exec(db, "DELETE FROM chain_journal WHERE writer_id = " + writerOf + " AND writer_seq = " + deletedSeq);
             long after = scalar(db, "SELECT id FROM chain_journal WHERE writer_id = " + writerOf + " AND writer_seq = "
                     + (deletedSeq + 1));
