@@ -76,11 +76,7 @@ public class AppendBenchmark {
         }
         store.close();
         raw.close();
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Dirs.deleteTree(dir);
     }
 
     private int index() {

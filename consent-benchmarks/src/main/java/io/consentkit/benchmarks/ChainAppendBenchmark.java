@@ -69,11 +69,7 @@ public class ChainAppendBenchmark {
     @TearDown(Level.Iteration)
     public void tearDown() throws IOException {
         store.close();
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Dirs.deleteTree(dir);
     }
 
     private int index() {

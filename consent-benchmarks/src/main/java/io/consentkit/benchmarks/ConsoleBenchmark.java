@@ -137,11 +137,7 @@ public class ConsoleBenchmark {
     public void tearDown() throws Exception {
         server.close();
         tracker.close();
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Dirs.deleteTree(dir);
     }
 
     private HttpRequest form(String path, String body) {

@@ -78,11 +78,7 @@ public final class JdbcStoreTiming {
                 openRun(pool, openRows, openRounds);
             }
         } finally {
-            try (var files = Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            Dirs.deleteTree(dir);
         }
     }
 

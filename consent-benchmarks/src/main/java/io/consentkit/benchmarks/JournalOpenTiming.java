@@ -82,11 +82,7 @@ public final class JournalOpenTiming {
                     v.stream().mapToDouble(d -> d).max().orElse(0), median(v) / base);
         }
         System.out.println("(checksum " + sink + ")");
-        try (var files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Dirs.deleteTree(dir);
     }
 
     private static void add(Map<String, List<Double>> ms, String name, long nanos) {

@@ -22,7 +22,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -41,19 +40,6 @@ class ServeCommandTest {
     Path dir;
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    /** A writer that opens a latch once the server printed its address. */
-    private static final class Console extends StringWriter {
-        final CountDownLatch listening = new CountDownLatch(1);
-
-        @Override
-        public void flush() {
-            super.flush();
-            if (toString().contains("\"listening\"")) {
-                listening.countDown();
-            }
-        }
-    }
 
     private static String hmac(String data) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA1");
@@ -93,7 +79,7 @@ class ServeCommandTest {
         Path token = dir.resolve("token");
         Files.writeString(token, TOKEN + "\n");
         String store = dir.resolve("consents.csv").toString();
-        Console console = new Console();
+        ListeningConsole console = new ListeningConsole();
         StringWriter err = new StringWriter();
         AtomicInteger exit = new AtomicInteger(-1);
         Thread serve = new Thread(() -> exit.set(ConsentCli.run(new String[] {"serve", "--port", "0", "--store", store,
@@ -161,7 +147,7 @@ class ServeCommandTest {
     void aFloodOfForgedWebhooksPrintsABoundedNumberOfRejectionLines() throws Exception {
         Path token = dir.resolve("token");
         Files.writeString(token, TOKEN + "\n");
-        Console console = new Console();
+        ListeningConsole console = new ListeningConsole();
         StringWriter err = new StringWriter();
         Thread serve = new Thread(() -> ConsentCli.run(new String[] {"serve", "--port", "0", "--store",
                 dir.resolve("flood.csv").toString(), "--auth-token-file", token.toString(), "--format", "json"},

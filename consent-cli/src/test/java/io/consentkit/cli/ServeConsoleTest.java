@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -31,19 +30,6 @@ class ServeConsoleTest {
     @TempDir
     Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    /** A writer that opens a latch once the server printed its address. */
-    private static final class Console extends StringWriter {
-        final CountDownLatch listening = new CountDownLatch(1);
-
-        @Override
-        public void flush() {
-            super.flush();
-            if (toString().contains("\"listening\"")) {
-                listening.countDown();
-            }
-        }
-    }
 
     private HttpResponse<String> get(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
@@ -68,7 +54,7 @@ class ServeConsoleTest {
         Path token = dir.resolve("token");
         Files.writeString(token, TOKEN);
         String store = dir.resolve("consents.csv").toString();
-        Console console = new Console();
+        ListeningConsole console = new ListeningConsole();
         StringWriter err = new StringWriter();
         AtomicInteger exit = new AtomicInteger(-1);
         Map<String, String> env = Map.of("CONSENTKIT_CONSOLE_PASSWORD", "correct horse battery");
@@ -124,7 +110,7 @@ class ServeConsoleTest {
         Files.writeString(token, TOKEN);
         String store = dir.resolve("consents.csv").toString();
         assertThat(CliTestSupport.run("record", PERSON, "--store", store).exit()).isZero(); // before the server opens
-        Console console = new Console();
+        ListeningConsole console = new ListeningConsole();
         StringWriter err = new StringWriter();
         AtomicInteger exit = new AtomicInteger(-1);
         Map<String, String> env = Map.of("CONSENTKIT_CONSOLE_PASSWORD", "correct horse battery");
