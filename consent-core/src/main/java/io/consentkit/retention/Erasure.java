@@ -9,6 +9,7 @@ import io.consentkit.phone.PhoneNumber;
 import io.consentkit.phone.PhoneNumbers;
 import io.consentkit.send.CsvSendLog;
 import io.consentkit.store.CsvConsentStore;
+import io.consentkit.store.RewritableStore;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +39,8 @@ import java.util.stream.Stream;
  * before leaves everything as it was; a crash after leaves the send log or a quarantine file to do,
  * which running the same erasure again completes (the number is then found already erased). Bad
  * input (an unknown number, a missing key, an empty reason) is refused before any byte changes.
- * Offline: the journal's writer must be stopped (its lock is taken without waiting). Immutable and
+ * Offline for a CSV journal: its writer must be stopped (its lock is taken without waiting); a shared
+ * store ({@link #builder(RewritableStore)}) says in its own documentation whether writers may run. Immutable and
  * thread-safe; erasures of one journal run one at a time under its lock.
  */
 public final class Erasure {
@@ -48,6 +50,7 @@ public final class Erasure {
     private static final PhoneNumber REDACTED = new PhoneNumber(Redaction.NUMBER);
 
     private final Path journal;
+    private final RewritableStore store;
     private final Path sendLog;
     private final ErasureKey key;
     private final Clock clock;
@@ -55,6 +58,7 @@ public final class Erasure {
 
     private Erasure(Builder b) {
         this.journal = b.journal;
+        this.store = b.store;
         this.sendLog = b.sendLog;
         this.key = b.key;
         this.clock = b.clock;
@@ -64,6 +68,15 @@ public final class Erasure {
     /** A builder for erasures in the CSV journal at {@code journal}. */
     public static Builder builder(Path journal) {
         return new Builder(journal);
+    }
+
+    /**
+     * A builder for erasures in a shared store (S3, a database): the same redaction and suppression,
+     * applied through {@link RewritableStore#rewrite}; there are no quarantine files to redact, and a
+     * {@linkplain Builder#sendLog send log} is redacted when one is set.
+     */
+    public static Builder builder(RewritableStore store) {
+        return new Builder(store);
     }
 
     /** {@link #erase(Collection, String)} of one number as typed. */
@@ -85,16 +98,20 @@ public final class Erasure {
         if (numbers.isEmpty()) {
             throw new InvalidInputException("phone", "no number to erase");
         }
-        if (!Files.isRegularFile(journal)) {
+        if (journal != null && !Files.isRegularFile(journal)) {
             throw new ConsentStoreException("cannot erase: consent journal " + journal + " does not exist");
         }
         ErasureRewrite rewrite = new ErasureRewrite(numbers, key, why, clock.instant(), REDACTED, FIELDS);
-        CsvConsentStore.rewrite(journal, rewrite);
+        if (journal != null) {
+            CsvConsentStore.rewrite(journal, rewrite);
+        } else {
+            store.rewrite(rewrite);
+        }
         Set<String> e164s = new LinkedHashSet<>();
         numbers.forEach(n -> e164s.add(n.e164()));
         Set<String> needles = rewrite.needles();
         int sendRows = 0;
-        List<Path> quarantine = new ArrayList<>(redactQuarantine(journal, needles));
+        List<Path> quarantine = new ArrayList<>(journal == null ? List.of() : redactQuarantine(journal, needles));
         if (sendLog != null && Files.isRegularFile(sendLog)) {
             CsvSendLog log = CsvSendLog.open(sendLog);
             Set<String> logNeedles = new LinkedHashSet<>(needles);
@@ -146,6 +163,7 @@ public final class Erasure {
     /** Builds an {@link Erasure}; setters validate at once. Not thread-safe. */
     public static final class Builder {
         private final Path journal;
+        private final RewritableStore store;
         private Path sendLog;
         private ErasureKey key;
         private Clock clock = Clock.systemUTC();
@@ -156,6 +174,15 @@ public final class Erasure {
                 throw new InvalidInputException("journal", "is null");
             }
             this.journal = journal.toAbsolutePath();
+            this.store = null;
+        }
+
+        private Builder(RewritableStore store) {
+            if (store == null) {
+                throw new InvalidInputException("store", "is null");
+            }
+            this.journal = null;
+            this.store = store;
         }
 
         /** The send log whose rows to an erased number are redacted too (default none). */

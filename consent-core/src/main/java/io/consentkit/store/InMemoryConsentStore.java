@@ -12,9 +12,10 @@ import java.util.function.Consumer;
 
 /**
  * A journal kept in memory: for tests and ephemeral use. Nothing survives the JVM; a
- * "reopened" tracker on the same instance replays what was appended. Thread-safe.
+ * "reopened" tracker on the same instance replays what was appended. An {@linkplain #rewrite erasure}
+ * replaces the rows in memory at once (there is no chain to keep). Thread-safe.
  */
-public final class InMemoryConsentStore implements ConsentStore {
+public final class InMemoryConsentStore implements ConsentStore, RewritableStore {
     private static final StoreCapabilities CAPABILITIES =
             new StoreCapabilities("in-memory", false, false, false, Duration.ZERO);
 
@@ -43,6 +44,25 @@ public final class InMemoryConsentStore implements ConsentStore {
     /** A copy of every row appended, in order. */
     public synchronized List<ConsentRecord> rows() {
         return List.copyOf(rows);
+    }
+
+    /** Applies {@code rewrite} to the rows under this store's lock: appends wait until it is done. */
+    @Override
+    public synchronized long rewrite(JournalRewrite rewrite) {
+        java.util.Objects.requireNonNull(rewrite, "rewrite");
+        rows.forEach(rewrite::inspect);
+        if (!rewrite.check()) {
+            return rows.size();
+        }
+        List<ConsentRecord> next = new ArrayList<>(rows.size() + 1);
+        for (ConsentRecord r : rows) {
+            ConsentRecord instead = rewrite.replace(r);
+            next.add(instead == null ? r : instead);
+        }
+        next.addAll(rewrite.appended());
+        rows.clear();
+        rows.addAll(next);
+        return rows.size();
     }
 
     @Override

@@ -5,8 +5,8 @@ import io.consentkit.journal.ConsentRecord;
 import java.util.List;
 
 /**
- * A change to a whole CSV journal, applied by {@link CsvConsentStore#rewrite}: the one way a row
- * already written is changed (an erasure's redaction). Two passes over the rows under the writer
+ * A change to a whole journal, applied by {@link CsvConsentStore#rewrite} or a {@link RewritableStore}:
+ * the one way a row already written is changed (an erasure's redaction). Two passes over the rows under the writer
  * lock: {@link #inspect} sees every row, {@link #check} may refuse (nothing is written), then
  * {@link #replace} decides row by row and {@link #appended} adds rows at the end. A row kept as it is
  * is copied cell for cell. Implementations are used by one rewrite at a time.
