@@ -17,7 +17,7 @@ while [ "$i" -lt "$runs" ]; do
     cmd=${spec#*: }
     # shellcheck disable=SC2086
     /usr/bin/time -f "%e %M" -o "$out/t" sh -c "$cmd" >/dev/null 2>&1 || true
-    cat "$out/t" >> "$out/$n"
+    tail -n 1 "$out/t" >> "$out/$n" # GNU time puts "Command exited with non-zero status" first
     n=$((n + 1))
   done
   i=$((i + 1))
