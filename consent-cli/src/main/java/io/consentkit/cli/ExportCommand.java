@@ -75,7 +75,8 @@ final class ExportCommand implements Callable<Integer> {
                 out.flush();
             } else {
                 Path target = Path.of(file);
-                n = journal ? tracker.exportJournal(target) : tracker.exportAudit(target);
+                n = journal ? tracker.exportJournal(target, progress.listener())
+                        : tracker.exportAudit(target, progress.listener());
             }
             String what = journal ? "rows" : "consents";
             // with '-' the CSV is the output: the summary goes to stderr, so a pipe gets the CSV alone

@@ -44,7 +44,7 @@ final class ImportCommand implements Callable<Integer> {
                 opts.format == OutputFormat.text);
              ConsentTracker tracker = opts.openTracker()) {
             progress.step("import: reading and appending " + file);
-            r = tracker.importLegacy(file);
+            r = tracker.importLegacy(file, progress.listener());
         }
         if (opts.format == OutputFormat.json) {
             Map<String, Object> m = new LinkedHashMap<>();

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * An activity line for long operations ({@code import}, {@code export}, {@code verify}, {@code stats})
  * on a terminal: the step and the seconds elapsed, redrawn in place on stderr and erased when done;
  * once the operation gives its {@link #total} (a file's size) and {@link #advance}s by the bytes it
- * has read, a percentage bar ({@link #line}). Redrawn at most every {@value #PERIOD_MILLIS} ms, however
+ * has read (or a core operation reports through {@link #listener}), a percentage bar ({@link #line}). Redrawn at most every {@value #PERIOD_MILLIS} ms, however
  * fast the bytes come. It is shown only when the
  * process runs on a terminal ({@link #terminal}, set by {@link ConsentCli#main} from
  * {@link System#console()}, which is null when standard input or output is redirected), so piped or
@@ -76,6 +76,19 @@ final class Progress implements AutoCloseable {
         if (timer != null) {
             done.addAndGet(bytes);
         }
+    }
+
+    /**
+     * A listener for the core's long operations ({@code importLegacy}, the exports): each call sets the
+     * total and the work done, so the line becomes a percentage bar.
+     */
+    io.consentkit.consent.ProgressListener listener() {
+        return (now, of) -> {
+            if (timer != null) {
+                total(of);
+                done.set(Math.max(0, now));
+            }
+        };
     }
 
     /** The bytes advanced so far (for tests). */

@@ -61,6 +61,30 @@ class ProgressTest {
     }
 
     @Test
+    void theCoresListenerSetsTheTotalAndTheWorkDone() {
+        StringWriter err = new StringWriter();
+        boolean before = Progress.terminal;
+        Progress.terminal = true;
+        try (Progress p = Progress.start(new PrintWriter(err, true), "export: writing out.csv", true)) {
+            io.consentkit.consent.ProgressListener l = p.listener();
+            l.progress(4096, 16384);
+            l.progress(8192, 16384);
+            assertThat(p.doneBytes()).isEqualTo(8192);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!err.toString().contains("consent: export: writing out.csv [##########----------]  50% ")) {
+                assertThat(System.nanoTime()).as("bar drawn within 10 s").isLessThan(deadline);
+                Thread.onSpinWait();
+            }
+        } finally {
+            Progress.terminal = before;
+        }
+        try (Progress off = Progress.start(new PrintWriter(new StringWriter(), true), "export", true)) {
+            off.listener().progress(5, 10); // not on a terminal: nothing counted, nothing drawn
+            assertThat(off.doneBytes()).isZero();
+        }
+    }
+
+    @Test
     void readingAJournalAdvancesByItsRowsBytesUpToAboutItsSize(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         java.nio.file.Path file = dir.resolve("consents.csv");
         try (io.consentkit.consent.ConsentTracker t = io.consentkit.consent.ConsentTracker.builder(

@@ -5,16 +5,15 @@ import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.JournalChain;
 import io.consentkit.journal.JournalCodec;
 
-import java.io.BufferedWriter;
+import io.consentkit.internal.AtomicFiles;
+
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
@@ -30,33 +29,42 @@ final class AuditExport {
     private AuditExport() {
     }
 
+    /** The rows between two calls of a {@link ProgressListener}. */
+    static final int PROGRESS_ROWS = 4096;
+
     /** Writes {@code rows} (already in export order) to {@code out}, spreadsheet-safe; returns how many. */
     static int write(List<ConsentRecord> rows, Writer out) {
-        return write(rows, out, true);
+        return write(rows, out, true, ProgressListener.NONE);
     }
 
     /** Writes every journal row, as it is, to {@code out}; returns how many. */
     static int writeJournal(List<ConsentRecord> rows, Writer out) {
-        return write(rows, out, false);
+        return write(rows, out, false, ProgressListener.NONE);
     }
 
     /** Writes every journal row, as it is, atomically to {@code file}; returns how many. */
-    static int writeJournal(List<ConsentRecord> rows, Path file, String tmpTag) {
-        return write(rows, file, tmpTag, false);
+    static int writeJournal(List<ConsentRecord> rows, Path file, String tmpTag, ProgressListener progress) {
+        return write(rows, file, tmpTag, false, progress);
     }
 
-    private static int write(List<ConsentRecord> rows, Writer out, boolean formulaSafe) {
+    private static int write(List<ConsentRecord> rows, Writer out, boolean formulaSafe, ProgressListener progress) {
         JournalChain.Linker chain = new JournalChain.Linker(); // the export's own chain, from the genesis
         try {
             out.write(JournalCodec.HEADER_LINE);
             out.write('\n');
             StringBuilder sb = new StringBuilder(512);
+            int total = rows.size();
+            int done = 0;
             for (ConsentRecord r : rows) {
                 sb.setLength(0);
                 chain.appendLine(sb, r, formulaSafe);
                 out.append(sb);
+                if (++done % PROGRESS_ROWS == 0 && done < total) {
+                    progress.progress(done, total);
+                }
             }
             out.flush();
+            progress.progress(total, total);
         } catch (IOException e) {
             throw new ConsentStoreException((formulaSafe ? "audit" : "journal") + " export failed: " + e.getMessage(), e);
         }
@@ -64,40 +72,30 @@ final class AuditExport {
     }
 
     /**
-     * Writes {@code rows} to a temporary sibling of {@code file} (named with {@code tmpTag}), forces it
-     * to disk and moves it over {@code file}.
+     * Writes {@code rows} atomically to {@code file} ({@link AtomicFiles#replace}: a temporary sibling
+     * named with {@code tmpTag}, forced, renamed over the file, the folder forced), spreadsheet-safe.
      */
-    static int write(List<ConsentRecord> rows, Path file, String tmpTag) {
-        return write(rows, file, tmpTag, true);
+    static int write(List<ConsentRecord> rows, Path file, String tmpTag, ProgressListener progress) {
+        return write(rows, file, tmpTag, true, progress);
     }
 
-    private static int write(List<ConsentRecord> rows, Path file, String tmpTag, boolean formulaSafe) {
+    private static int write(List<ConsentRecord> rows, Path file, String tmpTag, boolean formulaSafe,
+                             ProgressListener progress) {
         Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp-" + tmpTag);
+        String what = formulaSafe ? "audit" : "journal";
         try {
             Files.createDirectories(target.getParent());
-            int n;
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                n = write(rows, w, formulaSafe);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            return n;
+            int[] n = {0};
+            AtomicFiles.replace(target, tmpTag, out -> {
+                Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+                n[0] = write(rows, w, formulaSafe, progress);
+            });
+            return n[0];
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new ConsentStoreException("cannot write " + what + " export " + target + ": its file system cannot "
+                    + "replace a file atomically; write to another folder or to standard output", e);
         } catch (IOException e) {
-            throw new ConsentStoreException("cannot write " + (formulaSafe ? "audit" : "journal") + " export " + target + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // best effort
-            }
+            throw new ConsentStoreException("cannot write " + what + " export " + target + ": " + e.getMessage(), e);
         }
     }
 }

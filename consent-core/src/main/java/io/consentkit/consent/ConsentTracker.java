@@ -376,7 +376,12 @@ public interface ConsentTracker extends AutoCloseable {
     int exportAudit(Writer out);
 
     /** Writes the audit trail to a file, replacing it atomically. */
-    int exportAudit(Path file);
+    default int exportAudit(Path file) {
+        return exportAudit(file, ProgressListener.NONE);
+    }
+
+    /** {@link #exportAudit(Path)}, telling {@code progress} the consents written of the total. */
+    int exportAudit(Path file, ProgressListener progress);
 
     /**
      * Writes the lossless backup: every row of the journal (all history, not the fold), in the journal
@@ -388,7 +393,12 @@ public interface ConsentTracker extends AutoCloseable {
     int exportJournal(Writer out);
 
     /** Writes the lossless backup to a file, replacing it atomically; see {@link #exportJournal(Writer)}. */
-    int exportJournal(Path file);
+    default int exportJournal(Path file) {
+        return exportJournal(file, ProgressListener.NONE);
+    }
+
+    /** {@link #exportJournal(Path)}, telling {@code progress} the rows written of the total. */
+    int exportJournal(Path file, ProgressListener progress);
 
     /**
      * Imports a CSV in the journal schema: a file written by the existing tool (rows may have been
@@ -407,7 +417,12 @@ public interface ConsentTracker extends AutoCloseable {
      * that is not UTF-8 fails with {@link io.consentkit.journal.JournalFormatException} naming its line
      * and column.
      */
-    ImportResult importLegacy(Path file);
+    default ImportResult importLegacy(Path file) {
+        return importLegacy(file, ProgressListener.NONE);
+    }
+
+    /** {@link #importLegacy(Path)}, telling {@code progress} the bytes of the file read (and validated) of its size. */
+    ImportResult importLegacy(Path file, ProgressListener progress);
 
     /**
      * Picks up rows other writers have appended (for stores shared between processes or

@@ -423,8 +423,8 @@ final class DefaultConsentTracker implements ConsentTracker {
     }
 
     @Override
-    public int exportAudit(Path file) {
-        return AuditExport.write(reads.all(), file, ids.tempTag(clock.millis()));
+    public int exportAudit(Path file, ProgressListener progress) {
+        return AuditExport.write(reads.all(), file, ids.tempTag(clock.millis()), progress);
     }
 
     @Override
@@ -433,14 +433,14 @@ final class DefaultConsentTracker implements ConsentTracker {
     }
 
     @Override
-    public int exportJournal(Path file) {
-        return AuditExport.writeJournal(reads.journal(), file, ids.tempTag(clock.millis()));
+    public int exportJournal(Path file, ProgressListener progress) {
+        return AuditExport.writeJournal(reads.journal(), file, ids.tempTag(clock.millis()), progress);
     }
 
     @Override
-    public ImportResult importLegacy(Path file) {
+    public ImportResult importLegacy(Path file, ProgressListener progress) {
         try {
-            return legacyImport.run(file);
+            return legacyImport.run(file, java.util.Objects.requireNonNull(progress, "progress"));
         } finally {
             fenceOptOuts();
         }

@@ -59,10 +59,14 @@ final class LegacyImport {
         this.commit = commit;
     }
 
-    /** Imports a file, decoded as strict UTF-8 (a bad byte fails with its line and column). */
-    ImportResult run(Path file) {
+    /**
+     * Imports a file, decoded as strict UTF-8 (a bad byte fails with its line and column), telling
+     * {@code progress} the bytes read of its size.
+     */
+    ImportResult run(Path file, ProgressListener progress) {
         String source = String.valueOf(file.getFileName());
-        try (InputStream in = Files.newInputStream(file); Reader r = JournalCodec.utf8Reader(in, source)) {
+        try (InputStream in = new CountingInput(Files.newInputStream(file), Files.size(file), progress);
+             Reader r = JournalCodec.utf8Reader(in, source)) {
             return run(r, source);
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read " + file + ": " + e.getMessage(), e);
@@ -148,6 +152,50 @@ final class LegacyImport {
             return JournalCodec.readAll(in, source, phones, true);
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read " + source + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Counts the bytes read through it and tells a listener every 64 KiB and at the end. */
+    private static final class CountingInput extends java.io.FilterInputStream {
+        private static final long STEP = 1 << 16;
+        private final long size;
+        private final ProgressListener progress;
+        private long read;
+        private long told;
+
+        CountingInput(InputStream in, long size, ProgressListener progress) {
+            super(in);
+            this.size = size;
+            this.progress = progress;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count(b < 0 ? -1 : 1);
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count(n);
+            return n;
+        }
+
+        private void count(int n) {
+            if (n < 0) {
+                if (told < size) {
+                    told = size;
+                    progress.progress(size, size);
+                }
+                return;
+            }
+            read += n;
+            if (read - told >= STEP) {
+                told = Math.min(read, size);
+                progress.progress(told, size);
+            }
         }
     }
 }
