@@ -278,6 +278,24 @@ class S3ErasureTest {
     }
 
     @Test
+    void aCompactionWhileTheErasureWaitsForTheWindowIsNoObstacle() {
+        history();
+        boolean[] compacted = {false};
+        try (S3ConsentStore other = store();
+             S3ConsentStore store = S3ConsentStore.builder(s3).bucket(bucket).prefix("e").clock(clock).sleeper(d -> {
+                 clock.advance(d);
+                 if (!compacted[0]) {
+                     compacted[0] = other.compact().compacted(); // covers every object the erasure waits for
+                 }
+             }).build()) {
+            ErasureResult r = erasure(store).erase(ANN, "request 15");
+            assertThat(compacted[0]).isTrue();
+            assertThat(r.journalRows()).isEqualTo(2);
+        }
+        assertErasedAndBlocked();
+    }
+
+    @Test
     void anAppenderOnAnotherInstanceRacingTheErasureLosesNothing() throws Exception {
         Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
         history();

@@ -128,7 +128,7 @@ public final class JournalEraser {
         JournalLoader.Loaded l = loader.load();
         String target = l.journalKeys().isEmpty() ? null : l.journalKeys().get(l.journalKeys().size() - 1);
         List<String> covered = compactor.cover(l);
-        for (int wait = 1; !coversThrough(covered, target); wait++) {
+        for (int wait = 1; !coversThrough(l, covered, target); wait++) {
             if (wait > MAX_WAITS) {
                 throw new ConsentStoreException("cannot erase from " + location + ": journal object " + calls.uri(target)
                         + " still cannot be compacted (younger than the late-write window, or behind an upload of "
@@ -205,8 +205,10 @@ public final class JournalEraser {
         return rows + after;
     }
 
-    private static boolean coversThrough(List<String> covered, String target) {
-        return target == null || (!covered.isEmpty() && covered.get(covered.size() - 1).compareTo(target) >= 0);
+    /** True if the snapshot (a compaction may have run meanwhile) or {@code covered} reaches {@code target}. */
+    private static boolean coversThrough(JournalLoader.Loaded l, List<String> covered, String target) {
+        return target == null || (l.manifest() != null && l.manifest().coveredThrough().compareTo(target) >= 0)
+                || (!covered.isEmpty() && covered.get(covered.size() - 1).compareTo(target) >= 0);
     }
 
     private static ConsentRecord remember(Map<ConsentRecord, ConsentRecord> replaced, ConsentRecord row,
