@@ -8,10 +8,13 @@ import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.SharedConsentStore;
 import io.consentkit.journal.StoreCapabilities;
 import io.consentkit.phone.PhoneNumbers;
+import io.consentkit.store.JournalRewrite;
+import io.consentkit.store.RewritableStore;
 import io.consentkit.s3.internal.ChainCheck;
 import io.consentkit.s3.internal.Compactor;
 import io.consentkit.s3.internal.ConditionalWriteProbe;
 import io.consentkit.s3.internal.JournalAppender;
+import io.consentkit.s3.internal.JournalEraser;
 import io.consentkit.s3.internal.JournalKeys;
 import io.consentkit.s3.internal.JournalLoader;
 import io.consentkit.s3.internal.JournalReader;
@@ -57,7 +60,8 @@ import java.util.function.Consumer;
  *       advances {@code <prefix>/manifest.json} with {@code If-Match} on the ETag it read
  *       (compare-and-swap). A compaction that loses the race deletes its unused snapshot,
  *       re-reads and tries again. Journal objects are never deleted by the store (they are the
- *       raw audit trail); superseded snapshots are.</li>
+ *       raw audit trail; an {@linkplain #rewrite erasure} overwrites the ones holding the erased
+ *       person with redacted copies); superseded snapshots are.</li>
  *   <li><b>What a snapshot covers.</b> The manifest names the last journal key in the snapshot,
  *       and opens list only the keys after it, so a compaction covers exactly the keys it read
  *       and stops before any key that could still be in flight: the keys strictly older than
@@ -102,11 +106,12 @@ import java.util.function.Consumer;
  * <p>IAM: {@code s3:GetObject}, {@code s3:PutObject} and {@code s3:ListBucket} on the prefix;
  * {@code s3:DeleteObject} on {@code <prefix>/snapshots/*} and {@code <prefix>/probe/*} for
  * removing superseded snapshots and probe objects (without it the store still works and logs a
- * warning).
+ * warning); an {@linkplain #rewrite erasure} also deletes under {@code <prefix>/erasure/*} and, on a
+ * versioned bucket, needs {@code s3:ListBucketVersions} and {@code s3:DeleteObjectVersion}.
  *
  * <p>{@link #close()} does not close the {@code S3Client}: it belongs to the caller. Thread-safe.
  */
-public final class S3ConsentStore implements SharedConsentStore {
+public final class S3ConsentStore implements SharedConsentStore, RewritableStore {
     /** Default prefix under which the store keeps its objects: {@value}. */
     public static final String DEFAULT_PREFIX = "consentkit";
     /** Default visibility bound: 5 seconds. */
@@ -144,6 +149,7 @@ public final class S3ConsentStore implements SharedConsentStore {
     private final JournalReader reader;
     private final JournalAppender appender;
     private final Compactor compactor;
+    private final JournalEraser eraser;
     /** Null when the builder turned the probe off. */
     private final ConditionalWriteProbe probe;
     private final Object probeLock = new Object();
@@ -161,6 +167,8 @@ public final class S3ConsentStore implements SharedConsentStore {
                 s.readParallelism());
         this.compactor = new Compactor(calls, keys, loader, s.clock(), s.windowMillis(), s.writerId(),
                 s.autoCompactAfter(), s.location());
+        this.eraser = new JournalEraser(calls, keys, loader, compactor, s.clock(), s.windowMillis(), s.writerId(),
+                s.phones(), s.location());
         this.reader = new JournalReader(loader, state, compactor, s.clock(), s.location());
         this.appender = new JournalAppender(calls, keys, state, s.clock(), s.windowMillis(), s.putAttemptTimeout(),
                 s.writerId());
@@ -262,8 +270,33 @@ public final class S3ConsentStore implements SharedConsentStore {
     public CompactionResult compact() {
         ensureOpen();
         ensureConditionalWrites();
+        eraser.finishPendingQuietly();
         Compactor.Outcome o = compactor.compact();
         return new CompactionResult(o.compacted(), o.journalObjects(), o.snapshotRows(), o.conflicts());
+    }
+
+    /**
+     * Rewrites the journal through the compaction path (the erasure of
+     * {@link io.consentkit.retention.Erasure#builder(RewritableStore)}) while other instances keep
+     * appending: waits until the journal objects listed at the start are older than the late-write window,
+     * stages a new snapshot (replaced rows keep their recorded chain digests and links) and redacted copies
+     * of the journal objects holding replaced rows, swaps the manifest with {@code If-Match}, then
+     * overwrites those objects, deletes the superseded snapshots and their old versions. Before the swap a
+     * failure changes nothing; after it the manifest records what is left and the next rewrite or
+     * {@link #compact()} finishes it. What cannot be removed (Object Lock, missing version permissions,
+     * copies outside the bucket) and how running trackers see it: {@code docs/retention.md}, "Erasure on S3".
+     *
+     * @return the rows in the store afterwards
+     * @throws io.consentkit.ConsentKitException the rewrite's own refusal (nothing was changed)
+     * @throws ConsentStoreException if S3 fails or the manifest race is lost before the swap (nothing was
+     *                               changed), or after it (the rewrite is committed; run it again to finish)
+     */
+    @Override
+    public long rewrite(JournalRewrite rewrite) {
+        Objects.requireNonNull(rewrite, "rewrite");
+        ensureOpen();
+        ensureConditionalWrites();
+        return eraser.rewrite(rewrite);
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.consentkit.s3.internal;
 
+import io.consentkit.journal.JournalFormatException;
 import io.consentkit.journal.JournalVerifier;
+import io.consentkit.journal.Redaction;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +10,9 @@ import java.util.List;
 /**
  * The S3 store's tamper-evidence check (chain per object, with the manifest): the snapshot is verified
  * as one chain and must end at the manifest's {@code chain_head} after its {@code rows}; every journal
- * object after it is verified on its own, from the genesis. Reads only. Not public API. Stateless.
+ * object after it is verified on its own, from the genesis. Rows of the snapshot that an erasure redacted
+ * are linked by their recorded digests when an erasure row after them in the snapshot vouches for them
+ * ({@link Redaction.Vouched}). Reads only. Not public API. Stateless.
  */
 public final class ChainCheck {
     private ChainCheck() {
@@ -21,7 +25,14 @@ public final class ChainCheck {
         Manifest m = l.manifest();
         if (m != null && l.snapshot() != null) {
             String source = calls.uri(m.snapshotKey());
-            JournalVerifier.Result r = JournalVerifier.verify(l.snapshot(), source, JournalVerifier.Options.DEFAULTS);
+            Redaction.Vouched vouched = new Redaction.Vouched();
+            try {
+                loader.decode(m.snapshotKey(), l.snapshot()).forEach(vouched);
+            } catch (JournalFormatException e) {
+                // a row that does not parse: the chain check names it
+            }
+            JournalVerifier.Result r = JournalVerifier.verify(l.snapshot(), source,
+                    JournalVerifier.Options.DEFAULTS.withRedactedRows(vouched.redactedRows()));
             if (r.ok() && m.chainHead() != null && (r.rows() != m.rows() || !r.head().equals(m.chainHead()))) {
                 boolean shorter = r.rows() < m.rows();
                 r = new JournalVerifier.Result(source, r.schemaVersion(), r.rows(), r.legacyRows(), r.chainedRows(),

@@ -120,10 +120,7 @@ public final class Compactor {
             read.putAll(l.bodies());
             Manifest prev = l.manifest();
             long prevRows = prev == null ? 0 : prev.rows();
-            List<String> covered = coverable(l);
-            if (!covered.isEmpty()) {
-                covered = beforeLateArrivals(prev, covered);
-            }
+            List<String> covered = cover(l);
             if (covered.isEmpty()) {
                 return new Outcome(false, 0, prevRows, conflicts);
             }
@@ -141,7 +138,7 @@ public final class Compactor {
             }
             Manifest next = new Manifest(snapshotKey, through, prevRows + rows.size(),
                     (prev == null ? 0 : prev.journalObjects()) + covered.size(), clock.instant(), writerId,
-                    io.consentkit.journal.JournalChain.hex(chained.head()));
+                    io.consentkit.journal.JournalChain.hex(chained.head()), prev == null ? null : prev.erasure());
             S3Calls.PutOutcome cas = l.manifestEtag() == null
                     ? calls.putConditional(keys.manifestKey(), next.toJson(), "*", null, JSON)
                     : calls.putConditional(keys.manifestKey(), next.toJson(), null, l.manifestEtag(), JSON);
@@ -160,6 +157,15 @@ public final class Compactor {
         }
         throw new ConsentStoreException("compaction of " + location + " lost the manifest race "
                 + MAX_CAS_ATTEMPTS + " times in a row; try again later");
+    }
+
+    /**
+     * The journal keys of {@code l} a new snapshot may cover: {@link #coverable} cut before any late
+     * arrival ({@link #beforeLateArrivals}). An erasure covers the same keys.
+     */
+    List<String> cover(JournalLoader.Loaded l) {
+        List<String> covered = coverable(l);
+        return covered.isEmpty() ? covered : beforeLateArrivals(l.manifest(), covered);
     }
 
     /**

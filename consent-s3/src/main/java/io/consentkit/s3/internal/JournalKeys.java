@@ -8,6 +8,7 @@ package io.consentkit.s3.internal;
  * &lt;prefix&gt;/journal/&lt;millis:13&gt;-&lt;writer&gt;-&lt;seq:12&gt;.csv       one object per append batch
  * &lt;prefix&gt;/snapshots/&lt;millis:13&gt;-&lt;writer&gt;-&lt;nonce&gt;.csv      compacted journal
  * &lt;prefix&gt;/probe/&lt;writer&gt;-&lt;nonce&gt;.txt                       conditional-write probe, deleted at once
+ * &lt;prefix&gt;/erasure/&lt;millis&gt;-&lt;writer&gt;-&lt;nonce&gt;/...            an erasure's staged objects and plan
  * </pre>
  *
  * Journal keys sort by time (zero-padded epoch millis), then writer, then the writer's sequence,
@@ -24,6 +25,7 @@ public final class JournalKeys {
     private final String journalPrefix;
     private final String snapshotPrefix;
     private final String probePrefix;
+    private final String erasurePrefix;
     private final String manifestKey;
 
     /** @param prefix normalised prefix without leading or trailing '/', may be empty */
@@ -32,6 +34,7 @@ public final class JournalKeys {
         this.journalPrefix = root + "journal/";
         this.snapshotPrefix = root + "snapshots/";
         this.probePrefix = root + "probe/";
+        this.erasurePrefix = root + "erasure/";
         this.manifestKey = root + "manifest.json";
     }
 
@@ -41,6 +44,21 @@ public final class JournalKeys {
 
     public String snapshotPrefix() {
         return snapshotPrefix;
+    }
+
+    /** The prefix every key of this journal starts with ("" or {@code <prefix>/}). */
+    public String root() {
+        return root;
+    }
+
+    /** Where erasures stage their objects ({@link JournalEraser}); never listed by readers. */
+    public String erasurePrefix() {
+        return erasurePrefix;
+    }
+
+    /** A new erasure's staging prefix (ends with '/'). */
+    public String erasureStaging(long millis, String writerId, String nonce) {
+        return erasurePrefix + pad(millis, MILLIS_DIGITS) + "-" + writerId + "-" + nonce + "/";
     }
 
     public String manifestKey() {

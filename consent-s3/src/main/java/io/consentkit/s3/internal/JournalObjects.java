@@ -14,7 +14,9 @@ import org.apache.commons.csv.CSVRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -135,13 +137,35 @@ public final class JournalObjects {
     }
 
     /**
-     * Decodes one object.
+     * Decodes one object (header first, blank lines skipped). Numbers are read as a journal ConsentKit
+     * wrote holds them ({@link PhoneNumbers#parseStored}): every number was validated when recorded, and
+     * an erasure's redacted rows carry {@link io.consentkit.journal.Redaction#NUMBER}, possible but not
+     * valid.
      *
      * @throws JournalFormatException naming the object key and line if it is not the journal schema
      */
     public static List<ConsentRecord> decode(byte[] body, String source, PhoneNumbers phones) {
-        try {
-            return JournalCodec.readAll(JournalCodec.utf8Reader(new ByteArrayInputStream(body), source), source, phones);
+        List<ConsentRecord> out = new ArrayList<>();
+        long line = 1;
+        try (CSVParser p = CSVFormat.RFC4180.builder().get().parse(JournalCodec.utf8Reader(
+                new ByteArrayInputStream(body), source))) {
+            java.util.Iterator<CSVRecord> it = p.iterator();
+            if (!it.hasNext()) {
+                throw new JournalFormatException(source, 1, "header", "is missing: the input is empty");
+            }
+            int[] map = JournalCodec.mapHeader(it.next().toList(), source);
+            line = p.getCurrentLineNumber() + 1;
+            while (it.hasNext()) {
+                CSVRecord rec = it.next();
+                if (!(rec.size() == 1 && rec.get(0).isBlank())) {
+                    out.add(JournalCodec.decode(rec::get, rec.size(), map, phones, source, line, true));
+                }
+                line = p.getCurrentLineNumber() + 1;
+            }
+            return out;
+        } catch (UncheckedIOException e) {
+            throw new JournalFormatException(source, line, "row", "is not valid CSV ("
+                    + io.consentkit.support.Masking.printable(String.valueOf(e.getCause().getMessage())) + ")");
         } catch (IOException e) {
             throw new ConsentStoreException("cannot read " + source + ": " + e.getMessage(), e);
         }

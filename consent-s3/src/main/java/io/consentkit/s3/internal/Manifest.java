@@ -23,9 +23,11 @@ import java.util.Objects;
  * @param writer         writer id of the compacting store
  * @param chainHead      the snapshot's chain head (the link after its last row, hex), or null in a
  *                       manifest written before the chain (then nothing is checked against it)
+ * @param erasure        the staging prefix of a committed erasure whose removal of old copies is not
+ *                       finished ({@link JournalEraser}), or null; a compaction carries it over
  */
 public record Manifest(String snapshotKey, String coveredThrough, long rows, long journalObjects, Instant writtenAt,
-                       String writer, String chainHead) {
+                       String writer, String chainHead, String erasure) {
     /** The format marker written in every manifest. */
     public static final String FORMAT = "consentkit-s3-manifest/1";
 
@@ -34,6 +36,17 @@ public record Manifest(String snapshotKey, String coveredThrough, long rows, lon
         Objects.requireNonNull(coveredThrough, "coveredThrough");
         Objects.requireNonNull(writtenAt, "writtenAt");
         Objects.requireNonNull(writer, "writer");
+    }
+
+    /** A manifest with no erasure to finish. */
+    public Manifest(String snapshotKey, String coveredThrough, long rows, long journalObjects, Instant writtenAt,
+                    String writer, String chainHead) {
+        this(snapshotKey, coveredThrough, rows, journalObjects, writtenAt, writer, chainHead, null);
+    }
+
+    /** This manifest with {@code staging} as the erasure to finish (null: none). */
+    public Manifest withErasure(String staging) {
+        return new Manifest(snapshotKey, coveredThrough, rows, journalObjects, writtenAt, writer, chainHead, staging);
     }
 
     /** A manifest without a chain head. */
@@ -54,6 +67,9 @@ public record Manifest(String snapshotKey, String coveredThrough, long rows, lon
         if (chainHead != null) {
             m.put("chain_head", chainHead);
         }
+        if (erasure != null) {
+            m.put("erasure", erasure);
+        }
         return (Json.object(m) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
@@ -72,7 +88,8 @@ public record Manifest(String snapshotKey, String coveredThrough, long rows, lon
         try {
             return new Manifest(require(m, "snapshot", source), require(m, "covered_through", source),
                     Long.parseLong(require(m, "rows", source)), Long.parseLong(require(m, "journal_objects", source)),
-                    Instant.parse(require(m, "written_at", source)), require(m, "writer", source), m.get("chain_head"));
+                    Instant.parse(require(m, "written_at", source)), require(m, "writer", source), m.get("chain_head"),
+                    m.get("erasure"));
         } catch (RuntimeException e) {
             if (e instanceof ConsentStoreException cse) {
                 throw cse;

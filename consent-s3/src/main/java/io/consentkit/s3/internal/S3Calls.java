@@ -159,6 +159,16 @@ public final class S3Calls {
         }
     }
 
+    /** Waits {@code d} through the store's sleeper (an erasure waiting for journal objects to age). */
+    public void sleep(Duration d) {
+        try {
+            sleeper.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsentStoreException("interrupted while waiting", e);
+        }
+    }
+
     /**
      * Runs {@code call}, retrying retryable failures. Non-retryable SDK exceptions are rethrown as
      * they are so the caller can act on 404 or 412; exhausted retries throw {@link ConsentStoreException}.
@@ -277,6 +287,15 @@ public final class S3Calls {
             retrying("PUT", key, () -> s3.putObject(req, RequestBody.fromBytes(body)));
         } catch (SdkException e) {
             throw wrap("PUT", key, e);
+        }
+    }
+
+    /** DELETE with retries (deleting a missing key succeeds, as on S3). */
+    public void delete(String key) {
+        try {
+            retrying("DELETE", key, () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+        } catch (SdkException e) {
+            throw wrap("DELETE", key, e);
         }
     }
 
