@@ -132,6 +132,37 @@ class JdbcErasureTest {
         }
     }
 
+    /**
+     * PostgreSQL keeps an updated row's old version in the table's pages: the VACUUM after the commit
+     * removes them. Read from the table's data file itself (after a CHECKPOINT writes the pages out):
+     * without that VACUUM the old versions, number and name, are still in it.
+     */
+    @Test
+    void theTablesDataFileKeepsNoOldVersionOfTheErasedRows() throws Exception {
+        DataSource db = LocalPostgres.newDatabase();
+        history(db);
+        assertThat(dataFile(db)).contains(ANN).contains("Ann Example");
+        try (JdbcConsentStore eraser = store(db)) {
+            erasure(eraser).erase(ANN, "GDPR request 15");
+        }
+        String file = dataFile(db);
+        for (String trace : ANN_TRACES) {
+            assertThat(file).as("a trace of Ann in the table's data file: " + trace).doesNotContain(trace);
+        }
+        assertThat(file).contains("Bob Other");
+    }
+
+    /** The journal table's data file as bytes (Latin-1, so every byte is one char), after a CHECKPOINT. */
+    private static String dataFile(DataSource db) throws Exception {
+        try (Connection c = db.getConnection(); Statement st = c.createStatement()) {
+            st.execute("CHECKPOINT");
+            try (ResultSet rs = st.executeQuery("SELECT pg_read_binary_file(pg_relation_filepath('erase_journal'))")) {
+                rs.next();
+                return new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
+            }
+        }
+    }
+
     @Test
     void everyWriterAppendsAfterTheErasureAndTheChainsStillVerify() throws Exception {
         DataSource db = LocalPostgres.newDatabase();

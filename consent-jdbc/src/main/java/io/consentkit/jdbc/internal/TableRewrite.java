@@ -174,10 +174,10 @@ public final class TableRewrite {
 
     /**
      * {@code VACUUM}s the table after the commit, so the replaced rows' old versions (PostgreSQL keeps
-     * them as dead tuples) can no longer be read from its pages through any snapshot. Best effort: a
-     * VACUUM needs the table's owner (or the MAINTAIN privilege), and it cannot remove versions an
-     * older transaction may still see; a failure is logged (with its SQLState only) and the erasure
-     * stands. Run {@code VACUUM} on the table later then.
+     * them as dead tuples) are removed from its pages. Best effort: a VACUUM needs the table's owner (or
+     * the MAINTAIN privilege; PostgreSQL skips the table with a warning otherwise), and it cannot remove
+     * versions an older transaction may still see; a failure or warning is logged (never a row value)
+     * and the erasure stands. Run {@code VACUUM} on the table later then.
      */
     private void vacuum(Connection c) {
         boolean auto = true;
@@ -185,6 +185,13 @@ public final class TableRewrite {
             auto = c.getAutoCommit();
             c.setAutoCommit(true); // VACUUM cannot run inside a transaction block
             st.execute("VACUUM " + settings.journalTable());
+            for (java.sql.SQLWarning w = st.getWarnings(); w != null; w = w.getNextWarning()) {
+                // a role that does not own the table: PostgreSQL skips it with a warning, not an error
+                LOG.warn("JDBC consent store ({}): VACUUM of {} after an erasure: {} (SQLState {}); the erased rows' "
+                        + "old versions stay in the table's pages until it is vacuumed: run VACUUM {} as its owner",
+                        settings.location(), settings.journalTable(), w.getMessage(), w.getSQLState(),
+                        settings.journalTable());
+            }
         } catch (SQLException e) {
             LOG.warn("JDBC consent store ({}): VACUUM of {} after an erasure failed (SQLState {}); the erased rows' "
                     + "old versions stay in the table's pages until it is vacuumed: run VACUUM {} as its owner",
