@@ -94,7 +94,8 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: the appends of one instance run one at a time (its chain follows its sequence), each
  * on its own connection; several instances (and processes) append concurrently; replay and poll are
- * serialised per instance.
+ * serialised per instance; a {@link #rewrite} (an erasure) holds this instance's appends and, through its
+ * table lock, every other writer's until it commits.
  */
 public final class JdbcConsentStore implements SharedConsentStore, RewritableStore {
     /** Default table prefix: {@value}. */
