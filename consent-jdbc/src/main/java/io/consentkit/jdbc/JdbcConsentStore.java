@@ -281,7 +281,7 @@ public final class JdbcConsentStore implements SharedConsentStore, RewritableSto
      *
      * <p>An append waits for the lock within its {@link Builder#statementTimeout} and otherwise fails
      * (rolled back, the caller retries); the rewrite waits for in-flight appends within the same bound
-     * ({@code lock_timeout}). The erasure holds the lock while it reads the whole table, so on a large
+     * ({@code lock_timeout}). The erasure holds the lock while it reads the whole table twice, so on a large
      * journal raise the appenders' timeout or erase at a quiet time.
      *
      * <p>After the commit the table is {@code VACUUM}ed (best effort, logged if it fails: it needs the
