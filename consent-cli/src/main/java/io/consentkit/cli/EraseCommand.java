@@ -15,14 +15,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code consent erase}: erases a person from the CSV journal, its send log and quarantine files,
+ * {@code consent erase}: erases a person from the CSV journal (or a PostgreSQL store), its send log and quarantine files,
  * keeping the number suppressed under the erasure key ({@link Erasure}).
  */
 @Command(name = "erase", mixinStandardHelpOptions = true,
         description = {"Erases a person: their rows keep the consent text, method, times and status but lose the number, "
                 + "name, email, IP, customer id, screenshot URL and metadata values; the send log's rows to them and any "
                 + "quarantine file are redacted; the number stays opted out under the erasure key (--erasure-key-file). "
-                + "Stop the journal's writer first. Crash-safe; run it again to finish one cut short.",
+                + "Stop a CSV journal's writer first; a PostgreSQL store (--store jdbc:...) is erased in one transaction "
+                + "while its writers run. Crash-safe; run it again to finish one cut short.",
             "Exit codes: 0 erased, 2 bad input (unknown number, no key, no reason; nothing changed), 3 journal "
                     + "missing, unreadable or locked."})
 final class EraseCommand implements Callable<Integer> {

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
         description = {"Lists the people whose whole proof has outlived the retention policy (default: 5 years after each "
                 + "consent ended or was last relied on for a send, the send log's last send counting) and, without "
                 + "--dry-run, erases them (see 'consent erase'; the erasure key is required).",
-            "Exit codes: 0 ok, 2 bad input, 3 journal missing, unreadable or locked."})
+            "Exit codes: 0 ok, 2 bad input, 3 journal missing, unreadable or locked (or the database unavailable)."})
 final class RetentionCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -53,7 +53,19 @@ final class RetentionCommand implements Callable<Integer> {
 
     /** The erasure of {@code opts}' journal and send log (the key from --erasure-key-file). */
     static Erasure erasure(StoreOptions opts, Path sendLog) {
+        if (opts.isJdbc()) {
+            return jdbcErasure(opts, sendLog);
+        }
         return Erasure.builder(opts.csvPath()).sendLog(sendLogOf(opts, sendLog)).key(opts.erasureKey()).build();
+    }
+
+    /**
+     * A PostgreSQL store's erasure: one transaction while its writers keep running
+     * ({@link io.consentkit.jdbc.JdbcConsentStore#rewrite}). The store holds no resource to close (a
+     * connection per call, from a DataSource without a pool).
+     */
+    private static Erasure jdbcErasure(StoreOptions opts, Path sendLog) {
+        return Erasure.builder(opts.jdbcStore(false)).sendLog(sendLogOf(opts, sendLog)).key(opts.erasureKey()).build();
     }
 
     static Path sendLogOf(StoreOptions opts, Path sendLog) {
@@ -66,7 +78,7 @@ final class RetentionCommand implements Callable<Integer> {
         Erasure erasure = dryRun ? null : erasure(opts, sendLog); // no key: refused before anything is read
         Path logFile = sendLogOf(opts, sendLog);
         List<RetentionCandidate> due;
-        try (ConsentStore store = CsvConsentStore.openReadOnly(opts.csvPath());
+        try (ConsentStore store = opts.isJdbc() ? opts.jdbcStore(false) : CsvConsentStore.openReadOnly(opts.csvPath());
              CsvSendLog log = Files.isRegularFile(logFile) ? CsvSendLog.openReadOnly(logFile) : null) {
             due = policy.due(store, log, opts.programs(), Clock.systemUTC());
         }

@@ -73,7 +73,7 @@ final class DefaultConsentTracker implements ConsentTracker {
         this.erased = new ErasedNumbers(settings.erasureKey());
         this.reads = new TrackerReads(index, phones, this::maybeRefresh, erased);
         this.legacyImport = new LegacyImport(index, locks, phones, this::ensureOpen, this::commit);
-        this.refresher = new StoreRefresh(store, locks, this::apply, clock, settings.visibilityBound());
+        this.refresher = new StoreRefresh(store, locks, this::apply, erased.held(index), clock, settings.visibilityBound());
         try {
             JournalReplay.run(store, this::apply);
             erased.checkKey();

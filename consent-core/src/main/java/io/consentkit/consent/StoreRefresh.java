@@ -23,14 +23,21 @@ final class StoreRefresh {
     private final ConsentStore store;
     private final NumberLocks locks;
     private final Consumer<ConsentRecord> index;
+    private final java.util.function.Function<ConsentRecord, List<ConsentRecord>> erased;
     private final Clock clock;
     private final long boundMillis;
     private volatile long lastRefresh;
 
-    StoreRefresh(ConsentStore store, NumberLocks locks, Consumer<ConsentRecord> index, Clock clock, Duration bound) {
+    /**
+     * @param erased for a row just indexed, the rows to index after it under their own numbers' locks
+     *               (an erasure row's suppressions of numbers the index still holds), usually none
+     */
+    StoreRefresh(ConsentStore store, NumberLocks locks, Consumer<ConsentRecord> index,
+                 java.util.function.Function<ConsentRecord, List<ConsentRecord>> erased, Clock clock, Duration bound) {
         this.store = store;
         this.locks = locks;
         this.index = index;
+        this.erased = erased;
         this.clock = clock;
         this.boundMillis = bound.toMillis();
     }
@@ -46,17 +53,24 @@ final class StoreRefresh {
         }
         List<ConsentRecord> fresh = shared.poll();
         for (ConsentRecord r : fresh) {
-            ReentrantLock lock = locks.of(r.phoneNumber());
-            lock.lock();
-            try {
-                index.accept(r);
-            } finally {
-                lock.unlock();
+            indexLocked(r);
+            for (ConsentRecord s : erased.apply(r)) { // one stripe at a time: never wait for one while holding another
+                indexLocked(s);
             }
         }
         lastRefresh = clock.millis();
         if (!fresh.isEmpty()) {
             LOG.debug("refresh picked up {} row(s) from other writers", fresh.size());
+        }
+    }
+
+    private void indexLocked(ConsentRecord r) {
+        ReentrantLock lock = locks.of(r.phoneNumber());
+        lock.lock();
+        try {
+            index.accept(r);
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -6,6 +6,7 @@ import io.consentkit.jdbc.internal.ChainCheck;
 import io.consentkit.jdbc.internal.JournalTable;
 import io.consentkit.jdbc.internal.Schema;
 import io.consentkit.jdbc.internal.Sql;
+import io.consentkit.jdbc.internal.TableRewrite;
 import io.consentkit.jdbc.internal.Watermark;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStoreException;
@@ -14,6 +15,8 @@ import io.consentkit.journal.JournalVerifier;
 import io.consentkit.journal.SharedConsentStore;
 import io.consentkit.journal.StoreCapabilities;
 import io.consentkit.phone.PhoneNumbers;
+import io.consentkit.store.JournalRewrite;
+import io.consentkit.store.RewritableStore;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -46,8 +49,10 @@ import java.util.function.Consumer;
  * {@code <prefix>schema_version}. On first use the store checks both tables and every column, and
  * fails with a {@link ConsentStoreException} naming the missing columns and the script to run; with
  * {@link Builder#createSchema createSchema(true)} it creates (or migrates to V2) what is missing
- * instead. The store only ever INSERTs into the journal and SELECTs from it: you may
- * revoke UPDATE and DELETE on it from the store's role. A journal whose {@code tx} values this
+ * instead. The store only INSERTs into the journal and SELECTs from it, except for an erasure
+ * ({@link #rewrite}, which UPDATEs the erased person's cells in place): you may revoke UPDATE and
+ * DELETE on it from the role of the applications that append, and give UPDATE only to the role that
+ * erases. A journal whose {@code tx} values this
  * server has not reached (a logical dump restored from another cluster) is refused: rows written
  * after it would sort before the restored ones.
  *
@@ -89,9 +94,10 @@ import java.util.function.Consumer;
  *
  * <p>Thread-safe: the appends of one instance run one at a time (its chain follows its sequence), each
  * on its own connection; several instances (and processes) append concurrently; replay and poll are
- * serialised per instance.
+ * serialised per instance; a {@link #rewrite} (an erasure) holds this instance's appends and, through its
+ * table lock, every other writer's until it commits.
  */
-public final class JdbcConsentStore implements SharedConsentStore {
+public final class JdbcConsentStore implements SharedConsentStore, RewritableStore {
     /** Default table prefix: {@value}. */
     public static final String DEFAULT_TABLE_PREFIX = "consentkit_";
     /** Default visibility bound: 2 seconds (each poll with nothing new is one small query). */
@@ -101,6 +107,7 @@ public final class JdbcConsentStore implements SharedConsentStore {
 
     private final JdbcSettings settings;
     private final JournalTable table;
+    private final TableRewrite rewriter;
     private final StoreCapabilities capabilities;
     private final Watermark watermark = new Watermark();
     private final Object readLock = new Object();
@@ -114,6 +121,7 @@ public final class JdbcConsentStore implements SharedConsentStore {
     private JdbcConsentStore(JdbcSettings settings) {
         this.settings = settings;
         this.table = new JournalTable(settings);
+        this.rewriter = new TableRewrite(settings, table);
         this.capabilities = new StoreCapabilities("jdbc", true, true, true, settings.visibilityBound());
     }
 
@@ -247,6 +255,59 @@ public final class JdbcConsentStore implements SharedConsentStore {
                 if (tx[0] >= 0) {
                     watermark.disown(tx[0]);
                 }
+                chain = newChain();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Applies {@code rewrite} (an {@linkplain io.consentkit.retention.Erasure erasure}) to the table in
+     * one transaction, with writers of every instance and process still running. The transaction locks
+     * the table {@code IN EXCLUSIVE MODE}: that conflicts with the lock every INSERT takes, so appends
+     * (of any store instance, process or ConsentKit version, with no cooperation needed) wait until it
+     * commits, while reads go on and see the table as it was. A table lock rather than SERIALIZABLE:
+     * appends run at READ COMMITTED and would not take part in serialisation, and a lock never asks
+     * anyone to retry. Under the lock it reads every row for {@link JournalRewrite#inspect}; on a refusal
+     * (an unknown number) it rolls back having changed nothing; otherwise it UPDATEs the replaced rows in
+     * place (only the cells the rewrite changed: their {@code tx}, {@code id}, writer, sequence,
+     * {@code row_digest} and {@code chain_link} stay, and {@link #verifyChain} accepts them by their
+     * recorded digest because the erasure row vouches for them), INSERTs the appended rows continuing
+     * this instance's chain, and commits with {@code synchronous_commit} on. All or nothing: any failure
+     * rolls everything back; a failure during the commit leaves the outcome unknown (all or nothing),
+     * and running the same erasure again finishes it or finds it done. Appends of other instances
+     * continue their own chains afterwards; their trackers pick the appended rows up on their next poll
+     * (rows already in their memory stay there until they replay).
+     *
+     * <p>An append waits for the lock within its {@link Builder#statementTimeout} and otherwise fails
+     * (rolled back, the caller retries); the rewrite waits for in-flight appends within the same bound
+     * ({@code lock_timeout}). The erasure holds the lock while it reads the whole table twice, so on a large
+     * journal raise the appenders' timeout or erase at a quiet time.
+     *
+     * <p>After the commit the table is {@code VACUUM}ed (best effort, logged if it fails: it needs the
+     * table's owner) so the replaced rows' old versions are no longer in its live pages. What remains is
+     * outside this store's reach: the freed bytes until PostgreSQL reuses the space ({@code VACUUM FULL}
+     * rewrites the table, under an exclusive lock), the write-ahead log until its segments are recycled,
+     * WAL archives, replicas' copies, base backups and dumps, and server logs that record statement
+     * parameters. See {@code docs/retention.md}. The role needs UPDATE on the table (LOCK TABLE in this
+     * mode requires table-level UPDATE, DELETE or TRUNCATE).
+     *
+     * @throws io.consentkit.ConsentKitException the rewrite's own refusal, unchanged (nothing was changed)
+     * @throws ConsentStoreException if the table could not be rewritten (rolled back, or the commit's
+     *         outcome is unknown)
+     */
+    @Override
+    public long rewrite(JournalRewrite rewrite) {
+        Objects.requireNonNull(rewrite, "rewrite");
+        ensureOpen();
+        ensureSchema();
+        synchronized (chainLock) { // the appended rows continue this writer's chain: its appends wait
+            try (Connection c = settings.dataSource().getConnection()) {
+                return rewriter.run(c, rewrite, chain);
+            } catch (SQLException e) {
+                chain = newChain(); // the outcome may be unknown: later rows start a fresh chain, never a gap
+                throw Sql.failure("erasure rewrite", settings.location(), e);
+            } catch (RuntimeException e) {
                 chain = newChain();
                 throw e;
             }

@@ -12,7 +12,9 @@ import java.util.List;
 /**
  * The JDBC store's tamper-evidence check (chain per writer, by its sequence): rows without a writer
  * (written before schema version 3) are legacy and must be unchained; each writer's rows, in
- * {@code writer_seq} order, must form one chain from the genesis. Reads only. Not public API. Stateless.
+ * {@code writer_seq} order, must form one chain from the genesis. A row an erasure row vouches for (its
+ * consent listed by an erasure row with a larger id: redacted in place by {@code JdbcConsentStore.rewrite},
+ * digest and link kept) is linked by its recorded digest instead of being rehashed. Reads only. Not public API. Stateless.
  */
 public final class ChainCheck {
     private static final List<String> HEADER = header();
@@ -32,19 +34,26 @@ public final class ChainCheck {
         List<JournalVerifier.Result> out = new ArrayList<>();
         JournalVerifier.Feed[] feed = {null};
         String[] writer = {null};
-        table.readChain(c, (id, writerId, cells) -> {
+        java.util.Map<String, Long> vouched = new java.util.HashMap<>();
+        long[] current = {0}; // the id of the row being fed: the hook below is asked about it
+        JournalVerifier.Options options = JournalVerifier.Options.DEFAULTS.withRedactedRows((row, consentId) -> {
+            Long erasure = vouched.get(consentId);
+            return erasure != null && current[0] < erasure;
+        });
+        table.readChain(c, vouched, (id, writerId, cells) -> {
             if (!writerId.equals(writer[0])) {
                 if (feed[0] != null) {
                     out.add(feed[0].result());
                 }
                 writer[0] = writerId;
                 feed[0] = new JournalVerifier.Feed(HEADER, "jdbc " + location + (writerId.isEmpty() ? " legacy rows"
-                        : " writer " + writerId), JournalVerifier.Options.DEFAULTS);
+                        : " writer " + writerId), options);
             }
             if (writerId.isEmpty() && !(cells[cells.length - 2].isEmpty() && cells[cells.length - 1].isEmpty())) {
                 cells = cells.clone();
                 cells[cells.length - 1] = "not-a-writer-row"; // chain cells without a writer: refused as FORMAT
             }
+            current[0] = id;
             feed[0].row(cells, id);
         });
         if (feed[0] != null) {

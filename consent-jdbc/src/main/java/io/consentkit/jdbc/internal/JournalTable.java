@@ -27,6 +27,7 @@ public final class JournalTable {
     private final String insert;
     private final String select;
     private final String selectChain;
+    private final String selectErasures;
 
     public JournalTable(JdbcSettings settings) {
         this.settings = settings;
@@ -38,6 +39,8 @@ public final class JournalTable {
                 + " WHERE tx >= ? ORDER BY tx, id";
         this.selectChain = "SELECT id, writer_id, " + cols + ", row_digest, chain_link FROM " + settings.journalTable()
                 + " ORDER BY writer_id, writer_seq, tx, id";
+        this.selectErasures = "SELECT id, " + cols + " FROM " + settings.journalTable()
+                + " WHERE revoked_method = '" + io.consentkit.journal.Redaction.METHOD + "' ORDER BY id";
     }
 
     /** One writer's chain: its id, the next sequence number and the link its next row links from. */
@@ -48,6 +51,12 @@ public final class JournalTable {
 
         public Chain(String writerId) {
             this.writerId = writerId;
+        }
+
+        /** {@code rows} more rows of this writer committed, the last one with {@code link}. */
+        void advance(int rows, byte[] link) {
+            seq += rows;
+            head = link;
         }
     }
 
@@ -60,22 +69,32 @@ public final class JournalTable {
         void row(long id, String writerId, String[] cells);
     }
 
-    /** Reads every row for a chain check, in one repeatable-read snapshot. */
-    public void readChain(Connection c, ChainSink sink) throws SQLException {
+    /**
+     * Reads every row for a chain check, in one repeatable-read snapshot. Before the first row reaches
+     * {@code sink}, {@code vouched} gets, per consent id an erasure row lists
+     * ({@link io.consentkit.journal.Redaction#CONSENT_IDS}), the highest {@code id} of such an erasure
+     * row: the rows of that consent with a smaller id were there when it was written (an erasure holds
+     * the table locked, so no row inserted before it commits later) and were redacted after their digests
+     * were recorded. A row that does not decode vouches for nothing (the chain check names it).
+     */
+    public void readChain(Connection c, java.util.Map<String, Long> vouched, ChainSink sink) throws SQLException {
         boolean auto = c.getAutoCommit();
         int isolation = c.getTransactionIsolation();
         c.setAutoCommit(false);
         c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        try (PreparedStatement ps = c.prepareStatement(selectChain)) {
-            ps.setFetchSize(FETCH_SIZE);
-            try (ResultSet rs = ps.executeQuery()) {
-                int n = JournalCodec.CHAINED_COLUMN_COUNT;
-                while (rs.next()) {
-                    String[] cells = new String[n];
-                    for (int i = 0; i < n; i++) {
-                        cells[i] = rs.getString(i + 3);
+        try {
+            readErasures(c, vouched);
+            try (PreparedStatement ps = c.prepareStatement(selectChain)) {
+                ps.setFetchSize(FETCH_SIZE);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int n = JournalCodec.CHAINED_COLUMN_COUNT;
+                    while (rs.next()) {
+                        String[] cells = new String[n];
+                        for (int i = 0; i < n; i++) {
+                            cells[i] = rs.getString(i + 3);
+                        }
+                        sink.row(rs.getLong(1), rs.getString(2), cells);
                     }
-                    sink.row(rs.getLong(1), rs.getString(2), cells);
                 }
             }
             c.commit();
@@ -92,6 +111,34 @@ public final class JournalTable {
         }
     }
 
+    private void readErasures(Connection c, java.util.Map<String, Long> vouched) throws SQLException {
+        String source = "jdbc " + settings.location();
+        int[] map = JournalCodec.identityMap();
+        try (PreparedStatement ps = c.prepareStatement(selectErasures); ResultSet rs = ps.executeQuery()) {
+            String[] cells = new String[JournalCodec.COLUMN_COUNT];
+            while (rs.next()) {
+                long id = rs.getLong(1);
+                for (int i = 0; i < cells.length; i++) {
+                    cells[i] = rs.getString(i + 2);
+                }
+                ConsentRecord r;
+                try {
+                    r = JournalCodec.decode(i -> cells[i], cells.length, map, settings.phones(), source, id, true);
+                } catch (io.consentkit.InvalidInputException e) {
+                    continue; // vouches for nothing: its digest check names it
+                }
+                if (io.consentkit.journal.Redaction.isErasure(r)) {
+                    for (String consent : r.metadata().getOrDefault(io.consentkit.journal.Redaction.CONSENT_IDS, "")
+                            .split(" ")) {
+                        if (!consent.isEmpty()) {
+                            vouched.merge(consent, id, Math::max);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * Inserts {@code rows} in one transaction and commits it with {@code synchronous_commit} on, so
      * the rows are durable when this returns. {@code beforeInsert} gets the transaction's id before
@@ -103,14 +150,6 @@ public final class JournalTable {
      */
     public void append(Connection c, List<ConsentRecord> rows, Chain chain, LongConsumer beforeInsert)
             throws SQLException {
-        byte[] link = chain.head;
-        String[][] chained = new String[rows.size()][];
-        for (int i = 0; i < rows.size(); i++) {
-            ConsentRecord r = rows.get(i);
-            byte[] digest = JournalChain.digest(JournalChain.canonical(r, false));
-            link = JournalChain.link(link, digest);
-            chained[i] = new String[] {JournalChain.hex(digest), JournalChain.hex(link)};
-        }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
@@ -122,31 +161,48 @@ public final class JournalTable {
                 tx = rs.getLong(2);
             }
             beforeInsert.accept(tx);
-            try (PreparedStatement ps = c.prepareStatement(insert)) {
-                for (int k = 0; k < rows.size(); k++) {
-                    ps.setLong(1, tx);
-                    String[] cells = JournalCodec.cells(rows.get(k));
-                    for (int i = 0; i < cells.length; i++) {
-                        ps.setString(i + 2, cells[i]);
-                    }
-                    int at = cells.length + 2;
-                    ps.setString(at, chain.writerId);
-                    ps.setLong(at + 1, chain.seq + k + 1);
-                    ps.setString(at + 2, chained[k][0]);
-                    ps.setString(at + 3, chained[k][1]);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-            }
+            byte[] link = insert(c, tx, rows, chain);
             c.commit();
-            chain.seq += rows.size(); // committed: the writer's next row links from here
-            chain.head = link;
+            chain.advance(rows.size(), link); // committed: the writer's next row links from here
         } catch (SQLException | RuntimeException e) {
             Sql.rollbackQuietly(c);
             throw e;
         } finally {
             Sql.restoreAutoCommit(c, auto);
         }
+    }
+
+    /**
+     * Inserts {@code rows} in the caller's open transaction {@code tx}, continuing {@code chain} (which
+     * is not moved: the caller moves it once the transaction committed), and returns the link of the
+     * last row.
+     */
+    byte[] insert(Connection c, long tx, List<ConsentRecord> rows, Chain chain) throws SQLException {
+        byte[] link = chain.head;
+        String[][] chained = new String[rows.size()][];
+        for (int i = 0; i < rows.size(); i++) {
+            ConsentRecord r = rows.get(i);
+            byte[] digest = JournalChain.digest(JournalChain.canonical(r, false));
+            link = JournalChain.link(link, digest);
+            chained[i] = new String[] {JournalChain.hex(digest), JournalChain.hex(link)};
+        }
+        try (PreparedStatement ps = c.prepareStatement(insert)) {
+            for (int k = 0; k < rows.size(); k++) {
+                ps.setLong(1, tx);
+                String[] cells = JournalCodec.cells(rows.get(k));
+                for (int i = 0; i < cells.length; i++) {
+                    ps.setString(i + 2, cells[i]);
+                }
+                int at = cells.length + 2;
+                ps.setString(at, chain.writerId);
+                ps.setLong(at + 1, chain.seq + k + 1);
+                ps.setString(at + 2, chained[k][0]);
+                ps.setString(at + 3, chained[k][1]);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return link;
     }
 
     /** A select-list item setting this transaction's statement timeout, or nothing for 0 (the server's). */
