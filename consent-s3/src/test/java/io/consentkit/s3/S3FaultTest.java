@@ -89,6 +89,28 @@ class S3FaultTest {
     }
 
     @Test
+    void aCompactionWhoseManifestSwapLandedButLostItsResponseKeepsItsSnapshot() {
+        try (S3ConsentStore store = store().build()) {
+            List<ConsentRecord> rows = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                ConsentRecord r = ConsentRecordFixtures.row("c" + i, "+1512555000" + i, clock.instant());
+                store.append(List.of(r));
+                rows.add(r);
+            }
+            clock.advance(S3ConsentStore.DEFAULT_LATE_WRITE_WINDOW.plusSeconds(1));
+            // the swap is stored, its response lost: the SDK's retry then fails If-Match (412)
+            server.faults.failAfterWrite(k -> k.equals("f/manifest.json"), 1, 500, "InternalError");
+            CompactionResult r = store.compact();
+            assertThat(r.compacted()).isTrue();
+            server.faults.clear();
+            assertThat(server.keys(bucket, "f/snapshots/")).as("the snapshot the manifest names is kept").hasSize(1);
+            try (S3ConsentStore reader = store().build()) {
+                assertThat(Events.replayAll(reader)).containsExactlyElementsOf(rows);
+            }
+        }
+    }
+
+    @Test
     void retriesAreBoundedAndAFailedAppendChangesNothing() {
         server.faults.fail(FaultBlobStore.Op.PUT, S3FaultTest::journal, 100, 503, "SlowDown");
         try (ConsentTracker tracker = ConsentTracker.builder(store().build()).clock(clock).build()) {

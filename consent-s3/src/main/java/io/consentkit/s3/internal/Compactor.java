@@ -142,7 +142,8 @@ public final class Compactor {
             S3Calls.PutOutcome cas = l.manifestEtag() == null
                     ? calls.putConditional(keys.manifestKey(), next.toJson(), "*", null, JSON)
                     : calls.putConditional(keys.manifestKey(), next.toJson(), null, l.manifestEtag(), JSON);
-            if (cas.written()) {
+            // a swap whose response was lost (the retry then fails its precondition) may have landed
+            if (cas.written() || manifestNames(calls, keys, snapshotKey)) {
                 if (prev != null) {
                     calls.deleteQuietly(prev.snapshotKey());
                 }
@@ -157,6 +158,16 @@ public final class Compactor {
         }
         throw new ConsentStoreException("compaction of " + location + " lost the manifest race "
                 + MAX_CAS_ATTEMPTS + " times in a row; try again later");
+    }
+
+    /**
+     * True if the manifest now names {@code snapshotKey}: a conditional swap answered "precondition
+     * failed" may be the retry of one that landed with its response lost, and then the snapshot it
+     * wrote is the store's; deleting it would leave a manifest naming a missing snapshot.
+     */
+    static boolean manifestNames(S3Calls calls, JournalKeys keys, String snapshotKey) {
+        S3Calls.Fetched mf = calls.getOrNull(keys.manifestKey());
+        return mf != null && snapshotKey.equals(Manifest.parse(mf.bytes(), calls.uri(keys.manifestKey())).snapshotKey());
     }
 
     /**

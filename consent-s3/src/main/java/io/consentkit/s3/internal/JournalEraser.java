@@ -274,8 +274,7 @@ public final class JournalEraser {
 
     /** A swap whose response was lost and whose retry then failed its precondition may still have landed. */
     private boolean namesOurSnapshot(String snapshotKey) {
-        S3Calls.Fetched mf = calls.getOrNull(keys.manifestKey());
-        return mf != null && snapshotKey.equals(Manifest.parse(mf.bytes(), calls.uri(keys.manifestKey())).snapshotKey());
+        return Compactor.manifestNames(calls, keys, snapshotKey);
     }
 
     private void create(String key, byte[] body, String type, List<String> written) {
