@@ -81,6 +81,10 @@ final class StatsCommand implements Callable<Integer> {
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             perDay.put(d, new int[2]);
         }
+        int[][] dayCounts = perDay.values().toArray(new int[0][]); // by day, from first: no map lookup per row
+        long firstDay = first.toEpochDay();
+        boolean byMonth = "month".equals(view);
+        boolean byProgramView = "program".equals(view);
         io.consentkit.consent.Programs programs = opts.programs();
         try (Progress progress = Progress.start(spec.commandLine().getErr(), "stats: reading " + opts.describe(),
                 opts.format == OutputFormat.text)) {
@@ -93,16 +97,20 @@ final class StatsCommand implements Callable<Integer> {
                 });
                 Integer before = state.put(r.consentId(), r.status().ordinal() | m << 3);
                 ConsentStatus previous = before == null ? null : STATUSES[before & 7];
-                if (r.status() == ConsentStatus.ACTIVE && previous != ConsentStatus.ACTIVE) {
-                    LocalDate d = r.timestamp().atOffset(ZoneOffset.UTC).toLocalDate();
-                    count(perDay, d, 0);
-                    perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[0]++;
-                } else if (r.status() == ConsentStatus.REVOKED && previous != ConsentStatus.REVOKED) {
-                    LocalDate d = JournalReads.changedAt(r).atOffset(ZoneOffset.UTC).toLocalDate();
-                    count(perDay, d, 1);
-                    perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[1]++;
+                int which = r.status() == ConsentStatus.ACTIVE && previous != ConsentStatus.ACTIVE ? 0
+                        : r.status() == ConsentStatus.REVOKED && previous != ConsentStatus.REVOKED ? 1 : -1;
+                if (which >= 0) {
+                    long day = Math.floorDiv((which == 0 ? r.timestamp() : JournalReads.changedAt(r)).getEpochSecond(),
+                            86_400L); // the UTC date, without a date-time object per row
+                    long at = day - firstDay;
+                    if (at >= 0 && at < dayCounts.length) {
+                        dayCounts[(int) at][which]++;
+                    }
+                    if (byMonth) { // only that view prints them
+                        perMonth.computeIfAbsent(YearMonth.from(LocalDate.ofEpochDay(day)), k -> new int[2])[which]++;
+                    }
                 }
-                if ("program".equals(view)) {
+                if (byProgramView) {
                     String program = ProgramsOption.programOf(r, programs);
                     String brand = ProgramsOption.brandOf(r, programs);
                     List<String> key = List.of(brand == null ? "(all brands)" : brand,
@@ -142,13 +150,6 @@ final class StatsCommand implements Callable<Integer> {
         }
         print(spec.commandLine().getOut(), rows[0], state.size(), numbers.size(), byStatus, byMethod, perDay);
         return 0;
-    }
-
-    private static void count(TreeMap<LocalDate, int[]> perDay, LocalDate day, int which) {
-        int[] c = perDay.get(day);
-        if (c != null) {
-            c[which]++;
-        }
     }
 
     private static int compareKeys(List<String> a, List<String> b) {
