@@ -25,10 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -91,9 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
                         + "): a wrong key, or the head was edited";
             }
         }
-        long[] rows = {0};
-        Set<String> consents = new HashSet<>();
-        Set<String> numbers = new HashSet<>();
+        Counts counts = new Counts();
         long torn = 0;
         JournalVerifier.Result chain = null;
         long jdbcChained = 0;
@@ -101,7 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             if (opts.isJdbc()) {
                 try (JdbcConsentStore store = opts.jdbcStore(false)) { // checks the tables, reads every row
-                    store.replay(r -> count(r, rows, consents, numbers));
+                    store.replay(counts::count);
                     for (JournalVerifier.Result w : store.verifyChain()) { // one chain per writer
                         jdbcChained += w.chainedRows();
                         if (problem == null && !w.ok()) {
@@ -119,7 +115,7 @@ final class VerifyCommand implements Callable<Integer> {
                     JournalFormatException[] unparsable = {null};
                     JournalVerifier.Options checks = expected == null || problem != null
                             ? JournalVerifier.Options.DEFAULTS : JournalVerifier.Options.DEFAULTS.withExpectedHead(expected);
-                    chain = verifyAndCount(store, opts.csvPath(), progress, checks, rows, consents, numbers, unparsable);
+                    chain = verifyAndCount(store, opts.csvPath(), progress, checks, counts, unparsable);
                     boolean tornOnly = torn > 0 && !chain.ok()
                             && chain.firstBreak().problem() == JournalVerifier.Problem.TRUNCATED;
                     if (problem == null && !chain.ok() && !tornOnly) {
@@ -147,7 +143,7 @@ final class VerifyCommand implements Callable<Integer> {
             writeAtomically(head, h.toText());
             signed = head.toString();
         }
-        print(out, problem, rows[0], consents.size(), numbers.size(), torn, chain, expected, signed);
+        print(out, problem, counts.rows, counts.consents.size(), counts.numbers.size(), torn, chain, expected, signed);
         if (jdbcChecked && problem == null && opts.format != OutputFormat.json) {
             out.println("chain: ok: " + jdbcChained + " rows chained (one chain per writer)");
         }
@@ -210,14 +206,13 @@ final class VerifyCommand implements Callable<Integer> {
      * read the file counts nothing, as when the rows were counted after it.
      */
     private static JournalVerifier.Result verifyAndCount(CsvConsentStore store, Path file, Progress progress,
-            JournalVerifier.Options options, long[] rows, Set<String> consents, Set<String> numbers,
-            JournalFormatException[] unparsable) {
+            JournalVerifier.Options options, Counts counts, JournalFormatException[] unparsable) {
         try (ChainCheck check = new ChainCheck(file, options)) {
             Redaction.Vouched vouched = new Redaction.Vouched();
             try {
                 store.replay(JournalReads.meter(r -> {
                     vouched.accept(r);
-                    count(r, rows, consents, numbers);
+                    counts.count(r);
                 }, progress, file));
             } catch (JournalFormatException e) {
                 unparsable[0] = e;
@@ -225,9 +220,7 @@ final class VerifyCommand implements Callable<Integer> {
             try {
                 return check.result(vouched);
             } catch (JournalFormatException e) {
-                rows[0] = 0;
-                consents.clear();
-                numbers.clear();
+                counts.clear();
                 throw e;
             }
         }
@@ -272,10 +265,24 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static void count(ConsentRecord r, long[] rows, Set<String> consents, Set<String> numbers) {
-        rows[0]++;
-        consents.add(r.consentId());
-        numbers.add(r.phoneNumber().e164());
+    /** Rows, distinct consent ids and distinct numbers read. */
+    private static final class Counts {
+        long rows;
+        IdIndex consents = new IdIndex();
+        NumberSet numbers = new NumberSet();
+
+        void count(ConsentRecord r) {
+            rows++;
+            consents.add(r.consentId());
+            numbers.add(r.phoneNumber());
+        }
+
+        /** Back to none counted. */
+        void clear() {
+            rows = 0;
+            consents = new IdIndex();
+            numbers = new NumberSet();
+        }
     }
 
     /**
