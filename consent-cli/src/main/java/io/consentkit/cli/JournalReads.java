@@ -41,6 +41,118 @@ final class JournalReads {
         }
     }
 
+    /**
+     * {@link #replay(Path, Consumer, Progress)} with {@code sink} run on a second thread in batches, in
+     * journal order, while this one reads and decodes the next rows (with one processor, on this
+     * thread): for a sink whose own work (counting into maps) is a good part of the pass. A failure of
+     * either is thrown here, once the helper has stopped; the sink sees no row after a failure's row.
+     */
+    static void replayHandedOff(Path store, Consumer<ConsentRecord> sink, Progress progress) {
+        if (Runtime.getRuntime().availableProcessors() < 2) {
+            replay(store, sink, progress);
+            return;
+        }
+        try (HandOff handOff = new HandOff(sink)) {
+            replay(store, handOff, progress);
+            handOff.finish();
+        }
+    }
+
+    /** The batches between the reading thread and the sink's thread of {@link #replayHandedOff}. */
+    private static final class HandOff implements Consumer<ConsentRecord>, AutoCloseable {
+        private static final int BATCH = 4096;
+        private static final java.util.List<ConsentRecord> END = java.util.List.of();
+
+        private final java.util.concurrent.BlockingQueue<java.util.List<ConsentRecord>> queue =
+                new java.util.concurrent.ArrayBlockingQueue<>(8);
+        private final java.util.concurrent.atomic.AtomicReference<Throwable> failed =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        private final Thread thread;
+        private java.util.List<ConsentRecord> batch = new java.util.ArrayList<>(BATCH);
+
+        HandOff(Consumer<ConsentRecord> sink) {
+            thread = new Thread(() -> {
+                try {
+                    for (java.util.List<ConsentRecord> b; (b = queue.take()) != END; ) {
+                        b.forEach(sink);
+                    }
+                } catch (Throwable t) {
+                    failed.set(t);
+                    queue.clear(); // unblocks the reader, which then sees the failure
+                }
+            }, "consent-read-sink");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        @Override
+        public void accept(ConsentRecord r) {
+            batch.add(r);
+            if (batch.size() == BATCH) {
+                put(batch);
+                batch = new java.util.ArrayList<>(BATCH);
+            }
+        }
+
+        /** Hands over the last rows and waits for the sink to take every row; throws its failure. */
+        void finish() {
+            put(batch);
+            batch = new java.util.ArrayList<>();
+            put(END);
+            join();
+            rethrow();
+        }
+
+        /** Stops the sink's thread if it still runs (the read failed: the rows of the last batch are dropped). */
+        @Override
+        public void close() {
+            if (thread.isAlive()) {
+                put(END);
+                join();
+            }
+        }
+
+        private void put(java.util.List<ConsentRecord> b) {
+            try {
+                while (!queue.offer(b, 10, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    if (failed.get() != null) {
+                        rethrow(); // the sink failed: stop reading
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                thread.interrupt();
+                throw new io.consentkit.journal.ConsentStoreException("interrupted while reading the journal", e);
+            }
+            if (failed.get() != null) {
+                rethrow();
+            }
+        }
+
+        private void join() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                thread.interrupt();
+                throw new io.consentkit.journal.ConsentStoreException("interrupted while reading the journal", e);
+            }
+        }
+
+        private void rethrow() {
+            Throwable t = failed.get();
+            if (t instanceof RuntimeException re) {
+                throw re;
+            }
+            if (t instanceof Error err) {
+                throw err;
+            }
+            if (t != null) {
+                throw new io.consentkit.journal.ConsentStoreException("reading the journal failed: " + t, t);
+            }
+        }
+    }
+
     /** {@code sink}, advancing {@code progress} by each row's encoded bytes when it is shown; else {@code sink}. */
     static Consumer<ConsentRecord> meter(Consumer<ConsentRecord> sink, Progress progress, Path file) {
         if (!progress.shown()) {

@@ -53,7 +53,31 @@ final class SearchCommand implements Callable<Integer> {
                 || contains(r.customerEmail(), needle) || digits != null && r.phoneNumber().e164().contains(digits);
     }
 
-    private static boolean contains(String field, String needle) {
-        return !field.isEmpty() && field.toLowerCase(Locale.ROOT).contains(needle);
+    /**
+     * {@code field.toLowerCase(Locale.ROOT).contains(needle)}: for an ASCII field (the usual one) compared
+     * in place, without a lower-cased copy of every field of every row.
+     */
+    static boolean contains(String field, String needle) {
+        int n = field.length();
+        int m = needle.length();
+        for (int i = 0; i < n; i++) {
+            if (field.charAt(i) >= 0x80) {
+                return field.toLowerCase(Locale.ROOT).contains(needle); // Unicode case rules
+            }
+        }
+        outer:
+        for (int i = 0; i + m <= n; i++) {
+            for (int k = 0; k < m; k++) {
+                char c = field.charAt(i + k);
+                if (c >= 'A' && c <= 'Z') {
+                    c += 'a' - 'A'; // what toLowerCase(Locale.ROOT) does to ASCII
+                }
+                if (c != needle.charAt(k)) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 }

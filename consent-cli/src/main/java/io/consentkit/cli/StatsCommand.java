@@ -15,11 +15,9 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
@@ -70,47 +68,61 @@ final class StatsCommand implements Callable<Integer> {
         LocalDate last = until != null ? until : LocalDate.now(ZoneOffset.UTC);
         LocalDate first = last.minusDays(days - 1L);
         long[] rows = {0};
-        Map<String, Integer> state = new HashMap<>(); // consent id -> status ordinal | method index << 3
+        IdIndex ids = new IdIndex(); // consent id -> its index in state and scopeOf
+        int[][] state = {new int[1024]}; // by consent: status ordinal | method index << 3
         List<String> methods = new ArrayList<>();
         Map<String, Integer> methodIndex = new HashMap<>();
-        Map<String, Integer> scopeOf = new HashMap<>(); // consent id -> scope index (--by program)
+        int[][] scopeOf = {new int[1024]}; // by consent: scope index (--by program)
         List<List<String>> scopes = new ArrayList<>();
         Map<List<String>, Integer> scopeIndex = new HashMap<>();
-        Set<String> numbers = new HashSet<>();
+        NumberSet numbers = new NumberSet();
         TreeMap<LocalDate, int[]> perDay = new TreeMap<>(); // [opt-ins, opt-outs]
         for (LocalDate d = first; !d.isAfter(last); d = d.plusDays(1)) {
             perDay.put(d, new int[2]);
         }
+        int[][] dayCounts = perDay.values().toArray(new int[0][]); // by day, from first: no map lookup per row
+        long firstDay = first.toEpochDay();
+        boolean byMonth = "month".equals(view);
+        boolean byProgramView = "program".equals(view);
         io.consentkit.consent.Programs programs = opts.programs();
         try (Progress progress = Progress.start(spec.commandLine().getErr(), "stats: reading " + opts.describe(),
                 opts.format == OutputFormat.text)) {
-            JournalReads.replay(opts.csvPath(), r -> {
+            JournalReads.replayHandedOff(opts.csvPath(), r -> { // the counting beside the reading
                 rows[0]++;
-                numbers.add(r.phoneNumber().e164());
+                numbers.add(r.phoneNumber());
                 int m = methodIndex.computeIfAbsent(r.optInMethod(), k -> {
                     methods.add(k);
                     return methods.size() - 1;
                 });
-                Integer before = state.put(r.consentId(), r.status().ordinal() | m << 3);
-                ConsentStatus previous = before == null ? null : STATUSES[before & 7];
-                if (r.status() == ConsentStatus.ACTIVE && previous != ConsentStatus.ACTIVE) {
-                    LocalDate d = r.timestamp().atOffset(ZoneOffset.UTC).toLocalDate();
-                    count(perDay, d, 0);
-                    perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[0]++;
-                } else if (r.status() == ConsentStatus.REVOKED && previous != ConsentStatus.REVOKED) {
-                    LocalDate d = JournalReads.changedAt(r).atOffset(ZoneOffset.UTC).toLocalDate();
-                    count(perDay, d, 1);
-                    perMonth.computeIfAbsent(YearMonth.from(d), k -> new int[2])[1]++;
+                int c = ids.add(r.consentId());
+                if (c == state[0].length) {
+                    state[0] = java.util.Arrays.copyOf(state[0], c * 2);
+                    scopeOf[0] = java.util.Arrays.copyOf(scopeOf[0], c * 2);
                 }
-                if ("program".equals(view)) {
+                ConsentStatus previous = ids.added() ? null : STATUSES[state[0][c] & 7];
+                state[0][c] = r.status().ordinal() | m << 3;
+                int which = r.status() == ConsentStatus.ACTIVE && previous != ConsentStatus.ACTIVE ? 0
+                        : r.status() == ConsentStatus.REVOKED && previous != ConsentStatus.REVOKED ? 1 : -1;
+                if (which >= 0) {
+                    long day = Math.floorDiv((which == 0 ? r.timestamp() : JournalReads.changedAt(r)).getEpochSecond(),
+                            86_400L); // the UTC date, without a date-time object per row
+                    long at = day - firstDay;
+                    if (at >= 0 && at < dayCounts.length) {
+                        dayCounts[(int) at][which]++;
+                    }
+                    if (byMonth) { // only that view prints them
+                        perMonth.computeIfAbsent(YearMonth.from(LocalDate.ofEpochDay(day)), k -> new int[2])[which]++;
+                    }
+                }
+                if (byProgramView) {
                     String program = ProgramsOption.programOf(r, programs);
                     String brand = ProgramsOption.brandOf(r, programs);
                     List<String> key = List.of(brand == null ? "(all brands)" : brand,
                             program == null ? "(all programs)" : program);
-                    scopeOf.put(r.consentId(), scopeIndex.computeIfAbsent(key, k -> {
+                    scopeOf[0][c] = scopeIndex.computeIfAbsent(key, k -> {
                         scopes.add(k);
                         return scopes.size() - 1;
-                    }));
+                    });
                 }
             }, progress);
         }
@@ -119,7 +131,8 @@ final class StatsCommand implements Callable<Integer> {
             byStatus.put(s.journalName(), 0);
         }
         Map<String, Map<String, Integer>> byMethod = new TreeMap<>();
-        for (int v : state.values()) {
+        for (int i = 0; i < ids.size(); i++) {
+            int v = state[0][i];
             String status = STATUSES[v & 7].journalName();
             byStatus.merge(status, 1, Integer::sum);
             String method = methods.get(v >>> 3);
@@ -127,12 +140,13 @@ final class StatsCommand implements Callable<Integer> {
                     .merge(status, 1, Integer::sum);
         }
         if ("program".equals(view)) {
-            state.forEach((id, v) -> {
-                List<String> scope = scopes.get(scopeOf.get(id));
+            for (int i = 0; i < ids.size(); i++) {
+                int v = state[0][i];
+                List<String> scope = scopes.get(scopeOf[0][i]);
                 String method = methods.get(v >>> 3);
                 byProgram.computeIfAbsent(List.of(scope.get(0), scope.get(1), method.isEmpty() ? "(suppression)" : method),
                         k -> new int[STATUSES.length])[v & 7]++;
-            });
+            }
             printPrograms(spec.commandLine().getOut());
             return 0;
         }
@@ -140,15 +154,8 @@ final class StatsCommand implements Callable<Integer> {
             printMonths(spec.commandLine().getOut());
             return 0;
         }
-        print(spec.commandLine().getOut(), rows[0], state.size(), numbers.size(), byStatus, byMethod, perDay);
+        print(spec.commandLine().getOut(), rows[0], ids.size(), numbers.size(), byStatus, byMethod, perDay);
         return 0;
-    }
-
-    private static void count(TreeMap<LocalDate, int[]> perDay, LocalDate day, int which) {
-        int[] c = perDay.get(day);
-        if (c != null) {
-            c[which]++;
-        }
     }
 
     private static int compareKeys(List<String> a, List<String> b) {

@@ -6,6 +6,7 @@ import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.JournalFormatException;
 import io.consentkit.journal.JournalVerifier;
+import io.consentkit.journal.Redaction;
 import io.consentkit.journal.SignedChainHead;
 import io.consentkit.store.CsvConsentStore;
 import picocli.CommandLine.Command;
@@ -24,10 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.PublicKey;
 import java.time.Clock;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -90,9 +89,7 @@ final class VerifyCommand implements Callable<Integer> {
                         + "): a wrong key, or the head was edited";
             }
         }
-        long[] rows = {0};
-        Set<String> consents = new HashSet<>();
-        Set<String> numbers = new HashSet<>();
+        Counts counts = new Counts();
         long torn = 0;
         JournalVerifier.Result chain = null;
         long jdbcChained = 0;
@@ -100,7 +97,7 @@ final class VerifyCommand implements Callable<Integer> {
         try {
             if (opts.isJdbc()) {
                 try (JdbcConsentStore store = opts.jdbcStore(false)) { // checks the tables, reads every row
-                    store.replay(r -> count(r, rows, consents, numbers));
+                    store.replay(counts::count);
                     for (JournalVerifier.Result w : store.verifyChain()) { // one chain per writer
                         jdbcChained += w.chainedRows();
                         if (problem == null && !w.ok()) {
@@ -115,16 +112,18 @@ final class VerifyCommand implements Callable<Integer> {
                      Progress progress = Progress.start(spec.commandLine().getErr(), "verify: reading " + opts.describe(),
                              opts.format == OutputFormat.text)) {
                     torn = store.tornTailBytes();
-                    JournalVerifier.Options checks = JournalVerifier.Options.DEFAULTS
-                            .withRedactedRows(vouchedRows(store));
-                    chain = JournalVerifier.verify(opts.csvPath(), expected == null || problem != null
-                            ? checks : checks.withExpectedHead(expected));
+                    JournalFormatException[] unparsable = {null};
+                    JournalVerifier.Options checks = expected == null || problem != null
+                            ? JournalVerifier.Options.DEFAULTS : JournalVerifier.Options.DEFAULTS.withExpectedHead(expected);
+                    chain = verifyAndCount(store, opts.csvPath(), progress, checks, counts, unparsable);
                     boolean tornOnly = torn > 0 && !chain.ok()
                             && chain.firstBreak().problem() == JournalVerifier.Problem.TRUNCATED;
                     if (problem == null && !chain.ok() && !tornOnly) {
                         problem = "tamper-evidence chain broken at " + chain.firstBreak().describe();
                     }
-                    store.replay(JournalReads.meter(r -> count(r, rows, consents, numbers), progress, opts.csvPath()));
+                    if (unparsable[0] != null) {
+                        throw unparsable[0];
+                    }
                     if (problem == null && torn > 0) {
                         problem = torn + " bytes after the last complete row are not a complete row (a write in "
                                 + "progress, or cut short by a crash); the next writable open moves them to a "
@@ -144,7 +143,7 @@ final class VerifyCommand implements Callable<Integer> {
             writeAtomically(head, h.toText());
             signed = head.toString();
         }
-        print(out, problem, rows[0], consents.size(), numbers.size(), torn, chain, expected, signed);
+        print(out, problem, counts.rows, counts.consents.size(), counts.numbers.size(), torn, chain, expected, signed);
         if (jdbcChecked && problem == null && opts.format != OutputFormat.json) {
             out.println("chain: ok: " + jdbcChained + " rows chained (one chain per writer)");
         }
@@ -200,15 +199,31 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    /** The rows the journal's erasure rows vouch for (redacted after their digests were recorded). */
-    private static JournalVerifier.RedactedRows vouchedRows(CsvConsentStore store) {
-        io.consentkit.journal.Redaction.Vouched vouched = new io.consentkit.journal.Redaction.Vouched();
-        try {
-            store.replay(vouched);
-        } catch (JournalFormatException e) {
-            // a row that does not parse: the chain check names it
+    /**
+     * One pass over the rows of {@code store}: the counts and the rows the erasure rows vouch for,
+     * while the chain is checked beside it ({@link ChainCheck}); a row that does not parse is left in
+     * {@code unparsable} (the chain check names it if it breaks the chain). A chain check that cannot
+     * read the file counts nothing, as when the rows were counted after it.
+     */
+    private static JournalVerifier.Result verifyAndCount(CsvConsentStore store, Path file, Progress progress,
+            JournalVerifier.Options options, Counts counts, JournalFormatException[] unparsable) {
+        try (ChainCheck check = new ChainCheck(file, options)) {
+            Redaction.Vouched vouched = new Redaction.Vouched();
+            try {
+                store.replay(JournalReads.meter(r -> {
+                    vouched.accept(r);
+                    counts.count(r);
+                }, progress, file));
+            } catch (JournalFormatException e) {
+                unparsable[0] = e;
+            }
+            try {
+                return check.result(vouched);
+            } catch (JournalFormatException e) {
+                counts.clear();
+                throw e;
+            }
         }
-        return vouched.redactedRows();
     }
 
     private static Map<String, Object> brokenRow(JournalVerifier.Break b) {
@@ -250,9 +265,85 @@ final class VerifyCommand implements Callable<Integer> {
         }
     }
 
-    private static void count(ConsentRecord r, long[] rows, Set<String> consents, Set<String> numbers) {
-        rows[0]++;
-        consents.add(r.consentId());
-        numbers.add(r.phoneNumber().e164());
+    /** Rows, distinct consent ids and distinct numbers read. */
+    private static final class Counts {
+        long rows;
+        IdIndex consents = new IdIndex();
+        NumberSet numbers = new NumberSet();
+
+        void count(ConsentRecord r) {
+            rows++;
+            consents.add(r.consentId());
+            numbers.add(r.phoneNumber());
+        }
+
+        /** Back to none counted. */
+        void clear() {
+            rows = 0;
+            consents = new IdIndex();
+            numbers = new NumberSet();
+        }
+    }
+
+    /**
+     * The chain check of a CSV journal, started on a helper thread with no redacted rows while the
+     * caller reads the rows: when no erasure row vouches for a row (the usual journal) that is the
+     * check with the vouched rows, and the file was read by two threads at once; otherwise it is
+     * stopped and the check runs again with them. Used by one thread.
+     */
+    private static final class ChainCheck implements AutoCloseable {
+        private final Path file;
+        private final JournalVerifier.Options options;
+        private final java.util.concurrent.FutureTask<JournalVerifier.Result> speculative;
+        private final Thread thread;
+
+        ChainCheck(Path file, JournalVerifier.Options options) {
+            this.file = file;
+            this.options = options;
+            this.speculative = new java.util.concurrent.FutureTask<>(() -> JournalVerifier.verify(file, options));
+            this.thread = new Thread(speculative, "consent-verify-chain");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        /** The check with the rows {@code vouched} collected (the whole journal read). */
+        JournalVerifier.Result result(Redaction.Vouched vouched) {
+            if (vouched.consents() > 0) {
+                speculative.cancel(true);
+                join();
+                return JournalVerifier.verify(file, options.withRedactedRows(vouched.redactedRows()));
+            }
+            try {
+                return speculative.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw new ConsentStoreException("cannot verify " + file + ": " + e.getCause(), e.getCause());
+            } catch (InterruptedException e) {
+                speculative.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new ConsentStoreException("interrupted while verifying " + file, e);
+            }
+        }
+
+        /** Stops the check on the helper thread if it still runs (the rows could not be read). */
+        @Override
+        public void close() {
+            speculative.cancel(true);
+            join();
+        }
+
+        private void join() {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ConsentStoreException("interrupted while verifying " + file, e);
+            }
+        }
     }
 }

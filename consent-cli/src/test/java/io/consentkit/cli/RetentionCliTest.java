@@ -78,4 +78,20 @@ class RetentionCliTest {
                 "--format", "json").out()).contains("\"revoked\":1");
         assertThat(run("status", BOB, "--store", store, "--erasure-key-file", key.toString()).exit()).isEqualTo(1);
     }
+
+    @Test
+    void afterAnErasureTheVouchedRowsVerifyAndAnEditedRowIsStillNamed() throws Exception {
+        assertThat(run("retention", "--store", store, "--erasure-key-file", key.toString()).exit()).isZero();
+        CliTestSupport.Result sound = run("verify", "--store", store, "--format", "json");
+        assertThat(sound.exit()).as(sound.out()).isZero();
+        assertThat(sound.out()).contains("\"rows\":4,\"consents\":3,\"numbers\":2,")
+                .contains("\"chainedRows\":4,").contains("\"brokenRow\":null");
+        Path journal = Path.of(store);
+        String text = Files.readString(journal);
+        Files.writeString(journal, text.replace("Bob Ray", "Bob Rae")); // not an erasure: an edit
+        CliTestSupport.Result edited = run("verify", "--store", store, "--format", "json");
+        assertThat(edited.exit()).as(edited.out()).isEqualTo(1);
+        assertThat(edited.out()).contains("\"rows\":4,\"consents\":3,\"numbers\":2,")
+                .contains("tamper-evidence chain broken at row 2 (line 3").contains("\"problem\":\"digest\"");
+    }
 }

@@ -71,13 +71,37 @@ public final class HashChain {
         if (s == null || s.length() != HEX_LENGTH) {
             return false;
         }
+        if (s instanceof String str) {
+            return isHex(str); // a monomorphic loop: every replayed chained row checks two cells
+        }
         for (int i = 0; i < HEX_LENGTH; i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+            if (nibble(s.charAt(i)) < 0) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isHex(String s) {
+        int bad = 0;
+        for (int i = 0; i < HEX_LENGTH; i++) {
+            bad |= nibble(s.charAt(i)); // no branch per digit: negative if any is not a hex digit
+        }
+        return bad >= 0;
+    }
+
+    /** The value of a lower-case hex digit, or -1. */
+    private static int nibble(char c) {
+        return c < NIBBLES.length ? NIBBLES[c] : -1;
+    }
+
+    private static final byte[] NIBBLES = new byte['f' + 1];
+
+    static {
+        java.util.Arrays.fill(NIBBLES, (byte) -1);
+        for (int i = 0; i < 16; i++) {
+            NIBBLES[HEX[i]] = (byte) i;
+        }
     }
 
     /** Parses 64 lower-case hex digits; null if {@code s} is not that. */
@@ -87,7 +111,7 @@ public final class HashChain {
         }
         byte[] out = new byte[BYTES];
         for (int i = 0; i < BYTES; i++) {
-            out[i] = (byte) (Character.digit(s.charAt(2 * i), 16) << 4 | Character.digit(s.charAt(2 * i + 1), 16));
+            out[i] = (byte) (nibble(s.charAt(2 * i)) << 4 | nibble(s.charAt(2 * i + 1)));
         }
         return out;
     }

@@ -339,7 +339,7 @@ public final class JournalCodec {
     public static String[] cells(ConsentRecord r) {
         return new String[] {
             r.consentId(),
-            r.timestamp().toString(),
+            JournalTimes.format(r.timestamp()),
             r.phoneNumber().e164(),
             r.optInMethod(),
             r.consentMessage(),
@@ -350,7 +350,7 @@ public final class JournalCodec {
             r.screenshotUrl(),
             r.metadata().isEmpty() ? "" : Json.object(r.metadata()),
             r.status().journalName(),
-            r.revokedAt() == null ? "" : r.revokedAt().toString(),
+            r.revokedAt() == null ? "" : JournalTimes.format(r.revokedAt()),
             r.revokedMethod(),
             r.program(),
             r.brand(),
@@ -449,12 +449,15 @@ public final class JournalCodec {
             return;
         }
         sb.append('"');
-        for (int i = 0, n = cell.length(); i < n; i++) {
-            char c = cell.charAt(i);
-            if (c == '"') {
-                sb.append('"');
-            }
-            sb.append(c);
+        int from = 0;
+        for (int q = cell.indexOf('"'); q >= 0; q = cell.indexOf('"', from)) {
+            sb.append(cell, from, q + 1).append('"'); // the quote, doubled
+            from = q + 1;
+        }
+        if (from == 0) {
+            sb.append(cell); // no quote inside: one copy
+        } else {
+            sb.append(cell, from, cell.length());
         }
         sb.append('"');
     }
