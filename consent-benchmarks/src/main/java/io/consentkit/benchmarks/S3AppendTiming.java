@@ -71,7 +71,7 @@ public final class S3AppendTiming {
     }
 
     private static void run(S3Client s3, int block, int rounds) throws Exception {
-        List<ConsentRecord> rows = JournalGenerator.rows(THREADS * block * (rounds + 1) * 2, 9);
+        List<ConsentRecord> rows = JournalGenerator.rows(THREADS * block * (rounds + 3), 9);
         AtomicLong nextRow = new AtomicLong();
         try (S3ConsentStore store = S3ConsentStore.builder(s3).bucket("bench").prefix("store").build()) {
             IntToLongFunction storeLoop = n -> {
@@ -81,9 +81,11 @@ public final class S3AppendTiming {
                 }
                 return System.nanoTime() - t0;
             };
-            // warm-up: JIT, connections; its objects are the bodies of the bare loop
-            storeLoop.applyAsLong(block);
-            threaded(storeLoop, block);
+            // warm-up: JIT (of the server too), connections; its objects are the bodies of the bare loop
+            for (int w = 0; w < 3; w++) {
+                storeLoop.applyAsLong(block);
+                threaded(storeLoop, block);
+            }
             List<byte[]> bodies = new ArrayList<>();
             long storeBytes = 0;
             for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket("bench").prefix("store/")).contents()) {
@@ -105,8 +107,10 @@ public final class S3AppendTiming {
                 }
                 return System.nanoTime() - t0;
             };
-            bareLoop.applyAsLong(block);
-            threaded(bareLoop, block);
+            for (int w = 0; w < 3; w++) {
+                bareLoop.applyAsLong(block);
+                threaded(bareLoop, block);
+            }
             long[] t = new long[4];
             System.out.println("round  load  store 1T/s  bare 1T/s  ratio  store 8T/s  bare 8T/s  ratio");
             for (int r = 0; r < rounds; r++) {
