@@ -83,4 +83,41 @@ class FakeSmsGatewayTest {
         assertThat(g.requests().stream().filter(FakeSmsGateway.Request::accepted)
                 .map(r -> ((GatewayResult.Accepted) r.result()).providerId()).distinct()).hasSize(1900);
     }
+
+    @Test
+    void withoutRecordingCountsEverySendAndKeepsIdsUniqueAcrossThreads() throws Exception {
+        FakeSmsGateway g = FakeSmsGateway.builder().recordRequests(false).build();
+        for (int i = 0; i < 100; i++) {
+            g.enqueueServerError();
+        }
+        String scripted = g.nextId();
+        java.util.Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        List<Future<?>> fs = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            fs.add(pool.submit(() -> {
+                go.await();
+                for (int i = 0; i < 3_000; i++) { // several blocks of ids per thread
+                    GatewayResult r = g.send(GatewayRequest.of(TO, "x"));
+                    if (r instanceof GatewayResult.Accepted a) {
+                        ids.add(a.providerId());
+                    } else {
+                        failed.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(g.requestCount()).isEqualTo(24_000);
+        assertThat(failed.get()).isEqualTo(100);
+        assertThat(ids).hasSize(23_900).doesNotContain(scripted).allMatch(id -> id.matches("SM[0-9a-f]{32}"));
+        assertThat(g.requests()).isEmpty();
+    }
 }
