@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
-import java.util.zip.CRC32C;
+import java.util.zip.CRC32;
 
 /**
  * A persisted index snapshot of a CSV journal: which byte ranges of the journal hold each number's rows,
@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
  *   numbers M (int), rows N (int)
  *   M x (number key: the E.164 digits as a long, ascending; index of its first row, int)
  *   N x (row offset, long; row length in bytes with its line end, int), grouped by number, in file order
- *   CRC-32C of every byte before it (int)
+ *   CRC-32 of every byte before it (int)
  * </pre>
  * The checksum guards against a damaged or half-written file, not against someone who rewrites both the
  * journal and the snapshot ({@code consent verify} checks a journal's own integrity). Immutable once
@@ -48,11 +48,12 @@ final class IndexSnapshot {
     final long covered;
     final long windowStart;
     final byte[] windowDigest;
-    final long[] keys;
-    /** {@code first[i]} is the index of number i's first row; {@code first[M] == N}. */
-    final int[] first;
-    final long[] offsets;
-    final int[] lengths;
+    /** M entries of 12 bytes: the number's key (long), the index of its first row (int). */
+    private final ByteBuffer numbers;
+    /** N entries of 12 bytes: the row's offset (long), its length (int). */
+    private final ByteBuffer rows;
+    final int m;
+    final int n;
 
     /** Not a usable snapshot (damaged, of another format version, or inconsistent). */
     static final class Invalid extends Exception {
@@ -63,8 +64,8 @@ final class IndexSnapshot {
         }
     }
 
-    IndexSnapshot(String fileKey, int bom, String headerLine, long firstRow, long covered, long windowStart,
-                  byte[] windowDigest, long[] keys, int[] first, long[] offsets, int[] lengths) {
+    private IndexSnapshot(String fileKey, int bom, String headerLine, long firstRow, long covered, long windowStart,
+                          byte[] windowDigest, ByteBuffer numbers, ByteBuffer rows) {
         this.fileKey = fileKey;
         this.bom = bom;
         this.headerLine = headerLine;
@@ -72,10 +73,81 @@ final class IndexSnapshot {
         this.covered = covered;
         this.windowStart = windowStart;
         this.windowDigest = windowDigest;
-        this.keys = keys;
-        this.first = first;
-        this.offsets = offsets;
-        this.lengths = lengths;
+        this.numbers = numbers;
+        this.rows = rows;
+        this.m = numbers.limit() / 12;
+        this.n = rows.limit() / 12;
+    }
+
+    /**
+     * A snapshot of the given tables: {@code keys} ascending, {@code first[i]} the index of number i's
+     * first row in {@code offsets} / {@code lengths} (its rows run to {@code first[i + 1]}, the last to
+     * the end).
+     */
+    static IndexSnapshot of(String fileKey, int bom, String headerLine, long firstRow, long covered, long windowStart,
+                            byte[] windowDigest, long[] keys, int[] first, long[] offsets, int[] lengths) {
+        ByteBuffer numbers = ByteBuffer.allocate(12 * keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            numbers.putLong(keys[i]).putInt(first[i]);
+        }
+        ByteBuffer rows = ByteBuffer.allocate(12 * offsets.length);
+        for (int i = 0; i < offsets.length; i++) {
+            rows.putLong(offsets[i]).putInt(lengths[i]);
+        }
+        return new IndexSnapshot(fileKey, bom, headerLine, firstRow, covered, windowStart, windowDigest,
+                numbers.flip(), rows.flip());
+    }
+
+    /** Number i's key. */
+    long key(int i) {
+        return numbers.getLong(12 * i);
+    }
+
+    /** The index of number i's first row; {@code first(m) == n}. */
+    int first(int i) {
+        return i == m ? n : numbers.getInt(12 * i + 8);
+    }
+
+    /** Row r's offset in the journal. */
+    long offset(int r) {
+        return rows.getLong(12 * r);
+    }
+
+    /** Row r's length in bytes, with its line end. */
+    int length(int r) {
+        return rows.getInt(12 * r + 8);
+    }
+
+    /**
+     * True if number i's entry is well formed: at least one row, inside the covered prefix, in file order
+     * without overlap. The checksum already vouches for the bytes; this vouches for what they say.
+     */
+    boolean entryValid(int i) {
+        int from = first(i);
+        int to = first(i + 1);
+        if (from < 0 || to > n || from >= to) {
+            return false;
+        }
+        long prevEnd = firstRow;
+        for (int r = from; r < to; r++) {
+            long off = offset(r);
+            int len = length(r);
+            if (off < prevEnd || len <= 0 || off + len > covered) {
+                return false;
+            }
+            prevEnd = off + len;
+        }
+        return true;
+    }
+
+    /** True if every entry is well formed ({@link #entryValid}) and the keys ascend: a full check. */
+    boolean allValid() {
+        for (int i = 0; i < m; i++) {
+            if (key(i) <= 0 || (i > 0 && key(i) <= key(i - 1)) || (i == 0 && first(0) != 0) || !entryValid(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The key of a canonical E.164 number ('+' and up to 15 digits, the first not 0), or -1. */
@@ -97,13 +169,25 @@ final class IndexSnapshot {
 
     /** The position of {@code key} among the numbers, or -1 if the snapshot has no row of it. */
     int find(long key) {
-        int i = Arrays.binarySearch(keys, key);
-        return i < 0 ? -1 : i;
+        int lo = 0;
+        int hi = m - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long k = key(mid);
+            if (k < key) {
+                lo = mid + 1;
+            } else if (k > key) {
+                hi = mid - 1;
+            } else {
+                return mid;
+            }
+        }
+        return -1;
     }
 
     /** Writes this snapshot in the format above. */
     void encode(OutputStream sink) throws IOException {
-        CRC32C crc = new CRC32C();
+        CRC32 crc = new CRC32();
         DataOutputStream out = new DataOutputStream(new java.util.zip.CheckedOutputStream(sink, crc));
         out.write(MAGIC);
         out.writeInt(VERSION);
@@ -114,16 +198,10 @@ final class IndexSnapshot {
         out.writeLong(covered);
         out.writeLong(windowStart);
         out.write(windowDigest);
-        out.writeInt(keys.length);
-        out.writeInt(offsets.length);
-        for (int i = 0; i < keys.length; i++) {
-            out.writeLong(keys[i]);
-            out.writeInt(first[i]);
-        }
-        for (int i = 0; i < offsets.length; i++) {
-            out.writeLong(offsets[i]);
-            out.writeInt(lengths[i]);
-        }
+        out.writeInt(m);
+        out.writeInt(n);
+        out.write(numbers.array(), numbers.arrayOffset(), numbers.limit());
+        out.write(rows.array(), rows.arrayOffset(), rows.limit());
         out.flush();
         new DataOutputStream(sink).writeInt((int) crc.getValue());
     }
@@ -138,7 +216,7 @@ final class IndexSnapshot {
         if (b.length < MAGIC.length + 8 || !Arrays.equals(b, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
             throw new Invalid("not an index snapshot (no magic)");
         }
-        CRC32C crc = new CRC32C();
+        CRC32 crc = new CRC32();
         crc.update(b, 0, b.length - 4);
         ByteBuffer buf = ByteBuffer.wrap(b);
         if (buf.getInt(b.length - 4) != (int) crc.getValue()) {
@@ -166,35 +244,15 @@ final class IndexSnapshot {
                     || (long) in.available() != 12L * m + 12L * n) {
                 throw new Invalid("inconsistent header fields or length");
             }
-            long[] keys = new long[m];
-            int[] first = new int[m + 1];
-            for (int i = 0; i < m; i++) {
-                keys[i] = in.readLong();
-                first[i] = in.readInt();
-                if (keys[i] <= 0 || (i > 0 && (keys[i] <= keys[i - 1] || first[i] <= first[i - 1]))
-                        || (i == 0 && first[0] != 0) || first[i] >= n) {
-                    throw new Invalid("number table out of order or out of range at entry " + i);
-                }
+            int at = b.length - 4 - in.available(); // the tables: checked entry by entry as they are used
+            ByteBuffer numbers = ByteBuffer.wrap(b, at, 12 * m).slice();
+            ByteBuffer rows = ByteBuffer.wrap(b, at + 12 * m, 12 * n).slice();
+            IndexSnapshot s = new IndexSnapshot(fileKey, bom, header, firstRow, covered, windowStart, digest, numbers,
+                    rows);
+            if (m > 0 && (s.first(0) != 0 || s.key(0) <= 0)) {
+                throw new Invalid("number table does not start at the first row");
             }
-            first[m] = n;
-            long[] offsets = new long[n];
-            int[] lengths = new int[n];
-            for (int i = 0; i < n; i++) {
-                offsets[i] = in.readLong();
-                lengths[i] = in.readInt();
-                if (offsets[i] < firstRow || lengths[i] <= 0 || offsets[i] + lengths[i] > covered) {
-                    throw new Invalid("row table out of range at entry " + i);
-                }
-            }
-            for (int i = 0; i < m; i++) {
-                for (int r = first[i] + 1; r < first[i + 1]; r++) {
-                    if (offsets[r] < offsets[r - 1] + lengths[r - 1]) {
-                        throw new Invalid("rows of number entry " + i + " overlap or are out of file order");
-                    }
-                }
-            }
-            return new IndexSnapshot(fileKey, bom, header, firstRow, covered, windowStart, digest, keys, first,
-                    offsets, lengths);
+            return s;
         } catch (IOException e) {
             throw new Invalid("cut short: " + e.getMessage());
         }

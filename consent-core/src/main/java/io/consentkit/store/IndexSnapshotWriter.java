@@ -68,9 +68,9 @@ final class IndexSnapshotWriter {
         boolean incremental = false;
         IndexSnapshot old = readMatching(ch, fileKey, end);
         if (old != null) {
-            for (int i = 0; i < old.keys.length; i++) {
-                for (int r = old.first[i]; r < old.first[i + 1]; r++) {
-                    add(old.keys[i], old.offsets[r], old.lengths[r]);
+            for (int i = 0; i < old.m; i++) {
+                for (int r = old.first(i); r < old.first(i + 1); r++) {
+                    add(old.key(i), old.offset(r), old.length(r));
                 }
             }
             from = old.covered;
@@ -105,7 +105,7 @@ final class IndexSnapshotWriter {
             };
             snap.encode(counting);
         });
-        return new Result(snap.keys.length, snap.offsets.length, end, end - from, incremental, size[0]);
+        return new Result(snap.m, snap.n, end, end - from, incremental, size[0]);
     }
 
     /** The snapshot file's contents if it exists, decodes and matches the journal; else null. */
@@ -118,7 +118,7 @@ final class IndexSnapshotWriter {
         }
         try {
             IndexSnapshot s = IndexSnapshot.decode(bytes);
-            return s.covered <= end && s.mismatch(ch, fileKey) == null ? s : null;
+            return s.covered <= end && s.allValid() && s.mismatch(ch, fileKey) == null ? s : null;
         } catch (IndexSnapshot.Invalid e) {
             return null; // rebuilt from every row
         }
@@ -179,7 +179,7 @@ final class IndexSnapshotWriter {
         }
         long windowStart = Math.max(firstRow, covered - IndexSnapshot.WINDOW);
         byte[] digest = IndexSnapshot.windowDigest(ch, windowStart, covered);
-        return new IndexSnapshot(fileKey, bom, headerLine, firstRow, covered, windowStart, digest, keys, first,
+        return IndexSnapshot.of(fileKey, bom, headerLine, firstRow, covered, windowStart, digest, keys, first,
                 offsets, lengths);
     }
 }

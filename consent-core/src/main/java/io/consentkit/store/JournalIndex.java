@@ -182,12 +182,15 @@ public final class JournalIndex {
             if (i < 0) {
                 continue;
             }
-            for (int r = s.first[i]; r < s.first[i + 1]; r++) {
-                ConsentRecord row = row(ch, one, s.offsets[r], s.lengths[r], map, phones, source);
+            if (!s.entryValid(i)) {
+                return "the index snapshot is not usable: a malformed entry";
+            }
+            for (int r = s.first(i); r < s.first(i + 1); r++) {
+                ConsentRecord row = row(ch, one, s.offset(r), s.length(r), map, phones, source);
                 if (row == null || IndexSnapshot.key(row.phoneNumber().e164()) != key) {
-                    return "the journal's row at byte " + s.offsets[r] + " is not the indexed one";
+                    return "the journal's row at byte " + s.offset(r) + " is not the indexed one";
                 }
-                order.add(new long[] {s.offsets[r], rows.size()});
+                order.add(new long[] {s.offset(r), rows.size()});
                 rows.add(row);
             }
         }
