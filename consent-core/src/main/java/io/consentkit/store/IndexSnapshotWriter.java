@@ -67,6 +67,9 @@ final class IndexSnapshotWriter {
         long from = firstRow;
         boolean incremental = false;
         IndexSnapshot old = readMatching(ch, fileKey, end);
+        if (old != null && old.covered == end) { // no row since: the snapshot on disk is this one
+            return new Result(old.m, old.n, end, 0, true, Files.size(snapshotFile(journal)));
+        }
         if (old != null) {
             for (int i = 0; i < old.m; i++) {
                 for (int r = old.first(i); r < old.first(i + 1); r++) {
