@@ -92,7 +92,7 @@ public final class JournalIndex {
      *
      * @throws ConsentStoreException  if the journal does not exist (nothing is created), cannot be read, or
      *                                the snapshot cannot be written (the old one is then left as it was)
-     * @throws StoreLockedException   if a writer holds the journal
+     * @throws io.consentkit.journal.StoreLockedException if a writer holds the journal
      * @throws io.consentkit.journal.JournalFormatException if the journal or a row of it is not valid
      */
     public static Written write(Path journal) {
