@@ -91,6 +91,7 @@ final class IndexSnapshotWriter {
         });
         IndexSnapshot snap = group(fileKey, bom, headerLine, firstRow, end, ch);
         Path target = snapshotFile(journal);
+        AtomicFiles.deleteStale(target, TAG); // a crash while writing the last one left it; the writer lock is held
         long[] size = {0};
         AtomicFiles.replace(target, TAG, out -> {
             java.io.OutputStream counting = new java.io.FilterOutputStream(out) {

@@ -322,6 +322,16 @@ class JournalIndexTest {
     }
 
     @Test
+    void aTemporaryFileLeftByACrashWhileWritingDoesNotBlockTheNextSnapshot() throws Exception {
+        history();
+        Path stale = dir.resolve("consents.csv.index.tmp-index");
+        Files.writeString(stale, "half a snapshot");
+        JournalIndex.write(journal());
+        assertThat(stale).doesNotExist();
+        assertThat(sameAnswersAsFullRead(null)).isTrue();
+    }
+
+    @Test
     void writingRefusesAMissingJournalAndCreatesNothing() throws Exception {
         assertThatThrownBy(() -> JournalIndex.write(journal()))
                 .isInstanceOf(io.consentkit.journal.ConsentStoreException.class).hasMessageContaining("does not exist");
