@@ -44,6 +44,7 @@ import java.util.Map;
             VerifyCommand.class,
             RevocationsCommand.class,
             UpgradeJournalCommand.class,
+            IndexCommand.class,
             // operator commands (read-only): docs/cli.md
             ListCommand.class,
             SearchCommand.class,

@@ -109,7 +109,7 @@ final class ServeCommand implements Callable<Integer> {
         // the console's counters: told of every row the tracker writes, loaded once from the store at open
         ConsoleStats stats = pages.enabled(config())
                 ? ConsoleStats.create(ZoneOffset.UTC, opts.programs().defaultProgram().name()) : null;
-        try (ConsentTracker tracker = opts.openTracker(stats, stats == null ? null : store -> stats.load(store::replay));
+        try (ConsentTracker tracker = opts.openTracker(stats, stats == null ? null : store -> stats.load(store::replay), true);
              CsvSendLog csvLog = CsvSendLog.open(logFile)) {
             ConsoleSendLog counted = stats == null ? null : ConsoleSendLog.wrap(csvLog, ZoneOffset.UTC);
             SendLog log = counted == null ? csvLog : counted; // the console counts what the pages' sender writes

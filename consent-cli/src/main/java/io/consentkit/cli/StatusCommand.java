@@ -21,6 +21,8 @@ import java.util.concurrent.Callable;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"May I text this number? Prints the number's current consent in one program (--program; "
                 + "default: the default program).",
+            "A CSV journal's index snapshot (consent index) is used where it matches the journal: the number's "
+                    + "rows and the rows appended since are read, not the whole file; the answer is the same.",
             "Exit codes: 0 active consent (may text), 1 opted out or no consent (may not text), 2 bad input, "
                     + "3 journal missing or unreadable."})
 final class StatusCommand implements Callable<Integer> {
@@ -37,11 +39,12 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        String e164 = PhoneNumbers.defaults().parse(phone).e164(); // bad input is reported before the journal is read
+        io.consentkit.phone.PhoneNumber number = PhoneNumbers.defaults().parse(phone); // bad input: before the journal is read
+        String e164 = number.e164();
         Programs programs = opts.programs();
         String name = program == null ? programs.defaultProgram().name() : program.strip();
         Program asked = programs.program(name); // an unknown program is bad input (exit 2), before the journal is read
-        try (ConsentTracker tracker = opts.openReadOnlyTracker()) {
+        try (ConsentTracker tracker = opts.openReadOnlyTrackerFor(java.util.List.of(number))) {
             boolean active = tracker.isActive(e164, name);
             boolean optedOut = tracker.isOptedOut(e164, name);
             Optional<ConsentRecord> st = tracker.status(e164, name);

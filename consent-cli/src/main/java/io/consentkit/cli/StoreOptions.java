@@ -7,6 +7,7 @@ import io.consentkit.journal.ConsentStore;
 import io.consentkit.jdbc.JdbcConsentStore;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.store.CsvConsentStore;
+import io.consentkit.store.JournalIndex;
 import io.consentkit.consent.Programs;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -135,12 +136,21 @@ final class StoreOptions {
      * Either may be null.
      */
     ConsentTracker openTracker(ConsentListener listener, Consumer<ConsentStore> opened) {
+        return openTracker(listener, opened, false);
+    }
+
+    /**
+     * {@link #openTracker(ConsentListener, Consumer)}; with {@code indexOnClose} a CSV journal's index
+     * snapshot is written when the tracker is closed ({@link CsvConsentStore.Builder#writeIndexOnClose()}).
+     */
+    ConsentTracker openTracker(ConsentListener listener, Consumer<ConsentStore> opened, boolean indexOnClose) {
         Programs scopes = programs(); // a bad programs file is reported before the store is opened or created
         ConsentStore s;
         if (isJdbc()) {
             s = jdbcStoreForTracker(createSchema);
         } else {
-            s = CsvConsentStore.open(csvPath());
+            CsvConsentStore.Builder csv = CsvConsentStore.builder(csvPath());
+            s = (indexOnClose ? csv.writeIndexOnClose() : csv).build();
         }
         ConsentTracker.Builder b = ConsentTracker.builder(s).brand(brand).programs(scopes).erasureKey(erasureKey());
         if (listener != null) {
@@ -187,6 +197,22 @@ final class StoreOptions {
         }
         return ConsentTracker.builder(CsvConsentStore.openReadOnly(csvPath())).brand(brand).programs(scopes)
                 .erasureKey(erasureKey()).build();
+    }
+
+    /**
+     * {@link #openReadOnlyTracker()} for questions about {@code numbers} only ({@code status}, {@code batch
+     * status}): over a CSV journal, through its index snapshot where one is valid ({@link JournalIndex}:
+     * the numbers' rows and the rows appended since it), else over a full read. Its answers for other
+     * numbers mean nothing. Creates, locks and changes nothing.
+     */
+    ConsentTracker openReadOnlyTrackerFor(java.util.Collection<io.consentkit.phone.PhoneNumber> numbers) {
+        Programs scopes = programs();
+        if (isJdbc()) {
+            return jdbcTracker(false);
+        }
+        io.consentkit.journal.ErasureKey key = erasureKey(); // a bad key file is reported before the journal is read
+        return ConsentTracker.builder(JournalIndex.lookup(csvPath(), numbers)).brand(brand).programs(scopes)
+                .erasureKey(key).build();
     }
 
     private ConsentTracker jdbcTracker(boolean create) {

@@ -263,6 +263,19 @@ public final class AppendOnlyFile implements AutoCloseable {
     }
 
     /**
+     * True if the path still names the file this instance opened (same file identity; always true where
+     * the platform has none).
+     */
+    public boolean stillAtPath() throws IOException {
+        return fileKey == null || fileKey.equals(WriterLock.fileKey(file));
+    }
+
+    /** The length of the byte-order mark the file starts with: 3, or 0 if none. */
+    public int bomLength() {
+        return bomLength;
+    }
+
+    /**
      * Read-only opens: how many bytes after the last complete row the view leaves out (a torn tail,
      * or a header a writer would rewrite); 0 if none, and always 0 for a writable open.
      */
@@ -417,6 +430,18 @@ public final class AppendOnlyFile implements AutoCloseable {
             throw new WriterLock.FileChangedException("it is " + size + " bytes long but this writer's rows end at byte "
                     + expectedSize + " (another process wrote to it or cut it)");
         }
+    }
+
+    /**
+     * Where the complete rows of {@code [from, size)} of {@code ch} end, as a read-only open's view
+     * would end them: {@code from} is the start of a row whose predecessors are already known (a tail),
+     * and only this range is read. A final fragment that is a complete row without its line end counts;
+     * one that is not (a write in progress, or cut short) is left out.
+     *
+     * @throws RuntimeException the owner's format exception where a whole-file open would fail in the range
+     */
+    public static long completeRowsEnd(FileChannel ch, long from, long size, Format format) throws IOException {
+        return FileScan.completeRowsEnd(ch, from, size, format);
     }
 
     /** Forces a directory's entries to disk where the platform allows it. */

@@ -89,13 +89,28 @@ final class FileScan {
         String headerLine = new String(first, 0, lineEnd, StandardCharsets.UTF_8);
         format.checkHeader(headerLine);
 
-        AppendOnlyFile.Scan rows = format.scan(ch, bom, size);
+        return rows(ch, bom, size, bom, headerLine, format);
+    }
+
+    /**
+     * The rows of {@code [from, size)}, {@code from} being the start of a line that the rows before it
+     * end on (line 1 of the range; the header line when {@code from == header}): where they end and what
+     * a writable open would do, by the rules of {@link #scan}. With {@code header} -1 the range has no
+     * header line (a tail after rows already known): a first row cut short there is a torn tail too.
+     */
+    private static Result rows(FileChannel ch, long from, long size, long header, String headerLine,
+                               AppendOnlyFile.Format format) throws IOException {
+        int bom = header < 0 ? 0 : (int) header;
+        if (size <= from) {
+            return new Result(bom, headerLine, from, size, Repair.NONE);
+        }
+        AppendOnlyFile.Scan rows = format.scan(ch, from, size);
         boolean endsWithNewline = lastByte(ch, size) == '\n';
         if (rows.error() == null) {
             if (endsWithNewline) {
                 return new Result(bom, headerLine, size, size, Repair.NONE);
             }
-            long start = lineStart(ch, bom, rows.lastLine());
+            long start = lineStart(ch, from, rows.lastLine());
             if (format.isCompleteRow(ch, start, size, true)) {
                 return new Result(bom, headerLine, size, size, Repair.ADD_NEWLINE);
             }
@@ -105,12 +120,26 @@ final class FileScan {
             }
             return new Result(bom, headerLine, start, size, Repair.QUARANTINE_TAIL);
         }
-        long start = lineStart(ch, bom, rows.errorLine());
+        long start = lineStart(ch, from, rows.errorLine());
         boolean unterminated = !endsWithNewline || quoteOpenAtEnd(ch, start, size);
-        if (!unterminated || start <= bom || holdsCompleteRow(ch, start, size, format)) {
+        if (!unterminated || start <= header || holdsCompleteRow(ch, start, size, format)) {
             throw rows.error();
         }
         return new Result(bom, headerLine, start, size, Repair.QUARANTINE_TAIL);
+    }
+
+    /**
+     * Where the rows a read-only open would see end, in {@code [from, size)} of {@code ch}: {@code from}
+     * is the start of a row (just after a line end), the rows before it already known; the scan reads
+     * only this range. A final fragment that is a complete row without its line end counts; one that is
+     * not (a write in progress or cut short) is left out.
+     *
+     * @throws RuntimeException the owner's format exception where {@link #scan} would fail in the range
+     */
+    static long completeRowsEnd(FileChannel ch, long from, long size, AppendOnlyFile.Format format)
+            throws IOException {
+        Result r = rows(ch, from, size, -1, null, format);
+        return r.repair() == Repair.ADD_NEWLINE ? size : r.goodEnd();
     }
 
     private static int indexOf(byte[] a, byte b) {

@@ -47,6 +47,9 @@ public final class CsvRecordReader {
     private byte[] scratch = new byte[256];
     private String[] cells = new String[16];
     private boolean malformed; // a cell of the current record decoded to U+FFFD
+    private long base; // the file offset of buf[0] during a read
+    private long recordStart;
+    private long recordEnd;
 
     public CsvRecordReader(String source) {
         this(source, CHUNK);
@@ -80,6 +83,7 @@ public final class CsvRecordReader {
                 have += n;
             }
             boolean last = filePos >= end;
+            base = filePos - have;
             int consumed = 0;
             while (consumed < have) {
                 int next = parseRecord(buf, consumed, have, last, line, sink);
@@ -102,6 +106,22 @@ public final class CsvRecordReader {
             System.arraycopy(buf, consumed, buf, 0, have - consumed);
             have -= consumed;
         }
+    }
+
+    /**
+     * While {@link #read}'s sink runs: the file offset where the record it is handed starts (its
+     * first byte).
+     */
+    public long recordStart() {
+        return recordStart;
+    }
+
+    /**
+     * While {@link #read}'s sink runs: the file offset just after the record it is handed (after its
+     * line end, if it has one).
+     */
+    public long recordEnd() {
+        return recordEnd;
     }
 
     /**
@@ -237,6 +257,8 @@ public final class CsvRecordReader {
         if (malformed) {
             checkUtf8(b, start, end, line);
         }
+        recordStart = base + start;
+        recordEnd = base + end;
         sink.accept(cells, count, line);
         return end;
     }

@@ -14,6 +14,9 @@ import io.consentkit.journal.JournalCodec;
 import io.consentkit.journal.JournalLimits;
 import io.consentkit.phone.PhoneNumbers;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +89,7 @@ public final class CsvConsentStore implements ConsentStore {
     /** Default time to wait for another process's lock: {@value} ms. */
     public static final long DEFAULT_LOCK_TIMEOUT_MILLIS = 5_000;
 
+    private static final Logger LOG = LoggerFactory.getLogger(CsvConsentStore.class);
     private static final String WHAT = "consent journal";
     private static final StoreCapabilities CAPABILITIES =
             new StoreCapabilities("csv", true, true, false, Duration.ZERO);
@@ -120,6 +124,7 @@ public final class CsvConsentStore implements ConsentStore {
     private final boolean chained;
     private final boolean schemaOrder;
     private final String chainRefusal; // why a version 3 journal cannot continue its chain, or null
+    private final boolean indexOnClose;
 
     /**
      * What a {@link Builder} builds: the validated, immutable settings a store is opened with.
@@ -130,9 +135,10 @@ public final class CsvConsentStore implements ConsentStore {
      * @param clock       names quarantine files
      * @param opener      opens the journal's channel
      * @param readOnly    open for reading only
+     * @param indexOnClose write the index snapshot on close (a writable open only)
      */
     record Settings(Path file, Duration lockTimeout, PhoneNumbers phones, Clock clock, ChannelOpener opener,
-                    boolean readOnly) {
+                    boolean readOnly, boolean indexOnClose) {
         Settings {
             Objects.requireNonNull(file, "file");
             if (lockTimeout == null || lockTimeout.isNegative()) {
@@ -159,6 +165,7 @@ public final class CsvConsentStore implements ConsentStore {
             ordered &= columnMap[i] == i;
         }
         this.schemaOrder = ordered;
+        this.indexOnClose = s.indexOnClose() && !s.readOnly();
         if (s.readOnly()) {
             this.chainRefusal = null;
         } else {
@@ -363,9 +370,36 @@ public final class CsvConsentStore implements ConsentStore {
         return chained && !journal.isReadOnly() && chainRefusal == null ? Optional.of(JournalChain.hex(journal.chainHead())) : Optional.empty();
     }
 
+    /**
+     * Closes the store; with {@link Builder#writeIndexOnClose()}, first writes the journal's index snapshot
+     * ({@link JournalIndex}). A failure to write it is logged and ignored: it is an optimisation, and the
+     * journal is closed all the same.
+     */
     @Override
     public void close() {
+        if (indexOnClose && !journal.isClosed()) {
+            long t0 = System.nanoTime();
+            try {
+                IndexSnapshotWriter.Result r = writeIndex();
+                LOG.debug("index snapshot of {}: {} rows of {} numbers, {} bytes, in {} ms", journal.file(), r.rows(),
+                        r.numbers(), r.bytes(), (System.nanoTime() - t0) / 1_000_000);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("index snapshot of consent journal {} not written ({}); reads of it read the whole journal "
+                        + "until one is", journal.file(), io.consentkit.support.Masking.printable(e.toString()));
+            }
+        }
         journal.close();
+    }
+
+    /** Writes the index snapshot of the rows durable now (the writer lock is held); package use. */
+    IndexSnapshotWriter.Result writeIndex() throws IOException {
+        if (!journal.stillAtPath()) {
+            throw new IOException("the path no longer names the journal this writer opened");
+        }
+        IndexSnapshotWriter.Result[] out = new IndexSnapshotWriter.Result[1];
+        journal.read((ch, start, end) -> out[0] = new IndexSnapshotWriter(journal.file(), phones)
+                .write(ch, journal.bomLength(), end, journal.headerLine(), columnMap));
+        return out[0];
     }
 
     /**
@@ -380,6 +414,7 @@ public final class CsvConsentStore implements ConsentStore {
         private ChannelOpener opener = p -> FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         private boolean readOnly;
+        private boolean indexOnClose;
 
         private Builder(Path file) {
             if (file == null) {
@@ -420,6 +455,17 @@ public final class CsvConsentStore implements ConsentStore {
             return this;
         }
 
+        /**
+         * On {@link CsvConsentStore#close()}, write the journal's index snapshot ({@link JournalIndex}), so
+         * that reads of a number ({@code consent status}) need not read the whole journal. Writing it reads
+         * the rows appended since the last snapshot (every row, the first time) and never delays an
+         * append; a failure is logged and ignored. Ignored for a read-only open. Default: off.
+         */
+        public Builder writeIndexOnClose() {
+            this.indexOnClose = true;
+            return this;
+        }
+
         Builder channelOpener(ChannelOpener opener) {
             this.opener = Objects.requireNonNull(opener, "channelOpener");
             return this;
@@ -433,7 +479,7 @@ public final class CsvConsentStore implements ConsentStore {
          * @throws ConsentStoreException  on I/O failure
          */
         public CsvConsentStore build() {
-            return new CsvConsentStore(new Settings(file, lockTimeout, phones, clock, opener, readOnly));
+            return new CsvConsentStore(new Settings(file, lockTimeout, phones, clock, opener, readOnly, indexOnClose));
         }
     }
 }
