@@ -408,6 +408,20 @@ public final class NumberState {
         return found == null ? null : codec.decode(data, found.header, found.bodyPos, phone());
     }
 
+    /** True if a row has the id whose hex bits are {@code idBits} (0: not hex, then {@code id}); headers only. */
+    public boolean hasId(long idBits, String id) {
+        RowCodec.Header h = new RowCodec.Header();
+        int pos = from;
+        while (pos < to) {
+            RowCodec.readHeader(data, pos, h);
+            if (idBits != 0 ? h.id == null && h.idBits == idBits : id.equals(h.id)) {
+                return true;
+            }
+            pos = h.end;
+        }
+        return false;
+    }
+
     /** The latest revocation time, or null. */
     public java.time.Instant lastRevocation() {
         long[] rev = revocation();

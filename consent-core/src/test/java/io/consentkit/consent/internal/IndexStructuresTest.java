@@ -34,6 +34,8 @@ class IndexStructuresTest {
             assertThat(map.get(e.getKey(), -1)).isEqualTo(e.getValue());
         }
         assertThat(map.get(50_001, -7)).isEqualTo(-7);
+        // any capacity, not a power of two: at least half full after growing, at most 3/4
+        assertThat((double) map.size() / map.capacity()).isBetween(0.5, 0.75);
         Map<Long, Long> visited = new HashMap<>();
         map.forEach(visited::put);
         assertThat(visited).isEqualTo(expected);
