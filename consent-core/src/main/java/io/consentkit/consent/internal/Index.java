@@ -116,7 +116,8 @@ public final class Index {
         byte[] chunk = arena.chunk((int) (packed >>> 40));
         int offset = (int) ((packed >>> 8) & OFFSET_MASK);
         int len = Arena.length(chunk, offset);
-        return new NumberState(phoneKey, chunk, offset + 4, offset + 4 + len, (byte) (packed & FLAGS));
+        int start = offset + Arena.prefix(len);
+        return new NumberState(phoneKey, chunk, start, start + len, (byte) (packed & FLAGS));
     }
 
     /**
