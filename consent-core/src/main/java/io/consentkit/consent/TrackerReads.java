@@ -57,19 +57,28 @@ final class TrackerReads {
     }
 
     Optional<ConsentRecord> status(String phone, int program) {
-        return status(lookup(phone), program);
+        NumberState st = lookup(phone);
+        // canonical input found as it is: the record's number is that string (not rebuilt from the key)
+        PhoneNumber known = st.isEmpty() || Index.key(phone) != st.phoneKey() ? null : new PhoneNumber(phone);
+        return status(st, program, known);
     }
 
     Optional<ConsentRecord> status(PhoneNumber phone, int program) {
-        return status(lookup(phone), program);
+        return status(lookup(phone), program, phone);
     }
 
     private Optional<ConsentRecord> status(NumberState st, int program) {
+        return status(st, program, null);
+    }
+
+    /** {@code known}: the number of {@code st} if the caller has it (it saves building it), else null. */
+    private Optional<ConsentRecord> status(NumberState st, int program, PhoneNumber known) {
         if (st.isEmpty()) {
             return Optional.empty();
         }
         if (program == 0 && !index.isScoped(st.phoneKey())) {
-            return Optional.ofNullable(st.status(index.codec)); // legacy-shaped rows: the number-wide fold
+            // legacy-shaped rows: the number-wide fold
+            return Optional.ofNullable(known == null ? st.status(index.codec) : st.status(index.codec, known));
         }
         return Optional.ofNullable(ScopedFold.of(st.history(index.codec), index.scopes(), program).status());
     }

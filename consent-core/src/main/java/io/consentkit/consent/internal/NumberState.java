@@ -341,6 +341,12 @@ public final class NumberState {
         return best == null ? null : codec.decode(data, best.header, best.bodyPos, phone());
     }
 
+    /** {@link #status(RowCodec)} with the record's number given: {@code phone} must be this state's. */
+    public ConsentRecord status(RowCodec codec, PhoneNumber phone) {
+        Row best = statusRow();
+        return best == null ? null : codec.decode(data, best.header, best.bodyPos, phone);
+    }
+
     /**
      * The status of {@link #status(RowCodec)}'s record, read from its row's header alone (no text,
      * metadata or instant decoded); null if the number has no rows.

@@ -425,7 +425,7 @@ public final class RowCodec {
         String message = pool.get((int) in.varint());
         String customerId = Values.read(in, pool);
         String customerName = in.string();
-        String customerEmail = h.emailAt ? Values.read(in, pool) + "@" + Values.read(in, pool) : Values.read(in, pool);
+        String customerEmail = h.emailAt ? Values.readEmail(in, pool) : Values.read(in, pool);
         String ip = Values.read(in, pool);
         String screenshot = Values.read(in, pool);
         int n = (int) in.varint();

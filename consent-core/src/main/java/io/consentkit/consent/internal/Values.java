@@ -69,6 +69,39 @@ final class Values {
         }
     }
 
+    /**
+     * An e-mail written as its local part and domain: read back as one string, built in one go when
+     * both are ASCII and the local part is stored inline (the usual case), instead of two and a concatenation.
+     */
+    static String readEmail(RowCodec.In in, TextPool pool) {
+        int start = in.pos;
+        long tag = in.varint();
+        if ((tag & 3) == INLINE) {
+            int n = (int) (tag >>> 2);
+            int from = in.pos;
+            in.pos += n;
+            String domain = read(in, pool);
+            byte[] out = new byte[n + 1 + domain.length()];
+            boolean ascii = true;
+            for (int i = 0; i < n && ascii; i++) {
+                ascii = in.b[from + i] >= 0;
+            }
+            for (int i = 0; i < domain.length() && ascii; i++) {
+                char c = domain.charAt(i);
+                ascii = c < 0x80;
+                out[n + 1 + i] = (byte) c;
+            }
+            if (ascii) {
+                System.arraycopy(in.b, from, out, 0, n);
+                out[n] = '@';
+                return new String(out, StandardCharsets.ISO_8859_1);
+            }
+        }
+        in.pos = start; // not both ASCII, or a local part in another shape: read them apart
+        String local = read(in, pool);
+        return local + "@" + read(in, pool);
+    }
+
     private static boolean ascii(String s) {
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) >= 0x80) {
