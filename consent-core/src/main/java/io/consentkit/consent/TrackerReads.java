@@ -45,8 +45,13 @@ final class TrackerReads {
         if (st != null) {
             return st; // canonical input already in the index: no parsing needed
         }
+        return parsedLookup(phone);
+    }
+
+    /** {@link #lookup(String)} for input that is not a canonical number in the index. */
+    private NumberState parsedLookup(String phone) {
         PhoneNumber pn = phones.parse(phone);
-        st = index.get(Index.key(pn.e164()));
+        NumberState st = index.get(Index.key(pn.e164()));
         return st == null ? NONE : st;
     }
 
@@ -57,10 +62,13 @@ final class TrackerReads {
     }
 
     Optional<ConsentRecord> status(String phone, int program) {
-        NumberState st = lookup(phone);
-        // canonical input found as it is: the record's number is that string (not rebuilt from the key)
-        PhoneNumber known = st.isEmpty() || Index.key(phone) != st.phoneKey() ? null : new PhoneNumber(phone);
-        return status(st, program, known);
+        maybeRefresh.run();
+        long key = phone == null ? -1 : Index.key(phone);
+        NumberState st = key > 0 ? index.get(key) : null;
+        if (st != null) { // canonical input found as it is: the record's number is that string, not rebuilt
+            return status(st, program, new PhoneNumber(phone));
+        }
+        return status(parsedLookup(phone), program, null);
     }
 
     Optional<ConsentRecord> status(PhoneNumber phone, int program) {
