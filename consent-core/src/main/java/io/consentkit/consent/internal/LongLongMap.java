@@ -87,7 +87,13 @@ final class LongLongMap {
             return v;
         }
         long v = update.applyAsLong(missing);
-        putIfAbsent(key, v);
+        if (full(size + 1L, t.capacity) || table != t) {
+            putIfAbsent(key, v); // grows the table first
+        } else {
+            SLOTS.setRelease(t.slots, at + 1, v); // the empty slot the probe ended on
+            SLOTS.setRelease(t.slots, at, key);
+            size++;
+        }
         return v;
     }
 

@@ -176,6 +176,8 @@ final class Values {
         }
 
         private final Seen[] seen = new Seen[SIZE];
+        /** The hash of each slot's text: a text that never repeats is told apart without reading the entry. */
+        private final int[] hashes = new int[SIZE];
 
         /** The pool id of {@code s} if it is pooled or now repeats often enough to be, else -1. */
         int idIfRepeated(String s, TextPool pool) {
@@ -186,14 +188,21 @@ final class Values {
             if (id >= 0) {
                 return id;
             }
-            int slot = (s.hashCode() * 0x9E3779B9 >>> 20) & (SIZE - 1);
-            Seen prior = seen[slot];
-            int count = prior != null && prior.text.equals(s) ? prior.count + 1 : 1;
+            int hash = s.hashCode();
+            int slot = (hash * 0x9E3779B9 >>> 20) & (SIZE - 1);
+            int count = 1;
+            if (hashes[slot] == hash) {
+                Seen prior = seen[slot];
+                if (prior != null && prior.text.equals(s)) {
+                    count = prior.count + 1;
+                }
+            }
             if (count >= SIGHTINGS) {
                 seen[slot] = null;
                 return pool.id(s);
             }
             seen[slot] = new Seen(s, count);
+            hashes[slot] = hash;
             return -1;
         }
     }
