@@ -45,8 +45,13 @@ final class TrackerReads {
         if (st != null) {
             return st; // canonical input already in the index: no parsing needed
         }
+        return parsedLookup(phone);
+    }
+
+    /** {@link #lookup(String)} for input that is not a canonical number in the index. */
+    private NumberState parsedLookup(String phone) {
         PhoneNumber pn = phones.parse(phone);
-        st = index.get(Index.key(pn.e164()));
+        NumberState st = index.get(Index.key(pn.e164()));
         return st == null ? NONE : st;
     }
 
@@ -57,19 +62,31 @@ final class TrackerReads {
     }
 
     Optional<ConsentRecord> status(String phone, int program) {
-        return status(lookup(phone), program);
+        maybeRefresh.run();
+        long key = phone == null ? -1 : Index.key(phone);
+        NumberState st = key > 0 ? index.get(key) : null;
+        if (st != null) { // canonical input found as it is: the record's number is that string, not rebuilt
+            return status(st, program, new PhoneNumber(phone));
+        }
+        return status(parsedLookup(phone), program, null);
     }
 
     Optional<ConsentRecord> status(PhoneNumber phone, int program) {
-        return status(lookup(phone), program);
+        return status(lookup(phone), program, phone);
     }
 
     private Optional<ConsentRecord> status(NumberState st, int program) {
+        return status(st, program, null);
+    }
+
+    /** {@code known}: the number of {@code st} if the caller has it (it saves building it), else null. */
+    private Optional<ConsentRecord> status(NumberState st, int program, PhoneNumber known) {
         if (st.isEmpty()) {
             return Optional.empty();
         }
         if (program == 0 && !index.isScoped(st.phoneKey())) {
-            return Optional.ofNullable(st.status(index.codec)); // legacy-shaped rows: the number-wide fold
+            // legacy-shaped rows: the number-wide fold
+            return Optional.ofNullable(known == null ? st.status(index.codec) : st.status(index.codec, known));
         }
         return Optional.ofNullable(ScopedFold.of(st.history(index.codec), index.scopes(), program).status());
     }

@@ -3,7 +3,7 @@ package io.consentkit.consent.internal;
 /**
  * Append-only storage for the index's encoded rows: large byte chunks (just under 1 MiB) that the garbage
  * collector allocates once and never copies, instead of a million small arrays it would trace and
- * move. Each stored slice is a 4-byte length followed by the bytes; an address packs the chunk number
+ * move. Each stored slice is its length (a varint: 1 or 2 bytes for a number's rows) followed by the bytes; an address packs the chunk number
  * and the offset. A slice is never changed once written; a number whose rows change gets a new
  * slice, and the old one is left behind (a few percent of the arena in practice; a number whose
  * rows grow past {@link Index#BIG_BYTES} leaves the arena, so this is bounded per number). Writes are
@@ -22,7 +22,8 @@ final class Arena {
 
     /** Stores {@code len} bytes of {@code src}; returns {@code chunk << 32 | offset}. */
     synchronized long put(byte[] src, int len) {
-        int need = len + 4;
+        int prefix = prefix(len);
+        int need = len + prefix;
         byte[][] cs = chunks;
         int chunk;
         int offset;
@@ -39,11 +40,14 @@ final class Arena {
             used += need;
         }
         byte[] c = chunks[chunk];
-        c[offset] = (byte) (len >>> 24);
-        c[offset + 1] = (byte) (len >>> 16);
-        c[offset + 2] = (byte) (len >>> 8);
-        c[offset + 3] = (byte) len;
-        System.arraycopy(src, 0, c, offset + 4, len);
+        int p = offset;
+        int v = len;
+        while ((v & ~0x7F) != 0) {
+            c[p++] = (byte) (v & 0x7F | 0x80);
+            v >>>= 7;
+        }
+        c[p] = (byte) v;
+        System.arraycopy(src, 0, c, offset + prefix, len);
         return (long) chunk << 32 | offset;
     }
 
@@ -76,8 +80,25 @@ final class Arena {
         return chunks[index];
     }
 
+    /** The bytes of the length prefix of a slice of {@code len} bytes. */
+    static int prefix(int len) {
+        int n = 1;
+        while ((len & ~0x7F) != 0) {
+            len >>>= 7;
+            n++;
+        }
+        return n;
+    }
+
+    /** The length of the slice at {@code offset}. */
     static int length(byte[] chunk, int offset) {
-        return (chunk[offset] & 0xFF) << 24 | (chunk[offset + 1] & 0xFF) << 16 | (chunk[offset + 2] & 0xFF) << 8
-                | chunk[offset + 3] & 0xFF;
+        int v = 0;
+        for (int shift = 0; ; shift += 7) {
+            byte b = chunk[offset++];
+            v |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                return v;
+            }
+        }
     }
 }

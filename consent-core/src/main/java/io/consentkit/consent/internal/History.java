@@ -4,7 +4,7 @@ import io.consentkit.journal.ConsentStatus;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.List;
 
 /**
@@ -55,7 +55,7 @@ final class History {
     }
 
     private final long phoneKey;
-    private final HashMap<Object, Entry> ids = new HashMap<>();
+    private final ConcurrentHashMap<Object, Entry> ids = new ConcurrentHashMap<>(); // read by any thread: {@link #hasId}
     /** Every live entry, by ordinal, and some that no longer are ({@link #stale} of them). */
     private final List<Entry> live = new ArrayList<>(4);
     private final RowCodec.Header header = new RowCodec.Header();
@@ -79,6 +79,11 @@ final class History {
 
     NumberState state() {
         return state;
+    }
+
+    /** True if a row of the id (hex bits {@code idBits}, or 0 and the id) has been added. Any thread. */
+    boolean hasId(long idBits, String id) {
+        return ids.containsKey(idBits != 0 ? Long.valueOf(idBits) : id);
     }
 
     /** Appends the rows in {@code src[off, off + len)} (whole encoded rows); returns the new flags. */

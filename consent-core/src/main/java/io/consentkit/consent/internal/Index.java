@@ -9,7 +9,8 @@ import java.util.function.Consumer;
 /**
  * The tracker's in-memory index. A number's E.164 digits (as a {@code long}) map to one packed
  * {@code long}: where its encoded rows lie in the {@link Arena} and the precomputed answers (active,
- * opted out, pending). Consent ids map to numbers the same way. No object per number: a million
+ * opted out, pending). Consent ids map to numbers in an {@link IdTable} (the id's hash and the
+ * number, confirmed against the number's rows). No object per number: a million
  * consents are a few large arrays that the garbage collector neither traces nor copies, and "may I
  * text this number?" is one hash probe.
  *
@@ -61,8 +62,7 @@ public final class Index {
     public final RowCodec codec = new RowCodec(pool);
     private final Arena arena = new Arena();
     private final LongLongMap byPhone = new LongLongMap();
-    private final LongLongMap hexIds = new LongLongMap();
-    private final ConcurrentHashMap<String, Long> otherIds = new ConcurrentHashMap<>();
+    private final IdTable ids = new IdTable(this::holds);
     private final ConcurrentHashMap<Long, History> big = new ConcurrentHashMap<>();
     private final LongLongMap byProgram = new LongLongMap();
     private final ScopeTable scopes;
@@ -116,7 +116,8 @@ public final class Index {
         byte[] chunk = arena.chunk((int) (packed >>> 40));
         int offset = (int) ((packed >>> 8) & OFFSET_MASK);
         int len = Arena.length(chunk, offset);
-        return new NumberState(phoneKey, chunk, offset + 4, offset + 4 + len, (byte) (packed & FLAGS));
+        int start = offset + Arena.prefix(len);
+        return new NumberState(phoneKey, chunk, start, start + len, (byte) (packed & FLAGS));
     }
 
     /**
@@ -245,11 +246,19 @@ public final class Index {
             }
             return pack(arena.put(rows.buffer(), rows.size()), flags) | bits;
         });
-        if (idBits != 0) {
-            hexIds.putIfAbsent(idBits, k);
-        } else {
-            otherIds.putIfAbsent(id, k);
+        ids.add(idBits, id, k);
+    }
+
+    /** True if number {@code k} has a row of the id (for {@link IdTable}, which keeps no ids). */
+    private boolean holds(long k, long idBits, String id) {
+        long packed = byPhone.get(k, MISSING);
+        if (packed == MISSING) {
+            return false;
         }
+        if ((packed & BIG) != 0) {
+            return big.get(k).hasId(idBits, id);
+        }
+        return view(k, packed).hasId(idBits, id);
     }
 
     /**
@@ -340,12 +349,7 @@ public final class Index {
 
     /** The number key holding {@code consentId}, or -1. */
     public long phoneOf(String consentId) {
-        long bits = RowCodec.hexIdBits(consentId);
-        if (bits != 0) {
-            return hexIds.get(bits, MISSING);
-        }
-        Long k = otherIds.get(consentId);
-        return k == null ? MISSING : k;
+        return ids.phoneOf(RowCodec.hexIdBits(consentId), consentId);
     }
 
     public boolean containsId(String consentId) {

@@ -341,6 +341,12 @@ public final class NumberState {
         return best == null ? null : codec.decode(data, best.header, best.bodyPos, phone());
     }
 
+    /** {@link #status(RowCodec)} with the record's number given: {@code phone} must be this state's. */
+    public ConsentRecord status(RowCodec codec, PhoneNumber phone) {
+        Row best = statusRow();
+        return best == null ? null : codec.decode(data, best.header, best.bodyPos, phone);
+    }
+
     /**
      * The status of {@link #status(RowCodec)}'s record, read from its row's header alone (no text,
      * metadata or instant decoded); null if the number has no rows.
@@ -406,6 +412,20 @@ public final class NumberState {
             }
         }
         return found == null ? null : codec.decode(data, found.header, found.bodyPos, phone());
+    }
+
+    /** True if a row has the id whose hex bits are {@code idBits} (0: not hex, then {@code id}); headers only. */
+    public boolean hasId(long idBits, String id) {
+        RowCodec.Header h = new RowCodec.Header();
+        int pos = from;
+        while (pos < to) {
+            RowCodec.readHeader(data, pos, h);
+            if (idBits != 0 ? h.id == null && h.idBits == idBits : id.equals(h.id)) {
+                return true;
+            }
+            pos = h.end;
+        }
+        return false;
     }
 
     /** The latest revocation time, or null. */

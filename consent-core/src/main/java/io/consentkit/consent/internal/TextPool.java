@@ -46,6 +46,12 @@ final class TextPool {
         }
     }
 
+    /** The id of {@code s} if it is pooled, else -1 (adds nothing). */
+    int find(String s) {
+        Integer id = ids.get(s);
+        return id == null ? -1 : id;
+    }
+
     String get(int id) {
         return chunks[id >>> CHUNK_BITS][id & (CHUNK - 1)];
     }
