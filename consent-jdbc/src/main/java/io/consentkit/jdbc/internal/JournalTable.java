@@ -102,12 +102,7 @@ public final class JournalTable {
             Sql.rollbackQuietly(c);
             throw e;
         } finally {
-            try {
-                c.setTransactionIsolation(isolation);
-            } catch (SQLException ignored) {
-                // a broken connection; the pool discards it
-            }
-            Sql.restoreAutoCommit(c, auto);
+            Sql.restore(c, isolation, auto);
         }
     }
 
@@ -259,12 +254,7 @@ public final class JournalTable {
             Sql.rollbackQuietly(c);
             throw e;
         } finally {
-            try {
-                c.setTransactionIsolation(isolation);
-            } catch (SQLException ignored) {
-                // a broken connection; the pool discards it
-            }
-            Sql.restoreAutoCommit(c, auto);
+            Sql.restore(c, isolation, auto);
         }
     }
 }

@@ -37,6 +37,16 @@ public final class Sql {
         }
     }
 
+    /** Puts back a connection's isolation level and auto-commit after a transaction; a broken one is left to the pool. */
+    static void restore(Connection c, int isolation, boolean auto) {
+        try {
+            c.setTransactionIsolation(isolation);
+        } catch (SQLException ignored) {
+            // a broken connection; the pool discards it
+        }
+        restoreAutoCommit(c, auto);
+    }
+
     static void restoreAutoCommit(Connection c, boolean auto) {
         try {
             if (c.getAutoCommit() != auto) {

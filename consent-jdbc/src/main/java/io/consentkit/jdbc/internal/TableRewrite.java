@@ -87,12 +87,7 @@ public final class TableRewrite {
             Sql.rollbackQuietly(c);
             throw e;
         } finally {
-            try {
-                c.setTransactionIsolation(isolation);
-            } catch (SQLException ignored) {
-                // a broken connection; the pool discards it
-            }
-            Sql.restoreAutoCommit(c, auto);
+            Sql.restore(c, isolation, auto);
         }
         vacuum(c);
         return rows;
