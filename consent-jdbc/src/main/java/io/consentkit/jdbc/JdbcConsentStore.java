@@ -87,15 +87,18 @@ import java.util.function.Consumer;
  * if causes are logged). For batch speed, set {@code reWriteBatchedInserts=true} on the PostgreSQL
  * driver.
  *
- * <p><b>Tamper evidence</b> (schema version 3): each instance is a writer with a random
- * {@code writer_id}; its rows carry {@code writer_seq} 1, 2, 3... and the chain cells
- * {@code row_digest, chain_link} of one chain per writer ({@link #verifyChain()}). A failed append
- * starts the instance on a fresh writer id, so an append whose outcome is unknown never leaves a gap.
+ * <p><b>Tamper evidence</b> (schema version 3): an instance writes through up to
+ * {@value #WRITER_LANES} writers, each with a random {@code writer_id}; a writer's rows carry
+ * {@code writer_seq} 1, 2, 3... and the chain cells {@code row_digest, chain_link} of one chain per
+ * writer ({@link #verifyChain()}). An append takes a free writer for its transaction and gives it back
+ * after the commit, so up to {@value #WRITER_LANES} appends of one instance commit concurrently while
+ * each writer's chain follows its sequence. A failed append puts a fresh writer id in its writer's
+ * place, so an append whose outcome is unknown never leaves a gap.
  *
- * <p>Thread-safe: the appends of one instance run one at a time (its chain follows its sequence), each
- * on its own connection; several instances (and processes) append concurrently; replay and poll are
- * serialised per instance; a {@link #rewrite} (an erasure) holds this instance's appends and, through its
- * table lock, every other writer's until it commits.
+ * <p>Thread-safe: the appends of one instance run concurrently, up to {@value #WRITER_LANES} at a time,
+ * each on its own connection; several instances (and processes) append concurrently; replay and poll are
+ * serialised per instance; a {@link #rewrite} (an erasure) holds, through its table lock, the appends of
+ * this and every other instance until it commits.
  */
 public final class JdbcConsentStore implements SharedConsentStore, RewritableStore {
     /** Default table prefix: {@value}. */
@@ -113,8 +116,13 @@ public final class JdbcConsentStore implements SharedConsentStore, RewritableSto
     private final Object readLock = new Object();
     private final Object schemaLock = new Object();
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-    private final Object chainLock = new Object();
-    private JournalTable.Chain chain = newChain(); // guarded by chainLock
+    /** Writers (chains) one instance appends through at once: its appends' concurrency. */
+    public static final int WRITER_LANES = 8;
+    /**
+     * The free writers, the last given back first: appends one after another keep one writer (one
+     * chain), concurrent appends take more.
+     */
+    private final java.util.concurrent.BlockingDeque<JournalTable.Chain> chains = freshChains();
     private volatile boolean schemaChecked;
     private volatile boolean closed;
 
@@ -239,25 +247,45 @@ public final class JdbcConsentStore implements SharedConsentStore, RewritableSto
         rows.forEach(JournalLimits::check);
         ensureSchema();
         long[] tx = {-1};
-        synchronized (chainLock) { // one writer's chain follows its writer_seq: its appends go one at a time
-            try (Connection c = settings.dataSource().getConnection()) {
-                table.append(c, rows, chain, id -> {
-                    tx[0] = id;
-                    watermark.own(id);
-                });
-            } catch (SQLException e) {
-                if (tx[0] >= 0) {
-                    watermark.disown(tx[0]);
-                }
-                chain = newChain(); // the outcome may be unknown: later rows start a fresh chain, never a gap
-                throw Sql.failure("append of " + rows.size() + " row(s)", settings.location(), e);
-            } catch (RuntimeException e) {
-                if (tx[0] >= 0) {
-                    watermark.disown(tx[0]);
-                }
-                chain = newChain();
-                throw e;
+        JournalTable.Chain chain = takeChain("append"); // one writer's chain follows its writer_seq
+        try (Connection c = settings.dataSource().getConnection()) {
+            table.append(c, rows, chain, id -> {
+                tx[0] = id;
+                watermark.own(id);
+            });
+        } catch (SQLException e) {
+            if (tx[0] >= 0) {
+                watermark.disown(tx[0]);
             }
+            chain = newChain(); // the outcome may be unknown: later rows start a fresh chain, never a gap
+            throw Sql.failure("append of " + rows.size() + " row(s)", settings.location(), e);
+        } catch (RuntimeException e) {
+            if (tx[0] >= 0) {
+                watermark.disown(tx[0]);
+            }
+            chain = newChain();
+            throw e;
+        } finally {
+            chains.addFirst(chain);
+        }
+    }
+
+    private static java.util.concurrent.BlockingDeque<JournalTable.Chain> freshChains() {
+        java.util.concurrent.BlockingDeque<JournalTable.Chain> q = new java.util.concurrent.LinkedBlockingDeque<>(WRITER_LANES);
+        for (int i = 0; i < WRITER_LANES; i++) {
+            q.add(newChain());
+        }
+        return q;
+    }
+
+    /** Waits for a free writer; an interrupted wait writes nothing. */
+    private JournalTable.Chain takeChain(String what) {
+        try {
+            return chains.takeFirst();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConsentStoreException(what + " in " + settings.location() + " interrupted while waiting for a "
+                    + "writer; nothing was written", e);
         }
     }
 
@@ -301,16 +329,18 @@ public final class JdbcConsentStore implements SharedConsentStore, RewritableSto
         Objects.requireNonNull(rewrite, "rewrite");
         ensureOpen();
         ensureSchema();
-        synchronized (chainLock) { // the appended rows continue this writer's chain: its appends wait
-            try (Connection c = settings.dataSource().getConnection()) {
-                return rewriter.run(c, rewrite, chain);
-            } catch (SQLException e) {
-                chain = newChain(); // the outcome may be unknown: later rows start a fresh chain, never a gap
-                throw Sql.failure("erasure rewrite", settings.location(), e);
-            } catch (RuntimeException e) {
-                chain = newChain();
-                throw e;
-            }
+        // the appended rows continue one writer's chain; this instance's appends wait for the table lock
+        JournalTable.Chain chain = takeChain("erasure rewrite");
+        try (Connection c = settings.dataSource().getConnection()) {
+            return rewriter.run(c, rewrite, chain);
+        } catch (SQLException e) {
+            chain = newChain(); // the outcome may be unknown: later rows start a fresh chain, never a gap
+            throw Sql.failure("erasure rewrite", settings.location(), e);
+        } catch (RuntimeException e) {
+            chain = newChain();
+            throw e;
+        } finally {
+            chains.addFirst(chain);
         }
     }
 
