@@ -8,6 +8,7 @@ import io.consentkit.jdbc.internal.Schema;
 import io.consentkit.jdbc.internal.Sql;
 import io.consentkit.jdbc.internal.TableRewrite;
 import io.consentkit.jdbc.internal.Watermark;
+import io.consentkit.jdbc.internal.WriterLanes;
 import io.consentkit.journal.ConsentRecord;
 import io.consentkit.journal.ConsentStoreException;
 import io.consentkit.journal.JournalLimits;
@@ -115,14 +116,10 @@ public final class JdbcConsentStore implements SharedConsentStore, RewritableSto
     private final Watermark watermark = new Watermark();
     private final Object readLock = new Object();
     private final Object schemaLock = new Object();
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     /** Writers (chains) one instance appends through at once: its appends' concurrency. */
     public static final int WRITER_LANES = 8;
-    /**
-     * The free writers, the last given back first: appends one after another keep one writer (one
-     * chain), concurrent appends take more.
-     */
-    private final java.util.concurrent.BlockingDeque<JournalTable.Chain> chains = freshChains();
+    /** The writers this instance appends through, the last given back taken first (one chain when sequential). */
+    private final WriterLanes lanes = new WriterLanes(WRITER_LANES);
     private volatile boolean schemaChecked;
     private volatile boolean closed;
 
@@ -247,45 +244,26 @@ public final class JdbcConsentStore implements SharedConsentStore, RewritableSto
         rows.forEach(JournalLimits::check);
         ensureSchema();
         long[] tx = {-1};
-        JournalTable.Chain chain = takeChain("append"); // one writer's chain follows its writer_seq
+        JournalTable.Chain chain = lanes.take("append", settings.location()); // its chain follows its writer_seq
+        boolean failed = true; // until committed: the outcome may be unknown, later rows start a fresh chain
         try (Connection c = settings.dataSource().getConnection()) {
             table.append(c, rows, chain, id -> {
                 tx[0] = id;
                 watermark.own(id);
             });
+            failed = false;
         } catch (SQLException e) {
             if (tx[0] >= 0) {
                 watermark.disown(tx[0]);
             }
-            chain = newChain(); // the outcome may be unknown: later rows start a fresh chain, never a gap
             throw Sql.failure("append of " + rows.size() + " row(s)", settings.location(), e);
         } catch (RuntimeException e) {
             if (tx[0] >= 0) {
                 watermark.disown(tx[0]);
             }
-            chain = newChain();
             throw e;
         } finally {
-            chains.addFirst(chain);
-        }
-    }
-
-    private static java.util.concurrent.BlockingDeque<JournalTable.Chain> freshChains() {
-        java.util.concurrent.BlockingDeque<JournalTable.Chain> q = new java.util.concurrent.LinkedBlockingDeque<>(WRITER_LANES);
-        for (int i = 0; i < WRITER_LANES; i++) {
-            q.add(newChain());
-        }
-        return q;
-    }
-
-    /** Waits for a free writer; an interrupted wait writes nothing. */
-    private JournalTable.Chain takeChain(String what) {
-        try {
-            return chains.takeFirst();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConsentStoreException(what + " in " + settings.location() + " interrupted while waiting for a "
-                    + "writer; nothing was written", e);
+            lanes.giveBack(chain, failed);
         }
     }
 
@@ -330,25 +308,19 @@ public final class JdbcConsentStore implements SharedConsentStore, RewritableSto
         ensureOpen();
         ensureSchema();
         // the appended rows continue one writer's chain; this instance's appends wait for the table lock
-        JournalTable.Chain chain = takeChain("erasure rewrite");
+        JournalTable.Chain chain = lanes.take("erasure rewrite", settings.location());
+        boolean failed = true; // until committed: the outcome may be unknown, later rows start a fresh chain
         try (Connection c = settings.dataSource().getConnection()) {
-            return rewriter.run(c, rewrite, chain);
+            long rows = rewriter.run(c, rewrite, chain);
+            failed = false;
+            return rows;
         } catch (SQLException e) {
-            chain = newChain(); // the outcome may be unknown: later rows start a fresh chain, never a gap
             throw Sql.failure("erasure rewrite", settings.location(), e);
-        } catch (RuntimeException e) {
-            chain = newChain();
-            throw e;
         } finally {
-            chains.addFirst(chain);
+            lanes.giveBack(chain, failed);
         }
     }
 
-    private static JournalTable.Chain newChain() {
-        byte[] id = new byte[8];
-        RANDOM.nextBytes(id);
-        return new JournalTable.Chain(java.util.HexFormat.of().formatHex(id));
-    }
 
     /**
      * Checks the table's tamper-evidence chain (chain per writer with its sequence; see
